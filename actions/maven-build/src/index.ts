@@ -1,0 +1,3 @@
+import { hello } from '@bakeline/toolkit';
+
+hello('x');

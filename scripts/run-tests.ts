@@ -1,0 +1,70 @@
+// Runs every suite (lint, typecheck, bundle drift, unit and integration tests), then prints the
+// totals as its last line, `N passed, N failed`, and exits non-zero on any failure.
+//   node scripts/run-tests.ts [--unit] [vitest filters...]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface SuiteResult {
+  name: string;
+  passed: number;
+  failed: number;
+}
+
+const root = join(import.meta.dirname, '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const filters = args.filter((a) => !a.startsWith('--'));
+const results: SuiteResult[] = [];
+
+function run(title: string, command: string, argv: string[]): number {
+  console.log(`\n=== ${title}: ${[command, ...argv].join(' ')}`);
+  const r = spawnSync(command, argv, { cwd: root, stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+function checkSuite(name: string, command: string, argv: string[]): void {
+  const ok = run(name, command, argv) === 0;
+  results.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+}
+
+checkSuite('lint (biome)', bin('biome'), ['check', '.']);
+checkSuite('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+checkSuite('bundles up to date (check-dist)', process.execPath, ['scripts/build-bundles.ts', '--check']);
+
+const out = mkdtempSync(join(tmpdir(), 'bakeline-vitest-'));
+const report = join(out, 'report.json');
+const projects = unitOnly ? ['--project', 'unit'] : [];
+const status = run('tests (vitest)', bin('vitest'), [
+  'run',
+  ...projects,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...filters,
+]);
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+    numTotalTests: number;
+  };
+  // A suite that fails to load (a syntax error, a throwing import) has no tests: count it.
+  const failed = json.numFailedTests + json.numFailedTestSuites;
+  results.push({ name: 'vitest', passed: json.numPassedTests, failed: failed || (status === 0 ? 0 : 1) });
+  if (json.numTotalTests === 0) results.push({ name: 'vitest ran no test', passed: 0, failed: 1 });
+} catch {
+  results.push({ name: 'vitest (no report)', passed: 0, failed: 1 });
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+
+console.log('\n=== totals by suite');
+for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

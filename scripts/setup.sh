@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what bakeline's tests and main job need on a fresh Debian 12 machine, from the npm
+# registry and Debian's packages only, and starts the Docker engine. Idempotent: a second run
+# only checks. Usage: scripts/setup.sh [--no-docker]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+NODE_VERSION=24.9.0
+PNPM_VERSION=10.34.8
+APT_PACKAGES=(docker.io docker-registry skopeo awscli debootstrap)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# 1. Node 24 and pnpm, into .tools/ (the machine's own Node is 20).
+if [ "$(.tools/bin/node -v 2>/dev/null)" != "v$NODE_VERSION" ] || [ "$(.tools/bin/pnpm -v 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  log "installing node@$NODE_VERSION and pnpm@$PNPM_VERSION into .tools/"
+  npm install -g --prefix "$root/.tools" --allow-scripts=node "node@$NODE_VERSION" "pnpm@$PNPM_VERSION" >/dev/null 2>&1 ||
+    npm install -g --prefix "$root/.tools" "node@$NODE_VERSION" "pnpm@$PNPM_VERSION" >/dev/null
+  [ "$(.tools/bin/node -v)" = "v$NODE_VERSION" ] || { log "node $NODE_VERSION did not install"; exit 1; }
+fi
+export PATH="$root/.tools/bin:$PATH"
+
+# 2. Debian packages.
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 3. Tools that come with the machine image, not from the package sources: fail loudly.
+for t in kubectl java mvn git; do
+  command -v "$t" >/dev/null 2>&1 || { log "$t is required and comes with the machine image; it is missing here"; exit 1; }
+done
+
+# 4. Workspace dependencies, exactly as locked.
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  log "installing workspace dependencies (pnpm install --frozen-lockfile)"
+  pnpm install --frozen-lockfile --reporter=silent
+fi
+
+# 5. The Docker engine.
+if [ "${1:-}" != "--no-docker" ]; then
+  "$root/scripts/docker-engine.sh"
+fi

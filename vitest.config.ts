@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` needs nothing running and finishes in seconds; `integration` talks to real
+// components (Docker engine, Distribution registry, Maven, the local cloud) and is marked by the
+// file name `*.int.test.ts` so it can be run alone: `pnpm test:int`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'actions/*/src/**/*.test.ts',
+            'test/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', 'test/fixtures/**'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [
+            'packages/*/src/**/*.int.test.ts',
+            'actions/*/src/**/*.int.test.ts',
+            'test/**/*.int.test.ts',
+            'bench/**/*.int.test.ts',
+          ],
+          exclude: ['**/node_modules/**', 'test/fixtures/**'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
