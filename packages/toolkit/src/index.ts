@@ -1,1 +1,36 @@
-export { hello } from './hello.ts';
+export { type AnnotationSpec, annotate } from './annotations.ts';
+export { parseDuration } from './duration.ts';
+export { errorMessage, InputError } from './errors.ts';
+export { type Exec, ExecError, type ExecOptions, type ExecResult, exec, execChecked } from './exec.ts';
+export { formatBytes, formatDuration } from './format.ts';
+export {
+  envInputSource,
+  getBoolean,
+  getDuration,
+  getEnum,
+  getInteger,
+  getKeyValues,
+  getList,
+  getOptionalString,
+  getPath,
+  getString,
+  InputReader,
+  type InputSource,
+  inputs,
+  inputVariableName,
+  type PathOptions,
+  type StringOptions,
+} from './inputs.ts';
+export { consoleLogger, coreLogger, type Logger, maskSecret, silentLogger } from './logger.ts';
+export { neutralizeWorkflowCommands } from './neutralize.ts';
+export { getState, saveState, setOutput, summary } from './outputs.ts';
+export { type ProgressOptions, ProgressReporter } from './progress.ts';
+export {
+  backoffDelay,
+  isTransientNetworkError,
+  type RetryDecision,
+  type RetryInfo,
+  type RetryOptions,
+  retry,
+} from './retry.ts';
+export { runAction } from './run-action.ts';

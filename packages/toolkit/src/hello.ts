@@ -1,4 +1,0 @@
-import * as core from '@actions/core';
-export function hello(name: string): void {
-  core.info(`hello ${name}`);
-}
