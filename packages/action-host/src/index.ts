@@ -1,0 +1,11 @@
+export { parseKeyValueFile, parsePathFile } from './file-commands.ts';
+export { type ActionInput, type ActionMetadata, type ActionRuns, readActionMetadata } from './metadata.ts';
+export { resolveNode } from './node-binary.ts';
+export {
+  type ActionRunOptions,
+  type ActionRunResult,
+  type GithubContextValues,
+  type PhaseResult,
+  runActionStep,
+} from './run-step.ts';
+export { type Annotation, maskLog, type ParsedCommands, parseWorkflowCommands } from './workflow-commands.ts';

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ActionContractError, runAction } from './index.ts';
+
+const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'actions', name);
+
+describe('runAction (the runner protocol)', () => {
+  it('passes inputs with defaults, runs pre/main/post with state, and parses outputs, summary and commands', async () => {
+    const result = await runAction(fixture('echo-01'), {
+      inputs: { message: 'world' },
+      github: { sha: 'abc123' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.phases.map((p) => p.name)).toEqual(['pre', 'main', 'post']);
+    expect(result.outputs).toEqual({ echoed: 'hello world', multiline: 'line one\nline two' });
+    expect(result.summary).toBe('### echo\nworld\npost saw pre-was-here\n');
+    expect(result.exportedEnv).toEqual({ EXPORTED: 'a=b' });
+    expect(result.addedPath).toEqual(['/opt/echo/bin']);
+    expect(result.masks).toEqual(['s3cr3t']);
+    expect(result.annotations).toEqual([
+      {
+        level: 'error',
+        message: 'expected <1>\nbut was <2>',
+        file: 'src/A.java',
+        line: 12,
+        col: 5,
+        title: 'Failed: A',
+      },
+      { level: 'warning', message: 'resumed' },
+    ]);
+    expect(result.stdout).toContain('sha=abc123');
+    expect(result.log).not.toContain('s3cr3t');
+    expect(result.inputsRead).toEqual(['INPUT_FAIL', 'INPUT_GREETING', 'INPUT_MESSAGE']);
+  });
+
+  it('runs post after a failed main, and reports the failure', async () => {
+    const result = await runAction(fixture('echo-01'), { inputs: { message: 'x', fail: 'true' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.phases.map((p) => [p.name, p.exitCode])).toEqual([
+      ['pre', 0],
+      ['main', 1],
+      ['post', 0],
+    ]);
+  });
+
+  it('fails when an action reads an input its action.yml does not declare', async () => {
+    await expect(runAction(fixture('undeclared-input-01'))).rejects.toThrow(ActionContractError);
+    const result = await runAction(fixture('undeclared-input-01'), { allowContractViolations: true });
+    expect(result.contractViolations).toEqual(['reads undeclared input INPUT_NOT_DECLARED']);
+  });
+
+  it('fails when an action writes an undeclared output or is given an undeclared input', async () => {
+    const result = await runAction(fixture('undeclared-output-01'), {
+      inputs: { typo: '1' },
+      allowContractViolations: true,
+    });
+    expect(result.contractViolations).toEqual([
+      "writes undeclared output 'surprise'",
+      "is given undeclared input 'typo'",
+    ]);
+    await expect(runAction(fixture('undeclared-output-01'))).rejects.toThrow(/writes undeclared output 'surprise'/);
+  });
+
+  it('cancels as the runner does: SIGINT, SIGTERM a moment later, then post', async () => {
+    const record = join(mkdtempSync(join(tmpdir(), 'harness-cancel-')), 'record');
+    const result = await runAction(fixture('cancel-01'), {
+      inputs: { record },
+      cancelAfterMs: 500,
+      sigtermDelayMs: 700,
+    });
+    const lines = readFileSync(record, 'utf8').trim().split('\n');
+    expect(result.cancelled).toBe(true);
+    expect(result.exitCode).toBe(143);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['main', 'SIGINT', 'SIGTERM', 'post']);
+    const at = (i: number) => Number(lines[i]?.split(' ').at(-1));
+    expect(at(2) - at(1)).toBeGreaterThanOrEqual(600);
+  });
+});
