@@ -1,0 +1,109 @@
+// Applies manifests before a promotion: each document is created, or strategic-merged onto what
+// exists; in Deployments the images of the promoted repository are replaced by the digest.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { type KubeClient, PatchType } from './client.ts';
+import { KubeApiError } from './errors.ts';
+import { repositoryOf } from './image-ref.ts';
+
+interface KindInfo {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+const KINDS: Record<string, KindInfo> = {
+  Deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
+  Service: { group: '', version: 'v1', plural: 'services' },
+  ConfigMap: { group: '', version: 'v1', plural: 'configmaps' },
+  Secret: { group: '', version: 'v1', plural: 'secrets' },
+  Role: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles' },
+  RoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings' },
+};
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface AppliedManifest {
+  kind: string;
+  name: string;
+  namespace: string;
+  action: 'created' | 'patched';
+}
+
+/** Reads every document of the files; refuses kinds this tool does not apply, naming file and document. */
+export function readManifests(files: string[]): { file: string; manifest: Manifest }[] {
+  const result: { file: string; manifest: Manifest }[] = [];
+  for (const file of files) {
+    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    for (const [index, doc] of docs.entries()) {
+      if (doc.errors.length > 0) throw new Error(`${file}: document ${index + 1}: ${doc.errors[0]?.message}`);
+      const value = doc.toJS() as Manifest | null;
+      if (value === null) continue;
+      if (!value.kind || !value.apiVersion || !value.metadata?.name) {
+        throw new Error(`${file}: document ${index + 1} needs apiVersion, kind and metadata.name`);
+      }
+      const info = KINDS[value.kind];
+      const expectedApiVersion = info ? (info.group ? `${info.group}/${info.version}` : info.version) : '';
+      if (!info || value.apiVersion !== expectedApiVersion) {
+        throw new Error(
+          `${file}: document ${index + 1} is ${value.apiVersion}/${value.kind}; supported kinds: ${Object.entries(KINDS)
+            .map(([k, i]) => `${i.group ? `${i.group}/` : ''}${i.version}/${k}`)
+            .join(', ')}`,
+        );
+      }
+      result.push({ file, manifest: value });
+    }
+  }
+  return result;
+}
+
+/** Replaces the image of every Deployment container whose repository is the promoted one. */
+export function pinImages(manifest: Manifest, image: string): Manifest {
+  if (manifest.kind !== 'Deployment') return manifest;
+  const copy = structuredClone(manifest) as Manifest & {
+    spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+  };
+  const repository = repositoryOf(image);
+  for (const container of copy.spec?.template?.spec?.containers ?? []) {
+    if (container.image && repositoryOf(container.image) === repository) container.image = image;
+  }
+  return copy;
+}
+
+function collectionPath(info: KindInfo, namespace: string): string {
+  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`;
+}
+
+export async function applyManifest(
+  client: KubeClient,
+  manifest: Manifest,
+  namespace: string,
+): Promise<AppliedManifest> {
+  const info = KINDS[manifest.kind];
+  if (!info) throw new Error(`apply: kind ${manifest.kind} is not supported`);
+  const ns = manifest.metadata.namespace ?? namespace;
+  if (ns !== namespace) {
+    throw new Error(
+      `apply: ${manifest.kind}/${manifest.metadata.name} names namespace '${ns}', but the target is '${namespace}'`,
+    );
+  }
+  const body = { ...manifest, metadata: { ...manifest.metadata, namespace } };
+  const path = collectionPath(info, namespace);
+  try {
+    await client.request('POST', path, { body });
+    return { kind: manifest.kind, name: manifest.metadata.name, namespace, action: 'created' };
+  } catch (error: unknown) {
+    if (!(error instanceof KubeApiError) || error.status !== 409) throw error;
+  }
+  await client.request('PATCH', `${path}/${encodeURIComponent(manifest.metadata.name)}`, {
+    body,
+    contentType: PatchType.strategicMerge,
+  });
+  return { kind: manifest.kind, name: manifest.metadata.name, namespace, action: 'patched' };
+}

@@ -1,0 +1,209 @@
+// A promotion: set the image by digest on each workload, wait like `kubectl rollout status`,
+// verify that the ready pods run the digest; on failure collect diagnostics and roll back
+// (like `kubectl rollout undo`) every workload this run changed.
+import type { Logger } from '@bakeline/toolkit';
+import type { KubeClient } from './client.ts';
+import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
+import { pinnedImage } from './image-ref.ts';
+import { applyManifest, pinImages, readManifests } from './manifests.ts';
+import { getDeployment, listDeployments, revisionOf } from './resources.ts';
+import { rollbackDeployment } from './rollback.ts';
+import { type ContainerChange, setImageByDigest } from './set-image.ts';
+import type { Deployment } from './types.ts';
+import { type PodImage, verifyPodsRunDigest } from './verify-pods.ts';
+import { RolloutFailedError, waitForRollout } from './wait-rollout.ts';
+
+export type WorkloadSelector = { names: string[] } | { selector: string };
+
+export interface PromoteOptions {
+  client: KubeClient;
+  namespace: string;
+  workloads: WorkloadSelector;
+  /** `repository@sha256:…` */
+  image: string;
+  container?: string;
+  manifests?: string[];
+  timeoutMs: number;
+  rollbackOnFailure: boolean;
+  changeCause: string;
+  stuckGraceMs?: number;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export interface WorkloadResult {
+  name: string;
+  changes: ContainerChange[];
+  changed: boolean;
+  previousDigest: string | undefined;
+  revision: number;
+  pods: PodImage[];
+}
+
+export interface PromoteResult {
+  digest: string;
+  previousDigest: string | undefined;
+  workloads: WorkloadResult[];
+}
+
+export class PromotionFailedError extends Error {
+  readonly rolledBack: boolean;
+  readonly diagnostics: Diagnostics | undefined;
+  readonly cancelled: boolean;
+  constructor(
+    message: string,
+    options: { rolledBack: boolean; diagnostics?: Diagnostics; cancelled?: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'PromotionFailedError';
+    this.rolledBack = options.rolledBack;
+    this.diagnostics = options.diagnostics;
+    this.cancelled = options.cancelled ?? false;
+  }
+}
+
+export async function resolveWorkloads(
+  client: KubeClient,
+  namespace: string,
+  workloads: WorkloadSelector,
+): Promise<Deployment[]> {
+  if ('names' in workloads) return Promise.all(workloads.names.map((n) => getDeployment(client, namespace, n)));
+  const found = await listDeployments(client, namespace, workloads.selector);
+  if (found.length === 0)
+    throw new Error(`no Deployment in namespace '${namespace}' matches the selector '${workloads.selector}'`);
+  return found;
+}
+
+export async function promote(options: PromoteOptions): Promise<PromoteResult> {
+  const { client, namespace, logger } = options;
+  const pinned = pinnedImage(options.image);
+  if (!pinned) throw new Error(`image '${options.image}' is not pinned by digest (repository@sha256:<64 hex>)`);
+  if (options.manifests && options.manifests.length > 0) {
+    await logger.group('Apply manifests', async () => {
+      for (const { file, manifest } of readManifests(options.manifests ?? [])) {
+        const applied = await applyManifest(client, pinImages(manifest, options.image), namespace);
+        logger.info(`${applied.action} ${applied.kind}/${applied.name} from ${file}`);
+      }
+    });
+  }
+  const deployments = await resolveWorkloads(client, namespace, options.workloads);
+  const done: { deployment: Deployment; result: WorkloadResult }[] = [];
+  let current: Deployment | undefined;
+  try {
+    for (const deployment of deployments) {
+      current = deployment;
+      const name = deployment.metadata.name;
+      const set = await setImageByDigest({
+        client,
+        namespace,
+        name,
+        image: options.image,
+        digest: pinned.digest,
+        changeCause: options.changeCause,
+        ...(options.container ? { container: options.container } : {}),
+      });
+      current = set.after;
+      const previousDigest = set.changes.map((c) => pinnedImage(c.from)?.digest).find(Boolean);
+      const result: WorkloadResult = {
+        name,
+        changes: set.changes,
+        changed: set.changed,
+        previousDigest,
+        revision: 0,
+        pods: [],
+      };
+      done.push({ deployment: set.after, result });
+      logger.info(
+        set.changed
+          ? `${namespace}/${name}: ${set.changes.map((c) => `${c.container} ${c.from} -> ${c.to}`).join(', ')}`
+          : `${namespace}/${name}: already set to ${options.image}; checking the rollout`,
+      );
+      const rolled = await waitForRollout({
+        client,
+        deployment: set.after,
+        newImages: [options.image],
+        timeoutMs: options.timeoutMs,
+        logger,
+        ...(options.stuckGraceMs !== undefined ? { stuckGraceMs: options.stuckGraceMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      result.revision = revisionOf(rolled);
+      result.pods = await verifyPodsRunDigest(
+        client,
+        rolled,
+        set.changes.map((c) => c.container),
+        pinned.digest,
+      );
+      logger.info(
+        `${namespace}/${name}: revision ${result.revision}, ${result.pods.length} ready pod(s) run ${pinned.digest}`,
+      );
+    }
+  } catch (error: unknown) {
+    const cancelled = error instanceof RolloutFailedError && error.failure === 'cancelled';
+    const diagnostics = current ? await collectDiagnostics(client, current) : undefined;
+    if (cancelled) {
+      throw new PromotionFailedError(`promotion cancelled; the rollout was left as it is`, {
+        rolledBack: false,
+        cancelled,
+        cause: error,
+        ...(diagnostics ? { diagnostics } : {}),
+      });
+    }
+    let rolledBack = false;
+    if (options.rollbackOnFailure) {
+      for (const { deployment, result } of done.reverse()) {
+        if (!result.changed) continue;
+        const fresh = await getDeployment(client, namespace, deployment.metadata.name);
+        const undo = await rollbackDeployment(client, fresh);
+        logger.info(
+          `${namespace}/${deployment.metadata.name}: rolling back to revision ${undo.toRevision} (${undo.images.join(', ')})`,
+        );
+        await waitForRollout({
+          client,
+          deployment: undo.deployment,
+          newImages: undo.images,
+          timeoutMs: options.timeoutMs,
+          logger,
+        });
+        rolledBack = true;
+      }
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PromotionFailedError(message, { rolledBack, cause: error, ...(diagnostics ? { diagnostics } : {}) });
+  }
+  const previousDigest = done.map((d) => d.result.previousDigest).find(Boolean);
+  return { digest: pinned.digest, previousDigest, workloads: done.map((d) => d.result) };
+}
+
+/** The digest that runs in an environment: every selected workload pinned to one digest, verified on its ready pods. */
+export async function digestRunningIn(
+  client: KubeClient,
+  namespace: string,
+  workloads: WorkloadSelector,
+  repository: string | undefined,
+  container?: string,
+): Promise<{ image: string; digest: string }> {
+  const deployments = await resolveWorkloads(client, namespace, workloads);
+  const found = new Set<string>();
+  for (const deployment of deployments) {
+    for (const c of deployment.spec.template.spec.containers) {
+      if (container && c.name !== container) continue;
+      const pinned = pinnedImage(c.image);
+      if (repository && pinned && pinned.repository !== repository) continue;
+      if (!pinned) {
+        if (container || repository)
+          throw new Error(
+            `${namespace}/${deployment.metadata.name}: container ${c.name} runs '${c.image}', not pinned by digest`,
+          );
+        continue;
+      }
+      await verifyPodsRunDigest(client, deployment, [c.name], pinned.digest);
+      found.add(`${pinned.repository}@${pinned.digest}`);
+    }
+  }
+  if (found.size === 0) throw new Error(`no workload in namespace '${namespace}' runs an image pinned by digest`);
+  if (found.size > 1)
+    throw new Error(`workloads in namespace '${namespace}' run different images: ${[...found].join(', ')}`);
+  const image = [...found][0] ?? '';
+  return { image, digest: image.slice(image.indexOf('@') + 1) };
+}

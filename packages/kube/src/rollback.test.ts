@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { digestOfImageId, pinnedImage, repositoryOf } from './image-ref.ts';
+import { stuckContainers } from './pod-health.ts';
+import { previousReplicaSet, undoPatch } from './rollback.ts';
+import { selectContainers } from './set-image.ts';
+import type { Deployment, Pod, ReplicaSet } from './types.ts';
+
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+
+const rs = (revision: number, image: string): ReplicaSet => ({
+  metadata: {
+    name: `svc-${revision}`,
+    annotations: {
+      'deployment.kubernetes.io/revision': String(revision),
+      'kubernetes.io/change-cause': `rev ${revision}`,
+    },
+  },
+  spec: {
+    selector: {},
+    template: {
+      metadata: { labels: { app: 'svc', 'pod-template-hash': `h${revision}` } },
+      spec: { containers: [{ name: 'app', image }] },
+    },
+  },
+});
+
+const deployment: Deployment = {
+  metadata: {
+    name: 'svc',
+    annotations: { 'deployment.kubernetes.io/revision': '3', 'kubernetes.io/change-cause': 'rev 3' },
+  },
+  spec: {
+    selector: { matchLabels: { app: 'svc' } },
+    template: {
+      spec: {
+        containers: [
+          { name: 'app', image: `127.0.0.1:5000/svc@${B}` },
+          { name: 'sidecar', image: 'envoy:1.30' },
+        ],
+      },
+    },
+  },
+};
+
+describe('rollback like kubectl rollout undo', () => {
+  it('picks the highest revision below the current one', () => {
+    expect(previousReplicaSet(deployment, [rs(1, 'x'), rs(3, 'z'), rs(2, 'y')])?.metadata.name).toBe('svc-2');
+    expect(previousReplicaSet(deployment, [rs(3, 'z')])).toBeUndefined();
+  });
+
+  it('sends the old template without pod-template-hash, with its annotations, as a JSON patch', () => {
+    const patch = undoPatch(deployment, rs(2, `127.0.0.1:5000/svc@${A}`)) as {
+      op: string;
+      path: string;
+      value: unknown;
+    }[];
+    expect(patch.map((p) => [p.op, p.path])).toEqual([
+      ['replace', '/spec/template'],
+      ['replace', '/metadata/annotations'],
+    ]);
+    expect(patch[0]?.value).toEqual({
+      metadata: { labels: { app: 'svc' } },
+      spec: { containers: [{ name: 'app', image: `127.0.0.1:5000/svc@${A}` }] },
+    });
+    expect(patch[1]?.value).toEqual({
+      'deployment.kubernetes.io/revision': '3',
+      'kubernetes.io/change-cause': 'rev 2',
+    });
+  });
+});
+
+describe('image references', () => {
+  it.each([
+    ['127.0.0.1:5000/team/svc:1.0', '127.0.0.1:5000/team/svc'],
+    [`127.0.0.1:5000/team/svc@${A}`, '127.0.0.1:5000/team/svc'],
+    ['svc', 'svc'],
+  ])('repositoryOf(%s) = %s', (ref, repo) => expect(repositoryOf(ref)).toBe(repo));
+
+  it('reads pinned images and imageIDs', () => {
+    expect(pinnedImage(`r/svc@${A}`)).toEqual({ repository: 'r/svc', digest: A });
+    expect(pinnedImage('r/svc:1.0')).toBeUndefined();
+    expect(pinnedImage('r/svc@sha256:abc')).toBeUndefined();
+    expect(digestOfImageId(`docker-pullable://r/svc@${A}`)).toBe(A);
+  });
+
+  it('selects containers by repository or by name and explains a miss', () => {
+    expect(selectContainers(deployment, `127.0.0.1:5000/svc@${A}`).map((c) => c.container)).toEqual(['app']);
+    expect(selectContainers(deployment, `127.0.0.1:5000/svc@${A}`, 'sidecar').map((c) => c.container)).toEqual([
+      'sidecar',
+    ]);
+    expect(() => selectContainers(deployment, `other/repo@${A}`)).toThrow(/no container runs an image of other\/repo/);
+  });
+});
+
+describe('stuckContainers', () => {
+  it('finds pods waiting in CrashLoopBackOff or image pull back-off', () => {
+    const pod = (name: string, reason?: string): Pod => ({
+      metadata: { name },
+      spec: { containers: [] },
+      status: {
+        containerStatuses: [
+          {
+            name: 'app',
+            image: 'x',
+            imageID: '',
+            ready: false,
+            restartCount: 2,
+            state: reason ? { waiting: { reason } } : { running: {} },
+          },
+        ],
+      },
+    });
+    expect(
+      stuckContainers([
+        pod('a', 'CrashLoopBackOff'),
+        pod('b'),
+        pod('c', 'ContainerCreating'),
+        pod('d', 'ImagePullBackOff'),
+      ]).map((s) => s.pod),
+    ).toEqual(['a', 'd']);
+  });
+});

@@ -1,0 +1,135 @@
+// Waits for a Deployment rollout with exactly kubectl's conditions (rollout-status.ts), driven
+// by watches on the Deployment and its pods; fails fast when new pods are stuck
+// (CrashLoopBackOff, ImagePullBackOff, ErrImagePull) past a grace period, which kubectl does not.
+import type { Logger } from '@bakeline/toolkit';
+import type { KubeClient } from './client.ts';
+import { type StuckContainer, stuckContainers } from './pod-health.ts';
+import { selectorString } from './resources.ts';
+import { rolloutState } from './rollout-status.ts';
+import type { Deployment, Pod } from './types.ts';
+import { watchResumable } from './watch.ts';
+
+export type RolloutFailure = 'progress-deadline' | 'stuck-pods' | 'timeout' | 'cancelled';
+
+export class RolloutFailedError extends Error {
+  readonly failure: RolloutFailure;
+  readonly stuck: StuckContainer[];
+  constructor(failure: RolloutFailure, message: string, stuck: StuckContainer[] = []) {
+    super(message);
+    this.name = 'RolloutFailedError';
+    this.failure = failure;
+    this.stuck = stuck;
+  }
+}
+
+export interface WaitRolloutOptions {
+  client: KubeClient;
+  deployment: Deployment;
+  /** Pods whose containers run one of these images are the new ones. */
+  newImages: string[];
+  timeoutMs: number;
+  /** How long a new pod may stay stuck before the rollout fails (default 45 s). */
+  stuckGraceMs?: number;
+  logger: Logger;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export async function waitForRollout(options: WaitRolloutOptions): Promise<Deployment> {
+  const { client, logger } = options;
+  const name = options.deployment.metadata.name;
+  const namespace = options.deployment.metadata.namespace ?? 'default';
+  const now = options.now ?? Date.now;
+  const grace = options.stuckGraceMs ?? 45_000;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const pods = new Map<string, Pod>();
+  const stuckSince = new Map<string, number>();
+  let latest = options.deployment;
+  let lastMessage = '';
+
+  return new Promise<Deployment>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearInterval(ticker);
+      options.signal?.removeEventListener('abort', stop);
+      controller.abort();
+      if (error) reject(error);
+      else resolve(latest);
+    };
+    const evaluate = () => {
+      if (settled) return;
+      if (options.signal?.aborted) {
+        finish(new RolloutFailedError('cancelled', `stopped waiting for deployment "${name}": cancelled`));
+        return;
+      }
+      const state = rolloutState(latest);
+      if (state.message !== lastMessage) {
+        lastMessage = state.message;
+        const s = latest.status ?? {};
+        logger.info(
+          `${namespace}/${name}: ${state.message} (updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0} of ${latest.spec.replicas ?? 1})`,
+        );
+      }
+      if (state.phase === 'complete') return finish(undefined);
+      if (state.phase === 'failed') return finish(new RolloutFailedError('progress-deadline', state.message));
+      const newPods = [...pods.values()].filter((p) =>
+        p.spec.containers.some((c) => options.newImages.includes(c.image)),
+      );
+      const stuck = stuckContainers(newPods);
+      const t = now();
+      for (const key of [...stuckSince.keys()])
+        if (!stuck.some((s) => `${s.pod}/${s.container}` === key)) stuckSince.delete(key);
+      for (const s of stuck)
+        if (!stuckSince.has(`${s.pod}/${s.container}`)) stuckSince.set(`${s.pod}/${s.container}`, t);
+      const expired = stuck.filter((s) => t - (stuckSince.get(`${s.pod}/${s.container}`) ?? t) >= grace);
+      if (expired.length > 0) {
+        const what = expired
+          .map((s) => `${s.pod}/${s.container} ${s.reason}${s.message ? ` (${s.message})` : ''}`)
+          .join('; ');
+        finish(new RolloutFailedError('stuck-pods', `new pods of deployment "${name}" are stuck: ${what}`, expired));
+      }
+    };
+    const deadline = setTimeout(
+      () =>
+        finish(
+          new RolloutFailedError(
+            'timeout',
+            `deployment "${name}" did not roll out within ${options.timeoutMs} ms: ${lastMessage}`,
+          ),
+        ),
+      options.timeoutMs,
+    );
+    // Re-evaluates local state (the stuck-pod grace period); no API calls.
+    const ticker = setInterval(evaluate, 1000);
+    const common = { client, signal: controller.signal, logger };
+    watchResumable<Deployment>(
+      {
+        ...common,
+        path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+        query: { fieldSelector: `metadata.name=${name}` },
+      },
+      (event) => {
+        if (event.type !== 'DELETED') latest = event.object;
+        evaluate();
+      },
+    ).catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+    watchResumable<Pod>(
+      {
+        ...common,
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        query: { labelSelector: selectorString(options.deployment.spec.selector.matchLabels) },
+      },
+      (event) => {
+        if (event.type === 'DELETED') pods.delete(event.object.metadata.name);
+        else pods.set(event.object.metadata.name, event.object);
+        evaluate();
+      },
+    ).catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+    evaluate();
+  });
+}
