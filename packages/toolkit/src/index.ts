@@ -13,6 +13,7 @@ export {
   getList,
   getOptionalString,
   getPath,
+  getPathList,
   getString,
   InputReader,
   type InputSource,

@@ -128,6 +128,16 @@ describe('getPath', () => {
     );
   });
 
+  it('checks every path of a list', () => {
+    expect(reader({ p: 'svc\nsvc/pom.xml' }).getPathList('p', { workspace, mustExist: 'any' })).toEqual([
+      join(workspace, 'svc'),
+      join(workspace, 'svc', 'pom.xml'),
+    ]);
+    expect(
+      errorOf(() => reader({ p: 'svc, nope.yml' }).getPathList('p', { workspace, mustExist: 'file' })).message,
+    ).toContain('"svc"; expected a file');
+  });
+
   it('refuses paths that leave the workspace, directly or through a link', () => {
     expect(errorOf(() => reader({ p: '../etc' }).getPath('p', { workspace })).message).toContain(
       'inside the workspace',

@@ -148,29 +148,38 @@ export class InputReader {
   /** A path resolved against the workspace; must stay inside it, and exist when asked. '' when optional and absent. */
   getPath(name: string, options: PathOptions = {}): string {
     const value = this.getString(name, options);
-    if (value === '') return '';
-    const workspace = resolve(options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, value);
-    if (!options.allowOutsideWorkspace && !isInside(workspace, path)) {
-      throw new InputError(name, `got ${show(value)}; expected a path inside the workspace ${workspace}`);
-    }
-    if (options.mustExist) {
-      if (!existsSync(path))
-        throw new InputError(name, `got ${show(value)}; no such ${kindName(options.mustExist)}: ${path}`);
-      const stat = statSync(path);
-      if (options.mustExist === 'file' && !stat.isFile())
-        throw new InputError(name, `got ${show(value)}; expected a file, found a directory`);
-      if (options.mustExist === 'dir' && !stat.isDirectory())
-        throw new InputError(name, `got ${show(value)}; expected a directory, found a file`);
-      if (!options.allowOutsideWorkspace && !isInside(realpathOrSelf(workspace), realpathSync(path))) {
-        throw new InputError(
-          name,
-          `got ${show(value)}; it resolves (through a link) outside the workspace ${workspace}`,
-        );
-      }
-    }
-    return path;
+    return value === '' ? '' : resolvePath(name, value, options);
   }
+
+  /** Paths separated by newlines or commas, each checked like `getPath`. */
+  getPathList(name: string, options: Omit<PathOptions, 'default'> = {}): string[] {
+    const values = this.getList(name);
+    if (options.required && values.length === 0) throw new InputError(name, 'is required and was not given');
+    return values.map((value) => resolvePath(name, value, options));
+  }
+}
+
+function resolvePath(name: string, value: string, options: PathOptions): string {
+  const workspace = resolve(options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const path = resolve(workspace, value);
+  if (!options.allowOutsideWorkspace && !isInside(workspace, path)) {
+    throw new InputError(name, `got ${show(value)}; expected a path inside the workspace ${workspace}`);
+  }
+  if (options.mustExist) {
+    if (!existsSync(path))
+      throw new InputError(name, `got ${show(value)}; no such ${kindName(options.mustExist)}: ${path}`);
+    const stat = statSync(path);
+    if (options.mustExist === 'file' && !stat.isFile()) {
+      throw new InputError(name, `got ${show(value)}; expected a file, found a directory`);
+    }
+    if (options.mustExist === 'dir' && !stat.isDirectory()) {
+      throw new InputError(name, `got ${show(value)}; expected a directory, found a file`);
+    }
+    if (!options.allowOutsideWorkspace && !isInside(realpathOrSelf(workspace), realpathSync(path))) {
+      throw new InputError(name, `got ${show(value)}; it resolves (through a link) outside the workspace ${workspace}`);
+    }
+  }
+  return path;
 }
 
 function kindName(kind: 'file' | 'dir' | 'any'): string {
@@ -203,3 +212,4 @@ export const getDuration = inputs.getDuration.bind(inputs);
 export const getList = inputs.getList.bind(inputs);
 export const getKeyValues = inputs.getKeyValues.bind(inputs);
 export const getPath = inputs.getPath.bind(inputs);
+export const getPathList = inputs.getPathList.bind(inputs);
