@@ -1,0 +1,83 @@
+import { InputError, InputReader } from '@bakeline/toolkit';
+import { describe, expect, it } from 'vitest';
+import { readInputs } from './inputs.ts';
+
+const DIGEST = `sha256:${'c'.repeat(64)}`;
+const base = {
+  'cluster-name': 'prod-eu',
+  namespace: 'dev',
+  workload: 'licensing-service',
+  image: `127.0.0.1:5000/svc@${DIGEST}`,
+};
+const read = (values: Record<string, string>) => readInputs(new InputReader((name) => values[name]));
+
+function failure(values: Record<string, string>): InputError {
+  try {
+    read(values);
+  } catch (error: unknown) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('eks-promote inputs', () => {
+  it('reads a promotion by digest with defaults', () => {
+    const inputs = read(base);
+    expect(inputs.target).toEqual({ kind: 'eks', clusterName: 'prod-eu' });
+    expect(inputs.workloads).toEqual({ names: ['licensing-service'] });
+    expect(inputs.source).toEqual({ kind: 'image', image: base.image, allowTag: false });
+    expect(inputs.timeoutMs).toBe(600_000);
+    expect(inputs.rollbackOnFailure).toBe(true);
+    expect(inputs.environment).toBe('dev');
+  });
+
+  it('reads a promotion from another environment through its own read-only role', () => {
+    const role = 'arn:aws:iam::123456789012:role/read-dev';
+    const inputs = read({
+      ...base,
+      image: '',
+      namespace: 'test',
+      'from-environment': 'dev',
+      'source-role-to-assume': role,
+    });
+    expect(inputs.source).toEqual({
+      kind: 'environment',
+      environment: 'dev',
+      namespace: 'dev',
+      cluster: { kind: 'eks', clusterName: 'prod-eu', roleToAssume: role },
+    });
+  });
+
+  it('reads a label selector', () => {
+    expect(read({ ...base, workload: 'app=licensing-service,tier!=db' }).workloads).toEqual({
+      selector: 'app=licensing-service,tier!=db',
+    });
+  });
+
+  it.each([
+    [{ image: '127.0.0.1:5000/svc:1.0' }, 'image', 'a tag'],
+    [{ image: '127.0.0.1:5000/svc@sha256:abc' }, 'image', 'repository@sha256:<64 hex>'],
+    [{ image: '' }, 'image', "or give 'from-environment'"],
+    [{ 'from-environment': 'dev' }, 'from-environment', "together with 'image'"],
+    [{ namespace: 'Dev_1' }, 'namespace', 'DNS-1123'],
+    [{ workload: 'Bad_Name' }, 'workload', 'not a Deployment name'],
+    [{ timeout: 'ten minutes' }, 'timeout', 'duration'],
+    [{ 'rollback-on-failure': 'yes' }, 'rollback-on-failure', 'YAML boolean'],
+    [{ 'role-to-assume': 'admin' }, 'role-to-assume', 'IAM role ARN'],
+    [{ 'cluster-name': '' }, 'cluster-name', 'is required'],
+    [{ manifests: 'k8s/missing.yml' }, 'manifests', 'no such file'],
+  ])('refuses %j naming the input', (override, input, expected) => {
+    const error = failure({ ...base, ...override });
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(expected);
+  });
+
+  it('accepts a tag only with allow-tag', () => {
+    expect(read({ ...base, image: '127.0.0.1:5000/svc:1.0', 'allow-tag': 'true' }).source).toEqual({
+      kind: 'image',
+      image: '127.0.0.1:5000/svc:1.0',
+      allowTag: true,
+    });
+  });
+});

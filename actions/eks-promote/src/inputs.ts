@@ -1,0 +1,136 @@
+// Typed inputs of eks-promote, all validated before anything talks to a cluster.
+import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+
+const PINNED = /^[a-z0-9.:_/-]+@sha256:[a-f0-9]{64}$/;
+const TAGGED = /^[a-z0-9.:_/-]+:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SELECTOR = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*)*$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+export type ClusterInput =
+  | { kind: 'eks'; clusterName: string; roleToAssume?: string }
+  | { kind: 'kubeconfig'; path: string };
+
+export interface Inputs {
+  target: ClusterInput;
+  region: string | undefined;
+  roleSessionName: string;
+  audience: string;
+  namespace: string;
+  workloads: { names: string[] } | { selector: string };
+  container: string | undefined;
+  source:
+    | { kind: 'image'; image: string; allowTag: boolean }
+    | { kind: 'environment'; environment: string; cluster: ClusterInput; namespace: string };
+  manifests: string[];
+  timeoutMs: number;
+  stuckGraceMs: number;
+  rollbackOnFailure: boolean;
+  environment: string;
+  eksEndpoint: string | undefined;
+  stsEndpoint: string | undefined;
+}
+
+function cluster(
+  reader: InputReader,
+  names: { cluster: string; role: string; kubeconfig: string },
+  fallback?: ClusterInput,
+): ClusterInput {
+  const clusterName = reader.getOptionalString(names.cluster);
+  const kubeconfig = reader.getPath(names.kubeconfig, { mustExist: 'file', allowOutsideWorkspace: true });
+  const role = reader.getOptionalString(names.role);
+  if (role !== undefined && !ROLE_ARN.test(role)) {
+    throw new InputError(names.role, `got "${role}"; expected an IAM role ARN arn:aws:iam::<12 digits>:role/<name>`);
+  }
+  if (clusterName && kubeconfig) {
+    throw new InputError(names.kubeconfig, `is given together with '${names.cluster}'; give one of them`);
+  }
+  if (kubeconfig) return { kind: 'kubeconfig', path: kubeconfig };
+  if (clusterName) {
+    if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName)) {
+      throw new InputError(
+        names.cluster,
+        `got "${clusterName}"; expected an EKS cluster name (letters, digits, - and _, up to 100)`,
+      );
+    }
+    return role ? { kind: 'eks', clusterName, roleToAssume: role } : { kind: 'eks', clusterName };
+  }
+  if (fallback)
+    return role && fallback.kind === 'eks'
+      ? { kind: 'eks', clusterName: fallback.clusterName, roleToAssume: role }
+      : fallback;
+  throw new InputError(names.cluster, `is required (or '${names.kubeconfig}')`);
+}
+
+export function readInputs(reader: InputReader = runnerInputs): Inputs {
+  const target = cluster(reader, { cluster: 'cluster-name', role: 'role-to-assume', kubeconfig: 'kubeconfig' });
+  const namespace = reader.getString('namespace', { required: true });
+  if (!DNS_LABEL.test(namespace)) throw new InputError('namespace', `got "${namespace}"; expected a DNS-1123 label`);
+  const workload = reader.getString('workload', { required: true });
+  let workloads: Inputs['workloads'];
+  if (/[=!]/.test(workload)) {
+    if (!SELECTOR.test(workload))
+      throw new InputError('workload', `got "${workload}"; expected a label selector such as app=licensing-service`);
+    workloads = { selector: workload };
+  } else {
+    const names = reader.getList('workload');
+    const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(n));
+    if (bad !== undefined) throw new InputError('workload', `"${bad}" is not a Deployment name (DNS-1123 subdomain)`);
+    workloads = { names };
+  }
+  const image = reader.getOptionalString('image');
+  const allowTag = reader.getBoolean('allow-tag', { default: false });
+  const fromEnvironment = reader.getOptionalString('from-environment');
+  let source: Inputs['source'];
+  if (image && fromEnvironment)
+    throw new InputError('from-environment', "is given together with 'image'; give one of them");
+  if (image) {
+    if (!PINNED.test(image)) {
+      if (TAGGED.test(image) && !allowTag) {
+        throw new InputError(
+          'image',
+          `got "${image}", a tag; expected repository@sha256:<64 hex> (or set allow-tag: true to resolve the tag to its digest)`,
+        );
+      }
+      if (!TAGGED.test(image)) throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex>`);
+    }
+    source = { kind: 'image', image, allowTag };
+  } else if (fromEnvironment) {
+    const sourceNamespace = reader.getString('source-namespace', { default: fromEnvironment });
+    if (!DNS_LABEL.test(sourceNamespace))
+      throw new InputError('source-namespace', `got "${sourceNamespace}"; expected a DNS-1123 label`);
+    source = {
+      kind: 'environment',
+      environment: fromEnvironment,
+      cluster: cluster(
+        reader,
+        { cluster: 'source-cluster-name', role: 'source-role-to-assume', kubeconfig: 'source-kubeconfig' },
+        target.kind === 'eks' ? { kind: 'eks', clusterName: target.clusterName } : target,
+      ),
+      namespace: sourceNamespace,
+    };
+  } else {
+    throw new InputError('image', "is required (repository@sha256:<64 hex>), or give 'from-environment'");
+  }
+  const container = reader.getOptionalString('container');
+  if (container !== undefined && !DNS_LABEL.test(container))
+    throw new InputError('container', `got "${container}"; expected a container name`);
+  const manifests = reader.getPathList('manifests', { mustExist: 'file' });
+  return {
+    target,
+    region: reader.getOptionalString('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    roleSessionName: reader.getString('role-session-name', { default: 'bakeline-eks-promote' }),
+    audience: reader.getString('audience', { default: 'sts.amazonaws.com' }),
+    namespace,
+    workloads,
+    container,
+    source,
+    manifests,
+    timeoutMs: reader.getDuration('timeout', { default: 600_000, min: 1000, max: 6 * 3_600_000 }),
+    stuckGraceMs: reader.getDuration('stuck-grace', { default: 45_000, min: 0, max: 3_600_000 }),
+    rollbackOnFailure: reader.getBoolean('rollback-on-failure', { default: true }),
+    environment: reader.getString('environment', { default: namespace }),
+    eksEndpoint: reader.getOptionalString('eks-endpoint'),
+    stsEndpoint: reader.getOptionalString('sts-endpoint'),
+  };
+}

@@ -1,0 +1,62 @@
+import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
+import { coreLogger, errorMessage, setOutput } from '@bakeline/toolkit';
+import { connect } from './cluster.ts';
+import { readInputs } from './inputs.ts';
+import { printDiagnostics, writeFailureSummary, writeSuccessSummary } from './summary.ts';
+
+export async function run(signal: AbortSignal): Promise<void> {
+  const inputs = readInputs();
+  const started = Date.now();
+  const target = await connect(inputs.target, inputs);
+  let image: string;
+  if (inputs.source.kind === 'environment') {
+    const source = await connect(inputs.source.cluster, inputs);
+    const running = await digestRunningIn(
+      source.client,
+      inputs.source.namespace,
+      inputs.workloads,
+      undefined,
+      inputs.container,
+    );
+    source.client.close();
+    coreLogger.info(`${inputs.source.environment} runs ${running.image}`);
+    image = running.image;
+  } else {
+    image = inputs.source.allowTag ? await target.resolveTag(inputs.source.image) : inputs.source.image;
+  }
+  const digest = pinnedImage(image)?.digest ?? '';
+  setOutput('image', image);
+  setOutput('digest', digest);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const changeCause = `bakeline eks-promote ${digest} at ${process.env.GITHUB_SHA ?? 'unknown commit'} (${server}/${process.env.GITHUB_REPOSITORY ?? ''}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''})`;
+  try {
+    const result = await promote({
+      client: target.client,
+      namespace: inputs.namespace,
+      workloads: inputs.workloads,
+      image,
+      manifests: inputs.manifests,
+      timeoutMs: inputs.timeoutMs,
+      stuckGraceMs: inputs.stuckGraceMs,
+      rollbackOnFailure: inputs.rollbackOnFailure,
+      changeCause,
+      logger: coreLogger,
+      signal,
+      ...(inputs.container ? { container: inputs.container } : {}),
+    });
+    setOutput('previous-digest', result.previousDigest ?? '');
+    setOutput('revision', String(Math.max(0, ...result.workloads.map((w) => w.revision))));
+    setOutput('rolled-back', 'false');
+    await writeSuccessSummary(inputs.environment, inputs.namespace, result, Date.now() - started);
+  } catch (error: unknown) {
+    if (!(error instanceof PromotionFailedError)) throw error;
+    setOutput('rolled-back', String(error.rolledBack));
+    if (error.diagnostics) await printDiagnostics(coreLogger, error.diagnostics);
+    const now = error.rolledBack ? 'the previous revision runs again' : 'the workloads were left as they are';
+    const message = `Promotion of ${image} to ${inputs.environment} failed: ${errorMessage(error)}; ${now}`;
+    await writeFailureSummary(inputs.environment, message, error.rolledBack);
+    throw new Error(message, { cause: error });
+  } finally {
+    target.client.close();
+  }
+}

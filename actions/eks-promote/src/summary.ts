@@ -1,0 +1,60 @@
+// The job summary of a promotion, and the failure report a person reads first.
+import type { Diagnostics, PromoteResult } from '@bakeline/kube';
+import { formatDuration, type Logger, neutralizeWorkflowCommands, summary } from '@bakeline/toolkit';
+
+export async function writeSuccessSummary(
+  environment: string,
+  namespace: string,
+  result: PromoteResult,
+  durationMs: number,
+): Promise<void> {
+  const rows = result.workloads.flatMap((w) =>
+    w.pods.map((p) => [`${namespace}/${w.name}`, String(w.revision), p.pod, p.container, `\`${p.imageID}\``]),
+  );
+  await summary
+    .addHeading(`Promoted to ${environment}`, 3)
+    .addTable([
+      [
+        { data: 'environment', header: true },
+        { data: 'previous digest', header: true },
+        { data: 'new digest', header: true },
+        { data: 'duration', header: true },
+      ],
+      [
+        environment,
+        result.previousDigest ? `\`${result.previousDigest}\`` : '(none)',
+        `\`${result.digest}\``,
+        formatDuration(durationMs),
+      ],
+    ])
+    .addTable([
+      [
+        { data: 'workload', header: true },
+        { data: 'revision', header: true },
+        { data: 'pod', header: true },
+        { data: 'container', header: true },
+        { data: 'imageID', header: true },
+      ],
+      ...rows,
+    ])
+    .write();
+}
+
+export async function writeFailureSummary(environment: string, message: string, rolledBack: boolean): Promise<void> {
+  await summary
+    .addHeading(`Promotion to ${environment} failed`, 3)
+    .addRaw(`${message}\n\n`)
+    .addRaw(rolledBack ? 'The workloads were rolled back to their previous revision.\n' : 'Nothing was rolled back.\n')
+    .write();
+}
+
+export async function printDiagnostics(logger: Logger, diagnostics: Diagnostics): Promise<void> {
+  await logger.group('Pods, events and logs of the failed rollout', async () => {
+    for (const line of diagnostics.pods) logger.info(`pod ${line}`);
+    for (const line of diagnostics.events) logger.info(`event ${line}`);
+    for (const log of diagnostics.logs) {
+      logger.info(`--- last log lines of ${log.pod}/${log.container}`);
+      logger.info(neutralizeWorkflowCommands(log.lines));
+    }
+  });
+}
