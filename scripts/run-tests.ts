@@ -49,11 +49,13 @@ try {
   const json = JSON.parse(readFileSync(report, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
-    numFailedTestSuites: number;
     numTotalTests: number;
+    testResults: { name: string; status: string; assertionResults: unknown[] }[];
   };
-  // A suite that fails to load (a syntax error, a throwing import) has no tests: count it.
-  const failed = json.numFailedTests + json.numFailedTestSuites;
+  // A file that fails to load (a syntax error, a throwing import) has no tests: count it as one failure.
+  const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  for (const f of brokenFiles) console.log(`  test file failed to load: ${f.name}`);
+  const failed = json.numFailedTests + brokenFiles.length;
   results.push({ name: 'vitest', passed: json.numPassedTests, failed: failed || (status === 0 ? 0 : 1) });
   if (json.numTotalTests === 0) results.push({ name: 'vitest ran no test', passed: 0, failed: 1 });
 } catch {
