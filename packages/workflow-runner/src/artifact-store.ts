@@ -1,0 +1,111 @@
+// The run's artifacts on local disk, standing in for the Actions artifact service: one directory
+// per artifact name under the store root (files kept with their paths relative to the upload
+// root), and a manifest with the SHA-256 of each file. Artifacts are immutable once uploaded
+// (upload-artifact v4 refuses a second upload under the same name unless `overwrite`).
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+
+export interface ArtifactFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface StoredArtifact {
+  id: number;
+  name: string;
+  files: ArtifactFile[];
+  /** SHA-256 over the sorted list of `path sha256` lines. */
+  digest: string;
+}
+
+const NAME = /^[^"<>|*?\r\n\\/:]+$/;
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function walk(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(full, base));
+    else if (entry.isFile()) out.push(relative(base, full));
+  }
+  return out.sort();
+}
+
+export class ArtifactStore {
+  readonly root: string;
+  private nextId = 1;
+
+  constructor(root: string) {
+    this.root = root;
+    mkdirSync(root, { recursive: true });
+  }
+
+  private dir(name: string): string {
+    return join(this.root, name);
+  }
+
+  has(name: string): boolean {
+    return existsSync(join(this.dir(name), '.manifest.json'));
+  }
+
+  names(): string[] {
+    return readdirSync(this.root)
+      .filter((n) => this.has(n))
+      .sort();
+  }
+
+  /** Stores `files` (absolute paths) under their path relative to `rootDir`. */
+  upload(name: string, rootDir: string, files: readonly string[], overwrite: boolean): StoredArtifact {
+    if (!NAME.test(name)) throw new Error(`artifact name '${name}' contains a character that is not allowed`);
+    if (this.has(name)) {
+      if (!overwrite) throw new Error(`an artifact named '${name}' already exists in this run (set overwrite: true)`);
+      rmSync(this.dir(name), { recursive: true, force: true });
+    }
+    const target = join(this.dir(name), 'files');
+    mkdirSync(target, { recursive: true });
+    for (const file of files) {
+      const rel = relative(rootDir, file);
+      if (rel.startsWith(`..${sep}`) || rel === '..')
+        throw new Error(`artifact '${name}': ${file} is outside ${rootDir}`);
+      mkdirSync(dirname(join(target, rel)), { recursive: true });
+      cpSync(file, join(target, rel));
+    }
+    const stored = this.describe(name, this.nextId++);
+    writeFileSync(join(this.dir(name), '.manifest.json'), `${JSON.stringify(stored, null, 2)}\n`);
+    return stored;
+  }
+
+  private describe(name: string, id: number): StoredArtifact {
+    const base = join(this.dir(name), 'files');
+    const files = walk(base).map((path) => ({
+      path,
+      size: statSync(join(base, path)).size,
+      sha256: sha256File(join(base, path)),
+    }));
+    const digest = createHash('sha256')
+      .update(files.map((f) => `${f.path} ${f.sha256}\n`).join(''))
+      .digest('hex');
+    return { id, name, files, digest };
+  }
+
+  /** The directory holding an artifact's files (tests use it to tamper with an artifact). */
+  filesDir(name: string): string {
+    if (!this.has(name))
+      throw new Error(`artifact '${name}' was not found in this run (have: ${this.names().join(', ') || 'none'})`);
+    return join(this.dir(name), 'files');
+  }
+
+  /** Copies an artifact's files into `dest`; returns the files as stored (sizes and digests as they are now). */
+  download(name: string, dest: string): StoredArtifact {
+    const source = this.filesDir(name);
+    const recorded = JSON.parse(readFileSync(join(this.dir(name), '.manifest.json'), 'utf8')) as StoredArtifact;
+    mkdirSync(dest, { recursive: true });
+    cpSync(source, dest, { recursive: true });
+    return this.describe(name, recorded.id);
+  }
+}

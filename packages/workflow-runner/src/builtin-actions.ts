@@ -1,0 +1,213 @@
+// Local equivalents of the third-party actions the workflows use. Each accepts only the inputs
+// listed here (anything else is an error) and gives the outputs the real action gives.
+//   actions/checkout           clone of the run's source snapshot (github.sha) into `path`
+//   actions/upload-artifact    files into the run's artifact store (v4 rules: immutable names, root = common ancestor)
+//   actions/download-artifact  files from the run's artifact store
+import { existsSync, globSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { BuiltinAction } from './action-refs.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { matchesFilter } from './ref-filter.ts';
+import { cloneSnapshot, type SourceSnapshot } from './source-snapshot.ts';
+
+export interface BuiltinContext {
+  workspace: string;
+  store: ArtifactStore;
+  snapshot: SourceSnapshot;
+  repository: string;
+  ref: string;
+  runId: string;
+  serverUrl: string;
+  log: (line: string) => void;
+}
+
+export interface BuiltinResult {
+  outputs: Record<string, string>;
+}
+
+const ACCEPTED: Record<BuiltinAction, Record<string, string | undefined>> = {
+  'actions/checkout': {
+    path: '.',
+    'fetch-depth': '1',
+    'persist-credentials': 'true',
+    clean: 'true',
+    ref: undefined,
+    repository: undefined,
+    token: undefined,
+  },
+  'actions/upload-artifact': {
+    name: 'artifact',
+    path: undefined,
+    'if-no-files-found': 'warn',
+    'retention-days': '0',
+    'compression-level': '6',
+    overwrite: 'false',
+    'include-hidden-files': 'false',
+  },
+  'actions/download-artifact': {
+    name: undefined,
+    path: undefined,
+    pattern: undefined,
+    'merge-multiple': 'false',
+  },
+};
+
+function inputsOf(action: BuiltinAction, given: Record<string, string>): Record<string, string | undefined> {
+  const accepted = ACCEPTED[action];
+  for (const key of Object.keys(given)) {
+    if (!(key in accepted)) {
+      throw new Error(
+        `${action}: input '${key}' is not supported by the local runner (supported: ${Object.keys(accepted).join(', ')})`,
+      );
+    }
+  }
+  return { ...accepted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) };
+}
+
+function bool(action: string, name: string, value: string | undefined): boolean {
+  if (value === 'true') return true;
+  if (value === 'false' || value === undefined) return false;
+  throw new Error(`${action}: input '${name}': got '${value}'; expected true or false`);
+}
+
+function insideWorkspace(action: string, workspace: string, path: string): string {
+  const full = resolve(workspace, path);
+  const rel = relative(workspace, full);
+  if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+    throw new Error(`${action}: path '${path}' is outside the workspace`);
+  }
+  return full;
+}
+
+async function checkout(ctx: BuiltinContext, given: Record<string, string>): Promise<BuiltinResult> {
+  const input = inputsOf('actions/checkout', given);
+  if (input.repository !== undefined && input.repository !== ctx.repository) {
+    throw new Error(`actions/checkout: repository '${input.repository}' is not the run's repository ${ctx.repository}`);
+  }
+  if (input.ref !== undefined && ![ctx.snapshot.sha, ctx.ref].includes(input.ref)) {
+    throw new Error(
+      `actions/checkout: ref '${input.ref}': the local runner checks out only ${ctx.ref} (${ctx.snapshot.sha})`,
+    );
+  }
+  const dest = insideWorkspace('actions/checkout', ctx.workspace, input.path ?? '.');
+  if (existsSync(dest) && bool('actions/checkout', 'clean', input.clean)) {
+    for (const entry of readdirSync(dest)) rmSync(join(dest, entry), { recursive: true, force: true });
+  }
+  await cloneSnapshot(ctx.snapshot, dest);
+  ctx.log(`checked out ${ctx.repository}@${ctx.snapshot.sha} (local snapshot) into ${dest}`);
+  return { outputs: { ref: ctx.ref, commit: ctx.snapshot.sha } };
+}
+
+function hidden(rel: string): boolean {
+  return rel.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+}
+
+function filesUnder(path: string): string[] {
+  if (statSync(path).isFile()) return [path];
+  return (globSync('**/*', { cwd: path }) as string[]).map((p) => join(path, p)).filter((p) => statSync(p).isFile());
+}
+
+function commonAncestor(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split(sep));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first.slice(0, n).join(sep) || sep;
+}
+
+/** The part of a pattern before its first glob character, as a directory or file path. */
+function searchRoot(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const part of parts) {
+    if (/[*?[{]/.test(part)) break;
+    fixed.push(part);
+  }
+  return fixed.join('/');
+}
+
+function upload(ctx: BuiltinContext, given: Record<string, string>): BuiltinResult {
+  const action = 'actions/upload-artifact';
+  const input = inputsOf(action, given);
+  if (input.path === undefined) throw new Error(`${action}: input 'path' is required`);
+  const name = input.name ?? 'artifact';
+  const mode = input['if-no-files-found'] ?? 'warn';
+  if (!['warn', 'error', 'ignore'].includes(mode)) {
+    throw new Error(`${action}: input 'if-no-files-found': got '${mode}'; expected warn, error or ignore`);
+  }
+  const includeHidden = bool(action, 'include-hidden-files', input['include-hidden-files']);
+  const lines = input.path
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const include = lines.filter((l) => !l.startsWith('!'));
+  const exclude = lines.filter((l) => l.startsWith('!')).map((l) => resolve(ctx.workspace, l.slice(1)));
+  const files = new Set<string>();
+  const roots: string[] = [];
+  for (const pattern of include) {
+    const abs = resolve(ctx.workspace, pattern);
+    const matches = (globSync(abs) as string[]).filter(
+      (m) => !exclude.some((x) => m === x || m.startsWith(`${x}${sep}`)),
+    );
+    if (matches.length === 0) continue;
+    const root = resolve(ctx.workspace, searchRoot(pattern));
+    roots.push(existsSync(root) && statSync(root).isFile() ? dirname(root) : root);
+    for (const match of matches) {
+      for (const file of filesUnder(match)) {
+        if (exclude.some((x) => file === x || file.startsWith(`${x}${sep}`))) continue;
+        if (!includeHidden && hidden(relative(ctx.workspace, file))) continue;
+        files.add(file);
+      }
+    }
+  }
+  if (files.size === 0) {
+    const message = `${action}: no files were found with the provided path: ${lines.join(', ')}`;
+    if (mode === 'error') throw new Error(message);
+    ctx.log(mode === 'warn' ? `warning: ${message}. No artifacts will be uploaded.` : message);
+    return { outputs: {} };
+  }
+  const root = roots.length === 1 ? (roots[0] as string) : commonAncestor(roots);
+  const stored = ctx.store.upload(name, root, [...files].sort(), bool(action, 'overwrite', input.overwrite));
+  ctx.log(`uploaded artifact '${name}': ${stored.files.length} file(s), digest sha256:${stored.digest}`);
+  return {
+    outputs: {
+      'artifact-id': String(stored.id),
+      'artifact-url': `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${stored.id}`,
+      'artifact-digest': stored.digest,
+    },
+  };
+}
+
+function download(ctx: BuiltinContext, given: Record<string, string>): BuiltinResult {
+  const action = 'actions/download-artifact';
+  const input = inputsOf(action, given);
+  const dest = input.path === undefined ? ctx.workspace : resolve(ctx.workspace, input.path);
+  if (input.name !== undefined) {
+    if (input.pattern !== undefined) throw new Error(`${action}: give 'name' or 'pattern', not both`);
+    const got = ctx.store.download(input.name, dest);
+    ctx.log(`downloaded artifact '${input.name}' (${got.files.length} file(s)) to ${dest}`);
+    return { outputs: { 'download-path': dest } };
+  }
+  const pattern = input.pattern;
+  const names = ctx.store.names().filter((n) => pattern === undefined || matchesFilter(n, [pattern]));
+  const merge = bool(action, 'merge-multiple', input['merge-multiple']);
+  mkdirSync(dest, { recursive: true });
+  for (const n of names) ctx.store.download(n, merge ? dest : join(dest, n));
+  ctx.log(`downloaded ${names.length} artifact(s) to ${dest}`);
+  return { outputs: { 'download-path': dest } };
+}
+
+export async function runBuiltinAction(
+  action: BuiltinAction,
+  ctx: BuiltinContext,
+  inputs: Record<string, string>,
+): Promise<BuiltinResult> {
+  switch (action) {
+    case 'actions/checkout':
+      return checkout(ctx, inputs);
+    case 'actions/upload-artifact':
+      return upload(ctx, inputs);
+    case 'actions/download-artifact':
+      return download(ctx, inputs);
+  }
+}

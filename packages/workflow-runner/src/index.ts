@@ -1,0 +1,23 @@
+export {
+  ACTIONS_REPOSITORY,
+  type ActionTarget,
+  BUILTIN_ACTIONS,
+  resolveAction,
+  resolveWorkflow,
+  workflowRepoRoot,
+} from './action-refs.ts';
+export { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
+export {
+  type EnvironmentSpec,
+  type EnvironmentsConfig,
+  emptyEnvironments,
+  loadEnvironments,
+  parseEnvironments,
+} from './environments.ts';
+export { evaluate, type JsonValue, type Scope } from './expressions.ts';
+export { httpIdTokenIssuer, type IdTokenClaims, type IdTokenIssuer } from './github-context.ts';
+export { createPrinter, outputLines } from './report.ts';
+export { DEFAULT_BAKELINE_ROOT, type RunOptions, type RunOutcome, runWorkflow } from './run.ts';
+export type { Conclusion, JobResult, RunEvent, StepResult, WorkflowResult } from './run-types.ts';
+export { type ParsedWorkflow, parseWorkflowFile, parseWorkflowText, WorkflowParseError } from './workflow-file.ts';
+export { readWorkflowSpec, type WorkflowSpec } from './workflow-model.ts';

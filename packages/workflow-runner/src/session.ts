@@ -1,0 +1,53 @@
+// What one local run shares between its workflows and jobs.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArtifactStore } from './artifact-store.ts';
+import type { EnvironmentsConfig } from './environments.ts';
+import type { JsonValue } from './expressions.ts';
+import type { IdTokenIssuer, RunGithub } from './github-context.ts';
+import type { Masker } from './masker.ts';
+import type { Permissions } from './permissions.ts';
+import type { RunEvent } from './run-types.ts';
+import type { SourceSnapshot } from './source-snapshot.ts';
+import type { WorkflowSpec } from './workflow-model.ts';
+
+export interface RunSession {
+  bakelineRoot: string;
+  actionsRepository?: string;
+  github: RunGithub;
+  environments: EnvironmentsConfig;
+  approved: ReadonlySet<string>;
+  store: ArtifactStore;
+  snapshot: SourceSnapshot;
+  runDir: string;
+  toolCache: string;
+  idTokenIssuer?: IdTokenIssuer;
+  node?: string;
+  /** Extra variables for every step (after the host's, before the workflow's `env:`). */
+  extraEnv: Record<string, string>;
+  masker: Masker;
+  emit(event: RunEvent): void;
+  jobCount: number;
+}
+
+/** One workflow being run: the top-level one, or a reusable workflow called by a job. */
+export interface Invocation {
+  spec: WorkflowSpec;
+  /** Repository root of the workflow file (`./` references resolve here). */
+  repoRoot: string;
+  inputs: Record<string, JsonValue>;
+  /** The `secrets` context (repository secrets, or what the caller passed), without environment secrets. */
+  secrets: Record<string, string>;
+  /** The caller job's permissions, which this workflow's jobs may not exceed. */
+  ceiling?: Permissions;
+  depth: number;
+  /** `owner/repo/path@ref` of this workflow file. */
+  jobWorkflowRef: string;
+}
+
+export function newJobDir(session: RunSession, jobId: string): string {
+  session.jobCount += 1;
+  const dir = join(session.runDir, 'jobs', `${String(session.jobCount).padStart(2, '0')}-${jobId}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
