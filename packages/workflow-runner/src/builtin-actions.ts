@@ -10,6 +10,13 @@ import type { ArtifactStore } from './artifact-store.ts';
 import { matchesFilter } from './ref-filter.ts';
 import { cloneSnapshot, type SourceSnapshot } from './source-snapshot.ts';
 
+/** Outputs each mapped action gives. */
+export const BUILTIN_OUTPUTS: Record<BuiltinAction, string[]> = {
+  'actions/checkout': ['ref', 'commit'],
+  'actions/upload-artifact': ['artifact-id', 'artifact-url', 'artifact-digest'],
+  'actions/download-artifact': ['download-path'],
+};
+
 export interface BuiltinContext {
   workspace: string;
   store: ArtifactStore;
@@ -25,7 +32,8 @@ export interface BuiltinResult {
   outputs: Record<string, string>;
 }
 
-const ACCEPTED: Record<BuiltinAction, Record<string, string | undefined>> = {
+/** Inputs each mapped action accepts, with their defaults. */
+export const BUILTIN_INPUTS: Record<BuiltinAction, Record<string, string | undefined>> = {
   'actions/checkout': {
     path: '.',
     'fetch-depth': '1',
@@ -53,7 +61,7 @@ const ACCEPTED: Record<BuiltinAction, Record<string, string | undefined>> = {
 };
 
 function inputsOf(action: BuiltinAction, given: Record<string, string>): Record<string, string | undefined> {
-  const accepted = ACCEPTED[action];
+  const accepted = BUILTIN_INPUTS[action];
   for (const key of Object.keys(given)) {
     if (!(key in accepted)) {
       throw new Error(
