@@ -8,6 +8,8 @@ import { describe, expect, test } from 'vitest';
 // The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
 import { checkWorkflows, type Finding, formatFinding } from '../../packages/workflow-runner/src/index.ts';
 
+/** `${{ expression }}` as it appears in a workflow. */
+const gh = (expression: string): string => `\${{ ${expression} }}`;
 const root = resolve(import.meta.dirname, '../..');
 const fixtureRoot = join(root, 'test/workflows/fixtures/bakeline-root');
 const fixtures = join(root, 'test/workflows/static-fixtures/.github/workflows');
@@ -98,7 +100,7 @@ describe('breaking edits of the real workflows fail the check', () => {
     [
       'removing the digest output of job build',
       '.github/workflows/build.yml',
-      '      digest: ${{ steps.bake.outputs.digest }}\n',
+      `      digest: ${gh('steps.bake.outputs.digest')}\n`,
       '',
       [
         /needs\.build\.outputs\.digest is not an output of job 'build'/,
@@ -108,15 +110,15 @@ describe('breaking edits of the real workflows fail the check', () => {
     [
       'removing the image-uri output of job publish',
       '.github/workflows/build.yml',
-      '      image-uri: ${{ steps.push.outputs.image-uri }}\n',
+      `      image-uri: ${gh('steps.push.outputs.image-uri')}\n`,
       '',
       [/needs\.publish\.outputs\.image-uri is not an output of job 'publish'/],
     ],
     [
       'misspelling an input of eks-promote',
       '.github/workflows/build.yml',
-      '          namespace: ${{ inputs.namespace }}',
-      '          namespce: ${{ inputs.namespace }}',
+      `          namespace: ${gh('inputs.namespace')}`,
+      `          namespce: ${gh('inputs.namespace')}`,
       [/'namespce' is not an input of bakeline-dev\/bakeline\/actions\/eks-promote@main/, /required input 'namespace'/],
     ],
     [
@@ -132,8 +134,8 @@ describe('breaking edits of the real workflows fail the check', () => {
     [
       'reading an output promote.yml does not have',
       '.github/workflows/promote.yml',
-      'value: ${{ jobs.promote.outputs.previous-digest }}',
-      'value: ${{ jobs.promote.outputs.previous }}',
+      `value: ${gh('jobs.promote.outputs.previous-digest')}`,
+      `value: ${gh('jobs.promote.outputs.previous')}`,
       [/jobs\.promote\.outputs\.previous is not an output of job 'promote'/],
     ],
   ])('%s', async (_name, source, from, to, expected) => {

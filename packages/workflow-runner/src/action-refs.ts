@@ -15,7 +15,9 @@ export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
 export type ActionTarget =
   | { kind: 'bakeline'; name: string; ref: string; dir: string }
   | { kind: 'local'; dir: string }
-  | { kind: 'builtin'; action: BuiltinAction; ref: string };
+  | { kind: 'builtin'; action: BuiltinAction; ref: string }
+  /** A third-party action the local runner cannot run (the static check cannot see its inputs). */
+  | { kind: 'unmapped'; uses: string };
 
 export interface RefResolverOptions {
   /** This repository (holds actions/ and .github/workflows/). */
@@ -61,7 +63,9 @@ export function resolveAction(uses: string, workspace: string, options: RefResol
   if (m !== null) {
     const [, owner = '', repo = '', sub = '', subRef = ''] = m;
     const action = /^actions\/([a-z0-9-]+)$/.exec(sub);
-    if (isBakelineRepo(owner, repo, options) && action !== null) {
+    if (isBakelineRepo(owner, repo, options)) {
+      if (action === null)
+        throw new Error(`uses: ${uses}: not an action of bakeline (expected ${owner}/${repo}/actions/<name>@<ref>)`);
       const name = action[1] as string;
       const dir = join(options.bakelineRoot, 'actions', name);
       if (!existsSync(join(dir, 'action.yml')))
@@ -69,7 +73,11 @@ export function resolveAction(uses: string, workspace: string, options: RefResol
       return { kind: 'bakeline', name, ref: subRef, dir };
     }
   }
-  throw new Error(
+  return { kind: 'unmapped', uses };
+}
+
+export function unmappedError(uses: string): Error {
+  return new Error(
     `uses: ${uses}: no local mapping (mapped: bakeline's actions, ./path actions, ${BUILTIN_ACTIONS.join(', ')})`,
   );
 }

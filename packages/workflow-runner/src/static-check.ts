@@ -71,8 +71,9 @@ class Checker {
   }
 
   /** What a `uses:` step may be given and gives back; `repoRoot` resolves `./` actions. */
-  action(uses: string, repoRoot: string): ActionInfo {
+  action(uses: string, repoRoot: string): ActionInfo | undefined {
     const target = resolveAction(uses, repoRoot, this.opts);
+    if (target.kind === 'unmapped') return undefined;
     if (target.kind === 'builtin') {
       const inputs = new Map<string, { required: boolean; hasDefault: boolean }>();
       for (const [name, def] of Object.entries(BUILTIN_INPUTS[target.action])) {

@@ -2,7 +2,7 @@
 // @bakeline/action-host, pre and post included; a local ./ action; or a mapped third-party action).
 import { join, resolve } from 'node:path';
 import { runActionStep } from '@bakeline/action-host';
-import { resolveAction } from './action-refs.ts';
+import { resolveAction, unmappedError } from './action-refs.ts';
 import { runBuiltinAction } from './builtin-actions.ts';
 import type { RunGithub } from './github-context.ts';
 import type { RunSession } from './session.ts';
@@ -69,6 +69,7 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
     bakelineRoot: place.session.bakelineRoot,
     ...(place.session.actionsRepository ? { actionsRepository: place.session.actionsRepository } : {}),
   });
+  if (target.kind === 'unmapped') throw unmappedError(work.uses);
   if (target.kind === 'builtin') {
     const result = await runBuiltinAction(
       target.action,
