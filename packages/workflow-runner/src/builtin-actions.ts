@@ -4,7 +4,7 @@
 //   actions/upload-artifact    files into the run's artifact store (v4 rules: immutable names, root = common ancestor)
 //   actions/download-artifact  files from the run's artifact store
 import { existsSync, globSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { BuiltinAction } from './action-refs.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { matchesFilter } from './ref-filter.ts';
@@ -106,13 +106,18 @@ async function checkout(ctx: BuiltinContext, given: Record<string, string>): Pro
   return { outputs: { ref: ctx.ref, commit: ctx.snapshot.sha } };
 }
 
-function hidden(rel: string): boolean {
-  return rel.split(sep).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+function hiddenName(name: string): boolean {
+  return name.startsWith('.') && name !== '.' && name !== '..';
 }
 
-function filesUnder(path: string): string[] {
+/** Files of a match; like @actions/glob's excludeHiddenFiles, a hidden name from the match down is skipped. */
+function filesUnder(path: string, includeHidden: boolean): string[] {
+  if (!includeHidden && hiddenName(basename(path))) return [];
   if (statSync(path).isFile()) return [path];
-  return (globSync('**/*', { cwd: path }) as string[]).map((p) => join(path, p)).filter((p) => statSync(p).isFile());
+  return (globSync('**/*', { cwd: path }) as string[])
+    .filter((p) => includeHidden || !p.split(sep).some(hiddenName))
+    .map((p) => join(path, p))
+    .filter((p) => statSync(p).isFile());
 }
 
 function commonAncestor(paths: readonly string[]): string {
@@ -161,9 +166,8 @@ function upload(ctx: BuiltinContext, given: Record<string, string>): BuiltinResu
     const root = resolve(ctx.workspace, searchRoot(pattern));
     roots.push(existsSync(root) && statSync(root).isFile() ? dirname(root) : root);
     for (const match of matches) {
-      for (const file of filesUnder(match)) {
+      for (const file of filesUnder(match, includeHidden)) {
         if (exclude.some((x) => file === x || file.startsWith(`${x}${sep}`))) continue;
-        if (!includeHidden && hidden(relative(ctx.workspace, file))) continue;
         files.add(file);
       }
     }

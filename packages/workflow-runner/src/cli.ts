@@ -1,7 +1,7 @@
 // node packages/workflow-runner/src/cli.ts run <workflow.yml> --event push|pull_request|workflow_dispatch|workflow_call
 //   [--input k=v]... [--environments <file>] [--approve <env>]... [--repo <dir>] [--json <summary.json>]
 //   [--repository owner/name] [--ref refs/heads/main] [--run-dir <dir>] [--tool-cache <dir>]
-//   [--id-token-endpoint <url>] [--quiet]
+//   [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>] [--quiet]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEnvironments } from './environments.ts';
@@ -12,7 +12,7 @@ import { type RunOptions, runWorkflow } from './run.ts';
 const USAGE = `usage: node packages/workflow-runner/src/cli.ts run <workflow.yml> --event ${EVENTS.join('|')}
   [--input name=value]... [--environments <file>] [--approve <environment>]... [--repo <dir>]
   [--json <summary.json>] [--repository owner/name] [--ref <ref>] [--head-ref <branch>] [--base-ref <branch>]
-  [--run-dir <dir>] [--tool-cache <dir>] [--id-token-endpoint <url>] [--actions-repository owner/name] [--quiet]`;
+  [--run-dir <dir>] [--tool-cache <dir>] [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>] [--quiet]`;
 
 function keyValues(list: readonly string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       'tool-cache': { type: 'string' },
       'id-token-endpoint': { type: 'string' },
       'actions-repository': { type: 'string' },
+      'bakeline-root': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -75,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
   if (values['run-dir'] !== undefined) options.runDir = values['run-dir'];
   if (values['tool-cache'] !== undefined) options.toolCache = values['tool-cache'];
   if (values['actions-repository'] !== undefined) options.actionsRepository = values['actions-repository'];
+  if (values['bakeline-root'] !== undefined) options.bakelineRoot = values['bakeline-root'];
   if (values['id-token-endpoint'] !== undefined) options.idTokenIssuer = httpIdTokenIssuer(values['id-token-endpoint']);
   for (const name of approve) {
     if (options.environments !== undefined && !options.environments.environments.has(name)) {

@@ -1,0 +1,245 @@
+// The real build.yml and promote.yml, called by the real caller example, run through the local
+// runner with the contract fixtures of the five actions (fixtures/contract-actions): the digest
+// hand-off between jobs, pull requests that neither publish nor deploy, a tampered artifact that
+// stops publish, failures that stop the chain, and promotions dev -> test -> prod with approval.
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+// The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
+import {
+  type IdTokenClaims,
+  type JobResult,
+  loadEnvironments,
+  type RunEvent,
+  type RunOptions,
+  runWorkflow,
+  type WorkflowResult,
+} from '../../packages/workflow-runner/src/index.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const example = join(root, 'examples/licensing-service');
+
+interface World {
+  bakeline: string;
+  service: string;
+  registry: string;
+  cluster: string;
+  claims: IdTokenClaims[];
+}
+
+let world: World;
+
+function makeWorld(): World {
+  const base = mkdtempSync(join(tmpdir(), 'bakeline-wf-'));
+  const bakeline = join(base, 'bakeline');
+  cpSync(join(root, '.github/workflows'), join(bakeline, '.github/workflows'), { recursive: true });
+  cpSync(join(root, 'test/workflows/fixtures/contract-actions'), join(bakeline, 'actions'), { recursive: true });
+  const service = join(base, 'licensing-service');
+  cpSync(join(example, '.github'), join(service, '.github'), { recursive: true });
+  mkdirSync(join(service, 'k8s'), { recursive: true });
+  writeFileSync(join(service, 'pom.xml'), '<project><artifactId>licensing-service</artifactId></project>\n');
+  writeFileSync(join(service, 'platform-test.yml'), 'checks:\n  - name: health\n');
+  writeFileSync(join(service, 'k8s/deployment.yaml'), 'kind: Deployment\n');
+  writeFileSync(join(service, 'k8s/service.yaml'), 'kind: Service\n');
+  return { bakeline, service, registry: join(base, 'registry'), cluster: join(base, 'cluster'), claims: [] };
+}
+
+async function run(workflow: string, event: RunOptions['event'], extra: Partial<RunOptions> = {}) {
+  const events: RunEvent[] = [];
+  const outcome = await runWorkflow({
+    workflow: join(world.service, '.github/workflows', workflow),
+    event,
+    repoDir: world.service,
+    bakelineRoot: world.bakeline,
+    environments: loadEnvironments(join(example, '.github/environments.local.yml')),
+    env: { FIXTURE_REGISTRY: world.registry, FIXTURE_CLUSTER: world.cluster },
+    idTokenIssuer: {
+      requestFor: async (claims) => {
+        world.claims.push(claims);
+        return { requestUrl: 'http://127.0.0.1:9/token', requestToken: 'fixture-request-token' };
+      },
+    },
+    ...extra,
+    onEvent: (e) => {
+      events.push(e);
+      extra.onEvent?.(e);
+    },
+  });
+  return { ...outcome, logs: events.flatMap((e) => (e.type === 'log' ? [e.line] : [])) };
+}
+
+function called(result: WorkflowResult): WorkflowResult {
+  const nested = result.jobs[0]?.workflow;
+  if (nested === undefined) throw new Error('the caller did not call a workflow');
+  return nested;
+}
+
+function results(wf: WorkflowResult): Record<string, string> {
+  return Object.fromEntries(wf.jobs.map((j: JobResult) => [j.id, j.result]));
+}
+
+function pushed(): string[] {
+  return existsSync(world.registry) ? readdirSync(world.registry) : [];
+}
+
+function running(namespace: string): string | undefined {
+  const file = join(world.cluster, namespace);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+beforeEach(() => {
+  world = makeWorld();
+});
+
+describe('build.yml through the caller example', () => {
+  test('a push builds, tests, publishes and deploys one digest to dev', async () => {
+    const { result } = await run('build.yml', 'push');
+    const build = called(result);
+    expect(results(build)).toEqual({
+      build: 'success',
+      'platform-test': 'success',
+      publish: 'success',
+      'deploy-dev': 'success',
+    });
+    const digest = build.outputs.digest ?? '';
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(build.outputs['image-uri']).toBe(
+      `000000000000.dkr.ecr.us-east-1.amazonaws.com/ostock/licensing-service@${digest}`,
+    );
+    expect(result.jobs[0]?.outputs).toEqual(build.outputs);
+    expect(pushed()).toEqual([`ostock_licensing-service@${digest}`]);
+    expect(running('dev')).toBe(build.outputs['image-uri']);
+    expect(world.claims.map((c) => c.sub)).toEqual([
+      'repo:bakeline-dev/licensing-service:ref:refs/heads/main',
+      'repo:bakeline-dev/licensing-service:environment:dev',
+    ]);
+    expect(world.claims[0]?.job_workflow_ref).toBe('bakeline-dev/bakeline/.github/workflows/build.yml@v1');
+    const job = (id: string) => build.jobs.find((j) => j.id === id);
+    expect(job('build')?.permissions).toEqual({ contents: 'read' });
+    expect(job('publish')?.permissions).toEqual({ 'id-token': 'write' });
+    expect(job('deploy-dev')?.environment).toBe('dev');
+    expect(job('deploy-dev')?.concurrency).toEqual({
+      group: 'bakeline-deploy-bakeline-dev/licensing-service-dev',
+      cancelInProgress: false,
+    });
+    expect(build.concurrency).toEqual({
+      group: 'bakeline-build-licensing-service-licensing-service-refs/heads/main',
+      cancelInProgress: false,
+    });
+  });
+
+  test('a pull request builds and tests but neither publishes nor deploys', async () => {
+    const { result } = await run('build.yml', 'pull_request');
+    const build = called(result);
+    expect(results(build)).toEqual({
+      build: 'success',
+      'platform-test': 'success',
+      publish: 'skipped',
+      'deploy-dev': 'skipped',
+    });
+    expect(build.outputs['image-uri']).toBe('');
+    expect(build.concurrency?.cancelInProgress).toBe(true);
+    expect(pushed()).toEqual([]);
+    expect(running('dev')).toBeUndefined();
+  });
+
+  test('an artifact tampered with between platform-test and publish stops publish; nothing is pushed', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'bakeline-wf-run-'));
+    const { result, logs } = await run('build.yml', 'push', {
+      runDir,
+      onEvent: (e) => {
+        if (e.type === 'job-end' && e.job.id === 'platform-test') {
+          appendFileSync(join(runDir, 'artifacts/bakeline-oci-licensing-service/files/image.oci.tar'), 'x');
+        }
+      },
+    });
+    const build = called(result);
+    expect(results(build)).toEqual({
+      build: 'success',
+      'platform-test': 'success',
+      publish: 'failure',
+      'deploy-dev': 'skipped',
+    });
+    expect(logs.join('\n')).toMatch(/digest mismatch: the archive is sha256:[0-9a-f]{64}, expected sha256:/);
+    expect(pushed()).toEqual([]);
+    expect(result.result).toBe('failure');
+  });
+
+  test('a failing unit test stops the chain at build', async () => {
+    writeFileSync(join(world.service, 'pom.xml'), '<project><failing-test/></project>\n');
+    const { result } = await run('build.yml', 'push');
+    expect(results(called(result))).toEqual({
+      build: 'failure',
+      'platform-test': 'skipped',
+      publish: 'skipped',
+      'deploy-dev': 'skipped',
+    });
+    expect(pushed()).toEqual([]);
+  });
+
+  test('a failing platform check stops the chain before publish', async () => {
+    writeFileSync(join(world.service, 'platform-test.yml'), 'fail: true\n');
+    const { result } = await run('build.yml', 'push');
+    expect(results(called(result))).toEqual({
+      build: 'success',
+      'platform-test': 'failure',
+      publish: 'skipped',
+      'deploy-dev': 'skipped',
+    });
+    expect(pushed()).toEqual([]);
+  });
+});
+
+describe('promote.yml through the caller example', () => {
+  test('dev -> test -> prod runs one digest everywhere; prod needs approval', async () => {
+    const { result: built } = await run('build.yml', 'push');
+    const image = called(built).outputs['image-uri'];
+
+    const toTest = await run('promote.yml', 'workflow_dispatch', {
+      inputs: { environment: 'test', 'from-environment': 'dev' },
+    });
+    expect(toTest.result.result).toBe('success');
+    expect(called(toTest.result).outputs.image).toBe(image);
+    expect(running('test')).toBe(image);
+
+    const refused = await run('promote.yml', 'workflow_dispatch', {
+      inputs: { environment: 'prod', 'from-environment': 'test' },
+    });
+    expect(refused.result.result).toBe('failure');
+    expect(called(refused.result).jobs[0]?.error).toMatch(/environment 'prod' has protection rules .*--approve prod/);
+    expect(running('prod')).toBeUndefined();
+
+    const toProd = await run('promote.yml', 'workflow_dispatch', {
+      inputs: { environment: 'prod', 'from-environment': 'test' },
+      approve: ['prod'],
+    });
+    expect(toProd.result.result).toBe('success');
+    expect(running('prod')).toBe(image);
+    expect(world.claims.at(-1)?.sub).toBe('repo:bakeline-dev/licensing-service:environment:prod');
+    expect(called(toProd.result).jobs[0]?.concurrency).toEqual({
+      group: 'bakeline-deploy-bakeline-dev/licensing-service-prod',
+      cancelInProgress: false,
+    });
+  });
+
+  test.each([
+    [{ environment: 'prod', 'from-environment': 'dev' }, /environment 'prod' promotes from 'test' .* not from 'dev'/],
+    [{ environment: 'test', image: 'registry/repo:latest' }, /image 'registry\/repo:latest' is not pinned by digest/],
+    [{ environment: 'test' }, /give 'image' \(repo@sha256:\.\.\.\) or 'from-environment'/],
+  ])('refuses %j before deploying', async (inputs, message) => {
+    const { result, logs } = await run('promote.yml', 'workflow_dispatch', { inputs, approve: ['prod'] });
+    expect(result.result).toBe('failure');
+    expect(logs.join('\n')).toMatch(message);
+    expect([running('dev'), running('test'), running('prod')]).toEqual([undefined, undefined, undefined]);
+  });
+});
