@@ -120,6 +120,10 @@ export async function runStepsJob(input: JobInput): Promise<void> {
     contexts: { github: githubContext(gh, place), needs: input.needs, vars, secrets, inputs: inv.inputs },
   };
   const jobEnv = evaluateStringMap(job.env, envScope, file, `jobs.${job.id}.env`);
+  if (job.runsOn !== undefined) {
+    const labels = evaluateNode(job.runsOn, jobScope, file, `jobs.${job.id}.runs-on`);
+    result.runsOn = Array.isArray(labels) ? labels.map(String) : [String(labels)];
+  }
 
   // OIDC: only with `id-token: write`, as on GitHub
   const runtimeEnv: Record<string, string> = {};

@@ -29,6 +29,8 @@ export interface JobResult {
   outputs: Record<string, string>;
   steps: StepResult[];
   environment?: string;
+  /** `runs-on` as evaluated (recorded; every job runs on this machine). */
+  runsOn?: string[];
   permissions: Record<string, string>;
   concurrency?: ConcurrencyRecord;
   summary: string;
@@ -42,6 +44,8 @@ export interface JobResult {
 export interface WorkflowResult {
   file: string;
   name: string;
+  /** `run-name`, evaluated. */
+  runName?: string;
   event: string;
   result: Conclusion;
   inputs: Record<string, JsonValue>;

@@ -140,6 +140,7 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     durationMs: 0,
   };
   const base = { github: githubContext(session.github), inputs: inv.inputs, vars: session.environments.vars };
+  if (spec.runName !== undefined) wf.runName = evaluateString(spec.runName, { contexts: base }, file, 'run-name');
   const concurrency = concurrencyOf(spec.concurrency, { contexts: base }, file, 'concurrency');
   if (concurrency !== undefined) wf.concurrency = concurrency;
   if (spec.permissions !== undefined)
