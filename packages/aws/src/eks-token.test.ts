@@ -1,0 +1,104 @@
+import { createHash, createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createEksToken, decodeEksToken, eksTokenProvider } from './eks-token.ts';
+
+const credentials = {
+  accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+  secretAccessKey: 'secret/key/example',
+  sessionToken: 'session-token',
+};
+const date = new Date('2026-11-25T08:00:00Z');
+
+/** An independent SigV4 implementation (node:crypto), to check the presigned URL's signature. */
+function expectedSignature(url: URL, secret: string, clusterName: string): string {
+  const params = [...url.searchParams.entries()].filter(([k]) => k !== 'X-Amz-Signature');
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = params
+    .map(([k, v]) => [enc(k), enc(v)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const signedHeaders = url.searchParams.get('X-Amz-SignedHeaders') ?? '';
+  const headerValues: Record<string, string> = { host: url.host, 'x-k8s-aws-id': clusterName };
+  const canonicalHeaders = signedHeaders
+    .split(';')
+    .map((h) => `${h}:${headerValues[h]}\n`)
+    .join('');
+  // Like aws-iam-authenticator's Go SDK: a presigned STS request signs the empty payload's hash.
+  const emptyPayload = createHash('sha256').update('').digest('hex');
+  const canonical = ['GET', '/', query, canonicalHeaders, signedHeaders, emptyPayload].join('\n');
+  const amzDate = url.searchParams.get('X-Amz-Date') ?? '';
+  const scope = (url.searchParams.get('X-Amz-Credential') ?? '').split('/').slice(1).join('/');
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const [day, region, service] = scope.split('/');
+  let key: Buffer = createHmac('sha256', `AWS4${secret}`)
+    .update(day ?? '')
+    .digest();
+  for (const part of [region, service, 'aws4_request'])
+    key = createHmac('sha256', key)
+      .update(part ?? '')
+      .digest();
+  return createHmac('sha256', key).update(toSign).digest('hex');
+}
+
+describe('EKS token', () => {
+  it('is a presigned GetCallerIdentity with x-k8s-aws-id signed, base64url without padding', async () => {
+    const { token } = await createEksToken({
+      clusterName: 'prod-eu',
+      region: 'eu-west-1',
+      credentials,
+      now: () => date,
+    });
+    expect(token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
+    const url = decodeEksToken(token);
+    expect(url.host).toBe('sts.eu-west-1.amazonaws.com');
+    expect(url.searchParams.get('Action')).toBe('GetCallerIdentity');
+    expect(url.searchParams.get('Version')).toBe('2011-06-15');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+    expect(url.searchParams.get('X-Amz-Date')).toBe('20261125T080000Z');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+    expect(url.searchParams.get('X-Amz-Security-Token')).toBe('session-token');
+    expect(url.searchParams.get('X-Amz-Credential')).toBe('ASIAEXAMPLEEXAMPLE01/20261125/eu-west-1/sts/aws4_request');
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(
+      expectedSignature(url, credentials.secretAccessKey, 'prod-eu'),
+    );
+    expect(url.searchParams.get('X-Amz-Signature')).not.toBe(
+      expectedSignature(url, credentials.secretAccessKey, 'other'),
+    );
+  });
+
+  it('uses an STS endpoint override (the local cloud)', async () => {
+    const { token } = await createEksToken({
+      clusterName: 'local',
+      region: 'us-east-1',
+      credentials,
+      stsEndpoint: 'http://127.0.0.1:4566',
+      now: () => date,
+    });
+    const url = decodeEksToken(token);
+    expect(url.origin).toBe('http://127.0.0.1:4566');
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(url, credentials.secretAccessKey, 'local'));
+  });
+
+  it('renews the token after 14 minutes, and not before', async () => {
+    let now = date.getTime();
+    let asked = 0;
+    const provider = eksTokenProvider({
+      clusterName: 'c',
+      region: 'us-east-1',
+      now: () => new Date(now),
+      credentials: async () => {
+        asked++;
+        return credentials;
+      },
+    });
+    const first = await provider();
+    now += 13 * 60_000;
+    expect(await provider()).toBe(first);
+    now += 60_000;
+    const second = await provider();
+    expect(second).not.toBe(first);
+    expect(asked).toBe(2);
+  });
+});

@@ -1,0 +1,9 @@
+export { connectEksCluster, type EksClusterOptions, type EksConnection } from './eks-cluster.ts';
+export {
+  type AwsCredentials,
+  createEksToken,
+  decodeEksToken,
+  EKS_TOKEN_PREFIX,
+  eksTokenProvider,
+  stsEndpointFor,
+} from './eks-token.ts';
