@@ -14,7 +14,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeEach, describe, expect, test } from 'vitest';
 // The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
 import {
   type IdTokenClaims,
@@ -24,7 +23,8 @@ import {
   type RunOptions,
   runWorkflow,
   type WorkflowResult,
-} from '../../packages/workflow-runner/src/index.ts';
+} from '@bakeline/workflow-runner';
+import { beforeEach, describe, expect, test } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const example = join(root, 'examples/licensing-service');

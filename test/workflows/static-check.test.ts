@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { describe, expect, test } from 'vitest';
 // The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
-import { checkWorkflows, type Finding, formatFinding } from '../../packages/workflow-runner/src/index.ts';
+import { checkWorkflows, type Finding, formatFinding } from '@bakeline/workflow-runner';
+import { describe, expect, test } from 'vitest';
 
 /** `${{ expression }}` as it appears in a workflow. */
 const gh = (expression: string): string => `\${{ ${expression} }}`;
