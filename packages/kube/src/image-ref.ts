@@ -30,3 +30,17 @@ export function digestOfImageId(imageId: string): string | undefined {
   const match = /sha256:[a-f0-9]{64}/.exec(imageId);
   return match?.[0];
 }
+
+/** The last path component of a repository: `host:5000/team/svc` -> `svc`. */
+export function imageName(reference: string): string {
+  const repository = repositoryOf(reference);
+  return repository.slice(repository.lastIndexOf('/') + 1);
+}
+
+/**
+ * Whether a container image in a manifest stands for the promoted repository: the same
+ * repository, or (for manifests written before the registry is known) the same image name.
+ */
+export function sameImage(containerImage: string, promoted: string): boolean {
+  return repositoryOf(containerImage) === repositoryOf(promoted) || imageName(containerImage) === imageName(promoted);
+}

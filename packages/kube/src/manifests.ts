@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { type KubeClient, PatchType } from './client.ts';
 import { KubeApiError } from './errors.ts';
-import { repositoryOf } from './image-ref.ts';
+import { sameImage } from './image-ref.ts';
 
 interface KindInfo {
   group: string;
@@ -62,15 +62,14 @@ export function readManifests(files: string[]): { file: string; manifest: Manife
   return result;
 }
 
-/** Replaces the image of every Deployment container whose repository is the promoted one. */
+/** Replaces the image of every Deployment container that stands for the promoted repository (same repository or image name). */
 export function pinImages(manifest: Manifest, image: string): Manifest {
   if (manifest.kind !== 'Deployment') return manifest;
   const copy = structuredClone(manifest) as Manifest & {
     spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
   };
-  const repository = repositoryOf(image);
   for (const container of copy.spec?.template?.spec?.containers ?? []) {
-    if (container.image && repositoryOf(container.image) === repository) container.image = image;
+    if (container.image && sameImage(container.image, image)) container.image = image;
   }
   return copy;
 }

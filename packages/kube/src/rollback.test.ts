@@ -121,3 +121,30 @@ describe('stuckContainers', () => {
     ).toEqual(['a', 'd']);
   });
 });
+
+describe('pinImages', () => {
+  it('pins containers of the same repository or image name, and leaves others', async () => {
+    const { pinImages } = await import('./manifests.ts');
+    const manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'svc' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'app', image: 'licensing-service:placeholder' },
+              { name: 'sidecar', image: 'envoy:1.30' },
+            ],
+          },
+        },
+      },
+    };
+    const pinned = pinImages(manifest, `127.0.0.1:5000/ostock/licensing-service@${A}`) as typeof manifest;
+    expect(pinned.spec.template.spec.containers.map((c) => c.image)).toEqual([
+      `127.0.0.1:5000/ostock/licensing-service@${A}`,
+      'envoy:1.30',
+    ]);
+    expect(manifest.spec.template.spec.containers[0]?.image).toBe('licensing-service:placeholder');
+  });
+});
