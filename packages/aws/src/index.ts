@@ -1,3 +1,10 @@
+export {
+  type CredentialsProvider,
+  environmentCredentials,
+  explainAssumeRoleError,
+  type WebIdentityOptions,
+  webIdentityCredentials,
+} from './credentials.ts';
 export { connectEksCluster, type EksClusterOptions, type EksConnection } from './eks-cluster.ts';
 export {
   type AwsCredentials,

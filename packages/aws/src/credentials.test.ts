@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { environmentCredentials, explainAssumeRoleError } from './credentials.ts';
+
+const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+describe('explainAssumeRoleError', () => {
+  it.each([
+    [
+      'AccessDenied',
+      'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      "subject 'repo:o/r:ref:refs/heads/feature'",
+    ],
+    ['ExpiredTokenException', 'Token expired', 'has expired'],
+    ['InvalidIdentityToken', 'Incorrect token audience', "check the 'audience' input"],
+  ])('%s says what to change and keeps the STS message', (name, message, advice) => {
+    const token = jwt({ sub: 'repo:o/r:ref:refs/heads/feature', aud: 'sts.amazonaws.com' });
+    const error = explainAssumeRoleError(named(name, message), 'arn:aws:iam::123456789012:role/push', token);
+    expect(error.message).toMatch(/^Could not assume role arn:aws:iam::123456789012:role\/push: /);
+    expect(error.message).toContain(advice);
+    expect(error.message).toContain(message);
+  });
+});
+
+describe('environmentCredentials', () => {
+  it('masks the secret and the session token, and says what to do when none are set', async () => {
+    const masked: string[] = [];
+    const provider = environmentCredentials(
+      { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 's3cr3t', AWS_SESSION_TOKEN: 'tok' },
+      (s) => masked.push(s),
+    );
+    expect(await provider()).toEqual({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's3cr3t', sessionToken: 'tok' });
+    expect(masked).toEqual(['s3cr3t', 'tok']);
+    await expect(environmentCredentials({}, () => {})()).rejects.toThrow(/give 'role-to-assume'/);
+  });
+});
