@@ -38,6 +38,25 @@ export function renderReadme(readme: string, metadata: ActionMetadata, file = 'R
   return text;
 }
 
+/** Table rows compared cell by cell, so a Markdown formatter's padding is not drift. */
+export function normalizeTables(text: string): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line.startsWith('|')
+        ? line
+            .split(/(?<!\\)\|/)
+            .map((cell) => cell.trim().replace(/^-{3,}$/, '---'))
+            .join('|')
+        : line,
+    )
+    .join('\n');
+}
+
+export function readmeIsCurrent(readme: string, metadata: ActionMetadata): boolean {
+  return normalizeTables(renderReadme(readme, metadata)) === normalizeTables(readme);
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   let failed = 0;
@@ -49,13 +68,13 @@ function main(): void {
       const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
       const rendered = renderReadme(readme, readActionMetadata(dir), `actions/${name}/README.md`);
       if (check) {
-        if (rendered !== readme) {
+        if (normalizeTables(rendered) !== normalizeTables(readme)) {
           failed++;
           console.log(
             `FAIL actions/${name}/README.md: tables differ from action.yml; run 'node scripts/action-docs.ts'`,
           );
         } else console.log(`ok   actions/${name}/README.md`);
-      } else if (rendered !== readme) {
+      } else if (normalizeTables(rendered) !== normalizeTables(readme)) {
         writeFileSync(readmePath, rendered);
         console.log(`updated actions/${name}/README.md`);
       }
