@@ -4,6 +4,7 @@
 import type { Logger } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
+import { KubeApiError } from './errors.ts';
 import { pinnedImage } from './image-ref.ts';
 import { applyManifest, pinImages, readManifests } from './manifests.ts';
 import { getDeployment, listDeployments, revisionOf } from './resources.ts';
@@ -78,6 +79,18 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const { client, namespace, logger } = options;
   const pinned = pinnedImage(options.image);
   if (!pinned) throw new Error(`image '${options.image}' is not pinned by digest (repository@sha256:<64 hex>)`);
+  // What runs before anything is applied: the previous digest, and whether this run changes a workload.
+  const before = new Map<string, string[]>();
+  for (const d of await resolveWorkloads(client, namespace, options.workloads).catch((error: unknown) => {
+    if (error instanceof KubeApiError && error.status === 404) return [];
+    if (error instanceof Error && error.message.startsWith('no Deployment') && options.manifests?.length) return [];
+    throw error;
+  })) {
+    before.set(
+      d.metadata.name,
+      d.spec.template.spec.containers.map((c) => c.image),
+    );
+  }
   if (options.manifests && options.manifests.length > 0) {
     await logger.group('Apply manifests', async () => {
       for (const { file, manifest } of readManifests(options.manifests ?? [])) {
@@ -103,19 +116,16 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
         ...(options.container ? { container: options.container } : {}),
       });
       current = set.after;
-      const previousDigest = set.changes.map((c) => pinnedImage(c.from)?.digest).find(Boolean);
-      const result: WorkloadResult = {
-        name,
-        changes: set.changes,
-        changed: set.changed,
-        previousDigest,
-        revision: 0,
-        pods: [],
-      };
+      const earlier = before.get(name);
+      const previousImages = earlier ?? set.changes.map((c) => c.from);
+      const previousDigest = previousImages.map((i) => pinnedImage(i)?.digest).find(Boolean);
+      // Changed by this run: by the image patch, or already by the manifests applied above.
+      const changed = set.changed || earlier === undefined || !earlier.includes(options.image);
+      const result: WorkloadResult = { name, changes: set.changes, changed, previousDigest, revision: 0, pods: [] };
       done.push({ deployment: set.after, result });
       logger.info(
-        set.changed
-          ? `${namespace}/${name}: ${set.changes.map((c) => `${c.container} ${c.from} -> ${c.to}`).join(', ')}`
+        changed
+          ? `${namespace}/${name}: ${previousImages.join(', ') || '(new)'} -> ${options.image}`
           : `${namespace}/${name}: already set to ${options.image}; checking the rollout`,
       );
       const rolled = await waitForRollout({
