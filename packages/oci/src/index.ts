@@ -1,0 +1,44 @@
+export { indexBytes, manifestBytes } from './canonical-json.ts';
+export {
+  type Digest,
+  DigestCounter,
+  digestFile,
+  digestHex,
+  digestStream,
+  isDigest,
+  parseDigest,
+  sha256Digest,
+} from './digest.ts';
+export { DigestMismatchError } from './digest-mismatch-error.ts';
+export type {
+  ContainerConfig,
+  Descriptor,
+  HealthConfig,
+  HistoryEntry,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  Platform,
+} from './image-types.ts';
+export { blobPath } from './layout-paths.ts';
+export { type LoadedImage, readLayoutImage, verifyBlob, verifyLayout } from './layout-read.ts';
+export { LayoutWriter } from './layout-writer.ts';
+export {
+  isGzipLayerMediaType,
+  isImageManifestMediaType,
+  isIndexMediaType,
+  MANIFEST_ACCEPT,
+  MediaType,
+} from './media-types.ts';
+export { parseConfig, parseIndex, parseManifest } from './parse-documents.ts';
+export {
+  DOCKER_HUB,
+  formatReference,
+  type ImageReference,
+  parseReference,
+  validateRegistry,
+  validateRepository,
+  validateTag,
+} from './reference.ts';
+export type { PushResult, RegistryClientOptions, RegistryCredentials } from './registry-types.ts';
+export type { TarEntry, TarEntryType } from './tar-entry.ts';

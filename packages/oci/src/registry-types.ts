@@ -1,0 +1,31 @@
+import type { Logger } from '@bakeline/toolkit';
+import type { Digest } from './digest.ts';
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export interface RegistryClientOptions {
+  /** `host[:port]` */
+  registry: string;
+  /** Plain http; default true for 127.0.0.1, localhost and [::1]. */
+  insecure?: boolean;
+  credentials?: RegistryCredentials | (() => Promise<RegistryCredentials | undefined>);
+  /** Parallel blob uploads (default 4). */
+  concurrency?: number;
+  /** Blobs larger than this go up in PATCH chunks of this size (default 16 MiB). */
+  chunkSize?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  retry?: { attempts: number; baseDelayMs: number };
+}
+
+export interface PushResult {
+  digest: Digest;
+  pushedBytes: number;
+  uploadedBlobs: Digest[];
+  skippedBlobs: Digest[];
+  mountedBlobs: Digest[];
+  tags: { tag: string; status: 'created' | 'unchanged' }[];
+}
