@@ -1,3 +1,4 @@
-import { hello } from '@bakeline/toolkit';
+import { runAction } from '@bakeline/toolkit';
+import { run } from './main.ts';
 
-hello('x');
+await runAction(run);
