@@ -20,9 +20,11 @@ export interface HarnessResult extends ActionRunResult {
 }
 
 export class ActionContractError extends Error {
-  constructor(readonly violations: string[]) {
+  readonly violations: string[];
+  constructor(violations: string[]) {
     super(`action contract violated:\n  ${violations.join('\n  ')}`);
     this.name = 'ActionContractError';
+    this.violations = violations;
   }
 }
 

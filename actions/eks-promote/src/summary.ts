@@ -1,6 +1,6 @@
 // The job summary of a promotion, and the failure report a person reads first.
 import type { Diagnostics, PromoteResult } from '@bakeline/kube';
-import { formatDuration, type Logger, neutralizeWorkflowCommands, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatDuration, type Logger, neutralizeWorkflowCommands, summary } from '@bakeline/toolkit';
 
 export async function writeSuccessSummary(
   environment: string,
@@ -9,7 +9,13 @@ export async function writeSuccessSummary(
   durationMs: number,
 ): Promise<void> {
   const rows = result.workloads.flatMap((w) =>
-    w.pods.map((p) => [`${namespace}/${w.name}`, String(w.revision), p.pod, p.container, `\`${p.imageID}\``]),
+    w.pods.map((p) => [
+      escapeHtml(`${namespace}/${w.name}`),
+      String(w.revision),
+      escapeHtml(p.pod),
+      escapeHtml(p.container),
+      `<code>${escapeHtml(p.imageID)}</code>`,
+    ]),
   );
   await summary
     .addHeading(`Promoted to ${environment}`, 3)
@@ -22,8 +28,8 @@ export async function writeSuccessSummary(
       ],
       [
         environment,
-        result.previousDigest ? `\`${result.previousDigest}\`` : '(none)',
-        `\`${result.digest}\``,
+        result.previousDigest ? `<code>${result.previousDigest}</code>` : '(none)',
+        `<code>${result.digest}</code>`,
         formatDuration(durationMs),
       ],
     ])
@@ -43,7 +49,7 @@ export async function writeSuccessSummary(
 export async function writeFailureSummary(environment: string, message: string, rolledBack: boolean): Promise<void> {
   await summary
     .addHeading(`Promotion to ${environment} failed`, 3)
-    .addRaw(`${message}\n\n`)
+    .addRaw(`${escapeHtml(message)}\n\n`)
     .addRaw(rolledBack ? 'The workloads were rolled back to their previous revision.\n' : 'Nothing was rolled back.\n')
     .write();
 }

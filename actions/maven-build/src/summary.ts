@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { LocatedFailure, MavenBuildResult } from '@bakeline/maven';
-import { formatDuration, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatDuration, summary } from '@bakeline/toolkit';
 
 export function failureTitle(f: LocatedFailure): string {
   return `${f.className.split('.').at(-1)}.${f.method}`;
@@ -35,9 +35,9 @@ export async function writeSummary(result: MavenBuildResult, workspace: string):
         { data: 'where', header: true },
       ],
       ...result.failures.map((f) => [
-        failureTitle(f),
-        f.message || f.type,
-        f.location ? `${relative(workspace, f.location.file)}:${f.location.line}` : '',
+        escapeHtml(failureTitle(f)),
+        escapeHtml(f.message || f.type),
+        f.location ? escapeHtml(`${relative(workspace, f.location.file)}:${f.location.line}`) : '',
       ]),
     ]);
   }
@@ -56,16 +56,16 @@ export async function writeSummary(result: MavenBuildResult, workspace: string):
         { data: 'sha256', header: true },
       ],
       [
-        relative(workspace, artifact.path),
-        `${artifact.groupId}:${artifact.artifactId}:${artifact.version}`,
-        `\`${artifact.sha256}\``,
+        escapeHtml(relative(workspace, artifact.path)),
+        escapeHtml(`${artifact.groupId}:${artifact.artifactId}:${artifact.version}`),
+        `<code>${artifact.sha256}</code>`,
       ],
     ]);
   }
   if (result.cache) {
     const c = result.cache;
     summary.addRaw(
-      `Cache (${c.backend}): ${c.restoredKey ? `restored \`${c.restoredKey}\`` : 'no entry restored'}${c.saved ? `, saved \`${c.key}\`` : ''}\n`,
+      `Cache (${c.backend}): ${c.restoredKey ? `restored <code>${escapeHtml(c.restoredKey)}</code>` : 'no entry restored'}${c.saved ? `, saved <code>${escapeHtml(c.key)}</code>` : ''}\n`,
     );
   }
   await summary.write();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage } from './errors.ts';
 import { formatBytes, formatDuration } from './format.ts';
+import { escapeHtml } from './html.ts';
 import { silentLogger } from './logger.ts';
 import { neutralizeWorkflowCommands } from './neutralize.ts';
 import { ProgressReporter } from './progress.ts';
@@ -18,6 +19,10 @@ describe('formatting', () => {
     [65_000, '1m 5s'],
     [3_725_000, '1h 2m 5s'],
   ])('formatDuration(%i) = %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+
+  it('escapes HTML for the job summary', () => {
+    expect(escapeHtml('expected: <6> & "x"')).toBe('expected: &lt;6&gt; &amp; &quot;x&quot;');
+  });
 
   it('errorMessage follows causes', () => {
     const error = new Error('push failed', { cause: new Error('connection reset') });

@@ -3,6 +3,7 @@ export { parseDuration } from './duration.ts';
 export { errorMessage, InputError } from './errors.ts';
 export { type Exec, ExecError, type ExecOptions, type ExecResult, exec, execChecked } from './exec.ts';
 export { formatBytes, formatDuration } from './format.ts';
+export { escapeHtml } from './html.ts';
 export {
   envInputSource,
   getBoolean,
