@@ -18,6 +18,7 @@ async function main(): Promise<number> {
       'working-directory': 'examples/licensing-service',
       arguments: '-o',
       'source-date-epoch': '1700000000',
+      cache: 'false',
     },
     onLine: (line) => console.log(`  ${line}`),
   });
