@@ -39,7 +39,7 @@ done
 # 4. Workspace dependencies, exactly as locked.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   log "installing workspace dependencies (pnpm install --frozen-lockfile)"
-  pnpm install --frozen-lockfile --reporter=silent
+  pnpm install --frozen-lockfile
 fi
 
 # 5. The Docker engine.
