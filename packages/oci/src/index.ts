@@ -1,4 +1,10 @@
 export { indexBytes, manifestBytes } from './canonical-json.ts';
+export { DeterministicGzip, GZIP_LEVEL } from './deterministic-gzip.ts';
+export {
+  type DeterministicLayer,
+  type DeterministicLayerOptions,
+  writeDeterministicLayer,
+} from './deterministic-layer.ts';
 export {
   type Digest,
   DigestCounter,
@@ -20,6 +26,8 @@ export type {
   ImageManifest,
   Platform,
 } from './image-types.ts';
+export { type RepackOptions, repackLayerTar } from './layer-repack.ts';
+export { packLayout, unpackLayout } from './layout-archive.ts';
 export { blobPath } from './layout-paths.ts';
 export { type LoadedImage, readLayoutImage, verifyBlob, verifyLayout } from './layout-read.ts';
 export { LayoutWriter } from './layout-writer.ts';
@@ -42,3 +50,4 @@ export {
 } from './reference.ts';
 export type { PushResult, RegistryClientOptions, RegistryCredentials } from './registry-types.ts';
 export type { TarEntry, TarEntryType } from './tar-entry.ts';
+export { indexTar, type TarIndexEntry, type TarIndexType } from './tar-reader.ts';

@@ -10,7 +10,7 @@ export interface TarEntry {
   /** Permission bits (masked with 0o7777). */
   mode: number;
   /** Bytes of a file, or a factory for a stream of them (opened when the entry is written). */
-  data?: Uint8Array | (() => Readable);
+  data?: Uint8Array | (() => Readable | AsyncIterable<Uint8Array>);
   /** Size of a streamed file (required with a factory). */
   size?: number;
   /** Target of a symlink, or the path (in the layer) of the file a hardlink names. */

@@ -1,0 +1,71 @@
+// Re-packs an uncompressed layer tar (a file, or a range of one, e.g. inside a `docker save`
+// archive) deterministically: entries are indexed without reading their data, sorted, and the data
+// streamed from the source by offset. Owners, modes, xattrs and device numbers are kept (they
+// are part of what the layer means); user/group names and atime/ctime are dropped, mtimes clamped.
+import { open } from 'node:fs/promises';
+import { type DeterministicLayer, writeDeterministicLayer } from './deterministic-layer.ts';
+import type { TarEntry } from './tar-entry.ts';
+import { indexTar } from './tar-reader.ts';
+
+const READ_SIZE = 1024 * 1024;
+
+export interface RepackOptions {
+  sourceDateEpoch: number;
+  directory?: string;
+  /** Byte range of the tar inside `path` (default: the whole file). */
+  start?: number;
+  end?: number;
+}
+
+export async function repackLayerTar(path: string, options: RepackOptions): Promise<DeterministicLayer> {
+  const handle = await open(path, 'r');
+  try {
+    const start = options.start ?? 0;
+    const end = options.end ?? (await handle.stat()).size;
+    const index = await indexTar(
+      handle,
+      start,
+      end,
+      `layer '${path}'${options.start === undefined ? '' : ` at ${start}`}`,
+    );
+    const entries: TarEntry[] = index.map((item) => {
+      const entry: TarEntry = {
+        path: item.name,
+        type: item.type,
+        mode: item.mode,
+        mtime: item.mtime,
+        uid: item.uid,
+        gid: item.gid,
+      };
+      if (item.linkname !== '') entry.linkTarget = item.linkname;
+      if (item.type === 'char' || item.type === 'block') {
+        entry.devMajor = item.devMajor;
+        entry.devMinor = item.devMinor;
+      }
+      if (item.xattrs.length > 0) entry.xattrs = Object.fromEntries(item.xattrs);
+      if (item.type === 'file' && item.size > 0) {
+        entry.size = item.size;
+        entry.data = () => readRange(handle, item.dataOffset, item.size);
+      }
+      return entry;
+    });
+    const layerOptions: { sourceDateEpoch: number; directory?: string } = { sourceDateEpoch: options.sourceDateEpoch };
+    if (options.directory !== undefined) layerOptions.directory = options.directory;
+    return await writeDeterministicLayer(entries, layerOptions);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readRange(handle: import('node:fs/promises').FileHandle, offset: number, size: number) {
+  let position = offset;
+  let left = size;
+  while (left > 0) {
+    const buffer = Buffer.allocUnsafe(Math.min(READ_SIZE, left));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position}`);
+    position += bytesRead;
+    left -= bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
