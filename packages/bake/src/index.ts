@@ -1,3 +1,5 @@
+export type { BakeResult, LayerReport } from './bake-result.ts';
+export { dockerConfigCredentials, dockerConfigPath } from './base/docker-config-credentials.ts';
 export {
   type AptSource,
   findDebianMirror,
@@ -18,3 +20,19 @@ export {
   ensureBaseImage,
 } from './base-image/ensure-base-image.ts';
 export { type LoadedIntoDocker, loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
+export { buildxArgv, classicBuildArgv, type DockerBuildSpec, saveArgv } from './dockerfile/build-argv.ts';
+export {
+  detectEngine,
+  type EngineInfo,
+  hasBuildx,
+  type ImageStore,
+  parseEngineInfo,
+} from './dockerfile/docker-engine.ts';
+export { finalStageBase } from './dockerfile/dockerfile-base.ts';
+export { type ImageName, parseImageName } from './image/image-name.ts';
+export { epochToIso, imageTitle, ociAnnotations, type SourceContext } from './image/oci-annotations.ts';
+export { checkUserTag, imageTags, releaseVersion, shaTag } from './image/release-tags.ts';
+export { checkEnvName, checkUser, looksSecret, normalizePort, parseEntrypoint } from './image/runtime-settings.ts';
+export { commitTime } from './image/source-date-epoch.ts';
+export { buildJarImage, type JarBuildOptions } from './jar/build-jar-image.ts';
+export { DEFAULT_USER, defaultEntrypoint, type JarImageSettings } from './jar/jar-image-config.ts';

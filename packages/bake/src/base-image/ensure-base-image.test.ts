@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,13 @@ describe('ensureBaseImage', () => {
     expect(config.config.Env.some((e: string) => e.startsWith('PATH='))).toBe(true);
     expect(config.architecture).toBe('amd64');
     expect(image.tag).toBe(`bakeline/jre17-base:${image.key.slice(0, 12)}`);
+    const layer = join(image.layoutDir, 'blobs', 'sha256', manifest.layers[0].digest.slice(7));
+    const paths = execFileSync('tar', ['-tzf', layer], { encoding: 'utf8' }).split('\n');
+    expect(paths).toContain('usr/lib/jvm/java-17-openjdk-amd64/bin/java');
+    expect(paths).toContain('dev/');
+    expect(paths.filter((p) => /\.deb$|history\.log$|_Packages$/.test(p))).toEqual([]);
+    const hostname = execFileSync('tar', ['-xzOf', layer, 'etc/hostname'], { encoding: 'utf8' });
+    expect(hostname).toBe('');
   });
 
   test('a failed build leaves no layout and no temp directory, and the next call builds', async () => {

@@ -2,9 +2,9 @@
 // layer, cached per machine under `<cacheDir>/<key>/` as an OCI layout. The key covers every
 // input (suite, packages, mirror, architecture, this code's version). Built into a temp directory
 // and renamed into place, under a lock, so parallel callers build it once and never see half a layout.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ImageConfig, LayoutWriter, MediaType, sha256Digest, writeDeterministicLayer } from '@bakeline/oci';
 import {
   exec as defaultExec,
   type Exec,
@@ -26,7 +26,7 @@ import {
 } from './base-image-key.ts';
 import { withLock } from './cache-lock.ts';
 import { prepareRootfs } from './prepare-rootfs.ts';
-import { writeRootfsLayer } from './rootfs-layer.ts';
+import { rootfsEntries } from './rootfs-entries.ts';
 
 export const DEFAULT_BASE_IMAGE_CACHE = '/var/cache/bakeline/base-images';
 const METADATA_FILE = 'bakeline-base-image.json';
@@ -76,10 +76,6 @@ interface Metadata {
   layerSize: number;
 }
 
-function sha256(data: Uint8Array | string): `sha256:${string}` {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
-
 function blobPath(layoutDir: string, digest: string): string {
   return join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
 }
@@ -91,7 +87,7 @@ function readCached(layoutDir: string): Metadata | undefined {
   try {
     const metadata = JSON.parse(readFileSync(metadataPath, 'utf8')) as Metadata;
     const manifestBytes = readFileSync(blobPath(layoutDir, metadata.digest));
-    if (sha256(manifestBytes) !== metadata.digest) return undefined;
+    if (sha256Digest(manifestBytes) !== metadata.digest) return undefined;
     const manifest = JSON.parse(manifestBytes.toString('utf8')) as {
       config: { digest: string; size: number };
       layers: { digest: string; size: number }[];
@@ -180,8 +176,6 @@ async function build(
   const { logger } = options;
   const rootfsDir = join(work, 'rootfs');
   const layoutDir = join(work, 'layout');
-  const blobs = join(layoutDir, 'blobs', 'sha256');
-  mkdirSync(blobs, { recursive: true });
   logger.info(
     `building base image ${shortKey(key)} from ${inputs.mirror} (${inputs.suite}: ${inputs.packages.join(', ')})`,
   );
@@ -191,14 +185,16 @@ async function build(
   );
   const sourceDateEpoch = Math.floor(now() / 1000);
   const created = new Date(sourceDateEpoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  const layerTemp = join(work, 'layer.tar.gz');
-  const layer = await logger.group('layer', () => writeRootfsLayer(rootfs.dir, layerTemp, { sourceDateEpoch }));
-  renameSync(layer.path, blobPath(layoutDir, layer.digest));
+  const writer = await LayoutWriter.create(layoutDir);
+  const layer = await logger.group('layer', () =>
+    writeDeterministicLayer(rootfsEntries(rootfs.dir), { sourceDateEpoch, directory: work }),
+  );
+  const layerBlob = await writer.addBlobFile(layer.path, MediaType.OciLayerGzip, layer.compressed);
   rmSync(rootfsDir, { recursive: true, force: true });
-  logger.info(`layer ${layer.digest} (${formatBytes(layer.size)})`);
+  logger.info(`layer ${layerBlob.digest} (${formatBytes(layerBlob.size)})`);
 
   const arch = ociArchitecture(inputs.debianArchitecture);
-  const config = {
+  const config: ImageConfig = {
     architecture: arch.architecture,
     ...(arch.variant ? { variant: arch.variant } : {}),
     os: 'linux',
@@ -225,32 +221,18 @@ async function build(
       },
     ],
   };
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const configDigest = sha256(configBytes);
-  writeFileSync(blobPath(layoutDir, configDigest), configBytes);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size }],
-  };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  const digest = sha256(manifestBytes);
-  writeFileSync(blobPath(layoutDir, digest), manifestBytes);
-  writeFileSync(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const index = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [
-      {
-        mediaType: manifest.mediaType,
-        digest,
-        size: manifestBytes.length,
-        annotations: { 'org.opencontainers.image.ref.name': shortKey(key) },
-      },
-    ],
-  };
-  writeFileSync(join(layoutDir, 'index.json'), JSON.stringify(index));
+  const configBlob = await writer.writeJson(config, MediaType.OciConfig);
+  const manifest = await writer.writeManifest(
+    {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: configBlob.digest, size: configBlob.size },
+      layers: [layerBlob],
+    },
+    { 'org.opencontainers.image.ref.name': shortKey(key) },
+  );
+  const digest = manifest.digest;
+  const configDigest = configBlob.digest;
   const buildMs = now() - started;
   const metadata: Metadata = {
     key,
@@ -260,7 +242,7 @@ async function build(
     javaHome: rootfs.javaHome,
     builtAt: created,
     buildMs,
-    layerSize: layer.size,
+    layerSize: layerBlob.size,
   };
   writeFileSync(join(layoutDir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
   logger.info(`base image ${shortKey(key)} built in ${formatDuration(buildMs)}: ${digest}`);
