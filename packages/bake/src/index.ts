@@ -22,6 +22,11 @@ export {
 export { type LoadedIntoDocker, loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
 export { buildxArgv, classicBuildArgv, type DockerBuildSpec, saveArgv } from './dockerfile/build-argv.ts';
 export {
+  buildDockerfileImage,
+  type DockerfileBakeResult,
+  type DockerfileBuildOptions,
+} from './dockerfile/build-dockerfile-image.ts';
+export {
   detectEngine,
   type EngineInfo,
   hasBuildx,

@@ -1,0 +1,179 @@
+// The dockerfile builder: the Docker engine builds (buildx when `docker buildx version` answers,
+// else the classic builder then `docker save`), the docker archive is converted to an OCI layout
+// with every layer re-packed deterministically, and the config normalized; the manifest (OCI,
+// with the annotations) is written by bakeline, so both paths end in the same tested code.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Descriptor,
+  dockerArchiveToLayout,
+  type ImageManifest,
+  LayoutWriter,
+  MediaType,
+  packLayout,
+} from '@bakeline/oci';
+import { exec as defaultExec, type Exec, execChecked, type Logger } from '@bakeline/toolkit';
+import type { BakeResult, LayerReport } from '../bake-result.ts';
+import { ociLayerMediaType } from '../jar/build-jar-image.ts';
+import { buildxArgv, classicBuildArgv, type DockerBuildSpec, saveArgv } from './build-argv.ts';
+import { detectEngine, type EngineInfo, hasBuildx } from './docker-engine.ts';
+import { finalStageBase } from './dockerfile-base.ts';
+
+export interface DockerfileBuildOptions {
+  context: string;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+  /** Receives `layout/` and `image.tar` (replaced if present). */
+  outputDir: string;
+  sourceDateEpoch: number;
+  /** Manifest annotations (the OCI ones); also passed as labels. */
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  logger: Logger;
+  exec?: Exec;
+  /** The docker client (default `docker`). */
+  docker?: string;
+  /** Environment of the docker commands (default this process's), SOURCE_DATE_EPOCH added. */
+  env?: Record<string, string | undefined>;
+  /** Keeps re-packed layers (a base layer is then compressed once per machine). */
+  layerCacheDir?: string;
+  /** Where the engine's docker archive is written (default a temp dir, removed after). */
+  workDir?: string;
+}
+
+export interface DockerfileBakeResult extends BakeResult {
+  builder: 'buildx' | 'classic';
+  engine: EngineInfo;
+}
+
+function sorted(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export async function buildDockerfileImage(options: DockerfileBuildOptions): Promise<DockerfileBakeResult> {
+  const { logger } = options;
+  const run = options.exec ?? defaultExec;
+  const docker = options.docker ?? 'docker';
+  const env = { ...(options.env ?? process.env), SOURCE_DATE_EPOCH: String(options.sourceDateEpoch) };
+  const engine = await detectEngine(docker, { exec: run, env });
+  const buildx = await hasBuildx(docker, { exec: run, env });
+  logger.info(
+    `engine ${engine.serverVersion}, ${engine.imageStore} image store (${engine.storageDriver}: image ID = ${engine.imageIdIs}); builder: ${buildx ? 'buildx' : 'classic (no buildx)'}`,
+  );
+  const labels = sorted({ ...options.annotations, ...options.labels });
+  const spec: DockerBuildSpec = {
+    context: options.context,
+    dockerfile: options.dockerfile,
+    buildArgs: options.buildArgs,
+    labels,
+    sourceDateEpoch: options.sourceDateEpoch,
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+  };
+  mkdirSync(options.outputDir, { recursive: true });
+  const work = options.workDir ?? mkdtempSync(join(options.outputDir, '.bake-'));
+  mkdirSync(work, { recursive: true });
+  const dockerArchive = join(work, 'docker-archive.tar');
+  const converted = join(work, 'converted');
+  const stream = {
+    onStdout: (t: string) => logger.info(t.trimEnd()),
+    onStderr: (t: string) => logger.info(t.trimEnd()),
+  };
+  try {
+    if (buildx) {
+      await logger.group('docker buildx build', () =>
+        execChecked(docker, buildxArgv(spec, dockerArchive), { env, ...stream }, run),
+      );
+    } else {
+      const tag = `bakeline-bake-tmp:${randomBytes(6).toString('hex')}`;
+      try {
+        await logger.group('docker build (classic builder)', () =>
+          execChecked(docker, classicBuildArgv(spec, tag), { env, ...stream }, run),
+        );
+        await logger.group('docker save', () => execChecked(docker, saveArgv(tag, dockerArchive), { env }, run));
+      } finally {
+        // the tag only; the layers stay in the engine's build cache
+        await run(docker, ['image', 'rm', '--no-prune', tag], { env }).catch(() => undefined);
+      }
+    }
+    // re-packs every layer deterministically and makes the config reproducible (times =
+    // SOURCE_DATE_EPOCH, the builder container, parent ID and daemon version dropped)
+    const image = await logger.group('convert to OCI layout (layers re-packed deterministically)', () =>
+      dockerArchiveToLayout(dockerArchive, converted, {
+        sourceDateEpoch: options.sourceDateEpoch,
+        logger,
+        ...(options.layerCacheDir ? { cacheDir: options.layerCacheDir } : {}),
+      }),
+    );
+    rmSync(dockerArchive, { force: true });
+    const config = image.config;
+    const layoutDir = join(options.outputDir, 'layout');
+    const archivePath = join(options.outputDir, 'image.tar');
+    rmSync(layoutDir, { recursive: true, force: true });
+    rmSync(archivePath, { force: true });
+    const writer = await LayoutWriter.create(layoutDir);
+    const baseLayerCount = await baseLayers(options, run, env, image.config.rootfs.diff_ids.length);
+    const layers: Descriptor[] = [];
+    const reports: LayerReport[] = [];
+    for (const [index, layer] of image.manifest.layers.entries()) {
+      await writer.copyBlobFrom(converted, layer);
+      const mediaType = ociLayerMediaType(layer.mediaType);
+      layers.push({ mediaType, digest: layer.digest, size: layer.size });
+      reports.push({
+        digest: layer.digest,
+        size: layer.size,
+        mediaType,
+        origin: index < baseLayerCount ? 'base' : 'new',
+      });
+    }
+    await writer.copyBlobFrom(converted, image.manifest.config);
+    const configBlob = { digest: image.configDigest, size: image.manifest.config.size };
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: configBlob.digest, size: configBlob.size },
+      layers,
+      annotations: sorted(options.annotations),
+    };
+    const written = await writer.writeManifest(manifest);
+    await packLayout(layoutDir, archivePath);
+    return {
+      digest: written.digest,
+      configDigest: configBlob.digest,
+      layoutDir,
+      archivePath,
+      size: configBlob.size + layers.reduce((sum, l) => sum + l.size, 0),
+      layers: reports,
+      platform: [config.os, config.architecture].join('/'),
+      labels: config.config?.Labels ?? {},
+      builder: buildx ? 'buildx' : 'classic',
+      engine,
+    };
+  } finally {
+    if (options.workDir === undefined) rmSync(work, { recursive: true, force: true });
+    else rmSync(converted, { recursive: true, force: true });
+  }
+}
+
+/** How many of the image's first layers come from the final stage's base (0 when unknown). */
+async function baseLayers(
+  options: DockerfileBuildOptions,
+  run: Exec,
+  env: Record<string, string | undefined>,
+  imageLayerCount: number,
+): Promise<number> {
+  const base = finalStageBase(readFileSync(options.dockerfile, 'utf8'), options.buildArgs);
+  if (!base) return 0;
+  const docker = options.docker ?? 'docker';
+  const inspected = await run(docker, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', base], { env });
+  if (inspected.exitCode !== 0) return 0;
+  try {
+    const count = (JSON.parse(inspected.stdout) as unknown[]).length;
+    return count <= imageLayerCount ? count : 0;
+  } catch {
+    return 0;
+  }
+}
