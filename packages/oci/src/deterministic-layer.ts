@@ -16,6 +16,8 @@ export interface DeterministicLayerOptions {
   sourceDateEpoch: number;
   /** Directory of the output file (default: the OS temp dir). Use the layout's dir to rename into it cheaply. */
   directory?: string;
+  /** Called with the number of uncompressed bytes written since the last call. */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface DeterministicLayer {
@@ -62,6 +64,7 @@ export async function writeDeterministicLayer(
     const sink = new BlockSink(async (block) => {
       diff.update(block);
       gzip.push(block);
+      options.onProgress?.(block.length);
       if (queuedBytes >= 4 * 1024 * 1024) await drain();
     });
     await writeTarEntries(normalized, sink);

@@ -16,6 +16,8 @@ export {
   sha256Digest,
 } from './digest.ts';
 export { DigestMismatchError } from './digest-mismatch-error.ts';
+export { type DockerArchiveOptions, dockerArchiveToLayout } from './docker-archive-to-layout.ts';
+export { epochToIso, reproducibleConfig } from './engine-config.ts';
 export type {
   ContainerConfig,
   Descriptor,
@@ -26,10 +28,12 @@ export type {
   ImageManifest,
   Platform,
 } from './image-types.ts';
+export { LayerCache } from './layer-cache.ts';
 export { type RepackOptions, repackLayerTar } from './layer-repack.ts';
 export { packLayout, unpackLayout } from './layout-archive.ts';
 export { blobPath } from './layout-paths.ts';
 export { type LoadedImage, readLayoutImage, verifyBlob, verifyLayout } from './layout-read.ts';
+export { type DockerArchiveWriteOptions, layoutToDockerArchive } from './layout-to-docker-archive.ts';
 export { LayoutWriter } from './layout-writer.ts';
 export {
   isGzipLayerMediaType,

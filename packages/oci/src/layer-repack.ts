@@ -2,8 +2,12 @@
 // archive) deterministically: entries are indexed without reading their data, sorted, and the data
 // streamed from the source by offset. Owners, modes, xattrs and device numbers are kept (they
 // are part of what the layer means); user/group names and atime/ctime are dropped, mtimes clamped.
-import { open } from 'node:fs/promises';
-import { type DeterministicLayer, writeDeterministicLayer } from './deterministic-layer.ts';
+import { type FileHandle, open } from 'node:fs/promises';
+import {
+  type DeterministicLayer,
+  type DeterministicLayerOptions,
+  writeDeterministicLayer,
+} from './deterministic-layer.ts';
 import type { TarEntry } from './tar-entry.ts';
 import { indexTar } from './tar-reader.ts';
 
@@ -15,9 +19,15 @@ export interface RepackOptions {
   /** Byte range of the tar inside `path` (default: the whole file). */
   start?: number;
   end?: number;
+  onProgress?: (bytes: number) => void;
 }
 
-export async function repackLayerTar(path: string, options: RepackOptions): Promise<DeterministicLayer> {
+export interface RepackedLayer extends DeterministicLayer {
+  /** The newest mtime in the source: with SOURCE_DATE_EPOCH at or above it, the output does not depend on the epoch. */
+  sourceMaxMtime: number;
+}
+
+export async function repackLayerTar(path: string, options: RepackOptions): Promise<RepackedLayer> {
   const handle = await open(path, 'r');
   try {
     const start = options.start ?? 0;
@@ -49,15 +59,17 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
       }
       return entry;
     });
-    const layerOptions: { sourceDateEpoch: number; directory?: string } = { sourceDateEpoch: options.sourceDateEpoch };
+    const layerOptions: DeterministicLayerOptions = { sourceDateEpoch: options.sourceDateEpoch };
     if (options.directory !== undefined) layerOptions.directory = options.directory;
-    return await writeDeterministicLayer(entries, layerOptions);
+    if (options.onProgress !== undefined) layerOptions.onProgress = options.onProgress;
+    const layer = await writeDeterministicLayer(entries, layerOptions);
+    return { ...layer, sourceMaxMtime: index.reduce((max, item) => Math.max(max, item.mtime), 0) };
   } finally {
     await handle.close();
   }
 }
 
-async function* readRange(handle: import('node:fs/promises').FileHandle, offset: number, size: number) {
+async function* readRange(handle: FileHandle, offset: number, size: number) {
   let position = offset;
   let left = size;
   while (left > 0) {
