@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDistribution } from './distribution.ts';
 
@@ -13,5 +16,28 @@ describe('startDistribution', () => {
       await registry.stop();
     }
     await expect(fetch(`${registry.url}/v2/`)).rejects.toThrow();
+  });
+});
+
+describe('startDistribution with htpasswd auth', () => {
+  it('asks for Basic credentials and accepts the ones in the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'registry-htpasswd-'));
+    // bcrypt (cost 4) of 's3cret-fixture'
+    writeFileSync(join(dir, 'htpasswd'), 'tester:$2b$04$aCycHKQdCBj2fXwCfry80uYueQvKi69.SCKKUZQKNnNs/Bhh4MSwS\n');
+    const registry = await startDistribution({ auth: { htpasswd: { path: join(dir, 'htpasswd'), realm: 'test' } } });
+    try {
+      const anonymous = await fetch(`${registry.url}/v2/`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="test"');
+      const basic = (user: string, password: string) =>
+        `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      const ok = await fetch(`${registry.url}/v2/`, { headers: { authorization: basic('tester', 's3cret-fixture') } });
+      expect(ok.status).toBe(200);
+      const wrong = await fetch(`${registry.url}/v2/`, { headers: { authorization: basic('tester', 'wrong') } });
+      expect(wrong.status).toBe(401);
+    } finally {
+      await registry.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,44 @@ export interface DistributionOptions {
   enableDelete?: boolean;
   /** Binary to run (default: `docker-registry` on PATH). */
   binary?: string;
+  /** Require authentication: Basic against an htpasswd file (bcrypt entries), or Bearer tokens from an issuer. */
+  auth?: DistributionAuth;
+}
+
+export type DistributionAuth =
+  | { htpasswd: { /** An htpasswd file with bcrypt hashes. */ path: string; realm?: string } }
+  | {
+      token: {
+        /** URL of the token issuer the registry sends clients to. */
+        realm: string;
+        /** `service` of the challenge; the token's `aud`. */
+        service: string;
+        /** The token's `iss`. */
+        issuer: string;
+        /** PEM certificates; a token must be signed by a key whose certificate (`x5c`) chains to one. */
+        rootCertBundle: string;
+      };
+    };
+
+function authConfig(auth: DistributionAuth | undefined): string[] {
+  if (auth === undefined) return [];
+  if ('htpasswd' in auth) {
+    return [
+      'auth:',
+      '  htpasswd:',
+      `    realm: ${JSON.stringify(auth.htpasswd.realm ?? 'bakeline')}`,
+      `    path: ${JSON.stringify(auth.htpasswd.path)}`,
+    ];
+  }
+  const { realm, service, issuer, rootCertBundle } = auth.token;
+  return [
+    'auth:',
+    '  token:',
+    `    realm: ${JSON.stringify(realm)}`,
+    `    service: ${JSON.stringify(service)}`,
+    `    issuer: ${JSON.stringify(issuer)}`,
+    `    rootcertbundle: ${JSON.stringify(rootCertBundle)}`,
+  ];
 }
 
 export interface Distribution {
@@ -60,6 +98,7 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
       'health:',
       '  storagedriver:',
       '    enabled: false',
+      ...authConfig(options.auth),
       '',
     ].join('\n'),
   );
@@ -85,7 +124,8 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
     }
     try {
       const res = await fetch(`${url}/v2/`);
-      if (res.status === 200) break;
+      // 401: listening, and asking for the credentials it was configured with
+      if (res.status === 200 || (options.auth !== undefined && res.status === 401)) break;
     } catch {
       // not listening yet
     }

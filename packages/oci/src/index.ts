@@ -1,4 +1,5 @@
 export { indexBytes, manifestBytes } from './canonical-json.ts';
+export { mapConcurrent } from './concurrency.ts';
 export { DeterministicGzip, GZIP_LEVEL } from './deterministic-gzip.ts';
 export {
   type DeterministicLayer,
@@ -52,6 +53,9 @@ export {
   validateRepository,
   validateTag,
 } from './reference.ts';
+export { type Challenge, parseChallenge } from './registry-auth.ts';
+export { type PullOptions, type PushTarget, RegistryClient } from './registry-client.ts';
+export { RegistryError, TagConflictError } from './registry-errors.ts';
 export type { PushResult, RegistryClientOptions, RegistryCredentials } from './registry-types.ts';
 export type { TarEntry, TarEntryType } from './tar-entry.ts';
 export { indexTar, type TarIndexEntry, type TarIndexType } from './tar-reader.ts';

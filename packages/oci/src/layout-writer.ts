@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { indexBytes, manifestBytes } from './canonical-json.ts';
 import { type Digest, DigestCounter, digestFile, sha256Digest } from './digest.ts';
+import { DigestMismatchError } from './digest-mismatch-error.ts';
 import type { Descriptor, ImageIndex, ImageManifest } from './image-types.ts';
 import { blobPath, INDEX_FILE, OCI_LAYOUT_CONTENT, OCI_LAYOUT_FILE } from './layout-paths.ts';
 import { MediaType } from './media-types.ts';
@@ -131,11 +132,53 @@ export class LayoutWriter {
     }
   }
 
+  /**
+   * Stores a stream that must hash to `descriptor` (a download): written to a temp file, checked,
+   * then renamed; on a mismatch nothing is kept and a DigestMismatchError names both digests.
+   */
+  async writeVerifiedBlob(data: Readable, descriptor: Descriptor, what = 'blob'): Promise<void> {
+    const temp = this.#tempPath();
+    const counter = new DigestCounter();
+    try {
+      await pipeline(
+        data,
+        async function* (source: AsyncIterable<Uint8Array>) {
+          for await (const chunk of source) {
+            counter.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp, { highWaterMark: 1024 * 1024 }),
+      );
+      const { digest, size } = counter.result();
+      if (digest !== descriptor.digest)
+        throw new DigestMismatchError(`${what}: received bytes`, descriptor.digest, digest);
+      if (size !== descriptor.size)
+        throw new Error(`${what}: received ${size} bytes, the manifest says ${descriptor.size}`);
+      await rename(temp, this.blobPath(digest));
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Stores a manifest's exact bytes (as pulled) and lists it in index.json. */
+  async writeManifestBytes(
+    bytes: Uint8Array,
+    mediaType: string,
+    annotations?: Record<string, string>,
+  ): Promise<Descriptor> {
+    const stored = await this.writeBlob(bytes, mediaType);
+    return this.#addToIndex({ mediaType, digest: stored.digest, size: stored.size }, annotations);
+  }
+
   /** Writes the manifest blob and lists it in index.json (replacing an entry with the same digest). */
   async writeManifest(manifest: ImageManifest, annotations?: Record<string, string>): Promise<Descriptor> {
     const bytes = manifestBytes(manifest);
     const stored = await this.writeBlob(bytes, manifest.mediaType);
-    const descriptor: Descriptor = { mediaType: manifest.mediaType, digest: stored.digest, size: stored.size };
+    return this.#addToIndex({ mediaType: manifest.mediaType, digest: stored.digest, size: stored.size }, annotations);
+  }
+
+  async #addToIndex(descriptor: Descriptor, annotations: Record<string, string> | undefined): Promise<Descriptor> {
     if (annotations !== undefined && Object.keys(annotations).length > 0) descriptor.annotations = annotations;
     this.#manifests = [...this.#manifests.filter((m) => m.digest !== descriptor.digest), descriptor];
     await this.#writeIndex();

@@ -1,0 +1,88 @@
+// One HTTP exchange with a registry, authenticated: a request that gets 401 learns the challenge
+// (registry-auth.ts) and is sent once more with credentials. Bodies are factories so the retry
+// can send them again (a file stream is reopened).
+import type { Logger } from '@bakeline/toolkit';
+import { RegistryAuth } from './registry-auth.ts';
+import { RegistryError, registryError } from './registry-errors.ts';
+import type { RegistryCredentials } from './registry-types.ts';
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path (`/v2/...`) or an absolute URL (an upload Location). */
+  url: string;
+  scopes: readonly string[];
+  headers?: Record<string, string>;
+  body?: () => Uint8Array | AsyncIterable<Uint8Array>;
+  /** Statuses that count as success; others become a RegistryError. */
+  expect: readonly number[];
+  /** For error messages, e.g. `upload blob sha256:…`. */
+  what: string;
+}
+
+export interface TransportOptions {
+  registry: string;
+  baseUrl: string;
+  credentials?: RegistryCredentials | (() => Promise<RegistryCredentials | undefined>);
+  fetch: typeof fetch;
+  logger: Logger;
+}
+
+export class RegistryTransport {
+  readonly baseUrl: string;
+  readonly registry: string;
+  readonly #fetch: typeof fetch;
+  readonly #auth: RegistryAuth;
+  readonly #logger: Logger;
+
+  constructor(options: TransportOptions) {
+    this.baseUrl = options.baseUrl;
+    this.registry = options.registry;
+    this.#fetch = options.fetch;
+    this.#logger = options.logger;
+    const authOptions: ConstructorParameters<typeof RegistryAuth>[0] = {
+      registry: options.registry,
+      fetch: options.fetch,
+      logger: options.logger,
+    };
+    if (options.credentials !== undefined) authOptions.credentials = options.credentials;
+    this.#auth = new RegistryAuth(authOptions);
+  }
+
+  resolve(url: string): URL {
+    return new URL(url, this.baseUrl);
+  }
+
+  async #send(request: RegistryRequest): Promise<Response> {
+    const headers: Record<string, string> = { ...request.headers };
+    const authorization = await this.#auth.header(request.scopes);
+    if (authorization) headers.authorization = authorization;
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'follow' };
+    if (request.body) {
+      const body = request.body();
+      init.body = body as NonNullable<RequestInit['body']>;
+      if (!(body instanceof Uint8Array)) init.duplex = 'half';
+    }
+    const url = this.resolve(request.url);
+    this.#logger.debug(`${request.method} ${url.pathname}${url.search}`);
+    return this.#fetch(url, init);
+  }
+
+  /** Sends the request (again after a 401 challenge); returns a response with an expected status or throws. */
+  async request(request: RegistryRequest): Promise<Response> {
+    let response = await this.#send(request);
+    if (response.status === 401 && (await this.#auth.unauthorized(response, request.scopes))) {
+      await response.body?.cancel().catch(() => {});
+      response = await this.#send(request);
+    }
+    if (!request.expect.includes(response.status)) {
+      throw await registryError(response, `registry ${this.registry}: ${request.what}`);
+    }
+    return response;
+  }
+}
+
+/** Retry classifier for registry operations that are safe to repeat. */
+export function isRetryableRegistryError(error: unknown): boolean {
+  if (error instanceof RegistryError) return error.status === 429 || error.status >= 500;
+  return false;
+}
