@@ -1,5 +1,12 @@
+export { type BakeOutcome, type BakeRequest, bake, type DockerfileBakeRequest, type JarBakeRequest } from './bake.ts';
 export type { BakeResult, LayerReport } from './bake-result.ts';
 export { dockerConfigCredentials, dockerConfigPath } from './base/docker-config-credentials.ts';
+export {
+  type BaseImageSource,
+  parseBaseImageSource,
+  type ResolvedBaseImage,
+  resolveBaseImage,
+} from './base/resolve-base-image.ts';
 export {
   type AptSource,
   findDebianMirror,

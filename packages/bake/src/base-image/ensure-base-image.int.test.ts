@@ -1,5 +1,7 @@
 // Integration: the real base image (debootstrap from apt's mirror on a cold machine, the cache
 // after), loaded into the real Docker engine, where `java -version` runs.
+import { join } from 'node:path';
+import { startDistribution } from '@bakeline/local-cloud';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { describe, expect, test } from 'vitest';
 import { ensureBaseImage } from './ensure-base-image.ts';
@@ -28,5 +30,29 @@ describe('JRE base image', () => {
     ]);
     expect(env.stdout.split('\n')[0]).toBe(image.javaHome);
     expect(env.stdout).not.toMatch(/\.deb/);
+  });
+
+  test('the CLI prints the cached layout and pushes it to a registry by digest', async () => {
+    const image = await ensureBaseImage({ logger: consoleLogger });
+    const registry = await startDistribution();
+    try {
+      const cli = join(import.meta.dirname, '..', 'cli', 'base-image.ts');
+      const run = await execChecked(process.execPath, [
+        cli,
+        '--json',
+        '--push',
+        `${registry.host}/bakeline/jre17-base:test`,
+      ]);
+      const printed = JSON.parse(run.stdout) as Record<string, string>;
+      expect(printed).toMatchObject({ layout: image.layoutDir, digest: image.digest, built: 'false' });
+      expect(printed.pushed).toBe(`${registry.host}/bakeline/jre17-base@${image.digest}`);
+      const head = await fetch(`${registry.url}/v2/bakeline/jre17-base/manifests/test`, {
+        method: 'HEAD',
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      expect(head.headers.get('docker-content-digest')).toBe(image.digest);
+    } finally {
+      await registry.stop();
+    }
   });
 });

@@ -3,7 +3,8 @@
 // Prints `layout=<dir>`, `digest=<sha256:…>`, `config-digest=<sha256:…>` (and `image=` for --load,
 // `pushed=` for --push); --json prints one JSON object instead.
 import { parseArgs } from 'node:util';
-import { consoleLogger, errorMessage, execChecked, formatBytes, formatDuration } from '@bakeline/toolkit';
+import { formatReference, parseReference, RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { consoleLogger, errorMessage, formatBytes, formatDuration } from '@bakeline/toolkit';
 import { ensureBaseImage } from '../base-image/ensure-base-image.ts';
 import { loadLayoutIntoDocker } from '../base-image/load-into-docker.ts';
 
@@ -18,42 +19,46 @@ async function main(): Promise<number> {
     strict: true,
   });
   const logger = values.json ? { ...consoleLogger, info: (m: string) => console.error(m) } : consoleLogger;
-  const image = await ensureBaseImage({
+  const base = await ensureBaseImage({
     logger,
     ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
   });
   const result: Record<string, string> = {
-    layout: image.layoutDir,
-    digest: image.digest,
-    'config-digest': image.configDigest,
-    tag: image.tag,
-    'java-home': image.javaHome,
-    'layer-size': String(image.layerSize),
-    built: String(image.built),
-    'build-time': formatDuration(image.buildMs),
+    layout: base.layoutDir,
+    digest: base.digest,
+    'config-digest': base.configDigest,
+    tag: base.tag,
+    'java-home': base.javaHome,
+    'layer-size': String(base.layerSize),
+    built: String(base.built),
+    'build-time': formatDuration(base.buildMs),
   };
   logger.info(
-    `${image.built ? 'built' : 'cached'}: ${image.layoutDir} (${formatBytes(image.layerSize)}, cold build took ${formatDuration(image.buildMs)})`,
+    `${base.built ? 'built' : 'cached'}: ${base.layoutDir} (${formatBytes(base.layerSize)}, cold build took ${formatDuration(base.buildMs)})`,
   );
   if (values.load) {
-    const loaded = await loadLayoutIntoDocker(image.layoutDir, image.digest, image.tag);
-    if (loaded.imageId !== image.configDigest) {
+    const loaded = await loadLayoutIntoDocker(base.layoutDir, base.digest, base.tag);
+    if (loaded.imageId !== base.configDigest) {
       logger.warning(
-        `the engine gave the image ID ${loaded.imageId}, not the config digest ${image.configDigest} (containerd image store?)`,
+        `the engine gave the image ID ${loaded.imageId}, not the config digest ${base.configDigest} (containerd image store?)`,
       );
     }
-    result.image = image.tag;
+    result.image = base.tag;
     result['image-id'] = loaded.imageId;
   }
   if (values.push) {
-    await execChecked('skopeo', [
-      'copy',
-      '--quiet',
-      '--dest-tls-verify=false',
-      `oci:${image.layoutDir}`,
-      `docker://${values.push}`,
-    ]);
-    result.pushed = `${values.push.replace(/:[^:/]+$/, '')}@${image.digest}`;
+    const target = parseReference(values.push);
+    const client = new RegistryClient({ registry: target.registry, logger });
+    const image = await readLayoutImage(base.layoutDir, { digest: base.digest });
+    const pushed = await client.pushImage(image, {
+      repository: target.repository,
+      ...(target.tag ? { tags: [target.tag] } : {}),
+    });
+    result.pushed = formatReference({
+      registry: target.registry,
+      repository: target.repository,
+      digest: pushed.digest,
+    });
   }
   if (values.json) console.log(JSON.stringify(result));
   else for (const [k, v] of Object.entries(result)) console.log(`${k}=${v}`);

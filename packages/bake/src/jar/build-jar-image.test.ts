@@ -44,7 +44,10 @@ function copyElsewhere(path: string): string {
   return copy;
 }
 
-const sha = (path: string | undefined) => createHash('sha256').update(readFileSync(path ?? '')).digest('hex');
+const sha = (path: string | undefined) =>
+  createHash('sha256')
+    .update(readFileSync(path ?? ''))
+    .digest('hex');
 
 describe('jar builder', () => {
   test('a plain JAR: base layers kept as they are, one application layer, an OCI manifest with mediaType', async () => {

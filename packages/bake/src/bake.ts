@@ -1,0 +1,141 @@
+// One entry for the action and the local pipeline: resolve the base image, run the chosen
+// builder, return the image's identity. Inputs arrive validated and typed.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RegistryCredentials } from '@bakeline/oci';
+import type { Exec, Logger } from '@bakeline/toolkit';
+import type { BakeResult } from './bake-result.ts';
+import { dockerConfigCredentials } from './base/docker-config-credentials.ts';
+import { type BaseImageSource, type ResolveBaseOptions, resolveBaseImage } from './base/resolve-base-image.ts';
+import { loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
+import { buildDockerfileImage, type DockerfileBakeResult } from './dockerfile/build-dockerfile-image.ts';
+import { buildJarImage } from './jar/build-jar-image.ts';
+import type { JarImageSettings } from './jar/jar-image-config.ts';
+
+interface CommonRequest {
+  outputDir: string;
+  sourceDateEpoch: number;
+  /** OCI annotations for the manifest (also labels). */
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  logger: Logger;
+  /** Given credentials for the base image's registry; else docker's config.json. */
+  baseCredentials?: RegistryCredentials;
+  dockerConfigPath: string;
+  /** Where pulled base images are kept by digest. */
+  pullCacheDir: string;
+  exec?: Exec;
+  client?: ResolveBaseOptions['client'];
+}
+
+export interface JarBakeRequest extends CommonRequest {
+  builder: 'jar';
+  jarPath: string;
+  base: BaseImageSource;
+  settings: JarImageSettings;
+}
+
+export interface DockerfileBakeRequest extends CommonRequest {
+  builder: 'dockerfile';
+  context: string;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  noCache?: boolean;
+  /** Keeps re-packed engine layers by their source (a base layer is compressed once per machine). */
+  layerCacheDir?: string;
+  /** Passed as the build argument BASE_IMAGE (a layout is loaded into the engine first). */
+  base?: BaseImageSource;
+  env?: Record<string, string | undefined>;
+}
+
+export type BakeRequest = JarBakeRequest | DockerfileBakeRequest;
+
+export interface BakeOutcome extends BakeResult {
+  builder: 'jar' | 'dockerfile-buildx' | 'dockerfile-classic';
+  /** The base image as resolved (reference pinned by digest, or layout path). */
+  baseName?: string;
+  /** False when a tag was resolved to a digest by this build. */
+  basePinned: boolean;
+  engine?: DockerfileBakeResult['engine'];
+}
+
+export async function bake(request: BakeRequest): Promise<BakeOutcome> {
+  const credentials = async (registry: string) =>
+    request.baseCredentials ??
+    dockerConfigCredentials(registry, {
+      configPath: request.dockerConfigPath,
+      ...(request.exec ? { exec: request.exec } : {}),
+    });
+  const resolveOptions: ResolveBaseOptions = {
+    logger: request.logger,
+    pullCacheDir: request.pullCacheDir,
+    credentials,
+    ...(request.client ? { client: request.client } : {}),
+  };
+  if (request.builder === 'jar') {
+    const base = await resolveBaseImage(request.base, resolveOptions);
+    request.logger.info(`base image ${base.name} (${base.image.digest})`);
+    const result = await buildJarImage({
+      jarPath: request.jarPath,
+      base: base.image,
+      ...(base.reference ? { baseName: base.reference } : {}),
+      outputDir: request.outputDir,
+      sourceDateEpoch: request.sourceDateEpoch,
+      settings: { ...request.settings, labels: { ...request.labels, ...(request.settings.labels ?? {}) } },
+      annotations: request.annotations,
+      logger: request.logger,
+    });
+    return { ...result, builder: 'jar', baseName: base.name, basePinned: base.pinned };
+  }
+
+  const buildArgs = { ...request.buildArgs };
+  let baseName: string | undefined;
+  let baseReference: string | undefined;
+  let basePinned = true;
+  let baseDigest: BakeResult['baseDigest'];
+  if (request.base) {
+    if (request.base.kind === 'layout') {
+      const base = await resolveBaseImage(request.base, resolveOptions);
+      const tag = `bakeline-base:${base.image.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+      await loadLayoutIntoDocker(base.image.layoutDir, base.image.digest, tag, {
+        ...(request.exec ? { exec: request.exec } : {}),
+      });
+      buildArgs.BASE_IMAGE = tag;
+      baseName = base.name;
+      baseReference = undefined;
+      baseDigest = base.image.digest;
+    } else {
+      const ref = request.base.reference;
+      buildArgs.BASE_IMAGE = `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`}`;
+      baseName = buildArgs.BASE_IMAGE;
+      baseReference = ref.digest ? baseName : undefined;
+      basePinned = ref.digest !== undefined;
+      baseDigest = ref.digest;
+    }
+  }
+  const result = await buildDockerfileImage({
+    context: request.context,
+    dockerfile: existsSync(request.dockerfile) ? request.dockerfile : join(request.context, 'Dockerfile'),
+    buildArgs,
+    ...(request.noCache ? { noCache: true } : {}),
+    ...(request.layerCacheDir ? { layerCacheDir: request.layerCacheDir } : {}),
+    outputDir: request.outputDir,
+    sourceDateEpoch: request.sourceDateEpoch,
+    annotations: {
+      ...request.annotations,
+      ...(baseDigest ? { 'org.opencontainers.image.base.digest': baseDigest } : {}),
+      ...(baseReference ? { 'org.opencontainers.image.base.name': baseReference } : {}),
+    },
+    labels: request.labels,
+    logger: request.logger,
+    ...(request.exec ? { exec: request.exec } : {}),
+    ...(request.env ? { env: request.env } : {}),
+  });
+  return {
+    ...result,
+    ...(baseDigest ? { baseDigest } : {}),
+    builder: result.builder === 'buildx' ? 'dockerfile-buildx' : 'dockerfile-classic',
+    ...(baseName ? { baseName } : {}),
+    basePinned,
+  };
+}

@@ -1,0 +1,79 @@
+// Integration: base images from a real registry (Distribution): a tag is resolved to its digest
+// and reported, a digest is used as given, and a pulled image is kept and reused by digest.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Distribution, startDistribution } from '@bakeline/local-cloud';
+import { type LoadedImage, parseReference, RegistryClient } from '@bakeline/oci';
+import { type Logger, silentLogger } from '@bakeline/toolkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { tinyBaseLayout } from '../../test/layout-fixtures.ts';
+import { resolveBaseImage } from './resolve-base-image.ts';
+
+let registry: Distribution;
+let base: LoadedImage;
+
+beforeAll(async () => {
+  registry = await startDistribution();
+  base = await tinyBaseLayout();
+  await new RegistryClient({ registry: registry.host, logger: silentLogger }).pushImage(base, {
+    repository: 'bases/tiny',
+    tags: ['1'],
+  });
+});
+
+afterAll(async () => {
+  await registry.stop();
+});
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { ...silentLogger, warning: (m: string) => warnings.push(m), warnings };
+}
+
+describe('resolveBaseImage from a registry', () => {
+  test('a tag is resolved to its digest, reported as a warning to pin, and the reference is pinned', async () => {
+    const logger = recordingLogger();
+    const pullCacheDir = mkdtempSync(join(tmpdir(), 'bakeline-pulls-'));
+    const resolved = await resolveBaseImage(
+      { kind: 'registry', reference: parseReference(`${registry.host}/bases/tiny:1`) },
+      { logger, pullCacheDir },
+    );
+    expect(resolved.image.digest).toBe(base.digest);
+    expect(resolved.pinned).toBe(false);
+    expect(resolved.reference).toBe(`${registry.host}/bases/tiny@${base.digest}`);
+    expect(logger.warnings.join('\n')).toContain(`resolved to ${base.digest}; pin it`);
+  });
+
+  test('a digest is used as given, pulled once, then served from the pull cache', async () => {
+    const pullCacheDir = mkdtempSync(join(tmpdir(), 'bakeline-pulls-'));
+    const source = {
+      kind: 'registry' as const,
+      reference: parseReference(`${registry.host}/bases/tiny@${base.digest}`),
+    };
+    const first = await resolveBaseImage(source, { logger: silentLogger, pullCacheDir });
+    expect(first.pinned).toBe(true);
+    expect(readdirSync(pullCacheDir)).toEqual([base.digest.slice(7)]);
+    const before = registry
+      .readLog()
+      .split('\n')
+      .filter((l) => l.includes('GET /v2/bases/tiny/blobs/')).length;
+    const second = await resolveBaseImage(source, { logger: silentLogger, pullCacheDir });
+    const after = registry
+      .readLog()
+      .split('\n')
+      .filter((l) => l.includes('GET /v2/bases/tiny/blobs/')).length;
+    expect(second.image.digest).toBe(base.digest);
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBe(before);
+  });
+
+  test('a tag that does not exist fails naming the reference', async () => {
+    await expect(
+      resolveBaseImage(
+        { kind: 'registry', reference: parseReference(`${registry.host}/bases/tiny:missing`) },
+        { logger: silentLogger, pullCacheDir: mkdtempSync(join(tmpdir(), 'bakeline-pulls-')) },
+      ),
+    ).rejects.toThrow(/bases\/tiny:missing/);
+  });
+});
