@@ -1,4 +1,8 @@
-/** Runs `fn` over `items` with at most `limit` at a time; results in input order; the first failure rejects. */
+/**
+ * Runs `fn` over `items` with at most `limit` at a time; results in input order. After a failure no
+ * new item starts, and the call rejects with the first error once the running ones have settled
+ * (so nothing keeps working in the background after it returns).
+ */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
   limit: number,
@@ -6,18 +10,18 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let firstError: { error: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < items.length) {
+    while (firstError === undefined && next < items.length) {
       const index = next++;
       try {
         results[index] = await fn(items[index] as T, index);
       } catch (error: unknown) {
-        failed = true;
-        throw error;
+        firstError ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (firstError !== undefined) throw firstError.error;
   return results;
 }
