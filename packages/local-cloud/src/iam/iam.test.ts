@@ -1,0 +1,156 @@
+import { describe, expect, it, test } from 'vitest';
+import { Iam, IamError } from './iam.ts';
+import { applyRoleDescription, loadRoleDescription, parseRoleDescription, renderTemplate } from './role-description.ts';
+
+const VARS = {
+  account_id: '123456789012',
+  region: 'eu-west-1',
+  partition: 'aws',
+  oidc_provider: '127.0.0.1:4567',
+  github_repository: 'bakeline-dev/licensing-service',
+};
+
+function cloudIam() {
+  const iam = new Iam({ accountId: VARS.account_id });
+  const applied = applyRoleDescription(iam, loadRoleDescription(VARS));
+  return { iam, ...applied };
+}
+
+describe('roles.yaml', () => {
+  it('creates the provider and every role of the description', () => {
+    const { provider, roles } = cloudIam();
+    expect(provider.arn).toBe('arn:aws:iam::123456789012:oidc-provider/127.0.0.1:4567');
+    expect(provider.clientIds).toEqual(['sts.amazonaws.com']);
+    expect(roles.map((r) => r.arn)).toEqual([
+      'arn:aws:iam::123456789012:role/bakeline-ecr-push',
+      'arn:aws:iam::123456789012:role/bakeline-deploy-dev',
+      'arn:aws:iam::123456789012:role/bakeline-deploy-test',
+      'arn:aws:iam::123456789012:role/bakeline-deploy-prod',
+      'arn:aws:iam::123456789012:role/bakeline-environment-reader',
+    ]);
+  });
+
+  const session = (role: string) => `arn:aws:sts::123456789012:assumed-role/${role}/run-7`;
+  const repo = 'arn:aws:ecr:eu-west-1:123456789012:repository/ostock/licensing-service';
+  const cluster = 'arn:aws:eks:eu-west-1:123456789012:cluster/dev';
+
+  test.each([
+    ['bakeline-ecr-push', 'ecr:GetAuthorizationToken', '*', 'allow'],
+    ['bakeline-ecr-push', 'ecr:PutImage', repo, 'allow'],
+    ['bakeline-ecr-push', 'ecr:CompleteLayerUpload', repo, 'allow'],
+    ['bakeline-ecr-push', 'ecr:BatchDeleteImage', repo, 'deny'],
+    ['bakeline-ecr-push', 'ecr:PutImage', repo.replace('eu-west-1', 'us-east-1'), 'deny'],
+    ['bakeline-ecr-push', 'eks:DescribeCluster', cluster, 'deny'],
+    ['bakeline-deploy-dev', 'eks:DescribeCluster', cluster, 'allow'],
+    ['bakeline-deploy-dev', 'ecr:BatchGetImage', repo, 'allow'],
+    ['bakeline-deploy-dev', 'ecr:PutImage', repo, 'deny'],
+    ['bakeline-environment-reader', 'eks:DescribeCluster', cluster, 'allow'],
+    ['bakeline-environment-reader', 'eks:UpdateClusterConfig', cluster, 'deny'],
+  ])('%s: %s on %s -> %s', (role, action, resource, decision) => {
+    const { iam } = cloudIam();
+    expect(iam.evaluate(session(role), action, resource)).toBe(decision);
+    expect(iam.evaluate(`arn:aws:iam::123456789012:role/${role}`, action, resource)).toBe(decision);
+  });
+
+  test.each([
+    ['bakeline-ecr-push', 'repo:bakeline-dev/licensing-service:ref:refs/heads/main', 'allow'],
+    ['bakeline-ecr-push', 'repo:bakeline-dev/licensing-service:ref:refs/heads/feature', 'deny'],
+    ['bakeline-ecr-push', 'repo:bakeline-dev/licensing-service:environment:dev', 'deny'],
+    ['bakeline-ecr-push', 'repo:someone-else/licensing-service:ref:refs/heads/main', 'deny'],
+    ['bakeline-deploy-dev', 'repo:bakeline-dev/licensing-service:environment:dev', 'allow'],
+    ['bakeline-deploy-dev', 'repo:bakeline-dev/licensing-service:environment:prod', 'deny'],
+    ['bakeline-deploy-prod', 'repo:bakeline-dev/licensing-service:environment:prod', 'allow'],
+    ['bakeline-environment-reader', 'repo:bakeline-dev/licensing-service:environment:test', 'allow'],
+    ['bakeline-environment-reader', 'repo:bakeline-dev/licensing-service:ref:refs/heads/main', 'deny'],
+  ])('trust of %s for sub %s -> %s', (name, sub, decision) => {
+    const { iam, provider } = cloudIam();
+    const role = iam.getRole(name);
+    if (!role) throw new Error(`no role ${name}`);
+    const context = { '127.0.0.1:4567:sub': sub, '127.0.0.1:4567:aud': 'sts.amazonaws.com' };
+    const who = { type: 'Federated' as const, id: provider.arn };
+    expect(iam.evaluateTrust(role, who, 'sts:AssumeRoleWithWebIdentity', context).decision).toBe(decision);
+  });
+
+  it('renders placeholders as templatefile() does and refuses unknown ones', () => {
+    const placeholder = (name: string) => `\${${name}}`;
+    expect(renderTemplate(`a ${placeholder(' region ')} b`, { region: 'x' })).toBe('a x b');
+    expect(() => renderTemplate(placeholder('nope'), { region: 'x' })).toThrow(
+      `unknown placeholder '${placeholder('nope')}'`,
+    );
+  });
+
+  it('refuses a role that trusts the OIDC provider without a sub condition', () => {
+    const yaml = `
+oidc_provider: { url: "https://\${oidc_provider}", client_id_list: [sts.amazonaws.com] }
+roles:
+  - name: open
+    assume_role_policy:
+      Version: "2012-10-17"
+      Statement:
+        Effect: Allow
+        Principal: { Federated: "arn:aws:iam::\${account_id}:oidc-provider/\${oidc_provider}" }
+        Action: sts:AssumeRoleWithWebIdentity
+        Condition: { StringEquals: { "\${oidc_provider}:aud": sts.amazonaws.com } }
+`;
+    expect(() => parseRoleDescription(yaml, VARS)).toThrow(
+      'role open: its trust policy must hold a StringEquals/StringLike condition on 127.0.0.1:4567:sub',
+    );
+  });
+});
+
+describe('Iam', () => {
+  it('creates roles with custom policies at run time and evaluates them', () => {
+    const iam = new Iam({ accountId: '123456789012' });
+    const role = iam.createRole({
+      name: 'no-put',
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+      },
+      policies: { p: { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'ecr:Batch*', Resource: '*' } } },
+    });
+    const principal = `arn:aws:sts::123456789012:assumed-role/${role.name}/s`;
+    expect(iam.evaluate(principal, 'ecr:PutImage', '*')).toBe('deny');
+    expect(iam.accessDeniedMessage(principal, 'ecr:PutImage', 'arn:aws:ecr:eu-west-1:123456789012:repository/a')).toBe(
+      'User: arn:aws:sts::123456789012:assumed-role/no-put/s is not authorized to perform: ecr:PutImage on resource: arn:aws:ecr:eu-west-1:123456789012:repository/a because no identity-based policy allows the ecr:PutImage action',
+    );
+    iam.putRolePolicy('no-put', 'put', {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' },
+    });
+    expect(iam.evaluate(principal, 'ecr:PutImage', '*')).toBe('allow');
+  });
+
+  test.each([
+    ['a duplicate role', (iam: Iam) => iam.createRole({ name: 'r', trustPolicy: TRUST }), 'EntityAlreadyExists'],
+    ['a bad role name', (iam: Iam) => iam.createRole({ name: 'bad name', trustPolicy: TRUST }), 'ValidationError'],
+    [
+      'a max session outside 3600..43200',
+      (iam: Iam) => iam.createRole({ name: 'x', trustPolicy: TRUST, maxSessionDurationSeconds: 60 }),
+      'ValidationError',
+    ],
+    ['a policy on a missing role', (iam: Iam) => iam.putRolePolicy('missing', 'p', {}), 'NoSuchEntity'],
+  ])('refuses %s', (_name, act, code) => {
+    const iam = new Iam({ accountId: '123456789012' });
+    iam.createRole({ name: 'r', trustPolicy: TRUST });
+    expect(() => act(iam)).toThrow(IamError);
+    try {
+      act(iam);
+    } catch (error) {
+      expect((error as IamError).code).toBe(code);
+    }
+  });
+
+  it('denies principals it does not know and principals of other accounts', () => {
+    const iam = new Iam({ accountId: '123456789012' });
+    expect(iam.explain('arn:aws:sts::123456789012:assumed-role/ghost/s', 'ecr:PutImage', '*').reason).toBe(
+      'unknown-principal',
+    );
+    expect(iam.evaluate('arn:aws:iam::999999999999:user/x', 'ecr:PutImage', '*')).toBe('deny');
+  });
+});
+
+const TRUST = {
+  Version: '2012-10-17',
+  Statement: { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+};
