@@ -114,4 +114,18 @@ describe('docker-bake (jar builder, from the bundle)', () => {
       expect.stringMatching(/^Input 'dockerfile': .*inside the context/),
     ]);
   });
+
+  test('refuses a jar-builder input with the dockerfile builder, and accepts the dockerfile builder without them', async () => {
+    const ws = workspace();
+    copyFileSync(jar, join(ws, 'Dockerfile'));
+    const refused = await runAction('docker-bake', {
+      workspace: ws,
+      inputs: { builder: 'dockerfile', 'image-name': 'svc', 'java-options': '-Xmx1g', 'source-date-epoch': '1' },
+      github: { sha: SHA },
+    });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      "Input 'java-options': applies to the jar builder only; with builder 'dockerfile' the Dockerfile sets it",
+    ]);
+  });
 });
