@@ -1,5 +1,6 @@
 export { type Distribution, type DistributionOptions, startDistribution } from './distribution.ts';
 export { freePort } from './free-port.ts';
+export { type HttpServerHandler, listen, type StartedServer } from './http/server.ts';
 export { accessDeniedMessage } from './iam/access-denied.ts';
 export { type Arn, formatArn, type PrincipalRef, parseArn, parsePrincipalArn } from './iam/arn.ts';
 export type { ConditionContext } from './iam/conditions.ts';
@@ -38,3 +39,12 @@ export {
   type RoleSpec,
   renderTemplate,
 } from './iam/role-description.ts';
+export {
+  defaultSubject,
+  type GithubJobClaims,
+  type GithubTokenClaims,
+  githubTokenClaims,
+} from './oidc/github-claims.ts';
+export { type IdTokenGrant, IdTokenGrants } from './oidc/id-token-grants.ts';
+export { type OidcDiscovery, OidcIssuer, type TokenOptions } from './oidc/issuer.ts';
+export { type OidcService, startOidc } from './oidc/start-oidc.ts';
