@@ -5,13 +5,16 @@
 // descriptor before the upload is closed; the registry's Docker-Content-Digest is checked after.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
+import type { HttpResponse } from './http-exchange.ts';
 import type { Descriptor } from './image-types.ts';
 import { RegistryError } from './registry-errors.ts';
 import type { RegistryTransport } from './registry-transport.ts';
 
-const READ_SIZE = 4 * 1024 * 1024;
+const READ_SIZE = 1024 * 1024;
+const SMALL_BLOB = 1024 * 1024;
 
 export function pushScope(repository: string): string {
   return `repository:${repository}:pull,push`;
@@ -21,18 +24,18 @@ export function pullScope(repository: string): string {
   return `repository:${repository}:pull`;
 }
 
-export async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => {});
+export async function discard(response: HttpResponse): Promise<void> {
+  await response.discard();
 }
 
-function locationOf(response: Response, transport: RegistryTransport, what: string): URL {
+function locationOf(response: HttpResponse, transport: RegistryTransport, what: string): URL {
   const location = response.headers.get('location');
   if (!location)
     throw new Error(`registry ${transport.registry}: ${what}: answer ${response.status} without a Location`);
   return transport.resolve(location);
 }
 
-export function checkDigestHeader(response: Response, expected: Digest, what: string): void {
+export function checkDigestHeader(response: HttpResponse, expected: Digest, what: string): void {
   const header = response.headers.get('docker-content-digest');
   if (header !== null && header !== expected) {
     throw new DigestMismatchError(`${what}: the registry's Docker-Content-Digest`, expected, header as Digest);
@@ -109,9 +112,16 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
   let location = options.session ?? (await startUpload(transport, repository, what));
   const scopes = [pushScope(repository)];
   let sent: Hash = createHash('sha256');
+  // a small blob (a config) goes out in one write from memory; a large one streams from the file
+  const small = descriptor.size <= SMALL_BLOB ? await readFile(path) : undefined;
   const body = (start: number, length: number, attempt: { hash?: Hash }) => () => {
     const hash = sent.copy();
     attempt.hash = hash;
+    if (small !== undefined && start === 0 && length === small.length) {
+      hash.update(small);
+      options.onBytes(small.length);
+      return small;
+    }
     return fileRange(path, start, length, (chunk) => {
       hash.update(chunk);
       options.onBytes(chunk.length);
@@ -124,7 +134,7 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
     }
   };
 
-  let response: Response;
+  let response: HttpResponse;
   if (descriptor.size <= chunkSize) {
     const attempt: { hash?: Hash } = {};
     try {

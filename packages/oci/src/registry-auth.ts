@@ -77,7 +77,10 @@ export class RegistryAuth {
    * Learns the challenge of a 401 answer. True when a retry with (new) credentials can succeed:
    * the first challenge, or a Bearer challenge asking for a scope the cached token lacked.
    */
-  async unauthorized(response: Response, scopes: readonly string[]): Promise<boolean> {
+  async unauthorized(
+    response: { headers: { get(name: string): string | null } },
+    scopes: readonly string[],
+  ): Promise<boolean> {
     const header = response.headers.get('www-authenticate');
     const challenge = header ? parseChallenge(header) : undefined;
     if (challenge === undefined || (challenge.scheme !== 'bearer' && challenge.scheme !== 'basic')) return false;

@@ -1,7 +1,6 @@
 // A client for the OCI distribution API: push an image from a layout (HEAD, mount, upload,
 // manifest, tags that never move) and pull one into a layout (every byte hashed), with
 // retries where a retry is safe and progress for long transfers.
-import { Readable } from 'node:stream';
 import {
   formatBytes,
   formatDuration,
@@ -16,6 +15,7 @@ import { checkDigestHeader, discard, mountBlob, pullScope, pushScope, startUploa
 import { mapConcurrent } from './concurrency.ts';
 import { type Digest, isDigest, sha256Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
+import { fetchSend, nodeHttpSend } from './http-exchange.ts';
 import type { Descriptor, ImageIndex, Platform } from './image-types.ts';
 import { blobPath } from './layout-paths.ts';
 import { type LoadedImage, readLayoutImage, verifyBlob } from './layout-read.ts';
@@ -29,7 +29,7 @@ import {
   validateRepository,
   validateTag,
 } from './reference.ts';
-import { RegistryError, TagConflictError } from './registry-errors.ts';
+import { TagConflictError } from './registry-errors.ts';
 import { isRetryableRegistryError, RegistryTransport } from './registry-transport.ts';
 import type { PushResult, RegistryClientOptions } from './registry-types.ts';
 
@@ -91,6 +91,7 @@ export class RegistryClient {
       registry: options.registry,
       baseUrl: `${scheme}://${options.registry}`,
       fetch: options.fetch ?? globalThis.fetch,
+      send: options.fetch ? fetchSend(options.fetch) : nodeHttpSend(),
       logger: this.#logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;
@@ -169,7 +170,7 @@ export class RegistryClient {
         expect: [200],
         what: `get ${what}`,
       });
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await response.bytes();
       const digest = sha256Digest(bytes);
       if (isDigest(reference) && digest !== reference)
         throw new DigestMismatchError(`${what}: received bytes`, reference, digest);
@@ -358,8 +359,7 @@ export class RegistryClient {
         what: `get ${what}`,
       });
       checkDigestHeader(response, descriptor.digest, what);
-      if (!response.body) throw new RegistryError(`get ${what}: empty answer`, response.status);
-      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      const body = response.body;
       body.on('data', (chunk: Buffer) => progress.add(chunk.length));
       await writer.writeVerifiedBlob(body, descriptor, what);
     });

@@ -1,4 +1,5 @@
 import type { Digest } from './digest.ts';
+import type { HttpResponse } from './http-exchange.ts';
 
 /** A registry answered with an error status; `code` is the OCI error code when the body had one. */
 export class RegistryError extends Error {
@@ -35,7 +36,7 @@ export class TagConflictError extends Error {
 }
 
 /** Turns an error response into a RegistryError carrying the OCI error code and message. */
-export async function registryError(response: Response, what: string): Promise<RegistryError> {
+export async function registryError(response: HttpResponse, what: string): Promise<RegistryError> {
   let code: string | undefined;
   let message = '';
   let detail: unknown;

@@ -2,6 +2,7 @@
 // (registry-auth.ts) and is sent once more with credentials. Bodies are factories so the retry
 // can send them again (a file stream is reopened).
 import type { Logger } from '@bakeline/toolkit';
+import type { HttpInit, HttpResponse, HttpSend } from './http-exchange.ts';
 import { RegistryAuth } from './registry-auth.ts';
 import { RegistryError, registryError } from './registry-errors.ts';
 import type { RegistryCredentials } from './registry-types.ts';
@@ -24,20 +25,22 @@ export interface TransportOptions {
   baseUrl: string;
   credentials?: RegistryCredentials | (() => Promise<RegistryCredentials | undefined>);
   fetch: typeof fetch;
+  /** How requests are sent (node:http by default). */
+  send: HttpSend;
   logger: Logger;
 }
 
 export class RegistryTransport {
   readonly baseUrl: string;
   readonly registry: string;
-  readonly #fetch: typeof fetch;
+  readonly #send: HttpSend;
   readonly #auth: RegistryAuth;
   readonly #logger: Logger;
 
   constructor(options: TransportOptions) {
     this.baseUrl = options.baseUrl;
     this.registry = options.registry;
-    this.#fetch = options.fetch;
+    this.#send = options.send;
     this.#logger = options.logger;
     const authOptions: ConstructorParameters<typeof RegistryAuth>[0] = {
       registry: options.registry,
@@ -52,27 +55,23 @@ export class RegistryTransport {
     return new URL(url, this.baseUrl);
   }
 
-  async #send(request: RegistryRequest): Promise<Response> {
+  async #exchange(request: RegistryRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...request.headers };
     const authorization = await this.#auth.header(request.scopes);
     if (authorization) headers.authorization = authorization;
-    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'follow' };
-    if (request.body) {
-      const body = request.body();
-      init.body = body as NonNullable<RequestInit['body']>;
-      if (!(body instanceof Uint8Array)) init.duplex = 'half';
-    }
+    const init: HttpInit = { method: request.method, headers };
+    if (request.body) init.body = request.body();
     const url = this.resolve(request.url);
     this.#logger.debug(`${request.method} ${url.pathname}${url.search}`);
-    return this.#fetch(url, init);
+    return this.#send(url, init);
   }
 
   /** Sends the request (again after a 401 challenge); returns a response with an expected status or throws. */
-  async request(request: RegistryRequest): Promise<Response> {
-    let response = await this.#send(request);
+  async request(request: RegistryRequest): Promise<HttpResponse> {
+    let response = await this.#exchange(request);
     if (response.status === 401 && (await this.#auth.unauthorized(response, request.scopes))) {
-      await response.body?.cancel().catch(() => {});
-      response = await this.#send(request);
+      await response.discard();
+      response = await this.#exchange(request);
     }
     if (!request.expect.includes(response.status)) {
       throw await registryError(response, `registry ${this.registry}: ${request.what}`);

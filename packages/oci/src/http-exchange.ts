@@ -1,0 +1,151 @@
+// The HTTP layer of the registry client. Bulk transfers go through node:http(s) with keep-alive
+// agents and 1 MiB writes: several times faster than fetch with a streamed body. An injected
+// fetch (tests, custom transports) is adapted to the same shape. GET/HEAD follow redirects
+// (a blob GET on ECR goes to S3), dropping Authorization when the origin changes.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  /** The body as a Node stream (consume it, or call discard()). */
+  body: Readable;
+  text(): Promise<string>;
+  bytes(): Promise<Uint8Array>;
+  discard(): Promise<void>;
+}
+
+export interface HttpInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+export type HttpSend = (url: URL, init: HttpInit) => Promise<HttpResponse>;
+
+const IDLE_TIMEOUT_MS = 5 * 60_000;
+const MAX_REDIRECTS = 5;
+
+async function collect(body: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function wrap(status: number, statusText: string, get: (name: string) => string | null, body: Readable): HttpResponse {
+  return {
+    status,
+    statusText,
+    headers: { get },
+    body,
+    text: async () => (await collect(body)).toString('utf8'),
+    bytes: async () => new Uint8Array(await collect(body)),
+    discard: async () => {
+      body.resume();
+      if (!body.readableEnded) await new Promise<void>((resolve) => body.once('close', resolve).once('end', resolve));
+    },
+  };
+}
+
+function fromIncoming(res: IncomingMessage): HttpResponse {
+  return wrap(
+    res.statusCode ?? 0,
+    res.statusMessage ?? '',
+    (name) => {
+      const value = res.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    res,
+  );
+}
+
+export function nodeHttpSend(): HttpSend {
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 32 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
+  };
+  const once = (url: URL, init: HttpInit) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      if (!secure && url.protocol !== 'http:') {
+        reject(new Error(`unsupported URL scheme: ${url.protocol}`));
+        return;
+      }
+      const req = (secure ? httpsRequest : httpRequest)(url, {
+        method: init.method,
+        headers: init.headers,
+        agent: agents[secure ? 'https:' : 'http:'],
+      });
+      let answered = false;
+      req.setTimeout(IDLE_TIMEOUT_MS, () => {
+        const error = Object.assign(new Error(`no answer for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' });
+        req.destroy(error);
+      });
+      req.once('error', (error) => {
+        if (!answered) reject(error);
+      });
+      req.once('response', (res) => {
+        answered = true;
+        resolve(fromIncoming(res));
+      });
+      const body = init.body;
+      if (body === undefined || body instanceof Uint8Array) {
+        req.end(body);
+        return;
+      }
+      (async () => {
+        for await (const chunk of body) {
+          if (req.destroyed || answered) break; // an early answer (an error) ends the upload
+          if (!req.write(chunk)) {
+            await new Promise<void>((resume) => {
+              const done = () => {
+                req.off('drain', done);
+                req.off('close', done);
+                resume();
+              };
+              req.once('drain', done).once('close', done);
+            });
+          }
+        }
+        req.end();
+      })().catch((error: unknown) => req.destroy(error as Error));
+    });
+  return async (url, init) => {
+    let current = url;
+    let headers = init.headers;
+    for (let hop = 0; ; hop++) {
+      const response = await once(current, { ...init, headers });
+      const location = response.headers.get('location');
+      const redirect = [301, 302, 303, 307, 308].includes(response.status) && location !== null;
+      if (!redirect || (init.method !== 'GET' && init.method !== 'HEAD') || hop >= MAX_REDIRECTS) return response;
+      await response.discard();
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) {
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
+      }
+      current = next;
+    }
+  };
+}
+
+/** Adapts a fetch function (tests may inject one) to HttpSend. */
+export function fetchSend(fetchFn: typeof fetch): HttpSend {
+  return async (url, init) => {
+    const request: RequestInit & { duplex?: 'half' } = {
+      method: init.method,
+      headers: init.headers,
+      redirect: 'follow',
+    };
+    if (init.body !== undefined) {
+      request.body = init.body as NonNullable<RequestInit['body']>;
+      if (!(init.body instanceof Uint8Array)) request.duplex = 'half';
+    }
+    const response = await fetchFn(url, request);
+    const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    return wrap(response.status, response.statusText, (name) => response.headers.get(name), body);
+  };
+}
