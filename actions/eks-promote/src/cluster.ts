@@ -4,10 +4,13 @@ import * as core from '@actions/core';
 import {
   type CredentialsProvider,
   connectEksCluster,
+  ecrDigestForTag,
   environmentCredentials,
+  parseEcrImage,
   webIdentityCredentials,
 } from '@bakeline/aws';
 import { KubeClient, pinnedImage, readKubeconfig } from '@bakeline/kube';
+import { parseReference, RegistryClient } from '@bakeline/oci';
 import { InputError, maskSecret } from '@bakeline/toolkit';
 import type { ClusterInput, Inputs } from './inputs.ts';
 
@@ -33,17 +36,36 @@ function credentialsFor(
   });
 }
 
+/** A tag resolved to its digest: through ECR's DescribeImages for ECR, the registry's manifest HEAD otherwise. */
+async function resolveTag(image: string, credentials: CredentialsProvider | undefined): Promise<string> {
+  if (pinnedImage(image)) return image;
+  const ecr = parseEcrImage(image);
+  let digest: string | undefined;
+  if (ecr && credentials) {
+    digest = await ecrDigestForTag(ecr, credentials);
+  } else {
+    const ref = parseReference(image);
+    digest = await new RegistryClient({ registry: ref.registry }).resolveDigest(ref.repository, ref.tag ?? 'latest');
+  }
+  if (!digest) throw new Error(`image '${image}': the registry has no such tag`);
+  const repository = image.slice(0, image.lastIndexOf(':'));
+  core.info(`allow-tag: ${image} is ${digest}; the workload is set by digest`);
+  return `${repository}@${digest}`;
+}
+
 export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Connected> {
   let client: KubeClient;
+  let credentials: CredentialsProvider | undefined;
   if (cluster.kind === 'kubeconfig') {
     client = new KubeClient(readKubeconfig(cluster.path));
   } else {
     const region = inputs.region;
     if (!region) throw new InputError('region', 'is required for an EKS cluster (or set AWS_REGION)');
+    credentials = credentialsFor(cluster, inputs, region);
     const connection = await connectEksCluster({
       clusterName: cluster.clusterName,
       region,
-      credentials: credentialsFor(cluster, inputs, region),
+      credentials,
       ...(inputs.eksEndpoint ? { eksEndpoint: inputs.eksEndpoint } : {}),
       ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
     });

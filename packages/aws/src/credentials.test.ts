@@ -34,3 +34,17 @@ describe('environmentCredentials', () => {
     await expect(environmentCredentials({}, () => {})()).rejects.toThrow(/give 'role-to-assume'/);
   });
 });
+
+describe('parseEcrImage', () => {
+  it('reads ECR references and leaves other registries alone', async () => {
+    const { parseEcrImage } = await import('./ecr-image.ts');
+    expect(parseEcrImage('123456789012.dkr.ecr.eu-west-1.amazonaws.com/ostock/licensing-service:1.2.3')).toEqual({
+      registryId: '123456789012',
+      region: 'eu-west-1',
+      repository: 'ostock/licensing-service',
+      tag: '1.2.3',
+    });
+    expect(parseEcrImage('127.0.0.1:5000/ostock/licensing-service:1.2.3')).toBeUndefined();
+    expect(parseEcrImage(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc@sha256:${'a'.repeat(64)}`)).toBeUndefined();
+  });
+});

@@ -5,6 +5,7 @@ export {
   type WebIdentityOptions,
   webIdentityCredentials,
 } from './credentials.ts';
+export { type EcrImageRef, ecrDigestForTag, parseEcrImage } from './ecr-image.ts';
 export { connectEksCluster, type EksClusterOptions, type EksConnection } from './eks-cluster.ts';
 export {
   type AwsCredentials,
