@@ -2,8 +2,17 @@
 import type { BakeOutcome } from '@bakeline/bake';
 import { formatBytes, summary } from '@bakeline/toolkit';
 
+/** Summary tables are HTML: code goes in <code>, text is escaped. */
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function short(digest: string): string {
-  return `\`${digest.slice(0, 'sha256:'.length + 12)}\``;
+  return code(digest.slice(0, 'sha256:'.length + 12));
 }
 
 export async function writeSummary(imageName: string, tags: readonly string[], result: BakeOutcome): Promise<void> {
@@ -20,14 +29,14 @@ export async function writeSummary(imageName: string, tags: readonly string[], r
         { data: 'base image', header: true },
       ],
       [
-        `\`${result.digest}\``,
-        `\`${result.configDigest}\``,
+        code(result.digest),
+        code(result.configDigest),
         formatBytes(result.size),
         result.platform,
         result.builder,
         result.baseDigest
-          ? `${result.baseName ?? ''} \`${result.baseDigest}\`${result.basePinned ? '' : ' (tag resolved by this build: pin it)'}`
-          : (result.baseName ?? 'unknown'),
+          ? `${escapeHtml(result.baseName ?? '')} ${code(result.baseDigest)}${result.basePinned ? '' : ' (tag resolved by this build: pin it)'}`
+          : escapeHtml(result.baseName ?? 'unknown'),
       ],
     ])
     .addHeading(
@@ -46,19 +55,26 @@ export async function writeSummary(imageName: string, tags: readonly string[], r
         String(i + 1),
         short(l.digest),
         formatBytes(l.size),
-        l.origin === 'new' ? '**new**' : 'base',
-        l.createdBy ?? '',
+        l.origin === 'new' ? '<b>new</b>' : 'base',
+        escapeHtml(l.createdBy ?? ''),
       ]),
     ])
     .addHeading('Tags', 4)
-    .addList(tags.map((t) => `\`${imageName}:${t}\``))
+    .addList(tags.map((t) => code(`${imageName}:${t}`)))
     .addHeading('Labels', 4)
     .addTable([
       [
         { data: 'label', header: true },
         { data: 'value', header: true },
       ],
-      ...Object.entries(result.labels).map(([k, v]) => [`\`${k}\``, v]),
-    ])
-    .write();
+      ...Object.entries(result.labels).map(([k, v]) => [code(k), escapeHtml(v)]),
+    ]);
+  if (result.engine) {
+    const id = result.engine.imageIdIs === 'config-digest' ? result.configDigest : result.digest;
+    summary.addRaw(
+      `<p>Docker engine ${escapeHtml(result.engine.serverVersion)}, ${result.engine.imageStore} image store (${escapeHtml(result.engine.storageDriver)}): once loaded or pulled, the image ID is the ${result.engine.imageIdIs} ${code(id)}.</p>`,
+      true,
+    );
+  }
+  await summary.write();
 }
