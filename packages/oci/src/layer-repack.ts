@@ -38,6 +38,7 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
       end,
       `layer '${path}'${options.start === undefined ? '' : ` at ${start}`}`,
     );
+    const reader = new RangeReader(handle);
     const entries: TarEntry[] = index.map((item) => {
       const entry: TarEntry = {
         path: item.name,
@@ -55,7 +56,7 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
       if (item.xattrs.length > 0) entry.xattrs = Object.fromEntries(item.xattrs);
       if (item.type === 'file' && item.size > 0) {
         entry.size = item.size;
-        entry.data = () => readRange(handle, item.dataOffset, item.size);
+        entry.data = () => reader.range(item.dataOffset, item.size);
       }
       return entry;
     });
@@ -69,15 +70,41 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
   }
 }
 
-async function* readRange(handle: FileHandle, offset: number, size: number) {
-  let position = offset;
-  let left = size;
-  while (left > 0) {
-    const buffer = Buffer.allocUnsafe(Math.min(READ_SIZE, left));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position}`);
-    position += bytesRead;
-    left -= bytesRead;
-    yield buffer.subarray(0, bytesRead);
+/**
+ * Reads byte ranges of one file. Small ranges are served from a 1 MiB window (the files of a layer
+ * sit close together, and sorted order mostly follows file order), large ones stream in 1 MiB reads.
+ * A yielded chunk is valid until the next read.
+ */
+class RangeReader {
+  readonly #handle: FileHandle;
+  readonly #window = Buffer.allocUnsafe(READ_SIZE);
+  #windowStart = 0;
+  #windowLength = 0;
+
+  constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  async *range(offset: number, size: number): AsyncGenerator<Uint8Array> {
+    if (size <= READ_SIZE) {
+      if (offset < this.#windowStart || offset + size > this.#windowStart + this.#windowLength) {
+        const { bytesRead } = await this.#handle.read(this.#window, 0, READ_SIZE, offset);
+        this.#windowStart = offset;
+        this.#windowLength = bytesRead;
+        if (bytesRead < size) throw new Error(`unexpected end of file at byte ${offset + bytesRead}`);
+      }
+      yield this.#window.subarray(offset - this.#windowStart, offset - this.#windowStart + size);
+      return;
+    }
+    let position = offset;
+    let left = size;
+    while (left > 0) {
+      const buffer = Buffer.allocUnsafe(Math.min(READ_SIZE, left));
+      const { bytesRead } = await this.#handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position}`);
+      position += bytesRead;
+      left -= bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
   }
 }

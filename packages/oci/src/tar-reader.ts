@@ -25,6 +25,7 @@ export interface TarIndexEntry {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const WINDOW = 64 * 1024;
 
 function decodeText(bytes: Uint8Array, what: string): string {
   const end = bytes.indexOf(0);
@@ -130,10 +131,24 @@ export async function indexTar(handle: FileHandle, start: number, end: number, w
   let pax: PaxValues = { xattrs: [] };
   let longName: string | undefined;
   let longLink: string | undefined;
+  // Headers of small files lie close together: read a window at a time and serve them from it.
+  const window = Buffer.alloc(WINDOW);
+  let windowStart = 0;
+  let windowLength = 0;
   const readAt = async (buffer: Buffer, length: number, offset: number) => {
     if (offset + length > end) throw new Error(`tar ${what}: truncated at byte ${offset - start}`);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    if (bytesRead !== length) throw new Error(`tar ${what}: truncated at byte ${offset - start}`);
+    if (offset < windowStart || offset + length > windowStart + windowLength) {
+      if (length > WINDOW) {
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        if (bytesRead !== length) throw new Error(`tar ${what}: truncated at byte ${offset - start}`);
+        return;
+      }
+      const { bytesRead } = await handle.read(window, 0, Math.min(WINDOW, end - offset), offset);
+      windowStart = offset;
+      windowLength = bytesRead;
+      if (bytesRead < length) throw new Error(`tar ${what}: truncated at byte ${offset - start}`);
+    }
+    window.copy(buffer, 0, offset - windowStart, offset - windowStart + length);
   };
   try {
     for (;;) {
