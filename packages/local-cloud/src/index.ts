@@ -1,3 +1,17 @@
+export {
+  type AwsCredentials,
+  CredentialStore,
+  type Principal,
+  type StoredCredentials,
+} from './aws/credential-store.ts';
+export { QueryProtocolError } from './aws/query-protocol.ts';
+export {
+  type ReceivedRequest,
+  SigV4Error,
+  type SigV4Failure,
+  SigV4Verifier,
+  type VerifyOptions,
+} from './aws/sigv4-verifier.ts';
 export { type Distribution, type DistributionOptions, startDistribution } from './distribution.ts';
 export { freePort } from './free-port.ts';
 export { type HttpServerHandler, listen, type StartedServer } from './http/server.ts';
@@ -48,3 +62,6 @@ export {
 export { type IdTokenGrant, IdTokenGrants } from './oidc/id-token-grants.ts';
 export { type OidcDiscovery, OidcIssuer, type TokenOptions } from './oidc/issuer.ts';
 export { type OidcService, startOidc } from './oidc/start-oidc.ts';
+export { type StsEndpoint, startSts } from './sts/start-sts.ts';
+export { type CallerIdentity, STS_XMLNS, type StsOptions, StsService, stsSignatureError } from './sts/sts-service.ts';
+export { discoveryJwksSource, type JwksSource, type VerifiedWebIdentity } from './sts/web-identity-token.ts';

@@ -118,12 +118,19 @@ export function loadRoleDescription(
   return parseRoleDescription(readFileSync(file, 'utf8'), variables);
 }
 
-/** Registers the description's OIDC provider and creates its roles in `iam`. */
+/**
+ * Registers the description's OIDC provider and creates its roles in `iam`. `issuerUrl` replaces
+ * the provider's https URL where the issuer speaks plain http (the local cloud's, on 127.0.0.1).
+ */
 export function applyRoleDescription(
   iam: Iam,
   description: RoleDescription,
+  options: { issuerUrl?: string } = {},
 ): { provider: OidcProviderEntry; roles: Role[] } {
-  const provider = iam.addOidcProvider(description.oidcProvider);
+  const provider = iam.addOidcProvider({
+    url: options.issuerUrl ?? description.oidcProvider.url,
+    clientIds: description.oidcProvider.clientIds,
+  });
   const roles = description.roles.map((spec) =>
     iam.createRole({
       name: spec.name,

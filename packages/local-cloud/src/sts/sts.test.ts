@@ -1,0 +1,323 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
+import { CredentialStore } from '../aws/credential-store.ts';
+import { SigV4Verifier } from '../aws/sigv4-verifier.ts';
+import { Iam } from '../iam/iam.ts';
+import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
+import type { TokenOptions } from '../oidc/issuer.ts';
+import { type OidcService, startOidc } from '../oidc/start-oidc.ts';
+import { type StsEndpoint, startSts } from './start-sts.ts';
+import { discoveryJwksSource } from './web-identity-token.ts';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const REPO = 'bakeline-dev/licensing-service';
+const PUSH_ROLE = `arn:aws:iam::${ACCOUNT}:role/bakeline-ecr-push`;
+
+let oidc: OidcService;
+let sts: StsEndpoint;
+let iam: Iam;
+
+beforeAll(async () => {
+  oidc = await startOidc();
+  iam = new Iam({ accountId: ACCOUNT });
+  applyRoleDescription(
+    iam,
+    loadRoleDescription({
+      account_id: ACCOUNT,
+      region: REGION,
+      partition: 'aws',
+      oidc_provider: oidc.url.replace('http://', ''),
+      github_repository: REPO,
+    }),
+    { issuerUrl: oidc.url },
+  );
+  const store = new CredentialStore();
+  sts = await startSts({ iam, store, verifier: new SigV4Verifier(store), region: REGION, jwks: discoveryJwksSource() });
+});
+afterAll(async () => {
+  await sts.stop();
+  await oidc.stop();
+});
+
+function client(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+  return new STSClient({
+    region: REGION,
+    endpoint: sts.url,
+    maxAttempts: 1,
+    credentials: credentials ?? { accessKeyId: 'AKIAUNUSED0000000000', secretAccessKey: 'unused' },
+  });
+}
+
+async function assume(
+  claims: { sub?: string; environment?: string } = {},
+  options: TokenOptions = {},
+  roleArn = PUSH_ROLE,
+) {
+  const token = await oidc.issuer.issue({ repository: REPO, ...claims }, { audience: 'sts.amazonaws.com', ...options });
+  return client().send(
+    new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'run-42', WebIdentityToken: token }),
+  );
+}
+
+async function credentialsOf(): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+  const out = await assume();
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+}
+
+describe('AssumeRoleWithWebIdentity', () => {
+  it('exchanges a GitHub token for temporary credentials of the role', async () => {
+    const out = await assume();
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(out.Credentials?.SecretAccessKey).toHaveLength(40);
+    expect(out.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/bakeline-ecr-push/run-42`);
+    expect(out.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:run-42$/);
+    expect(out.SubjectFromWebIdentityToken).toBe(`repo:${REPO}:ref:refs/heads/main`);
+    expect(out.Audience).toBe('sts.amazonaws.com');
+  });
+
+  test.each([
+    [
+      'a sub the trust policy does not name',
+      { sub: `repo:${REPO}:ref:refs/heads/feature` },
+      {},
+      'AccessDenied',
+      'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    ],
+    [
+      'another repository',
+      { sub: 'repo:evil/licensing-service:ref:refs/heads/main' },
+      {},
+      'AccessDenied',
+      'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    ],
+    [
+      'an environment token for the push role',
+      { environment: 'dev' },
+      {},
+      'AccessDenied',
+      'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    ],
+    ['an expired token', {}, { expired: true }, 'ExpiredTokenException', 'Token expired: current date/time'],
+    [
+      "GitHub's default audience",
+      {},
+      { audience: 'https://github.com/bakeline-dev' },
+      'InvalidIdentityTokenException',
+      'Incorrect token audience',
+    ],
+    [
+      'a token signed by another key',
+      {},
+      { wrongKey: true },
+      'InvalidIdentityTokenException',
+      'could not be validated by AWS',
+    ],
+    [
+      'a key the JWKS does not list',
+      {},
+      { unknownKid: true },
+      'InvalidIdentityTokenException',
+      "Couldn't retrieve verification key",
+    ],
+    [
+      'an issuer IAM does not know',
+      {},
+      { extraClaims: { iss: 'https://token.example.com' } },
+      'InvalidIdentityTokenException',
+      'No OpenIDConnect provider found in your account for https://token.example.com',
+    ],
+  ])('refuses %s', async (_name, claims, options, code, message) => {
+    const error = await assume(claims, options).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: code });
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('refuses a role that does not exist as AWS does (AccessDenied)', async () => {
+    await expect(assume({}, {}, `arn:aws:iam::${ACCOUNT}:role/ghost`)).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  test.each([
+    [
+      'DurationSeconds above the role maximum',
+      { DurationSeconds: 7200 },
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    ],
+    [
+      'DurationSeconds below 900',
+      { DurationSeconds: 60 },
+      'ValidationError',
+      "1 validation error detected: Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    ],
+    [
+      'a session name with a space',
+      { RoleSessionName: 'run 42' },
+      'ValidationError',
+      "Value 'run 42' at 'roleSessionName' failed to satisfy constraint",
+    ],
+    [
+      'a malformed session policy',
+      { Policy: '{"Statement": "x"}' },
+      'MalformedPolicyDocumentException',
+      'Syntax errors in policy',
+    ],
+  ])('validates %s', async (_name, input, code, message) => {
+    const token = await oidc.issuer.issue({ repository: REPO }, { audience: 'sts.amazonaws.com' });
+    const error = await client()
+      .send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: PUSH_ROLE,
+          RoleSessionName: 'run-42',
+          WebIdentityToken: token,
+          ...input,
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: code });
+    expect((error as Error).message).toContain(message);
+  });
+
+  it("answers errors in AWS's XML shape", async () => {
+    const res = await fetch(sts.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${PUSH_ROLE}&RoleSessionName=s1&WebIdentityToken=not.a.jwt`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('text/xml');
+    expect(await res.text()).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidIdentityToken<\/Code><Message>The ID Token provided is not a valid JWT. \(You may see this error if you sent an Access Token\)<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>\n$/,
+    );
+  });
+});
+
+describe('GetCallerIdentity', () => {
+  it('answers the caller of SigV4-signed temporary credentials', async () => {
+    const out = await client(await credentialsOf()).send(new GetCallerIdentityCommand({}));
+    expect(out).toMatchObject({
+      Account: ACCOUNT,
+      Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/bakeline-ecr-push/run-42`,
+      UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:run-42$/),
+    });
+  });
+
+  test.each([
+    ['an unknown access key', (c: Creds) => ({ ...c, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' }), 'InvalidClientTokenId'],
+    [
+      'a wrong secret',
+      (c: Creds) => ({ ...c, secretAccessKey: `${c.secretAccessKey.slice(0, -1)}x` }),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a missing session token',
+      (c: Creds) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }),
+      'InvalidClientTokenId',
+    ],
+    ['another session token', (c: Creds) => ({ ...c, sessionToken: `${c.sessionToken}x` }), 'InvalidClientTokenId'],
+  ])('refuses %s', async (_name, mangle, code) => {
+    await expect(client(mangle(await credentialsOf())).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: code,
+    });
+  });
+
+  it('refuses expired credentials (ExpiredToken)', async () => {
+    const role = iam.getRole('bakeline-ecr-push');
+    if (!role) throw new Error('role');
+    const c = sts.service.issueRoleCredentials(role, { sessionName: 'old', expiration: new Date(Date.now() - 1000) });
+    await expect(
+      client({
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken ?? '',
+      }).send(new GetCallerIdentityCommand({})),
+    ).rejects.toMatchObject({ name: 'ExpiredToken', message: 'The security token included in the request is expired' });
+  });
+
+  it('refuses a request without signature (MissingAuthenticationToken, 403)', async () => {
+    const res = await fetch(`${sts.url}/?Action=GetCallerIdentity&Version=2011-06-15`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('<Code>MissingAuthenticationToken</Code>');
+  });
+});
+
+type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+
+async function presign(creds: Creds, options: { cluster?: string; signingDate?: Date; host?: string } = {}) {
+  const endpoint = new URL(sts.url);
+  const signer = new SignatureV4({ service: 'sts', region: REGION, sha256: Sha256, credentials: creds });
+  const headers: Record<string, string> = { host: options.host ?? endpoint.host };
+  if (options.cluster !== undefined) headers['x-k8s-aws-id'] = options.cluster;
+  const signed = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'http:',
+      hostname: endpoint.hostname,
+      port: Number(endpoint.port),
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers,
+    },
+    { expiresIn: 60, signingDate: options.signingDate ?? new Date() },
+  );
+  const url = new URL(`http://${headers.host}/`);
+  for (const [k, v] of Object.entries(signed.query ?? {})) url.searchParams.set(k, String(v));
+  return url;
+}
+
+describe('presigned GetCallerIdentity', () => {
+  it('verifies an EKS-style URL with x-k8s-aws-id as a signed header', async () => {
+    const creds = await credentialsOf();
+    const url = await presign(creds, { cluster: 'dev' });
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+    await expect(
+      sts.service.verifyPresignedGetCallerIdentity(url, { headers: { 'x-k8s-aws-id': 'dev' } }),
+    ).resolves.toEqual({
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/bakeline-ecr-push/run-42`,
+      account: ACCOUNT,
+      userId: expect.stringMatching(/:run-42$/),
+      roleArn: PUSH_ROLE,
+      accessKeyId: creds.accessKeyId,
+    });
+    const res = await fetch(url, { headers: { 'x-k8s-aws-id': 'dev' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`<Arn>arn:aws:sts::${ACCOUNT}:assumed-role/bakeline-ecr-push/run-42</Arn>`);
+  });
+
+  test.each([
+    ['another cluster name', { headers: { 'x-k8s-aws-id': 'prod' } }, {}, 'SignatureDoesNotMatch'],
+    ['no cluster header', {}, {}, 'SignatureDoesNotMatch'],
+    [
+      'a URL older than X-Amz-Expires',
+      { headers: { 'x-k8s-aws-id': 'dev' }, now: new Date(Date.now() + 120_000) },
+      {},
+      'RequestExpired',
+    ],
+    [
+      'a URL signed for another host',
+      { headers: { 'x-k8s-aws-id': 'dev' } },
+      { host: 'sts.example.com' },
+      'SignatureDoesNotMatch',
+    ],
+  ])('refuses %s', async (_name, verifyOptions, presignOptions: { host?: string }, code) => {
+    const url = await presign(await credentialsOf(), { cluster: 'dev', ...presignOptions });
+    if (presignOptions.host !== undefined) url.host = new URL(sts.url).host;
+    await expect(sts.service.verifyPresignedGetCallerIdentity(url, verifyOptions)).rejects.toMatchObject({ code });
+  });
+
+  it('refuses a tampered signature', async () => {
+    const url = await presign(await credentialsOf(), { cluster: 'dev' });
+    const sig = url.searchParams.get('X-Amz-Signature') ?? '';
+    url.searchParams.set('X-Amz-Signature', `${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`);
+    await expect(
+      sts.service.verifyPresignedGetCallerIdentity(url, { headers: { 'x-k8s-aws-id': 'dev' } }),
+    ).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+    });
+  });
+});
