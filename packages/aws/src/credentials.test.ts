@@ -48,3 +48,12 @@ describe('parseEcrImage', () => {
     expect(parseEcrImage(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc@sha256:${'a'.repeat(64)}`)).toBeUndefined();
   });
 });
+
+describe('findingsAtOrAbove', () => {
+  it('keeps the severities at or above the threshold', async () => {
+    const { findingsAtOrAbove } = await import('./ecr.ts');
+    expect(findingsAtOrAbove({ LOW: 3, HIGH: 1, CRITICAL: 0 }, 'HIGH')).toEqual({ HIGH: 1 });
+    expect(findingsAtOrAbove({ LOW: 3 }, 'MEDIUM')).toEqual({});
+    expect(findingsAtOrAbove({ MEDIUM: 2, CRITICAL: 1 }, 'LOW')).toEqual({ MEDIUM: 2, CRITICAL: 1 });
+  });
+});

@@ -1,7 +1,10 @@
-// Reads an image's digest by tag from ECR (DescribeImages): how a tag given to eks-promote with
-// `allow-tag` becomes the digest the workload is set to.
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import type { CredentialsProvider } from './credentials.ts';
+// An image of an ECR repository by tag (DescribeImages): its digest, tags and scan status. How a
+// tag given to eks-promote with `allow-tag` becomes the digest the workload is set to.
+import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import type { CredentialsProvider } from './aws-credentials.ts';
+import { awsErrorCode } from './aws-error.ts';
+import { createEcrClient } from './ecr-client.ts';
+import { explainEcrError } from './ecr-errors.ts';
 
 const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
@@ -10,6 +13,14 @@ export interface EcrImageRef {
   region: string;
   repository: string;
   tag: string;
+}
+
+export interface EcrImageDetail {
+  digest: string;
+  tags: string[];
+  pushedAt?: Date;
+  sizeBytes?: number;
+  scanStatus?: string;
 }
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` -> its parts; undefined for other registries. */
@@ -29,29 +40,43 @@ export function parseEcrImage(image: string): EcrImageRef | undefined {
   };
 }
 
+/** The image a tag names, or undefined when the tag (or the repository) does not exist. */
+export async function describeImageByTag(
+  client: ECRClient,
+  image: { repository: string; tag: string; registryId?: string },
+): Promise<EcrImageDetail | undefined> {
+  try {
+    const out = await client.send(
+      new DescribeImagesCommand({
+        ...(image.registryId ? { registryId: image.registryId } : {}),
+        repositoryName: image.repository,
+        imageIds: [{ imageTag: image.tag }],
+      }),
+    );
+    const detail = out.imageDetails?.[0];
+    if (!detail?.imageDigest) return undefined;
+    const result: EcrImageDetail = { digest: detail.imageDigest, tags: detail.imageTags ?? [] };
+    if (detail.imagePushedAt) result.pushedAt = detail.imagePushedAt;
+    if (detail.imageSizeInBytes !== undefined) result.sizeBytes = detail.imageSizeInBytes;
+    if (detail.imageScanStatus?.status) result.scanStatus = detail.imageScanStatus.status;
+    return result;
+  } catch (error: unknown) {
+    const code = awsErrorCode(error);
+    if (code === 'ImageNotFoundException' || code === 'RepositoryNotFoundException') return undefined;
+    throw explainEcrError(error, `Could not describe ${image.repository}:${image.tag}`, 'ecr:DescribeImages');
+  }
+}
+
 export async function ecrDigestForTag(
   ref: EcrImageRef,
   credentials: CredentialsProvider,
   endpoint?: string,
 ): Promise<string> {
-  const client = new ECRClient({ region: ref.region, credentials, ...(endpoint ? { endpoint } : {}), maxAttempts: 4 });
+  const client = createEcrClient({ region: ref.region, credentials, ...(endpoint ? { endpoint } : {}) });
   try {
-    const out = await client.send(
-      new DescribeImagesCommand({
-        registryId: ref.registryId,
-        repositoryName: ref.repository,
-        imageIds: [{ imageTag: ref.tag }],
-      }),
-    );
-    const digest = out.imageDetails?.[0]?.imageDigest;
-    if (!digest) throw new Error(`ECR has no image tagged '${ref.tag}' in ${ref.repository}`);
-    return digest;
-  } catch (error: unknown) {
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'ImageNotFoundException' || name === 'RepositoryNotFoundException') {
-      throw new Error(`ECR has no image '${ref.repository}:${ref.tag}' (${name})`, { cause: error });
-    }
-    throw error;
+    const detail = await describeImageByTag(client, ref);
+    if (!detail) throw new Error(`ECR has no image '${ref.repository}:${ref.tag}' in registry ${ref.registryId}`);
+    return detail.digest;
   } finally {
     client.destroy();
   }

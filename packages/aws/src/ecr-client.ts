@@ -1,0 +1,22 @@
+// The ECR API client of bakeline: region, credentials and an endpoint override (the local cloud,
+// LocalStack-like setups). The SDK's standard retry covers throttling and 5xx here.
+import { ECRClient } from '@aws-sdk/client-ecr';
+import type { CredentialsProvider } from './aws-credentials.ts';
+
+export interface EcrClientOptions {
+  region: string;
+  credentials: CredentialsProvider;
+  /** ECR API endpoint override. */
+  endpoint?: string;
+  /** Attempts per call, including the first (default 5). */
+  maxAttempts?: number;
+}
+
+export function createEcrClient(options: EcrClientOptions): ECRClient {
+  return new ECRClient({
+    region: options.region,
+    credentials: options.credentials,
+    maxAttempts: options.maxAttempts ?? 5,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+}
