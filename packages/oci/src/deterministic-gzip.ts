@@ -1,73 +1,169 @@
-// gzip whose bytes depend only on the input bytes: fflate's pure-JS deflate (pinned version),
-// fed in fixed 64 KiB slices (fflate's output depends on how input is chunked), framed with a
-// header that carries no mtime, no file name and OS = Unix. Node's zlib never compresses, so the
-// bytes do not change with the Node version; zlib.crc32 only computes the trailer's checksum
-// (a fixed function, and much faster than a JS one).
+// gzip whose bytes depend only on the input bytes, compressed on several cores.
+//
+// The input is cut into fixed 16 MiB blocks. Each block is deflated on its own by fflate (a pure-JS
+// deflate at a pinned version, so the bytes never depend on Node's zlib), primed with the last
+// 32 KiB of the block before as its dictionary and ended with a sync flush, as pigz does; the last
+// block ends the stream. A block's bytes depend only on its input, its dictionary and whether it
+// is last, never on which thread compressed it or when: blocks go to worker threads (fflate's own,
+// which survive bundling) when the input spans several, and a one-block input is compressed in
+// this thread, with the same result. Within a block fflate is fed fixed 64 KiB slices (its output
+// depends on how input is chunked). The header has no mtime, no name, OS = Unix; zlib.crc32 only
+// computes the trailer's checksum.
+import { availableParallelism } from 'node:os';
 import { crc32 } from 'node:zlib';
-import { Deflate } from 'fflate';
+import { AsyncDeflate, Deflate, type DeflateOptions } from 'fflate';
 
 export const GZIP_LEVEL = 6;
+export const GZIP_BLOCK_SIZE = 16 * 1024 * 1024;
 const SLICE = 64 * 1024;
-type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+const DICTIONARY = 32 * 1024;
+const HEADER = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]); // XFL 0 (level 6), OS 3 (Unix)
 
-function header(level: Level): Uint8Array {
-  // magic, CM=deflate, FLG=0, MTIME=0, XFL (as fflate sets it), OS=3 (Unix)
-  return Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level < 2 ? 4 : level === 9 ? 2 : 0, 3]);
+function options(dictionary: Uint8Array | undefined): DeflateOptions {
+  return dictionary === undefined ? { level: GZIP_LEVEL, mem: 8 } : { level: GZIP_LEVEL, mem: 8, dictionary };
 }
 
-export class DeterministicGzip {
-  readonly #deflate: Deflate;
-  readonly #onData: (chunk: Uint8Array) => void;
-  readonly #pending = new Uint8Array(SLICE);
-  #pendingLength = 0;
+/** Deflates one block in this thread. */
+export function deflateBlockSync(block: Uint8Array, dictionary: Uint8Array | undefined, last: boolean): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const deflate = new Deflate(options(dictionary), (chunk) => {
+    if (chunk.length > 0) out.push(chunk);
+  });
+  for (let offset = 0; offset < block.length; offset += SLICE) {
+    const end = Math.min(offset + SLICE, block.length);
+    deflate.push(block.subarray(offset, end), last && end === block.length);
+  }
+  if (last && block.length === 0) deflate.push(block, true);
+  if (!last) deflate.flush(true);
+  return out;
+}
+
+/**
+ * Deflates one block in a worker thread, with the same bytes as deflateBlockSync. A non-last block
+ * is sync-flushed, then the worker's stream is closed and that closing (final) output dropped.
+ */
+export function deflateBlockAsync(
+  block: Uint8Array,
+  dictionary: Uint8Array | undefined,
+  last: boolean,
+): Promise<Uint8Array[]> {
+  return new Promise((resolve, reject) => {
+    const out: Uint8Array[] = [];
+    let closing = false;
+    const deflate = new AsyncDeflate(options(dictionary?.slice()), (error, chunk, final) => {
+      if (error) {
+        reject(new Error(`gzip worker: ${error.message}`, { cause: error }));
+        return;
+      }
+      if (final) {
+        if (last || !closing) out.push(chunk);
+        resolve(out.filter((c) => c.length > 0));
+        return;
+      }
+      out.push(chunk);
+    });
+    for (let offset = 0; offset < block.length; offset += SLICE) {
+      const end = Math.min(offset + SLICE, block.length);
+      // a copy: the worker takes over (transfers) the buffer it is given
+      deflate.push(block.slice(offset, end), last && end === block.length);
+    }
+    if (last && block.length === 0) deflate.push(new Uint8Array(0), true);
+    if (!last) {
+      deflate.flush(true);
+      closing = true;
+      deflate.push(new Uint8Array(0), true);
+    }
+  });
+}
+
+export interface GzipWriterOptions {
+  /** Blocks compressed at once (default: the number of cores). Changes speed, never bytes. */
+  parallelism?: number;
+}
+
+/** Streaming gzip writer: write() input in any chunking, end() once; onData receives the output in order. */
+export class GzipWriter {
+  readonly #onData: (chunk: Uint8Array) => Promise<void> | void;
+  readonly #parallelism: number;
+  #block = new Uint8Array(GZIP_BLOCK_SIZE);
+  #length = 0;
+  #dictionary: Uint8Array | undefined;
+  #pending: Promise<Uint8Array[]>[] = [];
+  #blocks = 0;
   #crc = 0;
   #size = 0;
-  #finished = false;
+  #started = false;
+  #ended = false;
 
-  /** `onData` receives compressed bytes synchronously, in order. */
-  constructor(onData: (chunk: Uint8Array) => void, level: Level = GZIP_LEVEL) {
+  constructor(onData: (chunk: Uint8Array) => Promise<void> | void, options: GzipWriterOptions = {}) {
     this.#onData = onData;
-    onData(header(level));
-    this.#deflate = new Deflate({ level, mem: 8 }, (chunk) => {
-      if (chunk.length > 0) onData(chunk);
-    });
+    this.#parallelism = Math.max(1, options.parallelism ?? availableParallelism());
   }
 
-  #slice(slice: Uint8Array, final: boolean): void {
-    this.#crc = crc32(slice, this.#crc);
-    this.#size += slice.length;
-    this.#deflate.push(slice, final);
+  async #emit(chunks: Uint8Array[]): Promise<void> {
+    if (!this.#started) {
+      this.#started = true;
+      await this.#onData(HEADER);
+    }
+    for (const chunk of chunks) await this.#onData(chunk);
   }
 
-  push(data: Uint8Array): void {
-    if (this.#finished) throw new Error('gzip: push after finish');
+  async #dispatch(last: boolean): Promise<void> {
+    const block = this.#length === this.#block.length ? this.#block : this.#block.subarray(0, this.#length);
+    const dictionary = this.#dictionary;
+    this.#dictionary = block.length >= DICTIONARY ? block.slice(-DICTIONARY) : undefined;
+    const only = last && this.#blocks === 0;
+    this.#blocks++;
+    this.#pending.push(
+      only ? Promise.resolve(deflateBlockSync(block, dictionary, last)) : deflateBlockAsync(block, dictionary, last),
+    );
+    this.#block = new Uint8Array(GZIP_BLOCK_SIZE);
+    this.#length = 0;
+    while (this.#pending.length >= this.#parallelism || (last && this.#pending.length > 0)) {
+      const next = this.#pending.shift();
+      if (next) await this.#emit(await next);
+    }
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.#ended) throw new Error('gzip: write after end');
+    this.#crc = crc32(data, this.#crc);
+    this.#size += data.length;
     let offset = 0;
-    if (this.#pendingLength > 0) {
-      const take = Math.min(SLICE - this.#pendingLength, data.length);
-      this.#pending.set(data.subarray(0, take), this.#pendingLength);
-      this.#pendingLength += take;
-      offset = take;
-      if (this.#pendingLength < SLICE) return;
-      this.#slice(this.#pending.slice(), false);
-      this.#pendingLength = 0;
-    }
-    while (data.length - offset >= SLICE) {
-      this.#slice(data.subarray(offset, offset + SLICE), false);
-      offset += SLICE;
-    }
-    if (offset < data.length) {
-      this.#pending.set(data.subarray(offset), 0);
-      this.#pendingLength = data.length - offset;
+    while (offset < data.length) {
+      // a full block is sent once more input shows it is not the last
+      if (this.#length === this.#block.length) await this.#dispatch(false);
+      const take = Math.min(this.#block.length - this.#length, data.length - offset);
+      this.#block.set(data.subarray(offset, offset + take), this.#length);
+      this.#length += take;
+      offset += take;
     }
   }
 
-  finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.#slice(this.#pending.slice(0, this.#pendingLength), true);
+  async end(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    await this.#dispatch(true);
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(this.#crc >>> 0, 0);
     trailer.writeUInt32LE(this.#size % 2 ** 32, 4);
-    this.#onData(trailer);
+    await this.#onData(trailer);
   }
+}
+
+/** gzip of a whole buffer in this thread: the same bytes GzipWriter gives (for tests and small data). */
+export function gzipSyncDeterministic(data: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [HEADER];
+  let dictionary: Uint8Array | undefined;
+  const blocks = Math.max(1, Math.ceil(data.length / GZIP_BLOCK_SIZE));
+  for (let i = 0; i < blocks; i++) {
+    const block = data.subarray(i * GZIP_BLOCK_SIZE, Math.min((i + 1) * GZIP_BLOCK_SIZE, data.length));
+    parts.push(...deflateBlockSync(block, dictionary, i === blocks - 1));
+    dictionary = block.length >= DICTIONARY ? block.slice(-DICTIONARY) : undefined;
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(data) >>> 0, 0);
+  trailer.writeUInt32LE(data.length % 2 ** 32, 4);
+  parts.push(trailer);
+  return Buffer.concat(parts);
 }

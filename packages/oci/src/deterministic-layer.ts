@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeterministicGzip } from './deterministic-gzip.ts';
+import { GzipWriter } from './deterministic-gzip.ts';
 import { type Digest, DigestCounter } from './digest.ts';
 import { normalizeEntries } from './layer-entries.ts';
 import type { TarEntry } from './tar-entry.ts';
@@ -49,11 +49,6 @@ export async function writeDeterministicLayer(
     const compressed = new DigestCounter();
     let queued: Uint8Array[] = [];
     let queuedBytes = 0;
-    const gzip = new DeterministicGzip((chunk) => {
-      compressed.update(chunk);
-      queued.push(chunk);
-      queuedBytes += chunk.length;
-    });
     const drain = async () => {
       if (queuedBytes === 0) return;
       const chunks = queued;
@@ -61,14 +56,19 @@ export async function writeDeterministicLayer(
       queuedBytes = 0;
       await handle.writev(chunks);
     };
-    const sink = new BlockSink(async (block) => {
-      diff.update(block);
-      gzip.push(block);
-      options.onProgress?.(block.length);
+    const gzip = new GzipWriter(async (chunk) => {
+      compressed.update(chunk);
+      queued.push(chunk);
+      queuedBytes += chunk.length;
       if (queuedBytes >= 4 * 1024 * 1024) await drain();
     });
+    const sink = new BlockSink(async (block) => {
+      diff.update(block);
+      await gzip.write(block);
+      options.onProgress?.(block.length);
+    });
     await writeTarEntries(normalized, sink);
-    gzip.finish();
+    await gzip.end();
     await drain();
     await handle.close();
     const tar = diff.result();

@@ -1,6 +1,12 @@
 export { indexBytes, manifestBytes } from './canonical-json.ts';
 export { mapConcurrent } from './concurrency.ts';
-export { DeterministicGzip, GZIP_LEVEL } from './deterministic-gzip.ts';
+export {
+  GZIP_BLOCK_SIZE,
+  GZIP_LEVEL,
+  GzipWriter,
+  type GzipWriterOptions,
+  gzipSyncDeterministic,
+} from './deterministic-gzip.ts';
 export {
   type DeterministicLayer,
   type DeterministicLayerOptions,
