@@ -87,9 +87,9 @@ export class RegistryAuth {
     const known = this.#challenge;
     this.#challenge = challenge;
     if (challenge.scheme === 'bearer') {
-      const key = [...scopes].sort().join(' ');
-      const hadToken = this.#tokens.delete(key);
-      return known?.scheme !== 'bearer' || !hadToken || known.params.realm !== challenge.params.realm;
+      // a new token for these scopes (an expired or too narrow one is dropped); the caller retries once
+      this.#tokens.delete([...scopes].sort().join(' '));
+      return true;
     }
     if (known?.scheme === 'basic') return false; // credentials were sent and refused
     return (await this.#getCredentials()) !== undefined;

@@ -89,7 +89,8 @@ export class RegistryClient {
     const scheme = (options.insecure ?? isLoopback(options.registry)) ? 'http' : 'https';
     const transport: ConstructorParameters<typeof RegistryTransport>[0] = {
       registry: options.registry,
-      baseUrl: `${scheme}://${options.registry}`,
+      // Docker Hub's name is docker.io; its API answers on registry-1.docker.io
+      baseUrl: `${scheme}://${options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry}`,
       fetch: options.fetch ?? globalThis.fetch,
       send: options.fetch ? fetchSend(options.fetch) : nodeHttpSend(),
       logger: this.#logger,
