@@ -4,6 +4,7 @@ export {
   type Principal,
   type StoredCredentials,
 } from './aws/credential-store.ts';
+export { JsonProtocolError, jsonSignatureError } from './aws/json-protocol.ts';
 export { QueryProtocolError } from './aws/query-protocol.ts';
 export {
   type ReceivedRequest,
@@ -12,7 +13,30 @@ export {
   SigV4Verifier,
   type VerifyOptions,
 } from './aws/sigv4-verifier.ts';
+export { type AdminParts, type GithubRoleInput, LocalCloudAdmin } from './cloud/admin.ts';
+export { type KubeCloud, type KubeCloudContext, loadStartKubeCloud, type StartKubeCloud } from './cloud/kube-hook.ts';
+export {
+  type LocalCloud,
+  type LocalCloudEndpoints,
+  type LocalCloudOptions,
+  startLocalCloud,
+} from './cloud/start-local-cloud.ts';
 export { type Distribution, type DistributionOptions, startDistribution } from './distribution.ts';
+export { EcrApi, type EcrApiOptions } from './ecr/ecr-api.ts';
+export {
+  EcrError,
+  type EcrImage,
+  EcrRegistry,
+  type EcrRepository,
+  ManifestReferenceError,
+  type ScanState,
+  TagImmutableError,
+  type TagMutability,
+} from './ecr/ecr-registry.ts';
+export { validateLifecyclePolicy } from './ecr/lifecycle-policy.ts';
+export { ManifestRejectedError, MEDIA_TYPES, type ParsedManifest, parseManifest } from './ecr/manifest.ts';
+export { type RegistryToken, RegistryTokens } from './ecr/registry-tokens.ts';
+export { type ScanFinding, ScanFindingsStore, SEVERITIES, type Severity, severityCounts } from './ecr/scan-findings.ts';
 export { freePort } from './free-port.ts';
 export { type HttpServerHandler, listen, type StartedServer } from './http/server.ts';
 export { accessDeniedMessage } from './iam/access-denied.ts';
@@ -62,6 +86,8 @@ export {
 export { type IdTokenGrant, IdTokenGrants } from './oidc/id-token-grants.ts';
 export { type OidcDiscovery, OidcIssuer, type TokenOptions } from './oidc/issuer.ts';
 export { type OidcService, startOidc } from './oidc/start-oidc.ts';
+export { RegistryFront, type RegistryFrontOptions } from './registry-front/registry-front.ts';
+export { RequestLog, type RequestLogEntry } from './registry-front/request-log.ts';
 export { type StsEndpoint, startSts } from './sts/start-sts.ts';
 export { type CallerIdentity, STS_XMLNS, type StsOptions, StsService, stsSignatureError } from './sts/sts-service.ts';
 export { discoveryJwksSource, type JwksSource, type VerifiedWebIdentity } from './sts/web-identity-token.ts';

@@ -27,6 +27,7 @@ describe('roles.yaml', () => {
       'arn:aws:iam::123456789012:role/bakeline-deploy-test',
       'arn:aws:iam::123456789012:role/bakeline-deploy-prod',
       'arn:aws:iam::123456789012:role/bakeline-environment-reader',
+      'arn:aws:iam::123456789012:role/bakeline-eks-node',
     ]);
   });
 
@@ -46,6 +47,8 @@ describe('roles.yaml', () => {
     ['bakeline-deploy-dev', 'ecr:PutImage', repo, 'deny'],
     ['bakeline-environment-reader', 'eks:DescribeCluster', cluster, 'allow'],
     ['bakeline-environment-reader', 'eks:UpdateClusterConfig', cluster, 'deny'],
+    ['bakeline-eks-node', 'ecr:BatchGetImage', repo, 'allow'],
+    ['bakeline-eks-node', 'ecr:PutImage', repo, 'deny'],
   ])('%s: %s on %s -> %s', (role, action, resource, decision) => {
     const { iam } = cloudIam();
     expect(iam.evaluate(session(role), action, resource)).toBe(decision);
