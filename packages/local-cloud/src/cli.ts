@@ -1,0 +1,176 @@
+// The local cloud as one process:
+//   node packages/local-cloud/src/cli.ts start --state-dir <dir> [options]   (idempotent; prints endpoints.json)
+//   node packages/local-cloud/src/cli.ts stop --state-dir <dir>
+//   node packages/local-cloud/src/cli.ts endpoints --state-dir <dir>
+//   node packages/local-cloud/src/cli.ts serve --state-dir <dir> [options]   (foreground; what start runs)
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalCloud } from './cloud/start-local-cloud.ts';
+import {
+  isAlive,
+  logFile,
+  type RunningCloud,
+  readEndpoints,
+  removeEndpoints,
+  writeEndpoints,
+} from './cloud/state-files.ts';
+
+const USAGE = `usage: node packages/local-cloud/src/cli.ts <start|stop|endpoints|serve> --state-dir <dir>
+  [--region us-east-1] [--account-id 123456789012] [--github-repository owner/name]
+  [--scan-delay-ms 2000] [--no-kube] [--timeout-seconds 90]`;
+
+const OPTIONS = {
+  'state-dir': { type: 'string' },
+  region: { type: 'string' },
+  'account-id': { type: 'string' },
+  'github-repository': { type: 'string' },
+  'scan-delay-ms': { type: 'string' },
+  'no-kube': { type: 'boolean', default: false },
+  'timeout-seconds': { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function integer(values: Values, name: 'scan-delay-ms' | 'timeout-seconds', fallback: number): number {
+  const text = values[name];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new Error(`--${name}: got '${text}'; expected a whole number`);
+  return Number(text);
+}
+
+async function answers(running: RunningCloud): Promise<boolean> {
+  try {
+    const res = await fetch(`${running.admin}/endpoints`, { signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function start(stateDir: string, values: Values, argv: readonly string[]): Promise<number> {
+  const running = readEndpoints(stateDir);
+  if (running && isAlive(running.pid) && (await answers(running))) {
+    process.stderr.write(`local cloud already running (pid ${running.pid})\n`);
+    process.stdout.write(`${JSON.stringify(running, null, 2)}\n`);
+    return 0;
+  }
+  removeEndpoints(stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const log = openSync(logFile(stateDir), 'a');
+  const serveArgs = ['serve', ...argv.filter((a) => a !== 'start')];
+  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, ...serveArgs], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+  const deadline = Date.now() + integer(values, 'timeout-seconds', 90) * 1000;
+  for (;;) {
+    const ready = readEndpoints(stateDir);
+    if (ready && ready.pid === child.pid) {
+      process.stdout.write(`${JSON.stringify(ready, null, 2)}\n`);
+      return 0;
+    }
+    if (child.exitCode !== null || (child.pid !== undefined && !isAlive(child.pid))) {
+      const tail = readFileSync(logFile(stateDir), 'utf8').split('\n').slice(-30).join('\n');
+      throw new Error(
+        `local cloud: the serving process exited before it was ready; its log (${logFile(stateDir)}):\n${tail}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      throw new Error(`local cloud: not ready within the timeout; see ${logFile(stateDir)}`);
+    }
+    await sleep(200);
+  }
+}
+
+async function serve(stateDir: string, values: Values): Promise<number> {
+  const cloud = await startLocalCloud({
+    stateDir,
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),
+    ...(values['github-repository'] !== undefined ? { githubRepository: values['github-repository'] } : {}),
+    scanDelayMs: integer(values, 'scan-delay-ms', 2000),
+    kube: !values['no-kube'],
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  writeEndpoints(stateDir, { ...cloud.endpoints, pid: process.pid, startedAt: new Date().toISOString() });
+  process.stderr.write(`${new Date().toISOString()} local cloud ready (pid ${process.pid})\n`);
+  await new Promise<void>((resolveStop) => {
+    const onSignal = (signal: string) => {
+      process.stderr.write(`${new Date().toISOString()} ${signal}: stopping\n`);
+      resolveStop();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await cloud.stop();
+  const current = readEndpoints(stateDir);
+  if (current?.pid === process.pid) removeEndpoints(stateDir);
+  return 0;
+}
+
+async function stop(stateDir: string, values: Values): Promise<number> {
+  const running = readEndpoints(stateDir);
+  if (!running || !isAlive(running.pid)) {
+    removeEndpoints(stateDir);
+    process.stderr.write('local cloud: not running\n');
+    return 0;
+  }
+  process.kill(running.pid, 'SIGTERM');
+  const deadline = Date.now() + integer(values, 'timeout-seconds', 30) * 1000;
+  while (isAlive(running.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(running.pid, 'SIGKILL');
+      break;
+    }
+    await sleep(100);
+  }
+  removeEndpoints(stateDir);
+  process.stderr.write(`local cloud: stopped (pid ${running.pid})\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const command = positionals[0];
+  if (values.help || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (values['state-dir'] === undefined) throw new Error(`--state-dir is required\n${USAGE}`);
+  const stateDir = resolve(values['state-dir']);
+  switch (command) {
+    case 'start':
+      return start(stateDir, values, argv);
+    case 'serve':
+      return serve(stateDir, values);
+    case 'stop':
+      return stop(stateDir, values);
+    case 'endpoints': {
+      const running = readEndpoints(stateDir);
+      if (!running || !isAlive(running.pid)) throw new Error(`local cloud: not running in ${stateDir}`);
+      process.stdout.write(`${JSON.stringify(running, null, 2)}\n`);
+      return 0;
+    }
+    default:
+      throw new Error(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
