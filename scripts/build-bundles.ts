@@ -9,9 +9,6 @@ import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const ncc = join(root, 'node_modules', '.bin', 'ncc');
-const args = process.argv.slice(2);
-const check = args.includes('--check');
-const only = args.filter((a) => !a.startsWith('--'));
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -20,7 +17,7 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-function bundle(actionDir: string, outDir: string): void {
+export function bundle(actionDir: string, outDir: string): void {
   for (const [entry, sub] of [
     ['index', ''],
     ['pre', 'pre'],
@@ -38,7 +35,7 @@ function bundle(actionDir: string, outDir: string): void {
   }
 }
 
-function diff(expectedDir: string, actualDir: string): string[] {
+export function diff(expectedDir: string, actualDir: string): string[] {
   const want = listFiles(expectedDir);
   const have = listFiles(actualDir);
   const problems: string[] = [];
@@ -51,36 +48,53 @@ function diff(expectedDir: string, actualDir: string): string[] {
   return problems;
 }
 
-const actions = readdirSync(join(root, 'actions'))
-  .filter((a) => existsSync(join(root, 'actions', a, 'src', 'index.ts')))
-  .filter((a) => only.length === 0 || only.includes(a))
-  .sort();
-let failed = 0;
-for (const name of actions) {
-  const actionDir = join(root, 'actions', name);
-  const dist = join(actionDir, 'dist');
-  const tmp = mkdtempSync(join(tmpdir(), `bakeline-dist-${name}-`));
+/** Rebuilds into a temp dir and lists how the committed dist/ differs (empty: up to date). */
+export function checkDist(actionDir: string): string[] {
+  const tmp = mkdtempSync(join(tmpdir(), 'bakeline-dist-check-'));
   try {
     bundle(actionDir, tmp);
-    if (check) {
-      const problems = diff(tmp, dist);
-      if (problems.length > 0) {
-        failed++;
-        console.log(`FAIL dist of ${name} is out of date; run 'pnpm build' and commit actions/${name}/dist:`);
-        for (const p of problems) console.log(`  ${p}`);
-      } else {
-        console.log(`ok   dist of ${name} is up to date`);
-      }
-    } else {
-      rmSync(dist, { recursive: true, force: true });
-      cpSync(tmp, dist, { recursive: true });
-      console.log(`built actions/${name}/dist (${listFiles(dist).length} files)`);
-    }
-  } catch (error: unknown) {
-    failed++;
-    console.log(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return diff(tmp, join(actionDir, 'dist'));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
-process.exitCode = failed > 0 ? 1 : 0;
+
+function main(args: string[]): void {
+  const check = args.includes('--check');
+  const only = args.filter((a) => !a.startsWith('--'));
+  const actions = readdirSync(join(root, 'actions'))
+    .filter((a) => existsSync(join(root, 'actions', a, 'src', 'index.ts')))
+    .filter((a) => only.length === 0 || only.includes(a))
+    .sort();
+  let failed = 0;
+  for (const name of actions) {
+    const actionDir = join(root, 'actions', name);
+    const dist = join(actionDir, 'dist');
+    const tmp = mkdtempSync(join(tmpdir(), `bakeline-dist-${name}-`));
+    try {
+      bundle(actionDir, tmp);
+      if (check) {
+        const problems = diff(tmp, dist);
+        if (problems.length > 0) {
+          failed++;
+          console.log(`FAIL dist of ${name} is out of date; run 'pnpm build' and commit actions/${name}/dist:`);
+          for (const p of problems) console.log(`  ${p}`);
+        } else {
+          console.log(`ok   dist of ${name} is up to date`);
+        }
+      } else {
+        rmSync(dist, { recursive: true, force: true });
+        cpSync(tmp, dist, { recursive: true });
+        console.log(`built actions/${name}/dist (${listFiles(dist).length} files)`);
+      }
+    } catch (error: unknown) {
+      failed++;
+      console.log(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+if (import.meta.filename === process.argv[1]) main(process.argv.slice(2));
