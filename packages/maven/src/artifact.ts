@@ -1,104 +1,94 @@
-// Finds the main artifact of the build: the JAR of the requested module (or the only module that
-// made one), or the one file matching a pattern; never -sources/-javadoc/-tests/original- JARs.
+// Finds the main artifact of the build: the JAR of the requested module (or of the only module
+// that made one), or the one JAR matching a pattern; never -sources/-javadoc/-tests/original- JARs.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { globToRegExp } from './glob.ts';
 import { readPom } from './pom.ts';
-
-export interface Coordinates {
-  groupId: string;
-  artifactId: string;
-  version: string;
-}
+import { type Coordinates, readPomProperties } from './pom-properties.ts';
 
 export interface Artifact extends Coordinates {
   path: string;
   moduleDir: string;
 }
 
-const SECONDARY = /(-sources|-javadoc|-tests|-test-sources)\.jar$|^original-/;
+export interface ArtifactSelector {
+  /** Module directory (relative to the root), directory name, or artifactId. */
+  module?: string;
+  /** Glob relative to the root, e.g. `service/target/*.jar`. */
+  pattern?: string;
+}
 
-/** Reads target/maven-archiver/pom.properties, written by the jar plugin. */
-export function readPomProperties(moduleDir: string): Coordinates | undefined {
-  const file = join(moduleDir, 'target', 'maven-archiver', 'pom.properties');
-  if (!existsSync(file)) return undefined;
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const eq = line.indexOf('=');
-    if (eq > 0 && !line.startsWith('#')) values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  const { groupId, artifactId, version } = values;
-  return groupId && artifactId && version ? { groupId, artifactId, version } : undefined;
+const SECONDARY = /(?:-sources|-javadoc|-tests|-test-sources|-test-jar)\.jar$|^original-/;
+
+export function isMainJar(fileName: string): boolean {
+  return fileName.endsWith('.jar') && !SECONDARY.test(fileName);
 }
 
 function mainJars(moduleDir: string): string[] {
   const target = join(moduleDir, 'target');
   if (!existsSync(target)) return [];
   return readdirSync(target)
-    .filter((f) => f.endsWith('.jar') && !SECONDARY.test(f))
+    .filter(isMainJar)
+    .sort()
     .map((f) => join(target, f));
 }
 
-/** Glob with `*` and `**` against paths relative to the root. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === '*' && pattern[i + 1] === '*') {
-      source += '.*';
-      i++;
-      if (pattern[i + 1] === '/') i++;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+/** The POM's own coordinates (parent's groupId/version inherited), when they are literal values. */
+function literalPomCoordinates(moduleDir: string): Coordinates | undefined {
+  const { groupId, artifactId, version } = readPom(moduleDir);
+  const literal = (v: string | undefined): v is string => v !== undefined && v !== '' && !v.includes('${');
+  return literal(groupId) && literal(artifactId) && literal(version) ? { groupId, artifactId, version } : undefined;
 }
 
-export function locateArtifact(
-  root: string,
-  moduleDirs: string[],
-  selector: { module?: string; pattern?: string },
-): Artifact {
+const rel = (root: string, path: string) => relative(root, path).split(sep).join('/') || '.';
+
+/**
+ * The main JAR picked by the selector. Without a selector: the only main JAR of the build, or
+ * undefined when the build made none (e.g. goals that stop before `package`).
+ */
+export function locateArtifact(root: string, moduleDirs: string[], selector: ArtifactSelector): Artifact | undefined {
   const candidates = moduleDirs.flatMap((moduleDir) => mainJars(moduleDir).map((path) => ({ path, moduleDir })));
+  const built = candidates.map((c) => rel(root, c.path)).join(', ') || 'none';
   let chosen: { path: string; moduleDir: string }[];
   if (selector.pattern) {
-    const re = globToRegExp(selector.pattern);
-    chosen = candidates.filter((c) => re.test(relative(root, c.path)) && !SECONDARY.test(basename(c.path)));
+    const re = globToRegExp(selector.pattern.replace(/^\.\//, ''));
+    chosen = candidates.filter((c) => re.test(rel(root, c.path)));
     if (chosen.length !== 1) {
       throw new Error(
-        `artifact-pattern '${selector.pattern}' matched ${chosen.length} JARs${chosen.length ? `: ${chosen.map((c) => relative(root, c.path)).join(', ')}` : ''}; it must match exactly one (JARs built: ${candidates.map((c) => relative(root, c.path)).join(', ') || 'none'})`,
+        `artifact-pattern '${selector.pattern}' matched ${chosen.length} main JARs; it must match exactly one (main JARs built: ${built})`,
       );
     }
   } else if (selector.module) {
-    const wanted = selector.module;
-    chosen = candidates.filter(
-      (c) =>
-        relative(root, c.moduleDir) === wanted ||
-        basename(c.moduleDir) === wanted ||
-        readPom(c.moduleDir).artifactId === wanted,
+    const wanted = selector.module.replace(/^\.\//, '').replace(/\/$/, '');
+    const modules = moduleDirs.filter(
+      (dir) => rel(root, dir) === wanted || basename(dir) === wanted || readPom(dir).artifactId === wanted,
     );
+    if (modules.length === 0) {
+      throw new Error(
+        `module '${selector.module}' is not a module of the build (modules: ${moduleDirs.map((d) => rel(root, d)).join(', ')})`,
+      );
+    }
+    chosen = candidates.filter((c) => modules.includes(c.moduleDir));
     if (chosen.length !== 1) {
       throw new Error(
-        `module '${wanted}' produced ${chosen.length} main JARs; modules with a JAR: ${[...new Set(candidates.map((c) => relative(root, c.moduleDir) || '.'))].join(', ') || 'none'}`,
+        `module '${selector.module}' produced ${chosen.length} main JARs${chosen.length ? ` (${chosen.map((c) => rel(root, c.path)).join(', ')})` : ''}; main JARs built: ${built}`,
       );
     }
   } else {
-    chosen = candidates;
-    if (chosen.length !== 1) {
-      throw new Error(
-        chosen.length === 0
-          ? 'the build produced no JAR (did the goals include package?)'
-          : `the build produced several JARs (${chosen.map((c) => relative(root, c.path)).join(', ')}); set 'module' or 'artifact-pattern'`,
-      );
+    if (candidates.length === 0) return undefined;
+    if (candidates.length > 1) {
+      throw new Error(`the build produced several main JARs (${built}); set 'module' or 'artifact-pattern'`);
     }
+    chosen = candidates;
   }
   const pick = chosen[0] as { path: string; moduleDir: string };
-  const coordinates = readPomProperties(pick.moduleDir);
-  if (!coordinates)
+  const coordinates = readPomProperties(pick.moduleDir) ?? literalPomCoordinates(pick.moduleDir);
+  if (!coordinates) {
     throw new Error(
-      `${relative(root, pick.moduleDir) || '.'}: no target/maven-archiver/pom.properties to read the coordinates from`,
+      `${rel(root, pick.moduleDir)}: no target/maven-archiver/pom.properties (addMavenDescriptor off?) and the POM's coordinates use properties; cannot tell the version`,
     );
+  }
   return { ...coordinates, ...pick };
 }
 

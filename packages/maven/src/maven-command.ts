@@ -2,7 +2,8 @@
 // transfer progress, the settings file, and a reproducible output timestamp unless the project
 // sets its own. Never `-o`: offline mode is the caller's choice, through `arguments`.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface MavenCommandOptions {
   workingDirectory: string;
@@ -18,6 +19,8 @@ export interface MavenCommand {
   command: string;
   args: string[];
   wrapper: boolean;
+  /** Why a present ./mvnw is not used, when it is not. */
+  wrapperSkipped?: string;
 }
 
 function executable(path: string): boolean {
@@ -31,14 +34,37 @@ function executable(path: string): boolean {
 
 export function mavenCommand(options: MavenCommandOptions): MavenCommand {
   const wrapperPath = join(options.workingDirectory, 'mvnw');
-  const wrapper = options.useWrapper && existsSync(wrapperPath) && executable(wrapperPath);
+  const present = existsSync(wrapperPath);
+  const wrapper = options.useWrapper && present && executable(wrapperPath);
   const args = ['-B', '--no-transfer-progress'];
   if (options.settingsFile) args.push('-s', options.settingsFile);
   if (options.outputTimestamp) args.push(`-Dproject.build.outputTimestamp=${options.outputTimestamp}`);
   args.push(...options.arguments, ...options.goals);
-  return { command: wrapper ? wrapperPath : 'mvn', args, wrapper };
+  const command: MavenCommand = { command: wrapper ? wrapperPath : 'mvn', args, wrapper };
+  if (present && !wrapper) {
+    command.wrapperSkipped = options.useWrapper
+      ? './mvnw is not executable (git update-index --chmod=+x mvnw)'
+      : 'use-wrapper is false';
+  }
+  return command;
 }
 
+/** SOURCE_DATE_EPOCH (seconds) as the ISO time Maven's outputTimestamp takes. */
 export function isoFromEpoch(epochSeconds: number): string {
+  if (!Number.isSafeInteger(epochSeconds) || epochSeconds < 0) {
+    throw new Error(`source date epoch: got ${epochSeconds}; expected whole seconds since 1970`);
+  }
   return new Date(epochSeconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** The local repository Maven will use: `-Dmaven.repo.local=` in the arguments, else ~/.m2/repository. */
+export function localRepositoryOf(args: readonly string[], cwd: string, home = homedir()): string {
+  let found: string | undefined;
+  for (const [i, arg] of args.entries()) {
+    const property = arg === '-D' ? (args[i + 1] ?? '') : arg.startsWith('-D') ? arg.slice(2) : '';
+    const match = /^maven\.repo\.local=(.+)$/.exec(property);
+    if (match?.[1]) found = match[1];
+  }
+  if (!found) return join(home, '.m2', 'repository');
+  return resolve(cwd, found.replace(/^~(?=\/|$)/, home));
 }

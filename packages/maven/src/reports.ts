@@ -1,7 +1,7 @@
 // Surefire and Failsafe XML reports of every module, parsed into counts and failures.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface TestFailure {
   className: string;
@@ -18,6 +18,8 @@ export interface TestCounts {
   passed: number;
   failed: number;
   skipped: number;
+  /** Passed only on a rerun (`-Dsurefire.rerunFailingTestsCount`); counted as passed too. */
+  flaky: number;
 }
 
 export interface TestReport extends TestCounts {
@@ -31,10 +33,19 @@ const parser = new XMLParser({
   textNodeName: '#text',
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  htmlEntities: true, // Surefire writes newlines in messages as &#10;
+  isArray: (name) =>
+    ['testsuite', 'testcase', 'failure', 'error', 'skipped', 'flakyFailure', 'flakyError'].includes(name),
 });
 
 type Node = Record<string, unknown>;
+type Outcome = 'passed' | 'failed' | 'skipped' | 'flaky';
+
+interface Case {
+  key: string;
+  outcome: Outcome;
+  failure: TestFailure | undefined;
+}
 
 function text(node: unknown): string {
   if (typeof node === 'string') return node;
@@ -48,61 +59,120 @@ function attr(node: unknown, name: string): string {
     : '';
 }
 
-/** Parses one TEST-*.xml report. */
-export function parseReport(xml: string, reportFile: string): TestReport {
+function list(node: Node, name: string): unknown[] {
+  const value = node[name];
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function emptyReport(files: string[] = []): TestReport {
+  return { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0, failures: [], files };
+}
+
+function parseCases(xml: string, reportFile: string): Case[] {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new Error(`cannot parse the test report ${reportFile}: line ${valid.err.line}: ${valid.err.msg}`);
+  }
   const doc = parser.parse(xml) as Node;
-  const suites =
-    (doc.testsuite as Node[] | undefined) ??
-    ((doc.testsuites as Node | undefined)?.testsuite as Node[] | undefined) ??
-    [];
-  const report: TestReport = { total: 0, passed: 0, failed: 0, skipped: 0, failures: [], files: [reportFile] };
-  for (const suite of suites) {
-    for (const testcase of (suite.testcase as Node[] | undefined) ?? []) {
-      report.total++;
-      const problems = [
-        ...((testcase.failure as unknown[] | undefined) ?? []).map((f) => ['failure', f] as const),
-        ...((testcase.error as unknown[] | undefined) ?? []).map((f) => ['error', f] as const),
-      ];
-      if (problems.length > 0) {
-        report.failed++;
-        const [kind, node] = problems[0] ?? ['failure', {}];
-        report.failures.push({
-          className: attr(testcase, 'classname'),
-          method: attr(testcase, 'name'),
-          kind,
-          message: attr(node, 'message'),
-          type: attr(node, 'type'),
-          stackTrace: text(node).trim(),
-          reportFile,
+  const suites = [...list(doc, 'testsuite'), ...list((doc.testsuites as Node | undefined) ?? {}, 'testsuite')];
+  const cases: Case[] = [];
+  for (const suite of suites as Node[]) {
+    for (const testcase of list(suite, 'testcase') as Node[]) {
+      const className = attr(testcase, 'classname') || attr(suite, 'name');
+      const method = attr(testcase, 'name');
+      const key = `${className}#${method}`;
+      const problem =
+        list(testcase, 'failure').map((node) => ['failure', node] as const)[0] ??
+        list(testcase, 'error').map((node) => ['error', node] as const)[0];
+      if (problem) {
+        const [kind, node] = problem;
+        const stackTrace = text(node).trim();
+        cases.push({
+          key,
+          outcome: 'failed',
+          failure: {
+            className,
+            method,
+            kind,
+            // No message (e.g. `fail()`): the first line of the trace says what was thrown.
+            message: attr(node, 'message') || stackTrace.split('\n')[0]?.trim() || '',
+            type: attr(node, 'type'),
+            stackTrace,
+            reportFile,
+          },
         });
       } else if (testcase.skipped !== undefined) {
-        report.skipped++;
+        cases.push({ key, outcome: 'skipped', failure: undefined });
+      } else if (testcase.flakyFailure !== undefined || testcase.flakyError !== undefined) {
+        cases.push({ key, outcome: 'flaky', failure: undefined });
       } else {
-        report.passed++;
+        cases.push({ key, outcome: 'passed', failure: undefined });
       }
+    }
+  }
+  return cases;
+}
+
+const SEVERITY: Record<Outcome, number> = { passed: 0, flaky: 1, skipped: 2, failed: 3 };
+
+/**
+ * Counts the test cases of report files that belong together (one reports directory). Surefire
+ * 3.2 with JUnit 5 can write one test case into two files (reruns, nested classes); a test case is
+ * counted once, with its worst outcome.
+ */
+function summarize(reports: { xml: string; file: string }[]): TestReport {
+  const byKey = new Map<string, Case>();
+  for (const { xml, file } of reports) {
+    for (const c of parseCases(xml, file)) {
+      const seen = byKey.get(c.key);
+      if (!seen || SEVERITY[c.outcome] > SEVERITY[seen.outcome]) byKey.set(c.key, c);
+    }
+  }
+  const report = emptyReport(reports.map((r) => r.file));
+  for (const c of byKey.values()) {
+    report.total++;
+    if (c.outcome === 'failed') {
+      report.failed++;
+      if (c.failure) report.failures.push(c.failure);
+    } else if (c.outcome === 'skipped') report.skipped++;
+    else {
+      report.passed++;
+      if (c.outcome === 'flaky') report.flaky++;
     }
   }
   return report;
 }
 
+/** Parses one TEST-*.xml report. */
+export function parseReport(xml: string, reportFile: string): TestReport {
+  return summarize([{ xml, file: reportFile }]);
+}
+
+export interface ReadReportsOptions {
+  /** Only reports written at or after this time (ms since the epoch): stale ones of an earlier build are left out. */
+  since?: number;
+}
+
 /** Every Surefire and Failsafe report under the given module directories. */
-export function readReports(moduleDirs: string[]): TestReport {
-  const total: TestReport = { total: 0, passed: 0, failed: 0, skipped: 0, failures: [], files: [] };
+export function readReports(moduleDirs: string[], options: ReadReportsOptions = {}): TestReport {
+  const total = emptyReport();
   for (const dir of moduleDirs) {
     for (const sub of ['surefire-reports', 'failsafe-reports']) {
       const reportsDir = join(dir, 'target', sub);
       if (!existsSync(reportsDir)) continue;
-      for (const name of readdirSync(reportsDir).sort()) {
-        if (!/^TEST-.*\.xml$/.test(name)) continue;
-        const file = join(reportsDir, name);
-        const one = parseReport(readFileSync(file, 'utf8'), file);
-        total.total += one.total;
-        total.passed += one.passed;
-        total.failed += one.failed;
-        total.skipped += one.skipped;
-        total.failures.push(...one.failures);
-        total.files.push(file);
-      }
+      const files = readdirSync(reportsDir)
+        .filter((name) => /^TEST-.*\.xml$/.test(name))
+        .sort()
+        .map((name) => join(reportsDir, name))
+        .filter((file) => options.since === undefined || statSync(file).mtimeMs >= options.since);
+      const one = summarize(files.map((file) => ({ xml: readFileSync(file, 'utf8'), file })));
+      total.total += one.total;
+      total.passed += one.passed;
+      total.failed += one.failed;
+      total.skipped += one.skipped;
+      total.flaky += one.flaky;
+      total.failures.push(...one.failures);
+      total.files.push(...one.files);
     }
   }
   return total;
