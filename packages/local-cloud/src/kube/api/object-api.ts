@@ -53,6 +53,17 @@ export function randomSuffix(length = 5): string {
   return s;
 }
 
+/** Go's decoder turns a JSON null into the zero value, which is then omitted: drop nulls. */
+export function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = dropNulls(v);
+    return out;
+  }
+  return value;
+}
+
 const namespacesDef = findResource('', 'v1', 'namespaces') as ResourceDef;
 
 export class ObjectApi {
@@ -85,7 +96,7 @@ export class ObjectApi {
         `${head}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`,
       );
     }
-    const object = structuredClone(body) as Obj;
+    const object = dropNulls(structuredClone(body)) as Obj;
     const mode = options.fieldValidation ?? 'Warn';
     const problems = checkSchema(schema, object, mode !== 'Strict');
     const first = problems.typeErrors[0];
