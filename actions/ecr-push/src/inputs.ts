@@ -1,4 +1,7 @@
+// The inputs of ecr-push, typed and checked before anything runs: each bad value fails with one
+// line naming the input, the value and what was expected.
 import { readFileSync } from 'node:fs';
+import { parseRegistryTarget, type RegistryTarget } from '@bakeline/aws';
 import { type Digest, parseDigest, validateRepository, validateTag } from '@bakeline/oci';
 import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
@@ -11,7 +14,7 @@ export interface Inputs {
   repository: string;
   tags: string[];
   region: string;
-  registryId: string | undefined;
+  registry: RegistryTarget;
   roleToAssume: string | undefined;
   roleSessionName: string;
   audience: string;
@@ -25,64 +28,87 @@ export interface Inputs {
   stsEndpoint: string | undefined;
 }
 
-function url(reader: InputReader, name: string): string | undefined {
+const show = (value: string) => JSON.stringify(value);
+
+function endpoint(reader: InputReader, name: string): string | undefined {
   const value = reader.getOptionalString(name);
-  if (value !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(value))
-    throw new InputError(name, `got "${value}"; expected http(s)://host[:port]`);
+  if (value !== undefined && !/^https?:\/\/[^\s/?#]+\/?$/.test(value)) {
+    throw new InputError(name, `got ${show(value)}; expected http(s)://host[:port]`);
+  }
   return value;
 }
 
-export function readInputs(reader: InputReader = runnerInputs, env = process.env): Inputs {
+function checked<T>(name: string, value: string, expected: string, parse: () => T, withReason = false): T {
+  try {
+    return parse();
+  } catch (error: unknown) {
+    const reason = withReason && error instanceof Error ? ` (${error.message})` : '';
+    throw new InputError(name, `got ${show(value)}; expected ${expected}${reason}`, { cause: error });
+  }
+}
+
+export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.ProcessEnv = process.env): Inputs {
   const layout = reader.getPath('layout', { mustExist: 'dir', allowOutsideWorkspace: true });
   const archive = reader.getPath('archive', { mustExist: 'file', allowOutsideWorkspace: true });
-  if (Boolean(layout) === Boolean(archive))
+  if (Boolean(layout) === Boolean(archive)) {
     throw new InputError(layout ? 'archive' : 'layout', 'give exactly one of layout or archive');
+  }
   const digestText = reader.getString('digest', { required: true });
-  let digest: Digest;
-  try {
-    digest = parseDigest(digestText);
-  } catch {
-    throw new InputError('digest', `got "${digestText}"; expected sha256:<64 lowercase hex>`);
-  }
+  const digest = checked('digest', digestText, 'sha256:<64 lowercase hex>', () => parseDigest(digestText));
   const repository = reader.getString('repository', { required: true });
-  try {
-    validateRepository(repository);
-  } catch (error: unknown) {
-    throw new InputError(
-      'repository',
-      `got "${repository}"; expected lowercase path components ([a-z0-9]+ separated by . _ - and /)`,
-      { cause: error },
-    );
-  }
+  checked('repository', repository, 'lowercase path components ([a-z0-9] separated by . _ - and /)', () =>
+    validateRepository(repository),
+  );
   const tags = reader.getList('tags');
   for (const tag of tags) {
-    try {
-      validateTag(tag);
-    } catch (error: unknown) {
-      throw new InputError('tags', `"${tag}" is not a valid tag; expected [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, {
-        cause: error,
-      });
-    }
+    checked('tags', tag, 'tags matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}', () => validateTag(tag));
   }
-  const region = reader.getOptionalString('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-    throw new InputError('region', `got "${region ?? ''}"; expected an AWS region such as eu-west-1`);
-  const registryId = reader.getOptionalString('registry');
-  if (registryId !== undefined && !/^\d{12}$/.test(registryId))
-    throw new InputError('registry', `got "${registryId}"; expected a 12-digit account ID`);
+  const region = reader.getOptionalString('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new InputError('region', `got ${show(region)}; expected an AWS region such as eu-west-1 (or set AWS_REGION)`);
+  }
+  const registryText = reader.getString('registry');
+  const registry = checked(
+    'registry',
+    registryText,
+    `a 12-digit account ID or a registry host in ${region}`,
+    () => parseRegistryTarget(registryText, region),
+    true,
+  );
   const roleToAssume = reader.getOptionalString('role-to-assume');
-  if (roleToAssume !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleToAssume)) {
-    throw new InputError('role-to-assume', `got "${roleToAssume}"; expected arn:aws:iam::<account>:role/<name>`);
+  if (roleToAssume !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(roleToAssume)) {
+    throw new InputError('role-to-assume', `got ${show(roleToAssume)}; expected arn:aws:iam::<account>:role/<name>`);
   }
-  const lifecyclePath = reader.getPath('lifecycle-policy', { mustExist: 'file' });
+  const roleSessionName = reader.getString('role-session-name', { default: 'bakeline-ecr-push' });
+  if (!/^[\w+=,.@-]{2,64}$/.test(roleSessionName)) {
+    throw new InputError('role-session-name', `got ${show(roleSessionName)}; expected 2-64 of [A-Za-z0-9_+=,.@-]`);
+  }
+  const lifecyclePath = reader.getPath('lifecycle-policy', {
+    mustExist: 'file',
+    ...(env.GITHUB_WORKSPACE ? { workspace: env.GITHUB_WORKSPACE } : {}),
+  });
   let lifecyclePolicy: string | undefined;
   if (lifecyclePath) {
     lifecyclePolicy = readFileSync(lifecyclePath, 'utf8');
-    try {
-      JSON.parse(lifecyclePolicy);
-    } catch {
-      throw new InputError('lifecycle-policy', `${lifecyclePath} is not JSON`);
-    }
+    const text = lifecyclePolicy;
+    checked(
+      'lifecycle-policy',
+      lifecyclePath,
+      'a file holding an ECR lifecycle policy (JSON with "rules")',
+      () => {
+        const parsed = JSON.parse(text) as { rules?: unknown };
+        if (!Array.isArray(parsed.rules)) throw new Error('no "rules" array');
+      },
+      true,
+    );
+  }
+  const scan = reader.getEnum('scan', ['none', 'wait'], { default: 'none' });
+  const failOnSeverity = reader.getEnum('fail-on-severity', SEVERITY_INPUT, { default: 'none' });
+  if (failOnSeverity !== 'none' && scan !== 'wait') {
+    throw new InputError(
+      'fail-on-severity',
+      `got ${show(failOnSeverity)}; it needs 'scan: wait' (the gate reads the scan)`,
+    );
   }
   return {
     layout: layout || undefined,
@@ -91,17 +117,17 @@ export function readInputs(reader: InputReader = runnerInputs, env = process.env
     repository,
     tags,
     region,
-    registryId,
+    registry,
     roleToAssume,
-    roleSessionName: reader.getString('role-session-name', { default: 'bakeline-ecr-push' }),
+    roleSessionName,
     audience: reader.getString('audience', { default: 'sts.amazonaws.com' }),
     createRepository: reader.getBoolean('create-repository', { default: true }),
     lifecyclePolicy,
-    scan: reader.getEnum('scan', ['none', 'wait'], { default: 'none' }),
-    failOnSeverity: reader.getEnum('fail-on-severity', SEVERITY_INPUT, { default: 'none' }),
+    scan,
+    failOnSeverity,
     scanTimeoutMs: reader.getDuration('scan-timeout', { default: 600_000, min: 1000, max: 3_600_000 }),
     concurrency: reader.getInteger('concurrency', { min: 1, max: 16, default: 4 }),
-    ecrEndpoint: url(reader, 'ecr-endpoint'),
-    stsEndpoint: url(reader, 'sts-endpoint'),
+    ecrEndpoint: endpoint(reader, 'ecr-endpoint'),
+    stsEndpoint: endpoint(reader, 'sts-endpoint'),
   };
 }

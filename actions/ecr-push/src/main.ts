@@ -1,41 +1,62 @@
+// ecr-push: verify the layout against the digest, get AWS credentials (GitHub OIDC or ambient),
+// push the exact bytes to ECR, write outputs and the summary, then apply the scan gate.
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { environmentCredentials, webIdentityCredentials } from '@bakeline/aws';
+import {
+  type CredentialsProvider,
+  environmentCredentials,
+  pushImageToEcr,
+  scanGateMessage,
+  webIdentityCredentials,
+} from '@bakeline/aws';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
-import { readInputs } from './inputs.ts';
-import { pushToEcr, verifiedImage } from './push.ts';
+import { verifiedImage } from './image-source.ts';
+import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
+
+function credentialsFor(inputs: Inputs): CredentialsProvider {
+  if (!inputs.roleToAssume) return environmentCredentials(process.env, maskSecret);
+  return webIdentityCredentials({
+    roleArn: inputs.roleToAssume,
+    sessionName: inputs.roleSessionName,
+    region: inputs.region,
+    idToken: () => core.getIDToken(inputs.audience),
+    mask: maskSecret,
+    logger: coreLogger,
+    ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
+  });
+}
 
 export async function run(): Promise<void> {
   const inputs = readInputs();
-  const started = Date.now();
   const { image, cleanup } = await verifiedImage(inputs, process.env.RUNNER_TEMP ?? tmpdir(), coreLogger);
   try {
-    const credentials = inputs.roleToAssume
-      ? webIdentityCredentials({
-          roleArn: inputs.roleToAssume,
-          sessionName: inputs.roleSessionName,
-          region: inputs.region,
-          idToken: () => core.getIDToken(inputs.audience),
-          mask: maskSecret,
-          ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
-        })
-      : environmentCredentials(process.env, maskSecret);
-    const result = await pushToEcr(image, inputs, credentials, coreLogger);
+    const result = await pushImageToEcr({
+      image,
+      repository: inputs.repository,
+      tags: inputs.tags,
+      region: inputs.region,
+      registry: inputs.registry,
+      credentials: credentialsFor(inputs),
+      createRepository: inputs.createRepository,
+      concurrency: inputs.concurrency,
+      mask: maskSecret,
+      logger: coreLogger,
+      ...(inputs.ecrEndpoint ? { ecrEndpoint: inputs.ecrEndpoint } : {}),
+      ...(inputs.lifecyclePolicy !== undefined ? { lifecyclePolicy: inputs.lifecyclePolicy } : {}),
+      ...(inputs.scan === 'wait' ? { scan: { timeoutMs: inputs.scanTimeoutMs, failOn: inputs.failOnSeverity } } : {}),
+    });
     setOutput('image-uri', result.imageUri);
     setOutput('digest', result.digest);
     setOutput('registry', result.registry);
     setOutput('repository-uri', result.repositoryUri);
-    setOutput('pushed-bytes', result.pushedBytes);
-    setOutput('skipped-blobs', result.skippedBlobs.length);
-    setOutput('mounted-blobs', result.mountedBlobs.length);
-    if (result.findings) setOutput('scan-findings', JSON.stringify(result.findings));
-    await writeSummary(result, Date.now() - started);
-    const gated = Object.entries(result.gate);
-    if (gated.length > 0) {
-      throw new Error(
-        `the image scan found ${gated.map(([s, n]) => `${n} ${s}`).join(', ')} (at or above ${inputs.failOnSeverity}); ${result.imageUri} was pushed but must not be deployed`,
-      );
+    setOutput('pushed-bytes', String(result.pushedBytes));
+    setOutput('skipped-blobs', String(result.skippedBlobs.length));
+    setOutput('mounted-blobs', String(result.mountedBlobs.length));
+    if (result.scan) setOutput('scan-findings', JSON.stringify(result.scan.counts));
+    await writeSummary(result, inputs.failOnSeverity);
+    if (inputs.failOnSeverity !== 'none' && Object.keys(result.blocked).length > 0) {
+      throw new Error(scanGateMessage(result, inputs.failOnSeverity));
     }
   } finally {
     cleanup();

@@ -95,12 +95,7 @@ function advice(code: string, message: string, claims: TokenClaims, now: Date): 
 }
 
 /** Explains an STS error of AssumeRoleWithWebIdentity; the STS code and message are kept, the cause too. */
-export function explainAssumeRoleError(
-  error: unknown,
-  roleArn: string,
-  token: string,
-  now: Date = new Date(),
-): Error {
+export function explainAssumeRoleError(error: unknown, roleArn: string, token: string, now: Date = new Date()): Error {
   const code = awsErrorCode(error);
   const message = awsErrorMessage(error);
   const what = advice(code, message, tokenClaims(token), now);

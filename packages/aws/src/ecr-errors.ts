@@ -17,7 +17,8 @@ export function explainEcrError(error: unknown, what: string, permission?: strin
   } else if (code === 'RepositoryNotFoundException') {
     hint = "create the repository, or leave 'create-repository' true";
   } else if (code === 'UnrecognizedClientException' || code === 'InvalidSignatureException') {
-    hint = "the credentials are not valid for this account or endpoint: check 'role-to-assume', 'region' and 'ecr-endpoint'";
+    hint =
+      "the credentials are not valid for this account or endpoint: check 'role-to-assume', 'region' and 'ecr-endpoint'";
   } else if (code === 'ExpiredTokenException') {
     hint = 'the session credentials expired: re-run the job';
   } else if (code === 'LimitExceededException') {

@@ -11,10 +11,6 @@ export interface MountSourceOptions {
   registryId?: string;
   /** Repositories listed at most (default 200: two pages). */
   listLimit?: number;
-  /** Repositories probed with HEADs at most (default 10). */
-  probeLimit?: number;
-  /** Repositories returned at most (default 3). */
-  sourceLimit?: number;
   logger?: Logger;
 }
 

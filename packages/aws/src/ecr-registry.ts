@@ -11,7 +11,8 @@ export interface RegistryTarget {
 
 const ACCOUNT = /^\d{12}$/;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:]+\](?::\d{1,5})?$/;
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:]+\](?::\d{1,5})?$/;
 
 /** The region of an ECR host, or undefined for other hosts. */
 export function ecrHostRegion(host: string): string | undefined {
@@ -32,6 +33,6 @@ export function parseRegistryTarget(value: string | undefined, region: string): 
     }
     return { registryId: ecr[1] ?? '', host: value };
   }
-  if (HOST.test(value)) return { host: value };
+  if (HOST.test(value) && !/^\d+$/.test(value)) return { host: value };
   throw new Error(`'${value}' is neither a 12-digit account ID nor a registry host[:port]`);
 }

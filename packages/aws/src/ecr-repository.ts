@@ -55,7 +55,10 @@ async function describe(client: ECRClient, name: string, registryId?: string): P
   }
 }
 
-export async function ensureRepository(client: ECRClient, options: EnsureRepositoryOptions): Promise<EnsuredRepository> {
+export async function ensureRepository(
+  client: ECRClient,
+  options: EnsureRepositoryOptions,
+): Promise<EnsuredRepository> {
   const { name, registryId } = options;
   const logger = options.logger ?? silentLogger;
   const scope = registryId ? { registryId } : {};
@@ -95,7 +98,9 @@ export async function ensureRepository(client: ECRClient, options: EnsureReposit
   logger.info(`created ECR repository ${created?.repositoryUri ?? name} (IMMUTABLE tags, scan on push)`);
   if (options.lifecyclePolicy !== undefined) {
     await client
-      .send(new PutLifecyclePolicyCommand({ ...scope, repositoryName: name, lifecyclePolicyText: options.lifecyclePolicy }))
+      .send(
+        new PutLifecyclePolicyCommand({ ...scope, repositoryName: name, lifecyclePolicyText: options.lifecyclePolicy }),
+      )
       .catch((error: unknown) => {
         throw explainEcrError(error, `Could not put the lifecycle policy on '${name}'`, 'ecr:PutLifecyclePolicy');
       });

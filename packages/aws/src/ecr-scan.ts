@@ -103,7 +103,11 @@ async function startScan(client: ECRClient, options: WaitForScanOptions, logger:
     .catch((error: unknown) => {
       // LimitExceeded: basic scanning allows one scan per image a day; the last one is read instead
       if (awsErrorCode(error) !== 'LimitExceededException')
-        throw explainEcrError(error, `Could not start a scan of ${options.repository}@${options.digest}`, 'ecr:StartImageScan');
+        throw explainEcrError(
+          error,
+          `Could not start a scan of ${options.repository}@${options.digest}`,
+          'ecr:StartImageScan',
+        );
     });
   logger.info(`started a scan of ${options.repository}@${options.digest}`);
 }

@@ -1,7 +1,8 @@
 // The API endpoint and CA of an EKS cluster (eks:DescribeCluster), and a connection to it that
 // authenticates with a renewing EKS token: no kubectl, no `aws eks update-kubeconfig`, no exec plugin.
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { type AwsCredentials, eksTokenProvider } from './eks-token.ts';
+import type { AwsCredentials } from './aws-credentials.ts';
+import { eksTokenProvider } from './eks-token.ts';
 
 export interface EksClusterOptions {
   clusterName: string;

@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { createEksToken, decodeEksToken, eksTokenProvider } from './eks-token.ts';
 
@@ -42,7 +44,58 @@ function expectedSignature(url: URL, secret: string, clusterName: string): strin
   return createHmac('sha256', key).update(toSign).digest('hex');
 }
 
+/** What a verifier holding the secret does: presign the same request again and compare. */
+async function resigned(url: URL, secret: string, clusterName: string): Promise<string | undefined> {
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) if (!k.startsWith('X-Amz-')) query[k] = v;
+  const [day, region] = (url.searchParams.get('X-Amz-Credential') ?? '').split('/').slice(1);
+  const amzDate = url.searchParams.get('X-Amz-Date') ?? '';
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
+  expect(amzDate.slice(0, 8)).toBe(day);
+  const signer = new SignatureV4({
+    service: 'sts',
+    region: region ?? '',
+    sha256: Sha256,
+    credentials: {
+      accessKeyId: (url.searchParams.get('X-Amz-Credential') ?? '').split('/')[0] ?? '',
+      secretAccessKey: secret,
+      sessionToken: url.searchParams.get('X-Amz-Security-Token') ?? '',
+    },
+  });
+  const again = await signer.presign(
+    {
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query,
+      headers: { host: url.host, 'x-k8s-aws-id': clusterName },
+    },
+    { expiresIn: Number(url.searchParams.get('X-Amz-Expires')), signingDate },
+  );
+  const signature = again.query?.['X-Amz-Signature'];
+  return typeof signature === 'string' ? signature : undefined;
+}
+
 describe('EKS token', () => {
+  it('verifies when a holder of the secret re-signs it with @smithy/signature-v4, and not for another cluster', async () => {
+    const { token } = await createEksToken({
+      clusterName: 'prod-eu',
+      region: 'eu-west-1',
+      credentials,
+      now: () => date,
+    });
+    const url = decodeEksToken(token);
+    expect(await resigned(url, credentials.secretAccessKey, 'prod-eu')).toBe(url.searchParams.get('X-Amz-Signature'));
+    expect(await resigned(url, credentials.secretAccessKey, 'prod-us')).not.toBe(
+      url.searchParams.get('X-Amz-Signature'),
+    );
+    expect(await resigned(url, 'other-secret', 'prod-eu')).not.toBe(url.searchParams.get('X-Amz-Signature'));
+  });
+
   it('is a presigned GetCallerIdentity with x-k8s-aws-id signed, base64url without padding', async () => {
     const { token } = await createEksToken({
       clusterName: 'prod-eu',

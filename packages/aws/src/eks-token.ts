@@ -4,13 +4,7 @@
 // X-Amz-Date; the provider renews it after 14.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import type { AwsCredentials } from './aws-credentials.ts';
 
 export interface EksTokenOptions {
   clusterName: string;

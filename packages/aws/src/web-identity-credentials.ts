@@ -4,9 +4,9 @@
 // what to change. The token and the session's secrets are masked before anything can print them.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, type Logger, retry, silentLogger } from '@bakeline/toolkit';
+import { explainAssumeRoleError } from './assume-role-errors.ts';
 import type { AwsCredentials, CredentialsProvider, MaskSecret } from './aws-credentials.ts';
 import { classifyAwsError } from './aws-error.ts';
-import { explainAssumeRoleError } from './assume-role-errors.ts';
 
 export interface WebIdentityOptions {
   roleArn: string;
@@ -33,7 +33,7 @@ const RENEW_BEFORE_MS = 5 * 60_000;
 function explainTokenRequestError(error: unknown): Error {
   const message = errorMessage(error);
   const hint = /ACTIONS_ID_TOKEN_REQUEST/.test(message)
-    ? ": the job needs `permissions: id-token: write` (and a pull request from a fork gets no token)"
+    ? ': the job needs `permissions: id-token: write` (and a pull request from a fork gets no token)'
     : '';
   return new Error(`Could not get a GitHub OIDC token${hint}`, { cause: error });
 }
@@ -50,7 +50,9 @@ export function webIdentityCredentials(options: WebIdentityOptions): Credentials
     });
     options.mask(token);
     if (token.split('.').length !== 3) {
-      throw new Error(`Could not assume role ${options.roleArn}: the OIDC token provider returned something that is not a JWT`);
+      throw new Error(
+        `Could not assume role ${options.roleArn}: the OIDC token provider returned something that is not a JWT`,
+      );
     }
     const client = new STSClient({
       region: options.region,
