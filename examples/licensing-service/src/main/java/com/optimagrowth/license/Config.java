@@ -1,16 +1,16 @@
 package com.optimagrowth.license;
 
-import java.util.List;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
+import java.util.stream.Collectors;
 
 /**
  * Runtime configuration, read from environment variables only: nothing environment-specific is
- * baked into the image. Invalid values stop the service at start with a message naming the variable.
+ * baked into the image. An invalid value stops the service at start with a message naming the
+ * variable, the value and what was expected.
  */
-public record Config(int port, String profile, String databaseUrl, Level logLevel) {
-
-  static final List<String> LOG_LEVELS = List.of("DEBUG", "INFO", "WARN", "ERROR");
+public record Config(int port, String profile, String databaseUrl, Log.Level logLevel) {
 
   public static Config fromEnvironment(Map<String, String> env) {
     int port = parsePort(env.getOrDefault("PORT", "8080"));
@@ -20,15 +20,11 @@ public record Config(int port, String profile, String databaseUrl, Level logLeve
           "APP_PROFILE: got '" + profile + "'; expected lowercase letters, digits and '-' (1-40)");
     }
     String databaseUrl = env.getOrDefault("DATABASE_URL", "").trim();
-    if (!databaseUrl.isEmpty() && !databaseUrl.startsWith("jdbc:")) {
-      throw new IllegalArgumentException("DATABASE_URL: expected a jdbc: URL");
-    }
-    String level = env.getOrDefault("LOG_LEVEL", "INFO").trim().toUpperCase();
-    if (!LOG_LEVELS.contains(level)) {
+    if (!databaseUrl.isEmpty() && !databaseUrl.matches("jdbc:[a-z0-9]+:\\S+")) {
       throw new IllegalArgumentException(
-          "LOG_LEVEL: got '" + level + "'; expected one of " + String.join(", ", LOG_LEVELS));
+          "DATABASE_URL: got '" + redact(databaseUrl) + "'; expected a jdbc: URL such as jdbc:postgresql://db:5432/ostock");
     }
-    return new Config(port, profile, databaseUrl, toJulLevel(level));
+    return new Config(port, profile, databaseUrl, parseLevel(env.getOrDefault("LOG_LEVEL", "INFO")));
   }
 
   private static int parsePort(String text) {
@@ -43,17 +39,22 @@ public record Config(int port, String profile, String databaseUrl, Level logLeve
     throw new IllegalArgumentException("PORT: got '" + text + "'; expected an integer 0-65535");
   }
 
-  private static Level toJulLevel(String level) {
-    return switch (level) {
-      case "DEBUG" -> Level.FINE;
-      case "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.SEVERE;
-      default -> Level.INFO;
-    };
+  private static Log.Level parseLevel(String text) {
+    try {
+      return Log.Level.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("LOG_LEVEL: got '" + text + "'; expected one of "
+          + Arrays.stream(Log.Level.values()).map(Enum::name).collect(Collectors.joining(", ")));
+    }
   }
 
-  /** The database URL without credentials, for logs. */
+  /** A URL without the credentials it may carry (user:password@ or password= parameters). */
+  static String redact(String url) {
+    return url.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  /** The database URL as logs may show it. */
   public String databaseUrlForLog() {
-    return databaseUrl.isEmpty() ? "(none: in-memory data)" : databaseUrl.replaceAll("//[^@/]*@", "//***@");
+    return databaseUrl.isEmpty() ? "(none: in-memory data)" : redact(databaseUrl);
   }
 }

@@ -1,12 +1,15 @@
 package com.optimagrowth.license;
 
+import com.optimagrowth.license.Responses.Response;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
-/** GET /actuator/health: readiness, {"status":"UP"} or 503 {"status":"DOWN"} while shutting down. */
+/** GET /actuator/health: readiness, {"status":"UP"}, or 503 {"status":"DOWN"} while shutting down. */
 public final class HealthHandler implements HttpHandler {
+  static final String PATH = "/actuator/health";
+
   private final BooleanSupplier up;
 
   public HealthHandler(BooleanSupplier up) {
@@ -15,15 +18,18 @@ public final class HealthHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    LicenseHandler.send(exchange, respond(exchange.getRequestMethod()));
+    Responses.send(exchange, respond(exchange.getRequestMethod(), exchange.getRequestURI().getPath()));
   }
 
-  LicenseHandler.Response respond(String method) {
-    if (!"GET".equals(method) && !"HEAD".equals(method)) {
-      return new LicenseHandler.Response(405, Json.error(405, "method " + method + " not allowed; use GET"));
+  Response respond(String method, String path) {
+    if (!PATH.equals(path)) {
+      return Response.error(404, "no such resource: " + path);
+    }
+    if (!Responses.readMethod(method)) {
+      return Responses.methodNotAllowed(method);
     }
     return up.getAsBoolean()
-        ? new LicenseHandler.Response(200, "{\"status\":\"UP\"}")
-        : new LicenseHandler.Response(503, "{\"status\":\"DOWN\"}");
+        ? new Response(200, "{\"status\":\"UP\"}")
+        : new Response(503, "{\"status\":\"DOWN\"}");
   }
 }

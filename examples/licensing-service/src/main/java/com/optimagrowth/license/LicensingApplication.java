@@ -3,37 +3,55 @@ package com.optimagrowth.license;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
-/** The licensing service: an HTTP server configured from the environment, logging to stdout. */
+/**
+ * The licensing service: an HTTP server configured from the environment, logging to stdout, that
+ * shuts down gracefully on SIGTERM (readiness goes DOWN, requests in flight finish, then it exits).
+ */
 public final class LicensingApplication {
-  private static final Logger LOG = Logger.getLogger(LicensingApplication.class.getName());
+  /** How long requests in flight may take to finish after SIGTERM. */
+  static final int DRAIN_SECONDS = 2;
 
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final AtomicBoolean up = new AtomicBoolean(false);
 
   public LicensingApplication(Config config, LicenseRepository repository) throws IOException {
     server = HttpServer.create(new InetSocketAddress(config.port()), 0);
+    server.createContext("/", new NotFoundHandler());
     server.createContext("/v1/organization/", new LicenseHandler(repository, config.profile()));
-    server.createContext("/actuator/health", new HealthHandler(up::get));
-    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext(HealthHandler.PATH, new HealthHandler(up::get));
+    server.setExecutor(executor);
   }
 
+  /** Starts serving; returns the port (useful with PORT=0). */
   public int start() {
     server.start();
     up.set(true);
     return server.getAddress().getPort();
   }
 
-  public void stop() {
+  public boolean isUp() {
+    return up.get();
+  }
+
+  /** Readiness DOWN first, then stop accepting, let requests in flight finish, release the threads. */
+  public void stop(int drainSeconds) {
     up.set(false);
-    server.stop(1);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    server.stop(drainSeconds);
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(drainSeconds, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   public static void main(String[] args) throws IOException {
@@ -41,35 +59,19 @@ public final class LicensingApplication {
     try {
       config = Config.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
-      System.err.println("licensing-service: invalid configuration: " + e.getMessage());
+      Log.error("invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
-    configureLogging(config.logLevel());
+    Log.setLevel(config.logLevel());
     LicensingApplication app = new LicensingApplication(config, LicenseRepository.sample());
-    int port = app.start();
-    LOG.info(() -> "licensing-service listening on port " + port + ", profile " + config.profile()
-        + ", database " + config.databaseUrlForLog());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("licensing-service shutting down");
-      app.stop();
-    }));
-  }
-
-  private static void configureLogging(Level level) {
-    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-    Logger root = Logger.getLogger("");
-    for (var handler : root.getHandlers()) {
-      root.removeHandler(handler);
-    }
-    ConsoleHandler stdout = new ConsoleHandler() {
-      {
-        setOutputStream(System.out);
-      }
-    };
-    stdout.setFormatter(new SimpleFormatter());
-    stdout.setLevel(level);
-    root.addHandler(stdout);
-    root.setLevel(level);
+      Log.info("shutting down: readiness DOWN, draining requests for up to " + DRAIN_SECONDS + " s");
+      app.stop(DRAIN_SECONDS);
+      Log.info("stopped");
+    }, "shutdown"));
+    int port = app.start();
+    Log.info("licensing-service listening on port " + port + ", profile " + config.profile()
+        + ", database " + config.databaseUrlForLog() + ", log level " + config.logLevel());
   }
 }
