@@ -55,6 +55,7 @@ async function sleep(ms: number): Promise<void> {
 }
 
 async function start(stateDir: string, values: Values, argv: readonly string[]): Promise<number> {
+  integer(values, 'scan-delay-ms', 2000);
   const running = readEndpoints(stateDir);
   if (running && isAlive(running.pid) && (await answers(running))) {
     process.stderr.write(`local cloud already running (pid ${running.pid})\n`);
