@@ -161,14 +161,14 @@ async function runSts(c: Case): Promise<void> {
     );
   expect(m, text).not.toBeNull();
   expect(m?.[1]).toBe(c.expect.code);
-  const unescape = (s: string) =>
+  const xmlText = (s: string) =>
     s
       .replace(/&apos;/g, "'")
       .replace(/&quot;/g, '"')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&');
-  await checkMessage(c.expect, unescape(m?.[2] ?? ''));
+  await checkMessage(c.expect, xmlText(m?.[2] ?? ''));
 }
 
 async function runPresigned(c: Case): Promise<void> {
