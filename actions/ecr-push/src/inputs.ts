@@ -42,8 +42,9 @@ function checked<T>(name: string, value: string, expected: string, parse: () => 
   try {
     return parse();
   } catch (error: unknown) {
+    // one line: the reason, when it adds something, goes into the message instead of a cause
     const reason = withReason && error instanceof Error ? ` (${error.message})` : '';
-    throw new InputError(name, `got ${show(value)}; expected ${expected}${reason}`, { cause: error });
+    throw new InputError(name, `got ${show(value)}; expected ${expected}${reason}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // STS errors of AssumeRoleWithWebIdentity, told in terms of what to change. The OIDC token's
 // claims (subject, audience, issuer, expiry) are read without verifying it: they are only
 // quoted in the message, STS has already decided.
+import { AwsCredentialsError } from './aws-credentials.ts';
 import { awsErrorCode, awsErrorMessage } from './aws-error.ts';
 
 export interface TokenClaims {
@@ -95,10 +96,17 @@ function advice(code: string, message: string, claims: TokenClaims, now: Date): 
 }
 
 /** Explains an STS error of AssumeRoleWithWebIdentity; the STS code and message are kept, the cause too. */
-export function explainAssumeRoleError(error: unknown, roleArn: string, token: string, now: Date = new Date()): Error {
+export function explainAssumeRoleError(
+  error: unknown,
+  roleArn: string,
+  token: string,
+  now: Date = new Date(),
+): AwsCredentialsError {
   const code = awsErrorCode(error);
   const message = awsErrorMessage(error);
   const what = advice(code, message, tokenClaims(token), now);
   const said = `STS said: ${code ? `${code}: ` : ''}${message}`;
-  return new Error(`Could not assume role ${roleArn}: ${what ? `${what}. ${said}` : said}`, { cause: error });
+  return new AwsCredentialsError(`Could not assume role ${roleArn}: ${what ? `${what}. ${said}` : said}`, {
+    cause: error,
+  });
 }

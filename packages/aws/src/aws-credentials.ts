@@ -10,5 +10,13 @@ export interface AwsCredentials {
 
 export type CredentialsProvider = () => Promise<AwsCredentials>;
 
+/** Credentials could not be had (OIDC token, STS, ambient variables); already says what to do. */
+export class AwsCredentialsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AwsCredentialsError';
+  }
+}
+
 /** Registers a secret with whatever prints logs (the action passes core.setSecret). */
 export type MaskSecret = (secret: string) => void;

@@ -1,4 +1,5 @@
 // ECR API errors told in terms of what to change; the code and AWS's message are kept.
+import { AwsCredentialsError } from './aws-credentials.ts';
 import { awsErrorCode, awsErrorMessage } from './aws-error.ts';
 
 /**
@@ -6,6 +7,7 @@ import { awsErrorCode, awsErrorMessage } from './aws-error.ts';
  * for the AccessDenied hint when AWS's message does not name it.
  */
 export function explainEcrError(error: unknown, what: string, permission?: string): Error {
+  if (error instanceof AwsCredentialsError) return error; // says what to do already
   const code = awsErrorCode(error);
   const message = awsErrorMessage(error);
   const named = /\b(ecr:[A-Za-z]+)\b/.exec(message)?.[1] ?? permission;

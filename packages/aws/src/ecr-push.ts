@@ -139,6 +139,8 @@ export async function pushImageToEcr(options: EcrPushOptions): Promise<EcrPushRe
     ...(options.ecrEndpoint ? { endpoint: options.ecrEndpoint } : {}),
   });
   try {
+    // credentials first: an STS refusal is reported as itself, before any ECR call
+    await options.credentials();
     const login = new EcrLogin(ecr, { mask: options.mask, ...(registryId ? { registryId } : {}) });
     const first = await login.get();
     const host = options.registry?.host ?? first.registry;
@@ -151,6 +153,12 @@ export async function pushImageToEcr(options: EcrPushOptions): Promise<EcrPushRe
     });
     const client = registryClientFor(login, first, host, options, logger);
     const target = `${host}/${name}`;
+    // One request before the parallel ones: it learns the registry's auth challenge (concurrent
+    // first requests each meet a 401, and the client retries only the first of them).
+    const already = await client.resolveDigest(name, image.digest).catch((error: unknown) => {
+      throw explainRegistryError(error, target);
+    });
+    if (already) logger.info(`${target}@${image.digest} is already in the registry`);
     const mountFrom = await mountSourcesFor(ecr, client, options, repository, logger);
 
     let pushed: PushResult;

@@ -1,5 +1,10 @@
 export { explainAssumeRoleError, type TokenClaims, tokenClaims } from './assume-role-errors.ts';
-export type { AwsCredentials, CredentialsProvider, MaskSecret } from './aws-credentials.ts';
+export {
+  type AwsCredentials,
+  AwsCredentialsError,
+  type CredentialsProvider,
+  type MaskSecret,
+} from './aws-credentials.ts';
 export { awsErrorCode, awsHttpStatus, classifyAwsError, isThrottlingError } from './aws-error.ts';
 export { createEcrClient, type EcrClientOptions } from './ecr-client.ts';
 export { explainEcrError } from './ecr-errors.ts';

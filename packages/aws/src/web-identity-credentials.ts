@@ -5,7 +5,12 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, type Logger, retry, silentLogger } from '@bakeline/toolkit';
 import { explainAssumeRoleError } from './assume-role-errors.ts';
-import type { AwsCredentials, CredentialsProvider, MaskSecret } from './aws-credentials.ts';
+import {
+  type AwsCredentials,
+  AwsCredentialsError,
+  type CredentialsProvider,
+  type MaskSecret,
+} from './aws-credentials.ts';
 import { classifyAwsError } from './aws-error.ts';
 
 export interface WebIdentityOptions {
@@ -35,7 +40,7 @@ function explainTokenRequestError(error: unknown): Error {
   const hint = /ACTIONS_ID_TOKEN_REQUEST/.test(message)
     ? ': the job needs `permissions: id-token: write` (and a pull request from a fork gets no token)'
     : '';
-  return new Error(`Could not get a GitHub OIDC token${hint}`, { cause: error });
+  return new AwsCredentialsError(`Could not get a GitHub OIDC token${hint}`, { cause: error });
 }
 
 export function webIdentityCredentials(options: WebIdentityOptions): CredentialsProvider {
@@ -86,7 +91,7 @@ export function webIdentityCredentials(options: WebIdentityOptions): Credentials
       });
       const c = result.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-        throw new Error(`Could not assume role ${options.roleArn}: STS answered without credentials`);
+        throw new AwsCredentialsError(`Could not assume role ${options.roleArn}: STS answered without credentials`);
       }
       options.mask(c.AccessKeyId);
       options.mask(c.SecretAccessKey);
