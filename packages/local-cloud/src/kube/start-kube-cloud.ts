@@ -6,6 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exec } from '@bakeline/toolkit';
+import type { StoredCredentials } from '../aws/credential-store.ts';
+import type { ReceivedRequest } from '../aws/sigv4-verifier.ts';
+import { EksApi } from '../eks/eks-api.ts';
+import { listen, type StartedServer } from '../http/server.ts';
+import type { Iam } from '../iam/iam.ts';
+import type { CallerIdentity } from '../sts/sts-service.ts';
 import { ObjectApi } from './api/object-api.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
 import { KubeApiServer, type KubeApiServer as KubeApiServerType, type RequestLogEntry } from './api/server.ts';
@@ -13,7 +19,7 @@ import { ObjectStore } from './api/store.ts';
 import { AccessEntries, type AccessEntry } from './auth/access-entries.ts';
 import { Authenticator, type AuthFailure } from './auth/authenticate.ts';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './auth/bootstrap-policy.ts';
-import type { PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
+import type { CallerIdentity as AuthCallerIdentity, PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
 import { RbacAuthorizer, unionAuthorizer } from './auth/rbac.ts';
 import type { UserInfo } from './auth/user.ts';
 import { createClusterCa } from './cluster-ca.ts';
@@ -31,15 +37,32 @@ export interface KubeCloudOptions {
   accountId?: string;
   /** port on 127.0.0.1 (default: a free one) */
   port?: number;
-  /** namespaces created at start besides default, kube-system, kube-public */
+  /** directory for the kubeconfigs (default: a temp directory, removed at stop) */
+  stateDir?: string;
+  now?: () => Date;
+  /** namespaces created at start besides default, kube-system, kube-public, kube-node-lease */
   namespaces?: readonly string[];
-  /** EKS tokens: the local STS endpoint (scheme://host:port) and its presigned-URL check */
-  sts?: { endpoint: string; verifier: PresignedCallerIdentityVerifier };
+  /** EKS tokens: the local STS (its `http://127.0.0.1:<port>` and its presigned-URL check) */
+  sts?: {
+    url: string;
+    verifyPresignedGetCallerIdentity(
+      url: string | URL,
+      options?: { now?: Date; headers?: Record<string, string> },
+    ): Promise<CallerIdentity>;
+  };
+  /** with `verifySignedRequest`: serve the EKS API (DescribeCluster) authorized by this IAM */
+  iam?: Iam;
+  verifySignedRequest?: (request: ReceivedRequest, service: string) => Promise<StoredCredentials>;
+  /**
+   * Access entries. Default: none, or with `iam`, one per IAM role named `bakeline-deploy-<env>`
+   * (AmazonEKSEditPolicy in namespace <env>, which is created) and `bakeline-environment-reader`
+   * (AmazonEKSViewPolicy in those namespaces).
+   */
   accessEntries?: readonly AccessEntry[];
+  /** the ECR registry front and the node role's pull credentials for it */
+  registry?: { host: string; pullCredentials(): { username: string; password: string } };
   /** the node: run pods as Docker containers (default true); false = a cluster without nodes */
   node?: boolean;
-  /** the node's registry credentials (an ECR authorization token of the node role) */
-  pullCredentials?: (registry: string) => Promise<PullCredentials | undefined>;
   docker?: { exec?: Exec; binary?: string };
   /** image pull and crash back-off (default 10 s doubling to 300 s) */
   backoff?: { initialMs: number; maxMs: number };
@@ -47,6 +70,7 @@ export interface KubeCloudOptions {
   maxWatchSeconds?: number;
   onError?: (error: unknown) => void;
   onRequest?: (entry: RequestLogEntry) => void;
+  log?: (line: string) => void;
 }
 
 export interface KubeCloudAdmin {
@@ -65,7 +89,7 @@ export interface KubeCloudAdmin {
   api: ObjectApi;
 }
 
-export interface KubeCloud {
+export interface StartedKubeCloud {
   clusterName: string;
   region: string;
   accountId: string;
@@ -79,18 +103,69 @@ export interface KubeCloud {
   kubeconfigPath: string;
   /** the label every pod container carries (`key=value`), for `docker ps --filter label=...` */
   containerLabel: string;
+  /** `http://127.0.0.1:<port>` of the EKS API (with `iam` and `verifySignedRequest`) */
+  eksUrl?: string;
+  /** what the local cloud's endpoints.json shows */
+  endpoints: Record<string, unknown>;
   admin: KubeCloudAdmin;
   stop(): Promise<void>;
 }
 
-export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<KubeCloud> {
+function stsVerifier(sts: NonNullable<KubeCloudOptions['sts']>): PresignedCallerIdentityVerifier {
+  return {
+    verifyPresignedGetCallerIdentity: async (url, o): Promise<AuthCallerIdentity> => {
+      const id = await sts.verifyPresignedGetCallerIdentity(url, o);
+      return { arn: id.arn, account: id.account, userId: id.userId, ...(id.roleArn ? { roleArn: id.roleArn } : {}) };
+    },
+  };
+}
+
+function nodePullCredentials(registry: NonNullable<KubeCloudOptions['registry']>) {
+  return async (host: string): Promise<PullCredentials | undefined> => {
+    if (host !== registry.host) return undefined;
+    const { username, password } = registry.pullCredentials();
+    return { username, password };
+  };
+}
+
+const EDIT = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
+const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+
+/** Access entries for the deploy roles of the account's IAM (see KubeCloudOptions.accessEntries). */
+export function defaultAccessEntries(iam: Iam): AccessEntry[] {
+  const deploy = iam
+    .listRoles()
+    .map((r) => ({ arn: r.arn, env: /^bakeline-deploy-([a-z0-9-]+)$/.exec(r.name)?.[1] }))
+    .filter((r): r is { arn: string; env: string } => r.env !== undefined);
+  const entries: AccessEntry[] = deploy.map((r) => ({
+    principalArn: r.arn,
+    kubernetesGroups: [],
+    accessPolicies: [{ policyArn: EDIT, accessScope: { type: 'namespace', namespaces: [r.env] } }],
+  }));
+  const reader = iam.listRoles().find((r) => r.name === 'bakeline-environment-reader');
+  if (reader && deploy.length > 0) {
+    entries.push({
+      principalArn: reader.arn,
+      kubernetesGroups: [],
+      accessPolicies: [{ policyArn: VIEW, accessScope: { type: 'namespace', namespaces: deploy.map((r) => r.env) } }],
+    });
+  }
+  return entries;
+}
+
+export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<StartedKubeCloud> {
   const clusterName = options.clusterName ?? 'bakeline-local';
   const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '000000000000';
+  const accountId = options.accountId ?? options.iam?.accountId ?? '000000000000';
+  const now = options.now ?? (() => new Date());
   const instance = randomBytes(6).toString('hex');
-  const dir = mkdtempSync(join(tmpdir(), 'bakeline-kube-'));
+  const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-kube-'));
+  const entries = options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
+  const entryNamespaces = entries.flatMap((e) =>
+    (e.accessPolicies ?? []).flatMap((p) => p.accessScope.namespaces ?? []),
+  );
   const ca = await createClusterCa(clusterName);
-  const store = new ObjectStore();
+  const store = new ObjectStore({ now });
   const api = new ObjectApi(store);
   const nsDef = findResource('', 'v1', 'namespaces') as ResourceDef;
   for (const ns of new Set([
@@ -98,6 +173,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<Ku
     'kube-system',
     'kube-public',
     'kube-node-lease',
+    ...entryNamespaces,
     ...(options.namespaces ?? []),
   ])) {
     api.create(
@@ -113,21 +189,14 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<Ku
   for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
 
   const accessEntries = new AccessEntries();
-  for (const e of options.accessEntries ?? []) accessEntries.set(e);
+  for (const e of entries) accessEntries.set(e);
   const staticTokens = new Map<string, UserInfo>();
   const authenticator = new Authenticator({
     staticTokens,
     accessEntries,
-    now: () => new Date(),
+    now,
     ...(options.sts
-      ? {
-          eks: {
-            clusterName,
-            stsEndpoints: [options.sts.endpoint],
-            verifier: options.sts.verifier,
-            now: () => new Date(),
-          },
-        }
+      ? { eks: { clusterName, stsEndpoints: [options.sts.url], verifier: stsVerifier(options.sts), now } }
       : {}),
   });
   const rbac = new RbacAuthorizer(store);
@@ -148,7 +217,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<Ku
       runtime,
       nodeName: `${clusterName}-node-1`,
       instanceLabel: { key: INSTANCE_LABEL, value: instance },
-      ...(options.pullCredentials ? { pullCredentials: options.pullCredentials } : {}),
+      ...(options.registry ? { pullCredentials: nodePullCredentials(options.registry) } : {}),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
@@ -180,13 +249,39 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<Ku
     { mode: 0o600 },
   );
 
+  let eks: StartedServer | undefined;
+  const createdAt = now();
+  const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`;
+  if (options.iam && options.verifySignedRequest) {
+    const eksApi = new EksApi({
+      iam: options.iam,
+      region,
+      verifySignedRequest: options.verifySignedRequest,
+      clusters: () => [
+        {
+          name: clusterName,
+          arn: clusterArn,
+          endpoint: apiUrl,
+          caPem: ca.caPem,
+          createdAt,
+          version: '1.32',
+          roleArn: `arn:aws:iam::${accountId}:role/eks-cluster-role`,
+        },
+      ],
+    });
+    eks = await listen(eksApi.handler(), {});
+  }
+  options.log?.(`kube: API ${apiUrl} (cluster ${clusterName})${eks ? `, EKS API ${eks.url}` : ''}`);
+
   let stopped = false;
   return {
     clusterName,
     region,
     accountId,
-    clusterArn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
-    createdAt: new Date(),
+    clusterArn,
+    createdAt,
+    ...(eks ? { eksUrl: eks.url } : {}),
+    endpoints: { clusterName, apiUrl, kubeconfig: kubeconfigPath, ...(eks ? { eks: eks.url } : {}) },
     apiUrl,
     port,
     caPem: ca.caPem,
@@ -222,10 +317,11 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<Ku
       if (stopped) return;
       stopped = true;
       await controllers.stop();
+      await eks?.close();
       await server.stop();
       await kubelet?.stop();
       runtime?.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      if (options.stateDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

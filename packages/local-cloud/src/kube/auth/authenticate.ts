@@ -66,9 +66,9 @@ export class Authenticator {
     const token = m[1];
     const staticUser = this.#options.staticTokens.get(token);
     if (staticUser) return structuredClone(staticUser);
-    if (!token.startsWith('k8s-aws-v1.')) return this.#fail('static-token', 'unknown bearer token');
     const eks = this.#options.eks;
-    if (!eks) return this.#fail('format', 'EKS tokens are not accepted by this cluster (no STS configured)');
+    if (!eks)
+      return this.#fail('static-token', 'unknown bearer token (EKS tokens are not accepted: no STS configured)');
     try {
       const identity = await verifyEksToken(token, eks);
       const user = this.#options.accessEntries.userFor(identity);

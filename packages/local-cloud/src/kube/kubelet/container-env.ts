@@ -37,7 +37,7 @@ function fieldValue(pod: Pod, path: string): string {
       return '127.0.0.1';
     default: {
       const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-      if (m?.[1] && m[2]) return (pod.metadata[m[1] as 'labels' | 'annotations'] ?? {})[m[2]] ?? '';
+      if (m?.[1] && m[2]) return pod.metadata[m[1] as 'labels' | 'annotations']?.[m[2]] ?? '';
       throw new ContainerConfigError(`unsupported fieldRef ${path}`);
     }
   }

@@ -8,7 +8,7 @@ import { humanDuration } from '../api/table.ts';
 import type { EventRecorder } from '../controllers/events.ts';
 import type { Container, ContainerStatus, Pod, Probe } from '../controllers/types.ts';
 import { ContainerConfigError, containerEnv } from './container-env.ts';
-import type { DockerRuntime } from './docker-runtime.ts';
+import { type DockerRuntime, RuntimeError } from './docker-runtime.ts';
 import { imageIdFor, registryHost } from './image-ref.ts';
 import { resolvePort, runProbe } from './probe.ts';
 
@@ -136,7 +136,9 @@ export class ContainerWorker {
         if (registry) await this.#deps.login(registry, forceLogin);
         await this.#deps.runtime.pull(image);
       } catch (error: unknown) {
-        failure = error instanceof Error ? error.message : String(error);
+        const stderr =
+          error instanceof RuntimeError ? error.stderr.trim().split('\n').filter(Boolean).pop() : undefined;
+        failure = stderr ?? (error instanceof Error ? error.message : String(error));
         forceLogin = /denied|unauthorized|authentication required/i.test(failure);
       }
       if (signal.aborted) return false;

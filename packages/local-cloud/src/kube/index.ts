@@ -1,0 +1,20 @@
+// The Kubernetes/EKS part of the local cloud. `startKubeCloud` is also what the composition's
+// hook (src/cloud/kube-hook.ts) looks for here.
+export type { AccessEntry, AccessPolicyAssociation, AccessScope } from './auth/access-entries.ts';
+export type { AuthFailure } from './auth/authenticate.ts';
+export { checkEksTokenFormat, TokenRejected } from './auth/eks-token.ts';
+export { HOST_PORT_ANNOTATION } from './kubelet/pod-worker.ts';
+export {
+  defaultAccessEntries,
+  INSTANCE_LABEL,
+  type KubeCloudAdmin,
+  type KubeCloudOptions,
+  type StartedKubeCloud,
+  startKubeCloud,
+} from './start-kube-cloud.ts';
+export {
+  BUSYBOX_HTTPD,
+  type BusyboxImage,
+  type BusyboxImageOptions,
+  buildBusyboxImage,
+} from './testing/busybox-image.ts';
