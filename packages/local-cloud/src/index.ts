@@ -86,6 +86,7 @@ export {
 export { type IdTokenGrant, IdTokenGrants } from './oidc/id-token-grants.ts';
 export { type OidcDiscovery, OidcIssuer, type TokenOptions } from './oidc/issuer.ts';
 export { type OidcService, startOidc } from './oidc/start-oidc.ts';
+export { LayerBucket, type LayerBucketOptions } from './registry-front/layer-bucket.ts';
 export { RegistryFront, type RegistryFrontOptions } from './registry-front/registry-front.ts';
 export { RequestLog, type RequestLogEntry } from './registry-front/request-log.ts';
 export { type StsEndpoint, startSts } from './sts/start-sts.ts';

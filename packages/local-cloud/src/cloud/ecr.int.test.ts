@@ -448,6 +448,35 @@ describe('registry front', () => {
     expect(blob(back, '').digest).toBe(b.digest);
   });
 
+  it('redirects blob downloads to the layer bucket, as ECR redirects them to S3', async () => {
+    const auth = basicAuth(password);
+    const image = tinyImage('download');
+    expect((await pushImage(registry, 'ostock/mutable', image, 'download', auth)).status).toBe(201);
+    const layer = image.layers[0];
+    const res = await fetch(`${registry}/v2/ostock/mutable/blobs/${layer?.digest}`, {
+      headers: { authorization: auth },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(307);
+    const location = res.headers.get('location') ?? '';
+    expect(location.startsWith(`${cloud.endpoints.layerBucket}/layers/`)).toBe(true);
+    expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('3600');
+    const body = Buffer.from(await (await fetch(location)).arrayBuffer());
+    expect(body.equals(layer?.bytes ?? Buffer.alloc(0))).toBe(true);
+    const head = await fetch(`${registry}/v2/ostock/mutable/blobs/${layer?.digest}`, {
+      method: 'HEAD',
+      headers: { authorization: auth },
+      redirect: 'manual',
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(layer?.bytes.length));
+    const missing = await fetch(`${registry}/v2/ostock/mutable/blobs/sha256:${'0'.repeat(64)}`, {
+      headers: { authorization: auth },
+      redirect: 'manual',
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it('mounts only blobs that a manifest of the source repository references', async () => {
     const auth = basicAuth(password);
     const image = tinyImage('mount-source');

@@ -16,6 +16,7 @@ import { type HttpServerHandler, listen } from '../http/server.ts';
 import { Iam } from '../iam/iam.ts';
 import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
 import { startOidc } from '../oidc/start-oidc.ts';
+import { LayerBucket } from '../registry-front/layer-bucket.ts';
 import { RegistryFront } from '../registry-front/registry-front.ts';
 import { RequestLog } from '../registry-front/request-log.ts';
 import { startSts } from '../sts/start-sts.ts';
@@ -66,6 +67,8 @@ export interface LocalCloudEndpoints {
   registry: { url: string; host: string };
   /** The Distribution registry behind the front (no auth; for diagnostics only). */
   distribution: string;
+  /** Where blob GETs are redirected, as ECR redirects them to S3. */
+  layerBucket: string;
   admin: string;
   roles: Record<string, string>;
   /** Long-lived keys of the local IAM user (ambient credential chain). */
@@ -145,6 +148,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     const tokens = new RegistryTokens(now);
     const requestLog = new RequestLog();
+    const layerBucket = new LayerBucket({ distributionUrl: distribution.url, now });
+    const bucketServer = await listen(layerBucket.handler(), { onError });
+    stoppers.push(bucketServer.close);
+    layerBucket.url = bucketServer.url;
     frontHandler = new RegistryFront({
       iam,
       registry,
@@ -153,6 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       distributionUrl: distribution.url,
       host: front.host,
       log: requestLog,
+      layerBucket,
     }).handler();
 
     const sts = await startSts({ iam, store, verifier, region, jwks: discoveryJwksSource(), now, onError });
@@ -199,6 +207,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ecr: ecr.url,
       registry: { url: front.url, host: front.host },
       distribution: distribution.url,
+      layerBucket: bucketServer.url,
       admin: adminServer.url,
       roles: Object.fromEntries(roles.map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },

@@ -10,6 +10,7 @@ import { ManifestRejectedError } from '../ecr/manifest.ts';
 import type { RegistryToken, RegistryTokens } from '../ecr/registry-tokens.ts';
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
+import type { LayerBucket } from './layer-bucket.ts';
 import { API_VERSION_HEADER, sendOciError } from './oci-error.ts';
 import { proxy, rewriteLocation } from './proxy.ts';
 import type { RequestLog } from './request-log.ts';
@@ -25,6 +26,8 @@ export interface RegistryFrontOptions {
   /** `127.0.0.1:<port>` of this front. */
   host: string;
   log: RequestLog;
+  /** Where blob downloads are redirected (ECR: S3); without it the front serves them itself. */
+  layerBucket?: LayerBucket;
 }
 
 type Handled = { status: number; principal?: string; mounted?: boolean };
@@ -141,6 +144,9 @@ export class RegistryFront {
       return { status: await this.#patch(req, res, route.uuid), principal };
     }
     if (route.kind === 'upload' && (method === 'PUT' || method === 'DELETE')) this.#firstRanges.delete(route.uuid);
+    if (route.kind === 'blob' && method === 'GET' && this.#o.layerBucket) {
+      return { status: await this.#redirectToBucket(req, res, route, this.#o.layerBucket), principal };
+    }
     return { status: await this.#forward(req, res), principal };
   }
 
@@ -150,6 +156,24 @@ export class RegistryFront {
     const arn = token.caller.principal.arn;
     if (this.#o.iam.explain(arn, action, resource, options).decision === 'allow') return undefined;
     return this.#o.iam.accessDeniedMessage(arn, action, resource, options);
+  }
+
+  /** ECR answers a blob GET with 307 to the layer bucket once the blob is known to exist. */
+  async #redirectToBucket(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<Route, { kind: 'blob' }>,
+    bucket: LayerBucket,
+  ): Promise<number> {
+    const head = await fetch(`${this.#o.distributionUrl}/v2/${route.name}/blobs/${route.digest}`, { method: 'HEAD' });
+    if (head.status !== 200) return this.#forward(req, res);
+    res.writeHead(307, {
+      location: bucket.urlFor(route.name, route.digest),
+      'content-length': '0',
+      ...API_VERSION_HEADER,
+    });
+    res.end();
+    return 307;
   }
 
   #forward(req: IncomingMessage, res: ServerResponse, path?: string): Promise<number> {
