@@ -16,7 +16,7 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', 'test/fixtures/**'],
-          testTimeout: 20_000,
+          testTimeout: 90_000,
         },
       },
       {
