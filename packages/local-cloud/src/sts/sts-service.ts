@@ -59,6 +59,14 @@ export function stsSignatureError(error: SigV4Error): QueryProtocolError {
   }
 }
 
+interface RoleParameters {
+  roleArn: string;
+  sessionName: string;
+  duration?: number;
+  policyText?: string;
+  sessionPolicies: Policy[];
+}
+
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -114,6 +122,14 @@ export class StsService {
         let xml: string;
         if (action === 'AssumeRoleWithWebIdentity') {
           xml = await this.#assumeRoleWithWebIdentity(params, requestId);
+        } else if (action === 'AssumeRole') {
+          const creds = await this.#authenticate({
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            headers: req.headers,
+            body,
+          });
+          xml = this.#assumeRole(params, creds, requestId);
         } else if (action === 'GetCallerIdentity') {
           const creds = await this.#authenticate({
             method: req.method ?? 'GET',
@@ -193,10 +209,10 @@ export class StsService {
     })}</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
   }
 
-  async #assumeRoleWithWebIdentity(params: Map<string, string>, requestId: string): Promise<string> {
+  /** Validates the parameters AssumeRole and AssumeRoleWithWebIdentity share (ValidationError). */
+  #roleParameters(params: Map<string, string>, extra: (v: ValidationErrors) => void): RoleParameters {
     const roleArn = params.get('RoleArn');
     const sessionName = params.get('RoleSessionName');
-    const token = params.get('WebIdentityToken');
     const durationText = params.get('DurationSeconds');
     const policyText = params.get('Policy');
     const v = new ValidationErrors();
@@ -214,11 +230,8 @@ export class StsService {
         `Member must have length ${sessionName.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`,
       );
     }
-    if (token === undefined) v.add(undefined, 'webIdentityToken', 'Member must not be null');
-    else if (token.length < 4 || token.length > 20000) {
-      v.add('***', 'webIdentityToken', 'Member must have length between 4 and 20000');
-    }
-    let duration = 3600;
+    extra(v);
+    let duration: number | undefined;
     if (durationText !== undefined) {
       duration = /^\d+$/.test(durationText) ? Number(durationText) : Number.NaN;
       if (!Number.isInteger(duration)) v.add(durationText, 'durationSeconds', 'Member must be an integer');
@@ -242,7 +255,41 @@ export class StsService {
         throw error;
       }
     }
+    return {
+      roleArn: roleArn ?? '',
+      sessionName: sessionName ?? '',
+      sessionPolicies,
+      ...(duration !== undefined ? { duration } : {}),
+      ...(policyText !== undefined ? { policyText } : {}),
+    };
+  }
 
+  #credentialsXml(
+    creds: StoredCredentials,
+    policyText: string | undefined,
+  ): Record<string, { xml: string } | string | undefined> {
+    return {
+      Credentials: {
+        xml: xmlElements({
+          AccessKeyId: creds.accessKeyId,
+          SecretAccessKey: creds.secretAccessKey,
+          SessionToken: creds.sessionToken,
+          Expiration: creds.expiration ? isoSeconds(creds.expiration) : undefined,
+        }),
+      },
+      AssumedRoleUser: { xml: xmlElements({ AssumedRoleId: creds.principal.userId, Arn: creds.principal.arn }) },
+      PackedPolicySize: policyText !== undefined ? String(Math.min(100, Math.ceil(policyText.length / 20))) : undefined,
+    };
+  }
+
+  async #assumeRoleWithWebIdentity(params: Map<string, string>, requestId: string): Promise<string> {
+    const token = params.get('WebIdentityToken');
+    const p = this.#roleParameters(params, (v) => {
+      if (token === undefined) v.add(undefined, 'webIdentityToken', 'Member must not be null');
+      else if (token.length < 4 || token.length > 20000) {
+        v.add('***', 'webIdentityToken', 'Member must have length between 4 and 20000');
+      }
+    });
     const identity = await verifyWebIdentityToken(token ?? '', {
       iam: this.#o.iam,
       jwks: this.#o.jwks,
@@ -253,8 +300,8 @@ export class StsService {
       'Not authorized to perform sts:AssumeRoleWithWebIdentity',
       403,
     );
-    const role = this.#o.iam.getRole(roleArn ?? '');
-    if (!role || role.arn !== roleArn) throw denied;
+    const role = this.#o.iam.getRole(p.roleArn);
+    if (!role || role.arn !== p.roleArn) throw denied;
     const prefix = identity.provider.keyPrefix;
     const trust = this.#o.iam.evaluateTrust(
       role,
@@ -267,6 +314,7 @@ export class StsService {
       },
     );
     if (trust.decision !== 'allow') throw denied;
+    const duration = p.duration ?? 3600;
     if (duration > role.maxSessionDurationSeconds) {
       throw new QueryProtocolError(
         'ValidationError',
@@ -274,25 +322,69 @@ export class StsService {
       );
     }
     const creds = this.issueRoleCredentials(role, {
-      sessionName: sessionName ?? '',
+      sessionName: p.sessionName,
       durationSeconds: duration,
-      sessionPolicies,
+      sessionPolicies: p.sessionPolicies,
     });
     const result = xmlElements({
-      Credentials: {
-        xml: xmlElements({
-          AccessKeyId: creds.accessKeyId,
-          SecretAccessKey: creds.secretAccessKey,
-          SessionToken: creds.sessionToken,
-          Expiration: creds.expiration ? isoSeconds(creds.expiration) : undefined,
-        }),
-      },
+      ...this.#credentialsXml(creds, p.policyText),
       SubjectFromWebIdentityToken: identity.subject,
-      AssumedRoleUser: { xml: xmlElements({ AssumedRoleId: creds.principal.userId, Arn: creds.principal.arn }) },
-      PackedPolicySize: policyText !== undefined ? String(Math.min(100, Math.ceil(policyText.length / 20))) : undefined,
       Provider: identity.provider.url.replace(/^https?:\/\//, ''),
       Audience: identity.audience,
     });
     return `<AssumeRoleWithWebIdentityResponse xmlns="${STS_XMLNS}"><AssumeRoleWithWebIdentityResult>${result}</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`;
+  }
+
+  /**
+   * AssumeRole with SigV4-signed credentials: the role's trust policy must name the caller (its
+   * ARN, its role's ARN, or the account, in which case the caller's own policies must also allow
+   * sts:AssumeRole on the role). Role chaining is limited to one hour, as on AWS.
+   */
+  #assumeRole(params: Map<string, string>, caller: StoredCredentials, requestId: string): string {
+    const p = this.#roleParameters(params, () => {});
+    const iam = this.#o.iam;
+    const callerArn = caller.principal.arn;
+    const denied = new QueryProtocolError(
+      'AccessDenied',
+      `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${p.roleArn}`,
+      403,
+    );
+    const role = iam.getRole(p.roleArn);
+    if (!role || role.arn !== p.roleArn) throw denied;
+    const candidates = [callerArn, ...(caller.principal.roleArn !== undefined ? [caller.principal.roleArn] : [])];
+    const context = {
+      'aws:PrincipalArn': caller.principal.roleArn ?? callerArn,
+      'aws:PrincipalAccount': iam.accountId,
+    };
+    const named = candidates.some(
+      (id) => iam.evaluateTrust(role, { type: 'AWS', id }, 'sts:AssumeRole', context).decision === 'allow',
+    );
+    const account = [`arn:${iam.partition}:iam::${iam.accountId}:root`, iam.accountId].some(
+      (id) => iam.evaluateTrust(role, { type: 'AWS', id }, 'sts:AssumeRole', context).decision === 'allow',
+    );
+    const identityAllows =
+      iam.explain(callerArn, 'sts:AssumeRole', role.arn, { sessionPolicies: caller.sessionPolicies }).decision ===
+      'allow';
+    if (!named && !(account && identityAllows)) throw denied;
+    const chained = caller.principal.type === 'assumed-role';
+    const duration = p.duration ?? 3600;
+    if (chained && duration > 3600) {
+      throw new QueryProtocolError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      );
+    }
+    if (duration > role.maxSessionDurationSeconds) {
+      throw new QueryProtocolError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      );
+    }
+    const creds = this.issueRoleCredentials(role, {
+      sessionName: p.sessionName,
+      durationSeconds: duration,
+      sessionPolicies: p.sessionPolicies,
+    });
+    return `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult>${xmlElements(this.#credentialsXml(creds, p.policyText))}</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
   }
 }

@@ -1,5 +1,10 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { CredentialStore } from '../aws/credential-store.ts';
@@ -19,6 +24,7 @@ const PUSH_ROLE = `arn:aws:iam::${ACCOUNT}:role/bakeline-ecr-push`;
 let oidc: OidcService;
 let sts: StsEndpoint;
 let iam: Iam;
+let store: CredentialStore;
 
 beforeAll(async () => {
   oidc = await startOidc();
@@ -34,7 +40,7 @@ beforeAll(async () => {
     }),
     { issuerUrl: oidc.url },
   );
-  const store = new CredentialStore();
+  store = new CredentialStore();
   sts = await startSts({ iam, store, verifier: new SigV4Verifier(store), region: REGION, jwks: discoveryJwksSource() });
 });
 afterAll(async () => {
@@ -318,6 +324,78 @@ describe('presigned GetCallerIdentity', () => {
       sts.service.verifyPresignedGetCallerIdentity(url, { headers: { 'x-k8s-aws-id': 'dev' } }),
     ).rejects.toMatchObject({
       code: 'SignatureDoesNotMatch',
+    });
+  });
+});
+
+describe('AssumeRole', () => {
+  function user(name: string, policies: Record<string, unknown> = {}) {
+    const u = iam.createUser({ name, policies });
+    const c = store.createAccessKey({ type: 'user', arn: u.arn, accountId: ACCOUNT, userId: u.userId });
+    return { arn: u.arn, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+  }
+  const trusting = (name: string, principal: string, max = 3600) =>
+    iam.createRole({
+      name,
+      maxSessionDurationSeconds: max,
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: { Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' },
+      },
+    });
+
+  it('lets a principal the trust policy names assume the role with its signed credentials', async () => {
+    const ci = user('ci-named');
+    const role = trusting('named-target', ci.arn);
+    const out = await client(ci).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'chain' }));
+    expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/named-target/chain`);
+    const c = out.Credentials;
+    const who = await client({
+      accessKeyId: c?.AccessKeyId ?? '',
+      secretAccessKey: c?.SecretAccessKey ?? '',
+      sessionToken: c?.SessionToken ?? '',
+    }).send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/named-target/chain`);
+  });
+
+  it("needs the caller's own policy too when the trust policy names only the account", async () => {
+    const ci = user('ci-account');
+    const role = trusting('account-target', `arn:aws:iam::${ACCOUNT}:root`);
+    await expect(
+      client(ci).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 's1' })),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: `User: ${ci.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`,
+    });
+    iam.putUserPolicy('ci-account', 'assume', {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role.arn },
+    });
+    await expect(
+      client(ci).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 's1' })),
+    ).resolves.toMatchObject({
+      AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/account-target/s1` },
+    });
+  });
+
+  it('refuses principals the trust policy does not name, and role chaining beyond one hour', async () => {
+    const ci = user('ci-stranger');
+    const role = trusting('stranger-target', `arn:aws:iam::${ACCOUNT}:user/someone-else`);
+    await expect(
+      client(ci).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 's1' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    const session = await credentialsOf();
+    const long = trusting('chain-target', PUSH_ROLE, 43200);
+    await expect(
+      client(session).send(new AssumeRoleCommand({ RoleArn: long.arn, RoleSessionName: 's2', DurationSeconds: 7200 })),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    });
+    await expect(
+      client(session).send(new AssumeRoleCommand({ RoleArn: long.arn, RoleSessionName: 's2' })),
+    ).resolves.toMatchObject({
+      AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/chain-target/s2` },
     });
   });
 });
