@@ -4,7 +4,7 @@
 // through OIDC credentials, checked with skopeo, pulled by digest and run with docker; re-runs,
 // tag conflicts, STS refusals, the scan gate, cross-repository mounts, a role without
 // ecr:PutImage, and bad inputs.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,11 @@ function expectSuccess(result: HarnessResult): void {
 }
 
 /** The inputs and environment of a push to main through OIDC, as the publish job runs it. */
-function oidcPush(c: LocalCloud, inputs: Record<string, string>, grant = c.endpoints.oidc) {
+function oidcPush(
+  c: LocalCloud,
+  inputs: Record<string, string>,
+  grant: { requestUrl: string; requestToken: string } = c.endpoints.oidc,
+) {
   return {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: c.endpoints.githubRepository },
@@ -348,6 +352,39 @@ describe('ecr-push acceptance', () => {
     );
     expect(cloud.admin.ecr.getRepository('ostock/no-put-image')?.images.size).toBe(0);
     expect(tagsOf(cloud, 'ostock/no-put-image')).toEqual({});
+  });
+
+  test("the README's IAM policy and trust policy are enough: create with a lifecycle policy, push, tag, scan", async () => {
+    const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', 'aws', name), 'utf8');
+    const provider = new URL(cloud.endpoints.oidc.issuer).host;
+    cloud.admin.iam.createRole({
+      name: 'readme-ecr-push',
+      trustPolicy: fixture('ecr-push-trust-policy-01.json')
+        .replaceAll('token.actions.githubusercontent.com', provider)
+        .replaceAll('acme/licensing-service', cloud.endpoints.githubRepository),
+      policies: { 'ecr-push': fixture('ecr-push-policy-01.json').replaceAll('eu-west-1', cloud.endpoints.region) },
+    });
+    const policyPath = join(workspace, 'lifecycle-policy.json');
+    writeFileSync(policyPath, fixture('lifecycle-policy-01.json'));
+    const result = await runAction(
+      'ecr-push',
+      oidcPush(cloud, {
+        layout: service.layout,
+        digest: service.digest,
+        repository: 'ostock/readme',
+        tags: 'sha-0123abc\n1.0.0',
+        'role-to-assume': `arn:aws:iam::${cloud.endpoints.accountId}:role/readme-ecr-push`,
+        'lifecycle-policy': 'lifecycle-policy.json',
+        scan: 'wait',
+        'fail-on-severity': 'CRITICAL',
+      }),
+    );
+    expectSuccess(result);
+    expect(tagsOf(cloud, 'ostock/readme')).toEqual({ 'sha-0123abc': service.digest, '1.0.0': service.digest });
+    expect(JSON.parse(cloud.admin.ecr.getRepository('ostock/readme')?.lifecyclePolicyText ?? '{}')).toEqual(
+      JSON.parse(fixture('lifecycle-policy-01.json')),
+    );
+    expect(result.outputs['scan-findings']).toBe('{}');
   });
 
   test('the ambient credentials (AWS_ACCESS_KEY_ID, ...) work without a role, and are masked', async () => {
