@@ -1,34 +1,71 @@
-// Typed inputs of maven-build, all validated before Maven starts.
+// Typed inputs of maven-build, all validated before Maven starts: a bad one fails the step with
+// one line naming the input, the value and what was expected.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { splitArguments } from '@bakeline/maven';
-import { type Exec, exec, InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+import { type Exec, errorMessage, exec, InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
 export interface Inputs {
+  workspace: string;
   workingDirectory: string;
   goals: string[];
   arguments: string[];
   settingsFile: string | undefined;
   module: string | undefined;
   artifactPattern: string | undefined;
-  cache: { path: string; dir: string } | undefined;
+  /** undefined when `cache` is false. `path` undefined: the repository Maven uses. */
+  cache: { dir: string; path: string | undefined } | undefined;
   useWrapper: boolean;
   sourceDateEpoch: number;
 }
 
-const GOAL = /^[A-Za-z0-9:._-]+$/;
+/** A Maven phase, `plugin:goal`, or `groupId:artifactId:version:goal` (with `@execution`). */
+const GOAL = /^[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9._-]+){0,3}(?:@[A-Za-z0-9._-]+)?$/;
+const EPOCH = /^\d{1,11}$/;
 
-async function commitTime(workspace: string, sha: string | undefined, run: Exec): Promise<number | undefined> {
-  if (!sha || !existsSync(join(workspace, '.git'))) return undefined;
-  const result = await run('git', ['log', '-1', '--format=%ct', sha], { cwd: workspace });
-  const value = Number(result.stdout.trim());
-  return result.exitCode === 0 && Number.isInteger(value) ? value : undefined;
+/** The commit time of `sha` (seconds), or a reason why it cannot be had. */
+async function commitTime(cwd: string, sha: string, run: Exec): Promise<number | string> {
+  try {
+    const result = await run('git', ['log', '-1', '--format=%ct', sha, '--'], { cwd, timeoutMs: 30_000 });
+    const text = result.stdout.trim();
+    if (result.exitCode === 0 && EPOCH.test(text)) return Number(text);
+    return result.stderr.trim().split('\n')[0] || `git log answered ${JSON.stringify(text)}`;
+  } catch (error: unknown) {
+    return errorMessage(error);
+  }
+}
+
+async function sourceDateEpoch(reader: InputReader, env: NodeJS.ProcessEnv, cwd: string, run: Exec): Promise<number> {
+  const given = reader.getString('source-date-epoch');
+  if (given !== '') {
+    if (!EPOCH.test(given)) {
+      throw new InputError('source-date-epoch', `got "${given}"; expected whole seconds since 1970, e.g. 1700000000`);
+    }
+    return Number(given);
+  }
+  const fromEnv = env.SOURCE_DATE_EPOCH?.trim();
+  if (fromEnv) {
+    if (!EPOCH.test(fromEnv)) {
+      throw new InputError(
+        'source-date-epoch',
+        `is not given and SOURCE_DATE_EPOCH is "${fromEnv}"; expected whole seconds since 1970`,
+      );
+    }
+    return Number(fromEnv);
+  }
+  const sha = env.GITHUB_SHA?.trim() || 'HEAD';
+  const time = await commitTime(cwd, sha, run);
+  if (typeof time === 'number') return time;
+  throw new InputError(
+    'source-date-epoch',
+    `is not given and the commit time of ${sha} cannot be read (${time}); check out the repository or give seconds since 1970`,
+  );
 }
 
 export async function readInputs(
   reader: InputReader = runnerInputs,
-  env = process.env,
+  env: NodeJS.ProcessEnv = process.env,
   run: Exec = exec,
 ): Promise<Inputs> {
   const workspace = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
@@ -36,57 +73,47 @@ export async function readInputs(
   if (!existsSync(join(workingDirectory, 'pom.xml'))) {
     throw new InputError(
       'working-directory',
-      `no pom.xml in ${workingDirectory}; expected the directory of the root pom.xml`,
+      `got "${reader.getString('working-directory', { default: '.' })}"; no pom.xml in ${workingDirectory} (expected the directory of the root pom.xml)`,
     );
   }
   const goals = reader.getString('goals', { default: 'verify' }).split(/\s+/).filter(Boolean);
   const badGoal = goals.find((g) => !GOAL.test(g));
-  if (goals.length === 0 || badGoal !== undefined) {
-    throw new InputError('goals', `got "${badGoal ?? ''}"; expected Maven phases or plugin:goal names`);
+  if (badGoal !== undefined) {
+    throw new InputError('goals', `got "${badGoal}"; expected Maven phases or plugin goals such as verify or jar:jar`);
   }
   let args: string[];
   try {
     args = splitArguments(reader.getString('arguments'));
   } catch (error: unknown) {
-    throw new InputError('arguments', `${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError('arguments', `${errorMessage(error)}; close the quote or escape it with \\`, { cause: error });
   }
   const settings = reader.getPath('settings-file', { mustExist: 'file', workspace });
   const module = reader.getOptionalString('module');
   const artifactPattern = reader.getOptionalString('artifact-pattern');
-  if (module && artifactPattern)
-    throw new InputError('artifact-pattern', "is given together with 'module'; give one of them");
+  if (module && artifactPattern) {
+    throw new InputError(
+      'artifact-pattern',
+      `got "${artifactPattern}" together with module "${module}"; give one of them`,
+    );
+  }
   const useCache = reader.getBoolean('cache', { default: true });
-  const cachePath = reader.getString('cache-path', { default: '~/.m2/repository' }).replace(/^~(?=\/|$)/, homedir());
+  const cachePath = reader.getOptionalString('cache-path')?.replace(/^~(?=\/|$)/, homedir());
   const cacheDir =
     reader.getOptionalString('cache-dir') ??
-    join(env.RUNNER_TOOL_CACHE ?? env.RUNNER_TEMP ?? join(homedir(), '.cache'), 'bakeline-maven-cache');
+    join(env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || join(homedir(), '.cache'), 'bakeline-maven-cache');
   const useWrapper = reader.getBoolean('use-wrapper', { default: true });
-  const epochText = reader.getString('source-date-epoch');
-  let sourceDateEpoch: number | undefined;
-  if (epochText !== '') {
-    if (!/^\d{1,12}$/.test(epochText))
-      throw new InputError('source-date-epoch', `got "${epochText}"; expected seconds since the epoch`);
-    sourceDateEpoch = Number(epochText);
-  } else {
-    sourceDateEpoch =
-      (await commitTime(workspace, env.GITHUB_SHA, run)) ??
-      (env.SOURCE_DATE_EPOCH ? Number(env.SOURCE_DATE_EPOCH) : undefined);
-    if (sourceDateEpoch === undefined || !Number.isInteger(sourceDateEpoch)) {
-      throw new InputError(
-        'source-date-epoch',
-        'is not given and the commit time of GITHUB_SHA could not be read (no git checkout?); give seconds since the epoch',
-      );
-    }
-  }
   return {
+    workspace,
     workingDirectory,
-    goals,
+    goals: goals.length > 0 ? goals : ['verify'],
     arguments: args,
     settingsFile: settings || undefined,
     module,
     artifactPattern,
-    cache: useCache ? { path: resolve(cachePath), dir: resolve(cacheDir) } : undefined,
+    cache: useCache
+      ? { dir: resolve(workspace, cacheDir), path: cachePath ? resolve(workspace, cachePath) : undefined }
+      : undefined,
     useWrapper,
-    sourceDateEpoch,
+    sourceDateEpoch: await sourceDateEpoch(reader, env, workingDirectory, run),
   };
 }

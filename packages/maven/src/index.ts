@@ -15,6 +15,7 @@ export {
   runMavenBuild,
 } from './maven-build.ts';
 export {
+  displayCommand,
   isoFromEpoch,
   localRepositoryOf,
   type MavenCommand,

@@ -112,7 +112,7 @@ describe('runMavenBuild on the multi-module fixture', () => {
   });
 });
 
-describe('runMavenBuild on failing projects', () => {
+describe('runMavenBuild on the other fixtures', () => {
   it('reports failed tests at their source lines, leaves out stale reports, and still saves the cache', async () => {
     const root = checkout('failing-test-01');
     const reports = join(root, 'target', 'surefire-reports');
@@ -166,5 +166,24 @@ describe('runMavenBuild on failing projects', () => {
     ]);
     expect(result.tests.total).toBe(0);
     expect(result.cache).toBeUndefined();
+  });
+
+  it('gives no artifact (and a warning) when the goals stop before package', async () => {
+    const root = checkout('wrapper-01');
+    const logger = recordingLogger();
+    const result = await runMavenBuild({
+      workingDirectory: root,
+      goals: ['compile'],
+      arguments: ['-o'],
+      useWrapper: false,
+      sourceDateEpoch: EPOCH,
+      logger,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.command.command).toBe('mvn');
+    expect(logger.lines).toContain('not using ./mvnw: use-wrapper is false');
+    expect(result.artifact).toBeUndefined();
+    expect(logger.lines).toContain('warning: the build produced no JAR (goals: compile); no artifact outputs');
+    expect(existsSync(join(root, '.mvnw-was-used'))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import type { CacheBackend } from './cache-backend.ts';
 import { mavenCacheKeys } from './cache-key.ts';
 import { type CompilerError, parseCompilerErrors } from './compiler-errors.ts';
 import { failureLocation, type SourceLocation } from './failure-location.ts';
-import { isoFromEpoch, localRepositoryOf, type MavenCommand, mavenCommand } from './maven-command.ts';
+import { displayCommand, isoFromEpoch, localRepositoryOf, type MavenCommand, mavenCommand } from './maven-command.ts';
 import { moduleDirs, projectSetsOutputTimestamp } from './pom.ts';
 import { readReports, type TestFailure, type TestReport } from './reports.ts';
 
@@ -150,7 +150,7 @@ async function build(
   const { logger, workingDirectory } = options;
   const output = lineLogger(logger);
   const mavenStarted = now();
-  const run = await logger.group(`${command.wrapper ? './mvnw' : 'mvn'} ${command.args.join(' ')}`, async () => {
+  const run = await logger.group(displayCommand(command), async () => {
     const result = await (options.exec ?? exec)(command.command, command.args, {
       cwd: workingDirectory,
       onStdout: output.write,

@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratch } from '../test/scratch.ts';
-import { isoFromEpoch, localRepositoryOf, mavenCommand } from './maven-command.ts';
+import { displayCommand, isoFromEpoch, localRepositoryOf, mavenCommand } from './maven-command.ts';
 
 describe('mavenCommand', () => {
   it('runs mvn in batch mode with the settings, the timestamp, the arguments, then the goals; never adds -o', () => {
@@ -82,5 +82,14 @@ describe('localRepositoryOf', () => {
     [['-Dmaven.repo.local=/a', '-Dmaven.repo.local=/b'], '/b'],
   ])('%j -> %s', (args, expected) => {
     expect(localRepositoryOf(args, '/ws', '/home/u')).toBe(expected);
+  });
+});
+
+describe('displayCommand', () => {
+  it.each([
+    [['-o', 'verify'], false, 'mvn -o verify'],
+    [['-Dx=a b', "-Dy='q'", '', '-Dz=$(id)'], true, `./mvnw "-Dx=a b" "-Dy='q'" "" -Dz=$(id)`],
+  ])('%j', (args, wrapper, shown) => {
+    expect(displayCommand({ command: 'mvn', args, wrapper })).toBe(shown);
   });
 });

@@ -68,3 +68,9 @@ export function localRepositoryOf(args: readonly string[], cwd: string, home = h
   if (!found) return join(home, '.m2', 'repository');
   return resolve(cwd, found.replace(/^~(?=\/|$)/, home));
 }
+
+/** The command line as a person reads it: arguments with blanks or quotes are shown quoted. */
+export function displayCommand(command: MavenCommand): string {
+  const shown = command.args.map((arg) => (arg === '' || /[\s"'\\]/.test(arg) ? JSON.stringify(arg) : arg));
+  return [command.wrapper ? './mvnw' : 'mvn', ...shown].join(' ');
+}
