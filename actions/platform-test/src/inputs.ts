@@ -1,13 +1,13 @@
+// The inputs of platform-test, read and validated before anything runs: each error names the
+// input, the value and what was expected.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digest, parseDigest } from '@bakeline/oci';
-import { type ImageSource, loadSpec, type Spec, SpecError } from '@bakeline/platform';
+import { type Digest, parseDigest, parseReference } from '@bakeline/oci';
+import { loadSpec, type PlatformTarget, parseEnvFile, type Spec, SpecError } from '@bakeline/platform';
 import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
 export interface Inputs {
-  source: ImageSource | undefined;
-  digest: Digest | undefined;
-  baseUrl: string | undefined;
+  target: PlatformTarget;
   spec: Spec;
   env: Record<string, string>;
   secretEnv: Record<string, string>;
@@ -16,83 +16,79 @@ export interface Inputs {
   junitPath: string;
 }
 
-function keyValues(text: string, input: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, eq))) {
-      throw new InputError(input, `line ${i + 1} is not KEY=VALUE`);
-    }
-    values[line.slice(0, eq)] = line.slice(eq + 1);
+function digestInput(reader: InputReader): Digest | undefined {
+  const text = reader.getOptionalString('digest');
+  if (text === undefined) return undefined;
+  try {
+    return parseDigest(text);
+  } catch (error: unknown) {
+    throw new InputError('digest', `got "${text}"; expected sha256:<64 lowercase hex>`, { cause: error });
   }
-  return values;
 }
 
-export function readInputs(reader: InputReader = runnerInputs, env = process.env): Inputs {
+function targetInput(reader: InputReader): PlatformTarget {
   const layout = reader.getPath('layout', { mustExist: 'dir', allowOutsideWorkspace: true });
   const archive = reader.getPath('archive', { mustExist: 'file', allowOutsideWorkspace: true });
   const image = reader.getOptionalString('image');
   const baseUrl = reader.getOptionalString('base-url');
-  const given = [layout && 'layout', archive && 'archive', image && 'image', baseUrl && 'base-url'].filter(Boolean);
+  const given = Object.entries({ layout, archive, image, 'base-url': baseUrl }).filter(([, v]) => v);
   if (given.length !== 1) {
     throw new InputError(
-      given[1] ?? 'layout',
-      `give exactly one of layout, archive, image or base-url (got ${given.join(', ') || 'none'})`,
+      given[1]?.[0] ?? 'layout',
+      `give exactly one of layout, archive, image or base-url (got ${given.map(([k]) => k).join(', ') || 'none'})`,
     );
   }
-  if (baseUrl && !/^https?:\/\/[^\s/]+/.test(baseUrl))
-    throw new InputError('base-url', `got "${baseUrl}"; expected http(s)://host[:port]`);
-  if (image && !/^[a-z0-9.:_/-]+@sha256:[a-f0-9]{64}$/.test(image)) {
-    throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex> (a tag is never tested)`);
-  }
-  const digestText = reader.getOptionalString('digest');
-  let digest: Digest | undefined;
-  if (digestText !== undefined) {
-    try {
-      digest = parseDigest(digestText);
-    } catch {
-      throw new InputError('digest', `got "${digestText}"; expected sha256:<64 lowercase hex>`);
+  const digest = digestInput(reader);
+  if (baseUrl) {
+    if (!/^https?:\/\/[^\s/?#]+(\/\S*)?$/.test(baseUrl)) {
+      throw new InputError('base-url', `got "${baseUrl}"; expected http(s)://host[:port][/path]`);
     }
-  } else if (layout || archive) {
-    throw new InputError(
-      'digest',
-      `is required with '${layout ? 'layout' : 'archive'}': the image is tested only if it is exactly this one`,
-    );
+    return { kind: 'url', baseUrl };
   }
+  if (image) {
+    let pinned: string | undefined;
+    try {
+      pinned = parseReference(image).digest;
+    } catch (error: unknown) {
+      throw new InputError('image', `got "${image}"; ${(error as Error).message}`, { cause: error });
+    }
+    if (!pinned)
+      throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex> (a tag is never tested)`);
+    return { kind: 'image', source: { kind: 'image', reference: image }, ...(digest ? { digest } : {}) };
+  }
+  const kind = layout ? 'layout' : 'archive';
+  if (!digest) {
+    throw new InputError('digest', `is required with '${kind}': the image is tested only if it is exactly this one`);
+  }
+  return { kind: 'image', source: { kind, path: layout || archive }, digest };
+}
+
+export function readInputs(reader: InputReader = runnerInputs, env = process.env): Inputs {
+  const target = targetInput(reader);
   const specPath = reader.getPath('spec', { required: true, mustExist: 'file' });
   let spec: Spec;
   try {
     spec = loadSpec(specPath);
   } catch (error: unknown) {
-    if (error instanceof SpecError) throw new InputError('spec', error.message);
+    if (error instanceof SpecError) throw new InputError('spec', error.message, { cause: error });
     throw error;
   }
   const envFile = reader.getPath('env-file', { mustExist: 'file' });
-  const runtimeEnv = {
-    ...(envFile ? keyValues(readFileSync(envFile, 'utf8'), 'env-file') : {}),
-    ...keyValues(reader.getString('env'), 'env'),
-  };
-  const secretEnv = keyValues(reader.getString('secret-env'), 'secret-env');
-  const source: ImageSource | undefined = layout
-    ? { kind: 'layout', path: layout }
-    : archive
-      ? { kind: 'archive', path: archive }
-      : image
-        ? { kind: 'image', reference: image }
-        : undefined;
+  let fileEnv: Record<string, string> = {};
+  try {
+    fileEnv = envFile ? parseEnvFile(readFileSync(envFile, 'utf8'), envFile) : {};
+  } catch (error: unknown) {
+    throw new InputError('env-file', (error as Error).message, { cause: error });
+  }
   return {
-    source,
-    digest,
-    baseUrl,
+    target,
     spec,
-    env: runtimeEnv,
-    secretEnv,
+    env: { ...fileEnv, ...reader.getKeyValues('env') },
+    secretEnv: reader.getKeyValues('secret-env'),
     startupTimeoutMs: reader.getDuration('startup-timeout', { default: 60_000, min: 1000, max: 3_600_000 }),
     keepOnFailure: reader.getBoolean('keep-on-failure', { default: false }),
     junitPath:
       reader.getOptionalString('junit-path') ??
-      join(env.RUNNER_TEMP ?? '/tmp', `platform-test-${env.GITHUB_RUN_ID ?? 'local'}-junit.xml`),
+      join(env.RUNNER_TEMP ?? '/tmp', `platform-test-${env.GITHUB_RUN_ID ?? 'local'}-${process.pid}-junit.xml`),
   };
 }

@@ -1,42 +1,56 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { runPlatformTest } from '@bakeline/platform';
-import { coreLogger, maskSecret, saveState, setOutput } from '@bakeline/toolkit';
+import { DockerCli, LABEL, type Resources, runPlatformTest } from '@bakeline/platform';
+import { coreLogger, maskSecret, runAction, saveState, setOutput } from '@bakeline/toolkit';
+import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';
-import { writeSummary } from './summary.ts';
+import { printContainerLog, writeSummary } from './report.ts';
 
-export async function run(signal: AbortSignal): Promise<void> {
-  const inputs = readInputs();
-  for (const value of Object.values(inputs.secretEnv)) maskSecret(value);
-  // Saved first, so the post step can remove what this run started even after a cancellation.
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  let resources: Resources = { containers: [], networks: [] };
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
-  saveState('run-id', runId);
-  const result = await runPlatformTest({
-    ...(inputs.source ? { source: inputs.source } : {}),
-    ...(inputs.digest ? { digest: inputs.digest } : {}),
-    ...(inputs.baseUrl ? { baseUrl: inputs.baseUrl } : {}),
-    spec: inputs.spec,
-    env: inputs.env,
-    secretEnv: inputs.secretEnv,
-    startupTimeoutMs: inputs.startupTimeoutMs,
-    keepOnFailure: inputs.keepOnFailure,
-    runId,
-    workDir: process.env.RUNNER_TEMP ?? tmpdir(),
-    junitPath: inputs.junitPath,
-    logger: coreLogger,
-    signal,
-  });
-  if (result.failed > 0 && inputs.keepOnFailure) saveState('keep', 'true');
-  setOutput('passed', result.passed);
-  setOutput('failed', result.failed);
-  setOutput('junit-path', inputs.junitPath);
-  await writeSummary(result, inputs.baseUrl ?? inputs.digest ?? 'image');
-  if (result.containerLog !== undefined) {
-    await coreLogger.group('Container log (last 100 lines)', async () => coreLogger.info(result.containerLog ?? ''));
-  }
-  if (signal.aborted) throw new Error('cancelled; the containers were removed');
-  if (result.failed > 0) {
-    const failed = result.results.filter((r) => r.status === 'failed');
-    throw new Error(`${failed.length} check(s) failed: ${failed.map((r) => `${r.name} (${r.message})`).join('; ')}`);
+  const removeNow = () => new DockerCli().remove({ ...resources, label: `${LABEL}=${runId}` });
+  const stopListening = onCancel(controller, removeNow, coreLogger);
+  try {
+    await runAction(async () => {
+      const inputs = readInputs();
+      for (const value of Object.values(inputs.secretEnv)) maskSecret(value);
+      // Saved before anything starts, so the post step can remove what this run leaves behind.
+      saveState('run-id', runId);
+      const result = await runPlatformTest({
+        ...inputs,
+        runId,
+        workDir: process.env.RUNNER_TEMP ?? tmpdir(),
+        logger: coreLogger,
+        signal: controller.signal,
+        onResources: (started) => {
+          resources = started;
+          saveState('containers', started.containers.join(' '));
+          saveState('networks', started.networks.join(' '));
+        },
+      }).catch((error: unknown) => {
+        if (controller.signal.aborted)
+          throw new Error('platform test cancelled before the checks ran', { cause: error });
+        throw error;
+      });
+      if (result.kept) saveState('keep', 'true');
+      setOutput('passed', result.passed);
+      setOutput('failed', result.failed);
+      setOutput('skipped', result.skipped);
+      setOutput('junit-path', inputs.junitPath);
+      if (result.image) setOutput('image-id', result.image.id);
+      await writeSummary(result, inputs.target.kind === 'url' ? inputs.target.baseUrl : (result.image?.digest ?? ''));
+      if (result.containerLog !== undefined) await printContainerLog(result.containerLog, coreLogger);
+      if (result.cancelled) throw new Error('platform test cancelled; its containers were removed');
+      const failed = result.results.filter((r) => r.status === 'failed');
+      if (failed.length > 0) {
+        throw new Error(
+          `${failed.length} check(s) failed: ${failed.map((r) => `${r.name} (${r.message})`).join('; ')}`,
+        );
+      }
+    });
+  } finally {
+    stopListening();
   }
 }

@@ -108,8 +108,31 @@ export interface UploadOptions {
 }
 
 export async function uploadBlob(options: UploadOptions): Promise<void> {
+  const session = options.session ?? (await startUpload(options.transport, options.repository, options.what));
+  const state = { location: session, closed: false };
+  try {
+    await upload(options, state);
+  } catch (error: unknown) {
+    // best effort: a failed session is abandoned (a retry opens a new one)
+    if (!state.closed) {
+      await options.transport
+        .request({
+          method: 'DELETE',
+          url: state.location.href,
+          scopes: [pushScope(options.repository)],
+          expect: [204, 200, 404],
+          what: `${options.what}: cancel upload`,
+        })
+        .then(discard)
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function upload(options: UploadOptions, state: { location: URL; closed: boolean }): Promise<void> {
   const { transport, repository, path, descriptor, chunkSize, what } = options;
-  let location = options.session ?? (await startUpload(transport, repository, what));
+  let location = state.location;
   const scopes = [pushScope(repository)];
   let sent: Hash = createHash('sha256');
   // a small blob (a config) goes out in one write from memory; a large one streams from the file
@@ -175,6 +198,7 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
       if (attempt.hash) sent = attempt.hash;
       const next = chunk.headers.get('location');
       if (next) location = transport.resolve(next);
+      state.location = location;
       offset += length;
     }
     checkSent(sent.copy());
@@ -188,5 +212,6 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
     });
     await discard(response);
   }
+  state.closed = true;
   checkDigestHeader(response, descriptor.digest, what);
 }

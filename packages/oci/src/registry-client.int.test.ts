@@ -236,7 +236,7 @@ describe('RegistryClient through a faulty proxy', () => {
 
   it('fails a push whose upload bytes were corrupted on the way, saying so', async () => {
     const image = await makeImage('fault-1', 'app');
-    const { client } = await proxied({
+    const { client, proxy } = await proxied({
       requestBody: (req, body) => {
         if (req.method === 'PUT' && req.path.includes('/blobs/uploads/') && body.length > 1000)
           body[500] = (body[500] ?? 0) ^ 1;
@@ -246,6 +246,8 @@ describe('RegistryClient through a faulty proxy', () => {
     const error = await client.pushImage(image, { repository: 'fault/corrupt' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect(String(error)).toMatch(/400.*DIGEST_INVALID.*the registry received other bytes than were sent/);
+    // the refused upload session is abandoned explicitly
+    expect(proxy.log.some((l) => l.startsWith('DELETE /v2/fault/corrupt/blobs/uploads/'))).toBe(true);
   });
 
   it('fails a push when the registry answers with another Docker-Content-Digest', async () => {

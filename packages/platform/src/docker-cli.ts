@@ -1,84 +1,218 @@
-// The Docker engine through its CLI: the one seam where platform tests start processes.
-import { type Exec, exec, execChecked } from '@bakeline/toolkit';
+// The Docker engine through its CLI: the one seam where platform tests start processes. The argv
+// of every command is built here (tests assert it through an injected exec). Everything but
+// removal takes the run's abort signal: a cancelled run stops what it is doing, then removes.
+import { exec as defaultExec, type Exec, type ExecResult, execChecked } from '@bakeline/toolkit';
 
 export interface ImageInspect {
   Id: string;
-  RepoDigests?: string[];
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
   Config: {
     User?: string;
     Env?: string[] | null;
     Entrypoint?: string[] | null;
     Cmd?: string[] | null;
+    WorkingDir?: string;
     ExposedPorts?: Record<string, object> | null;
+    Volumes?: Record<string, object> | null;
     Labels?: Record<string, string> | null;
-    Healthcheck?: { Test?: string[] } | null;
+    Healthcheck?: { Test?: string[] | null } | null;
   };
+}
+
+export interface ContainerState {
+  running: boolean;
+  exitCode: number;
+  /** `starting`, `healthy`, `unhealthy`; undefined when the image has no HEALTHCHECK. */
+  health: string | undefined;
+}
+
+/** What `docker run -d` is given. Runtime configuration reaches the container as environment only. */
+export interface ContainerSpec {
+  image: string;
+  name: string;
+  labels: Record<string, string>;
+  /** A `--env-file` (0600, removed once the container runs): values never appear on a command line. */
+  envFile?: string;
+  env?: Record<string, string>;
+  /** Container ports published on 127.0.0.1 with a random host port each. */
+  publish?: number[];
+  network?: string;
+  networkAlias?: string;
+  command?: string[];
+}
+
+export interface ExecInContainer {
+  env?: Record<string, string>;
+  user?: string;
+  workdir?: string;
+  timeoutMs: number;
 }
 
 export type ImageStore = 'classic' | 'containerd';
 
+const LONG = 600_000;
+const SHORT = 60_000;
+
+/** `docker run -d` argv. */
+export function runArgv(spec: ContainerSpec): string[] {
+  return [
+    'run',
+    '--detach',
+    '--name',
+    spec.name,
+    ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+    ...Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...(spec.publish ?? []).flatMap((p) => ['--publish', `127.0.0.1::${p}`]),
+    ...(spec.network ? ['--network', spec.network] : []),
+    ...(spec.networkAlias ? ['--network-alias', spec.networkAlias] : []),
+    spec.image,
+    ...(spec.command ?? []),
+  ];
+}
+
+/** `docker exec` argv for a command check. */
+export function execArgv(
+  container: string,
+  command: readonly string[],
+  options: Omit<ExecInContainer, 'timeoutMs'>,
+): string[] {
+  return [
+    'exec',
+    ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...(options.user ? ['--user', options.user] : []),
+    ...(options.workdir ? ['--workdir', options.workdir] : []),
+    container,
+    ...command,
+  ];
+}
+
+/** The store from `docker info`'s DriverStatus: the containerd snapshotter names itself there. */
+export function parseImageStore(driverStatusJson: string): ImageStore {
+  const status = JSON.parse(driverStatusJson || 'null') as [string, string][] | null;
+  return (status ?? []).some(([key, value]) => key === 'driver-type' && /io\.containerd\.snapshotter/.test(value))
+    ? 'containerd'
+    : 'classic';
+}
+
+/** The host port of `docker port <c> <port>/tcp` bound on 127.0.0.1. */
+export function parseHostPort(output: string): number | undefined {
+  for (const line of output.split('\n')) {
+    const match = /^127\.0\.0\.1:(\d+)$/.exec(line.trim());
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
 export class DockerCli {
   readonly #exec: Exec;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(run: Exec = exec) {
-    this.#exec = run;
+  constructor(options: { exec?: Exec; signal?: AbortSignal } = {}) {
+    this.#exec = options.exec ?? defaultExec;
+    this.#signal = options.signal;
   }
 
-  async run(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-    return (await execChecked('docker', args, options, this.#exec)).stdout.trim();
+  async #run(args: string[], timeoutMs = SHORT): Promise<string> {
+    const result = await execChecked(
+      'docker',
+      args,
+      { timeoutMs, ...(this.#signal ? { signal: this.#signal } : {}) },
+      this.#exec,
+    );
+    return result.stdout.trim();
   }
 
-  /** Exit code and output, for commands whose failure is an answer (docker exec checks). */
-  raw(args: string[], timeoutMs = 60_000) {
-    return this.#exec('docker', args, { timeoutMs });
+  #raw(args: string[], timeoutMs = SHORT, abortable = true): Promise<ExecResult> {
+    return this.#exec('docker', args, { timeoutMs, ...(abortable && this.#signal ? { signal: this.#signal } : {}) });
   }
 
-  /** classic image store (image ID = config digest) or containerd snapshotter (image ID = manifest digest). */
+  /** classic (image ID = config digest) or containerd snapshotter (image ID = manifest digest); detected, never assumed. */
   async imageStore(): Promise<ImageStore> {
-    const status = await this.run(['info', '--format', '{{json .DriverStatus}}']);
-    return /io\.containerd\.snapshotter/.test(status) ? 'containerd' : 'classic';
+    return parseImageStore(await this.#run(['info', '--format', '{{json .DriverStatus}}']));
   }
 
   async load(archivePath: string): Promise<string> {
-    const out = await this.run(['load', '--input', archivePath], { timeoutMs: 600_000 });
-    const match = /Loaded image(?: ID)?: (\S+)/.exec(out);
-    if (!match?.[1]) throw new Error(`docker load: could not read the loaded image from: ${out}`);
-    return match[1];
+    return this.#run(['load', '--input', archivePath], LONG);
   }
 
-  async inspectImage(ref: string): Promise<ImageInspect> {
-    const out = await this.run(['image', 'inspect', '--format', '{{json .}}', ref]);
-    return JSON.parse(out) as ImageInspect;
+  async pull(reference: string): Promise<void> {
+    await this.#run(['pull', '--quiet', reference], LONG);
+  }
+
+  async inspectImage(reference: string): Promise<ImageInspect> {
+    return JSON.parse(await this.#run(['image', 'inspect', '--format', '{{json .}}', reference])) as ImageInspect;
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    return this.#run([
+      'network',
+      'create',
+      ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      name,
+    ]);
+  }
+
+  /** Starts a container; returns its ID. */
+  async runContainer(spec: ContainerSpec): Promise<string> {
+    return this.#run(runArgv(spec), LONG);
   }
 
   async hostPort(container: string, port: number): Promise<number> {
-    const out = await this.run(['port', container, `${port}/tcp`]);
-    const line = out.split('\n').find((l) => l.startsWith('127.0.0.1:'));
-    const value = Number(line?.split(':').at(-1));
-    if (!Number.isInteger(value) || value <= 0)
-      throw new Error(`docker port ${container} ${port}: no port published on 127.0.0.1 (${out})`);
+    const out = await this.#run(['port', container, `${port}/tcp`]);
+    const value = parseHostPort(out);
+    if (value === undefined)
+      throw new Error(`docker port ${container} ${port}/tcp: nothing published on 127.0.0.1 (${out})`);
     return value;
   }
 
-  async state(container: string): Promise<{ running: boolean; exitCode: number; health: string | undefined }> {
-    const out = await this.run(['inspect', '--format', '{{json .State}}', container]);
-    const state = JSON.parse(out) as { Running: boolean; ExitCode: number; Health?: { Status: string } };
+  async state(container: string): Promise<ContainerState> {
+    const out = await this.#run(['container', 'inspect', '--format', '{{json .State}}', container]);
+    const state = JSON.parse(out) as { Running: boolean; ExitCode: number; Health?: { Status: string } | null };
     return { running: state.Running, exitCode: state.ExitCode, health: state.Health?.Status };
   }
 
+  /** The last `tail` lines of the container's output (stdout and stderr). Not aborted: it is read for the report. */
   async logs(container: string, tail: number): Promise<string> {
-    const result = await this.#exec('docker', ['logs', '--tail', String(tail), container], { timeoutMs: 30_000 });
+    const result = await this.#raw(['logs', '--tail', String(tail), container], 30_000, false);
     return `${result.stdout}${result.stderr}`;
   }
 
-  /** Removes every container and network that carries the label (idempotent). */
-  async removeLabelled(label: string): Promise<number> {
-    const ids = (await this.run(['ps', '-aq', '--filter', `label=${label}`])).split('\n').filter(Boolean);
-    if (ids.length > 0) await this.#exec('docker', ['rm', '-f', '-v', ...ids], { timeoutMs: 60_000 });
-    const networks = (await this.run(['network', 'ls', '-q', '--filter', `label=${label}`]))
-      .split('\n')
-      .filter(Boolean);
-    if (networks.length > 0) await this.#exec('docker', ['network', 'rm', ...networks], { timeoutMs: 60_000 });
-    return ids.length;
+  /** Runs a command in the container: its exit code is the answer, so any is returned. */
+  execIn(container: string, command: readonly string[], options: ExecInContainer): Promise<ExecResult> {
+    return this.#raw(execArgv(container, command, options), options.timeoutMs);
+  }
+
+  /**
+   * Removes the containers and networks (force, with anonymous volumes), and everything else that
+   * carries the label: a container whose `docker run` was interrupted has no known ID yet.
+   * Idempotent; never aborted. Returns how many containers were removed.
+   */
+  async remove(resources: { containers: string[]; networks: string[]; label: string }): Promise<number> {
+    const listed = await this.#raw(
+      ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${resources.label}`],
+      SHORT,
+      false,
+    );
+    const containers = [...new Set([...resources.containers, ...listed.stdout.split('\n').filter(Boolean)])];
+    let removed = 0;
+    if (containers.length > 0) {
+      const result = await this.#raw(['rm', '--force', '--volumes', ...containers], SHORT, false);
+      removed = result.stdout.split('\n').filter(Boolean).length;
+    }
+    const networks = await this.#raw(
+      ['network', 'ls', '--quiet', '--no-trunc', '--filter', `label=${resources.label}`],
+      SHORT,
+      false,
+    );
+    const allNetworks = [...new Set([...resources.networks, ...networks.stdout.split('\n').filter(Boolean)])];
+    if (allNetworks.length > 0) {
+      const result = await this.#raw(['network', 'rm', ...allNetworks], SHORT, false);
+      if (result.exitCode !== 0 && !/not found|No such network/i.test(result.stderr)) {
+        throw new Error(`docker network rm: ${result.stderr.trim()}`);
+      }
+    }
+    return removed;
   }
 }

@@ -1,15 +1,41 @@
-export type { CheckResult } from './check-result.ts';
-export { isRootUser, secretLookingEnv } from './checks/metadata-check.ts';
-export { DockerCli, type ImageInspect, type ImageStore } from './docker-cli.ts';
-export { evaluateJsonPath } from './json-path.ts';
-export { junitXml } from './junit.ts';
-export { type ImageSource, loadImage } from './load-image.ts';
+export type { CheckResult, ResultKind } from './check-result.ts';
+export { runCommandCheck } from './checks/command-check.ts';
+export { type FileStat, parseStat, runFileCheck } from './checks/file-check.ts';
+export { runHttpCheck } from './checks/http-check.ts';
+export { isRootUser, runMetadataCheck, secretLookingEnv } from './checks/metadata-check.ts';
 export {
-  LABEL,
-  maskSecrets,
+  type ContainerSpec,
+  type ContainerState,
+  DockerCli,
+  execArgv,
+  type ImageInspect,
+  type ImageStore,
+  parseHostPort,
+  parseImageStore,
+  runArgv,
+} from './docker-cli.ts';
+export { envFileText, parseEnvFile } from './env-file.ts';
+export { evaluateJsonPath, parseJsonPath } from './json-path.ts';
+export { type JunitOptions, junitXml } from './junit.ts';
+export { expectedImageId, ImageMismatchError, type ImageSource, type LoadedImage, loadImage } from './load-image.ts';
+export { maskSecrets, neutralizeCommands, safeText } from './log-safety.ts';
+export { NotReadyError, waitUntilReady } from './readiness.ts';
+export {
+  type PlatformTarget,
   type PlatformTestOptions,
   type PlatformTestResult,
   runPlatformTest,
 } from './run-platform-test.ts';
-export { loadSpec, parseSpec, SpecError } from './spec.ts';
-export { type Check, type CheckKind, kindOf, type Spec } from './spec-schema.ts';
+export { loadSpec, parseSpec, SpecError, type SpecProblem } from './spec.ts';
+export type {
+  Check,
+  CheckKind,
+  CommandCheck,
+  FileCheck,
+  HttpCheck,
+  MetadataCheck,
+  Readiness,
+  Service,
+  Spec,
+} from './spec-schema.ts';
+export { checkRunId, LABEL, type Resources, TargetEnvironment } from './target-environment.ts';

@@ -1,12 +1,20 @@
-// Loads exactly the image the caller names: the layout's manifest must hash to `digest` and every
-// blob must match (before anything runs), then the image the engine loaded must be the one the
-// manifest names: its ID is the config digest on the classic store, the manifest digest on the
-// containerd store (detected, never assumed).
+// Loads exactly the image the caller names. A layout (or a tar of one) is verified first: the
+// manifest must hash to `digest` and every blob to its name, before anything reaches the engine.
+// Then the image the engine holds must be the one the manifest names: its ID is the config digest
+// on the classic image store and the manifest digest on the containerd store (detected from
+// `docker info`, never assumed). A registry reference is pulled by digest and must carry it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digest, layoutToDockerArchive, unpackLayout, verifyLayout } from '@bakeline/oci';
+import {
+  type Digest,
+  formatReference,
+  layoutToDockerArchive,
+  parseReference,
+  unpackLayout,
+  verifyLayout,
+} from '@bakeline/oci';
 import type { Logger } from '@bakeline/toolkit';
-import type { DockerCli } from './docker-cli.ts';
+import type { DockerCli, ImageInspect, ImageStore } from './docker-cli.ts';
 
 export type ImageSource =
   | { kind: 'layout'; path: string }
@@ -14,10 +22,62 @@ export type ImageSource =
   | { kind: 'image'; reference: string };
 
 export interface LoadedImage {
-  /** What `docker run` is given. */
-  ref: string;
-  digest: string;
-  configDigest: string | undefined;
+  /** What `docker run` is given: the image ID, so no tag can stand in for it. */
+  id: string;
+  /** The manifest digest: the identity of the release. */
+  digest: Digest;
+  store: ImageStore;
+  inspect: ImageInspect;
+}
+
+export class ImageMismatchError extends Error {
+  readonly expected: string;
+  readonly actual: string;
+  constructor(message: string, expected: string, actual: string) {
+    super(message);
+    this.name = 'ImageMismatchError';
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** The image ID the engine must report for a manifest on each store. */
+export function expectedImageId(store: ImageStore, manifestDigest: Digest, configDigest: Digest): Digest {
+  return store === 'containerd' ? manifestDigest : configDigest;
+}
+
+function repositoryOf(reference: string): string {
+  const ref = parseReference(reference);
+  return formatReference({ registry: ref.registry, repository: ref.repository });
+}
+
+async function pullByDigest(docker: DockerCli, reference: string, digest: Digest | undefined, logger: Logger) {
+  const pinned = parseReference(reference).digest;
+  if (!pinned) throw new Error(`image '${reference}' is not pinned by digest; expected repository@sha256:<64 hex>`);
+  if (digest && digest !== pinned) {
+    throw new ImageMismatchError(`image '${reference}' names ${pinned}, but 'digest' is ${digest}`, digest, pinned);
+  }
+  await logger.group(`Pull ${reference}`, () => docker.pull(reference));
+  const store = await docker.imageStore();
+  const inspect = await docker.inspectImage(reference);
+  const repository = repositoryOf(reference);
+  const carried = (inspect.RepoDigests ?? []).filter((d) => repositoryOf(d) === repository);
+  if (!carried.some((d) => d.endsWith(`@${pinned}`))) {
+    throw new ImageMismatchError(
+      `the pulled image does not carry ${pinned}: its RepoDigests for ${repository} are ${carried.join(', ') || 'none'}`,
+      pinned,
+      carried.join(', '),
+    );
+  }
+  if (store === 'containerd' && inspect.Id !== pinned) {
+    throw new ImageMismatchError(
+      `the engine holds ${inspect.Id} for ${reference}, but on the containerd image store the ID is the manifest digest ${pinned}`,
+      pinned,
+      inspect.Id,
+    );
+  }
+  logger.info(`pulled ${reference}: RepoDigests carry ${pinned} (image ID ${inspect.Id}, ${store} image store)`);
+  return { id: inspect.Id, digest: pinned, store, inspect };
 }
 
 export async function loadImage(
@@ -27,24 +87,14 @@ export async function loadImage(
   workDir: string,
   logger: Logger,
 ): Promise<LoadedImage> {
-  if (source.kind === 'image') {
-    const pinned = /@(sha256:[a-f0-9]{64})$/.exec(source.reference)?.[1];
-    if (!pinned) throw new Error(`image '${source.reference}' is not pinned by digest`);
-    if (digest && digest !== pinned)
-      throw new Error(`image '${source.reference}' names ${pinned}, but 'digest' is ${digest}`);
-    await docker.run(['pull', source.reference], { timeoutMs: 600_000 });
-    const inspect = await docker.inspectImage(source.reference);
-    if (!(inspect.RepoDigests ?? []).some((d) => d.endsWith(`@${pinned}`))) {
-      throw new Error(
-        `the pulled image does not carry ${pinned} (RepoDigests: ${(inspect.RepoDigests ?? []).join(', ')})`,
-      );
-    }
-    return { ref: source.reference, digest: pinned, configDigest: inspect.Id };
-  }
-  if (!digest) throw new Error(`'digest' is required with '${source.kind}'`);
-  let layout = source.path;
+  if (source.kind === 'image') return pullByDigest(docker, source.reference, digest, logger);
+  if (!digest)
+    throw new Error(
+      `a digest is required with an image ${source.kind}: the image is tested only if it is exactly that one`,
+    );
   const scratch = mkdtempSync(join(workDir, 'platform-image-'));
   try {
+    let layout = source.path;
     if (source.kind === 'archive') {
       layout = join(scratch, 'layout');
       await unpackLayout(source.path, layout);
@@ -56,22 +106,26 @@ export async function loadImage(
       );
       return verified;
     });
-    const tag = `bakeline-platform-test/image:${digest.slice(7, 19)}`;
+    const tag = `bakeline-platform-test/image:${digest.slice('sha256:'.length, 'sha256:'.length + 16)}`;
     const archive = join(scratch, 'image.docker.tar');
     await layoutToDockerArchive(layout, digest, archive, { repoTag: tag });
-    const loaded = await docker.load(archive);
     const store = await docker.imageStore();
+    const loaded = await logger.group(`Load into the engine (${store} image store)`, () => docker.load(archive));
+    logger.debug(loaded);
     const inspect = await docker.inspectImage(tag);
-    const expectedId = store === 'classic' ? image.configDigest : digest;
-    if (inspect.Id !== expectedId) {
-      throw new Error(
-        `the engine loaded ${inspect.Id} (${loaded}) but the manifest names ${expectedId} (${store} image store: the image ID is the ${store === 'classic' ? 'config' : 'manifest'} digest)`,
+    const expected = expectedImageId(store, digest, image.configDigest);
+    if (inspect.Id !== expected) {
+      const which = store === 'containerd' ? 'manifest' : 'config';
+      throw new ImageMismatchError(
+        `the engine loaded ${inspect.Id}, but the manifest ${digest} names ${expected} (on the ${store} image store the image ID is the ${which} digest)`,
+        expected,
+        inspect.Id,
       );
     }
     logger.info(
-      `loaded ${tag}: image ID ${inspect.Id} is the ${store === 'classic' ? 'config' : 'manifest'} digest the manifest names`,
+      `loaded as ${tag}: image ID ${inspect.Id} is the ${store === 'containerd' ? 'manifest' : 'config'} digest`,
     );
-    return { ref: tag, digest, configDigest: image.configDigest };
+    return { id: inspect.Id, digest, store, inspect };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -9,7 +9,13 @@ import { AuthenticationFailed, type Authenticator } from '../auth/authenticate.t
 import { forbiddenMessage } from '../auth/rbac.ts';
 import type { Authorizer, RequestAttributes, UserInfo } from '../auth/user.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
-import type { DeleteOptions, FieldValidation, ObjectApi, WriteOptions } from './object-api.ts';
+import {
+  type DeleteOptions,
+  type FieldValidation,
+  type ObjectApi,
+  PATCH_TYPES,
+  type WriteOptions,
+} from './object-api.ts';
 import { buildOpenApiV3 } from './openapi.ts';
 import { type RequestInfo, requestInfo } from './request-info.ts';
 import { apiVersionOf, findResource, type ResourceDef } from './resources.ts';
@@ -21,7 +27,15 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from './selectors.ts';
-import { badRequest, internalError, KubeStatusError, methodNotAllowed, notFound, unauthorized } from './status.ts';
+import {
+  badRequest,
+  internalError,
+  KubeStatusError,
+  methodNotAllowed,
+  notFound,
+  unauthorized,
+  unsupportedMediaType,
+} from './status.ts';
 import { metaOf, type Obj } from './store.ts';
 import { toTable, wantsTable } from './table.ts';
 import { WatchStream } from './watch.ts';
@@ -96,7 +110,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
-  const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type.includes('protobuf') || type.includes('cbor')) {
+    // Only JSON (and YAML) bodies are served; kubectl's typed generators (`kubectl create
+    // configmap ...`) send protobuf: refuse it as an API server without that codec would.
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml', ...PATCH_TYPES]);
+  }
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(text);
     return JSON.parse(text);

@@ -1,0 +1,115 @@
+// platform-test from its bundle, as the runner runs it, without Docker: inputs refused before
+// anything runs, and the HTTP checks of a spec pointed at a base URL (post-deploy smoke test).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runAction } from '../../../test/harness/index.ts';
+
+const workspace = mkdtempSync(join(tmpdir(), 'platform-test-unit-'));
+const exampleSpec = join(repoRoot, 'examples', 'licensing-service', 'platform-test.yml');
+const spec = 'platform-test.yml';
+writeFileSync(join(workspace, spec), readFileSync(exampleSpec, 'utf8'));
+const digest = `sha256:${'a'.repeat(64)}`;
+let server: Server;
+let baseUrl: string;
+let productName = 'Ostock';
+
+beforeAll(async () => {
+  // Stands for a deployed licensing service.
+  server = createServer((req, res) => {
+    const match = /^\/v1\/organization\/([\w-]+)\/license\/([\w-]+)$/.exec(req.url ?? '');
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/actuator/health') res.end('{"status":"UP"}');
+    else if (match?.[2] === 'f2a9c9d4-d2c0-44fa-97fe-724d77173c62') {
+      res.end(
+        JSON.stringify({
+          licenseId: match[2],
+          organizationId: match[1],
+          productName,
+          licenseType: 'complete',
+          description: 'Software product',
+          comment: 'profile dev',
+        }),
+      );
+    } else {
+      res.statusCode = 404;
+      res.end('{"status":404,"error":"not found"}');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => server.close());
+
+describe('platform-test inputs', () => {
+  it.each([
+    [{ spec }, "Input 'layout': give exactly one of layout, archive, image or base-url (got none)"],
+    [
+      { spec, layout: workspace, image: `r/x@${digest}` },
+      "Input 'image': give exactly one of layout, archive, image or base-url (got layout, image)",
+    ],
+    [{ spec, layout: workspace }, "Input 'digest': is required with 'layout'"],
+    [
+      { spec, layout: workspace, digest: 'sha256:ABC' },
+      `Input 'digest': got "sha256:ABC"; expected sha256:<64 lowercase hex>`,
+    ],
+    [
+      { spec, image: '127.0.0.1:5000/ostock/licensing:1.0' },
+      'Input \'image\': got "127.0.0.1:5000/ostock/licensing:1.0"; expected repository@sha256:<64 hex> (a tag is never tested)',
+    ],
+    [{ spec, 'base-url': 'ftp://x' }, `Input 'base-url': got "ftp://x"; expected http(s)://host[:port][/path]`],
+    [{ spec, layout: workspace, digest, 'startup-timeout': '60' }, "Input 'startup-timeout'"],
+    [{ spec, layout: workspace, digest, env: 'NOT A PAIR' }, "Input 'env': line 1"],
+  ])('refuses %j before anything runs', async (inputs, message) => {
+    const result = await runAction('platform-test', { inputs, workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toContain(message);
+    expect(result.log).not.toContain('Verify sha256');
+  });
+
+  it('refuses a spec with a typo, naming the file, line and key', async () => {
+    writeFileSync(
+      join(workspace, 'typo.yml'),
+      readFileSync(exampleSpec, 'utf8').replace('        headers:\n', '        header:\n'),
+    );
+    const result = await runAction('platform-test', {
+      inputs: { spec: 'typo.yml', layout: workspace, digest },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toMatch(
+      /^Input 'spec': .*typo\.yml:\d+:9: checks\[0\]\.http\.expect\.header: unknown key 'header'/,
+    );
+  });
+});
+
+describe('platform-test against a base URL', () => {
+  it('runs the HTTP checks and reports the image checks as not applicable', async () => {
+    const result = await runAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs).toMatchObject({ passed: '3', failed: '0', skipped: '4' });
+    expect(result.summary).toContain('not applicable: the target is a URL');
+    const junit = readFileSync(result.outputs['junit-path'] ?? '', 'utf8');
+    expect(XMLValidator.validate(junit)).toBe(true);
+    expect(junit).toContain('tests="7" failures="0" errors="0" skipped="4"');
+    expect(result.phases.map((p) => p.name)).toEqual(['main', 'post']);
+  });
+
+  it('fails naming the check and the JSON path that differs', async () => {
+    productName = '0stock';
+    try {
+      const result = await runAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
+      expect(result.exitCode).toBe(1);
+      expect(result.outputs.failed).toBe('1');
+      expect(result.annotations.find((a) => a.level === 'error')?.message).toContain(
+        'license lookup returns the license as JSON ($.productName is "0stock", expected "Ostock")',
+      );
+    } finally {
+      productName = 'Ostock';
+    }
+  });
+});
