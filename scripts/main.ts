@@ -1,34 +1,142 @@
-// The main job: runs bakeline's actions from their bundles, as the runner would, on the example
-// service (examples/licensing-service), and prints each action's outputs.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runActionStep } from '@bakeline/action-host';
+// The main job: the example service (examples/licensing-service) from its commit to three
+// environments of the local cloud, through the caller workflows a service repository writes:
+// build.yml (maven-build, docker-bake, platform-test, ecr-push, eks-promote to dev), then
+// promote.yml from dev to test and from test to prod (prod approved on the command line). It
+// prints what runs where, exits non-zero unless every environment runs the built digest, and
+// leaves the local cloud running for inspection.
+//   node scripts/main.ts          run the chain (starts the local cloud when it is not running)
+//   node scripts/main.ts stop     stop the local cloud
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureBaseImage } from '@bakeline/bake';
+import { consoleLogger, errorMessage, formatDuration } from '@bakeline/toolkit';
+import {
+  createPrinter,
+  httpIdTokenIssuer,
+  loadEnvironments,
+  type RunOptions,
+  runWorkflow,
+  type WorkflowResult,
+} from '@bakeline/workflow-runner';
+import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
+import { writeEnvironmentsFile } from './main/environments-file.ts';
+import { ensureLocalCloud, type MainCloud, stopLocalCloud } from './main/local-cloud.ts';
+import { printReport, type ReportRow } from './main/report.ts';
 
 const root = join(import.meta.dirname, '..');
+const stateDir = join(root, '.local-cloud');
+const service = join(root, 'examples/licensing-service');
+const repository = 'bakeline-dev/licensing-service';
+const workload = 'licensing-service';
+const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 
-async function main(): Promise<number> {
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'bakeline-main-'));
-  console.log('== maven-build on examples/licensing-service');
-  const build = await runActionStep({
-    actionDir: join(root, 'actions', 'maven-build'),
-    workspace: root,
-    runnerTemp,
-    inputs: {
-      'working-directory': 'examples/licensing-service',
-      arguments: '-o',
-      'source-date-epoch': '1700000000',
-      cache: 'false',
-    },
-    onLine: (line) => console.log(`  ${line}`),
-  });
-  if (build.exitCode !== 0) {
-    console.error(`maven-build failed (exit ${build.exitCode})`);
-    return 1;
-  }
-  console.log('\nmaven-build outputs:');
-  for (const [name, value] of Object.entries(build.outputs)) console.log(`  ${name.padEnd(16)} ${value}`);
-  return 0;
+function step(title: string): () => void {
+  const started = Date.now();
+  console.log(`\n=== ${title}`);
+  return () => console.log(`=== ${title}: done in ${formatDuration(Date.now() - started)}`);
 }
 
-process.exitCode = await main();
+function findWorkflowOutputs(result: WorkflowResult): Record<string, string> {
+  // the caller's one job calls build.yml / promote.yml: its workflow outputs are the hand-off
+  for (const job of result.jobs) if (job.workflow) return { ...job.workflow.outputs };
+  return {};
+}
+
+async function runCaller(
+  cloud: MainCloud,
+  environmentsFile: string,
+  workflow: 'build.yml' | 'promote.yml',
+  extra: Pick<RunOptions, 'event' | 'inputs' | 'approve'>,
+): Promise<WorkflowResult> {
+  const runDir = join(stateDir, 'runs', `${Date.now()}-${workflow.replace('.yml', '')}`);
+  mkdirSync(runDir, { recursive: true });
+  const outcome = await runWorkflow({
+    workflow: join(service, '.github/workflows', workflow),
+    repoDir: service,
+    repository,
+    environments: loadEnvironments(environmentsFile),
+    idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
+    runDir,
+    toolCache: join(stateDir, 'tool-cache'),
+    onEvent: createPrinter((line) => console.log(line), { logs: true }),
+    ...extra,
+  });
+  console.log(`run directory: ${relative(process.cwd(), outcome.runDir)}`);
+  if (outcome.result.result !== 'success') {
+    const failed = outcome.result.jobs.flatMap((job) => [job, ...(job.workflow?.jobs ?? [])]);
+    const reasons = failed
+      .filter((job) => job.result === 'failure')
+      .map((job) => `${job.id}: ${job.error ?? 'failed'}`);
+    throw new Error(`${workflow} ${outcome.result.result}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+  }
+  return outcome.result;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  if (args[0] === 'stop') {
+    console.log(await stopLocalCloud(root, stateDir));
+    return 0;
+  }
+  if (args.length > 0) throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh [stop]`);
+  const started = Date.now();
+
+  let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
+  const cloud = await ensureLocalCloud(root, stateDir, repository);
+  console.log(`state: ${relative(process.cwd(), stateDir)} (pid ${cloud.pid}), registry ${cloud.registry.host}`);
+  done();
+
+  done = step('JRE base image (Debian packages, cached per machine)');
+  const base = await ensureBaseImage({ logger: consoleLogger });
+  const baseImage = `oci:${base.layoutDir}@${base.digest}`;
+  console.log(`base image: ${baseImage}`);
+  done();
+
+  const environmentsFile = join(stateDir, 'environments.yml');
+  writeEnvironmentsFile(join(service, '.github/environments.local.yml'), environmentsFile, cloud, baseImage);
+
+  done = step('build.yml: build, platform test, publish to ECR, deploy to dev (push to main)');
+  const build = findWorkflowOutputs(await runCaller(cloud, environmentsFile, 'build.yml', { event: 'push' }));
+  const digest = build.digest ?? '';
+  const imageUri = build['image-uri'] ?? '';
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest) || !imageUri.endsWith(`@${digest}`)) {
+    throw new Error(`build.yml's outputs do not carry one digest: digest '${digest}', image-uri '${imageUri}'`);
+  }
+  done();
+
+  for (const [target, source] of [
+    ['test', 'dev'],
+    ['prod', 'test'],
+  ] as const) {
+    done = step(`promote.yml: ${source} -> ${target}${target === 'prod' ? ' (approved: --approve prod)' : ''}`);
+    await runCaller(cloud, environmentsFile, 'promote.yml', {
+      event: 'workflow_dispatch',
+      inputs: { environment: target, 'from-environment': source },
+      approve: target === 'prod' ? ['prod'] : [],
+    });
+    done();
+  }
+
+  const rows: ReportRow[] = [];
+  for (const environment of ENVIRONMENTS) {
+    const state: EnvironmentState = await readEnvironmentState(cloud.kube.kubeconfig, environment, workload);
+    rows.push({ environment, state, expected: digest, imageUri });
+  }
+  const ok = printReport(rows, {
+    kubeconfig: relative(process.cwd(), cloud.kube.kubeconfig),
+    registry: cloud.registry.host,
+    imageUri,
+    stop: 'scripts/main.sh stop',
+    durationMs: Date.now() - started,
+  });
+  return ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`main job failed: ${errorMessage(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,61 @@
+// What runs in one environment, read with the real kubectl through the local cloud's admin
+// kubeconfig: the workload's pods, which of them are ready, and the image digest each one runs.
+import { execChecked } from '@bakeline/toolkit';
+
+export interface EnvironmentState {
+  namespace: string;
+  image: string;
+  digests: string[];
+  readyPods: number;
+  pods: number;
+  replicas: number;
+}
+
+interface PodList {
+  items: {
+    metadata: { name: string; deletionTimestamp?: string };
+    status?: {
+      conditions?: { type: string; status: string }[];
+      containerStatuses?: { name: string; imageID?: string; ready?: boolean }[];
+    };
+  }[];
+}
+
+interface Deployment {
+  spec: { replicas?: number; template: { spec: { containers: { name: string; image: string }[] } } };
+}
+
+async function kubectlJson<T>(kubeconfig: string, args: string[]): Promise<T> {
+  const result = await execChecked('kubectl', ['--kubeconfig', kubeconfig, ...args, '-o', 'json'], {
+    timeoutMs: 30_000,
+  });
+  return JSON.parse(result.stdout) as T;
+}
+
+export async function readEnvironmentState(
+  kubeconfig: string,
+  namespace: string,
+  workload: string,
+): Promise<EnvironmentState> {
+  const deployment = await kubectlJson<Deployment>(kubeconfig, ['-n', namespace, 'get', 'deployment', workload]);
+  const pods = await kubectlJson<PodList>(kubeconfig, ['-n', namespace, 'get', 'pods', '-l', `app=${workload}`]);
+  const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
+  const digests = new Set<string>();
+  let readyPods = 0;
+  for (const pod of live) {
+    const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    if (ready) readyPods += 1;
+    for (const status of pod.status?.containerStatuses ?? []) {
+      const digest = /@(sha256:[0-9a-f]{64})$/.exec(status.imageID ?? '')?.[1];
+      digests.add(digest ?? `(no digest: '${status.imageID ?? ''}')`);
+    }
+  }
+  return {
+    namespace,
+    image: deployment.spec.template.spec.containers.map((c) => c.image).join(', '),
+    digests: [...digests],
+    readyPods,
+    pods: live.length,
+    replicas: deployment.spec.replicas ?? 1,
+  };
+}

@@ -1,0 +1,53 @@
+// The service's GitHub variables and environments for a run against the local cloud: the example's
+// environments.local.yml with the local cloud's account, endpoints and the base image filled in.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import type { MainCloud } from './local-cloud.ts';
+
+interface EnvironmentsDoc {
+  vars?: Record<string, string>;
+  environments?: Record<string, { vars?: Record<string, string> }>;
+}
+
+const PLACEHOLDER_ACCOUNT = '000000000000';
+
+export function writeEnvironmentsFile(template: string, target: string, cloud: MainCloud, baseImage: string): void {
+  const text = readFileSync(template, 'utf8').replaceAll(`:${PLACEHOLDER_ACCOUNT}:`, `:${cloud.accountId}:`);
+  const doc = parse(text) as EnvironmentsDoc;
+  const vars = doc.vars ?? {};
+  const fill: Record<string, string> = {
+    BAKELINE_AWS_REGION: cloud.region,
+    BAKELINE_BASE_IMAGE: baseImage,
+    BAKELINE_ECR_ENDPOINT: cloud.ecr,
+    BAKELINE_STS_ENDPOINT: cloud.sts,
+    BAKELINE_EKS_ENDPOINT: cloud.kube.eks,
+    BAKELINE_DEV_CLUSTER_NAME: cloud.kube.clusterName,
+  };
+  for (const [name, value] of Object.entries(fill)) {
+    if (!(name in vars)) throw new Error(`${template}: vars.${name} is missing (the main job fills it in)`);
+    vars[name] = value;
+  }
+  for (const [name, environment] of Object.entries(doc.environments ?? {})) {
+    const envVars = environment.vars ?? {};
+    if ('BAKELINE_CLUSTER_NAME' in envVars) envVars.BAKELINE_CLUSTER_NAME = cloud.kube.clusterName;
+    if ('BAKELINE_SOURCE_CLUSTER_NAME' in envVars) envVars.BAKELINE_SOURCE_CLUSTER_NAME = cloud.kube.clusterName;
+    if ('BAKELINE_AWS_REGION' in envVars) envVars.BAKELINE_AWS_REGION = cloud.region;
+    checkRoles(`${template}: environments.${name}`, envVars, cloud);
+  }
+  checkRoles(`${template}: vars`, vars, cloud);
+  writeFileSync(target, `# written by scripts/main.ts from ${template}\n${stringify({ ...doc, vars })}`, {
+    mode: 0o600,
+  });
+}
+
+/** Every role ARN the file names must be one the local cloud has, or the run fails late and obscurely. */
+function checkRoles(where: string, vars: Record<string, string>, cloud: MainCloud): void {
+  const known = new Set(Object.values(cloud.roles));
+  for (const [name, value] of Object.entries(vars)) {
+    if (value.startsWith('arn:aws:iam::') && !known.has(value)) {
+      throw new Error(
+        `${where}.${name}: got '${value}'; expected one of the local cloud's roles: ${[...known].join(', ')}`,
+      );
+    }
+  }
+}

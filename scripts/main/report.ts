@@ -1,0 +1,79 @@
+// The main job's last words: what runs in each environment, whether it is the digest that was
+// built, and how to look around in the local cloud that is left running.
+import { formatDuration } from '@bakeline/toolkit';
+import type { EnvironmentState } from './environment-state.ts';
+
+export interface ReportRow {
+  environment: string;
+  state: EnvironmentState;
+  expected: string;
+  imageUri: string;
+}
+
+export interface ReportContext {
+  kubeconfig: string;
+  registry: string;
+  imageUri: string;
+  stop: string;
+  durationMs: number;
+}
+
+/** A row is right when every pod runs the expected digest, every pod is ready, and there are as many as the Deployment asks. */
+export function rowProblem(row: ReportRow): string | undefined {
+  const { state, expected } = row;
+  if (state.digests.length !== 1 || state.digests[0] !== expected) {
+    return `runs ${state.digests.join(', ') || 'nothing'}, not ${expected}`;
+  }
+  if (state.pods !== state.replicas || state.readyPods !== state.replicas) {
+    return `${state.readyPods} of ${state.replicas} pods ready (${state.pods} pods)`;
+  }
+  if (state.image !== row.imageUri) return `the Deployment names ${state.image}, not ${row.imageUri}`;
+  return undefined;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** Prints the table and the hints; returns true when every environment runs the built digest. */
+export function printReport(rows: ReportRow[], context: ReportContext): boolean {
+  const problems = rows.map(rowProblem);
+  console.log('');
+  for (const line of table(
+    ['environment', 'digest', 'image URI', 'pods ready', 'check'],
+    rows.map((row, i) => [
+      row.environment,
+      row.state.digests.join(', '),
+      row.state.image,
+      `${row.state.readyPods}/${row.state.replicas}`,
+      problems[i] ?? 'ok',
+    ]),
+  ))
+    console.log(line);
+  const ok = problems.every((p) => p === undefined);
+  const endpoints = '.local-cloud/endpoints.json';
+  const field = (path: string) => `$(node -p "require('./${endpoints}').${path}")`;
+  console.log(
+    [
+      '',
+      ok
+        ? `every environment runs ${rows[0]?.expected} (${formatDuration(context.durationMs)})`
+        : `FAILED: not every environment runs the built digest (${formatDuration(context.durationMs)})`,
+      '',
+      'The local cloud is still running. Look around:',
+      `  kubectl --kubeconfig ${context.kubeconfig} get deploy,rs,pods -n prod -o wide`,
+      `  kubectl --kubeconfig ${context.kubeconfig} rollout history deployment/licensing-service -n dev`,
+      `  AWS_ACCESS_KEY_ID=${field('credentials.accessKeyId')} AWS_SECRET_ACCESS_KEY=${field('credentials.secretAccessKey')} \\`,
+      `    /usr/bin/aws --endpoint-url ${field('ecr')} --region ${field('region')} ecr describe-images --repository-name ostock/licensing-service`,
+      `  skopeo inspect --tls-verify=false --creds "AWS:$(AWS_ACCESS_KEY_ID=${field('credentials.accessKeyId')} AWS_SECRET_ACCESS_KEY=${field('credentials.secretAccessKey')} /usr/bin/aws --endpoint-url ${field('ecr')} --region ${field('region')} ecr get-login-password)" docker://${context.imageUri}`,
+      `Stop it: ${context.stop}`,
+    ].join('\n'),
+  );
+  return ok;
+}
