@@ -6,7 +6,7 @@
 // leaves the local cloud running for inspection.
 //   node scripts/main.ts          run the chain (starts the local cloud when it is not running)
 //   node scripts/main.ts stop     stop the local cloud
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
 import { consoleLogger, errorMessage, formatDuration } from '@bakeline/toolkit';
@@ -29,6 +29,16 @@ const service = join(root, 'examples/licensing-service');
 const repository = 'bakeline-dev/licensing-service';
 const workload = 'licensing-service';
 const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
+/** Run directories hold each job's workspace and the image artifact: keep the last two main jobs'. */
+const KEEP_RUNS = 5;
+
+function pruneRuns(runsDir: string, keep: number): void {
+  if (!existsSync(runsDir)) return;
+  const runs = readdirSync(runsDir).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    rmSync(join(runsDir, old), { recursive: true, force: true });
+  }
+}
 
 function step(title: string): () => void {
   const started = Date.now();
@@ -48,7 +58,9 @@ async function runCaller(
   workflow: 'build.yml' | 'promote.yml',
   extra: Pick<RunOptions, 'event' | 'inputs' | 'approve'>,
 ): Promise<WorkflowResult> {
-  const runDir = join(stateDir, 'runs', `${Date.now()}-${workflow.replace('.yml', '')}`);
+  const runsDir = join(stateDir, 'runs');
+  pruneRuns(runsDir, KEEP_RUNS);
+  const runDir = join(runsDir, `${Date.now()}-${workflow.replace('.yml', '')}`);
   mkdirSync(runDir, { recursive: true });
   const outcome = await runWorkflow({
     workflow: join(service, '.github/workflows', workflow),
@@ -61,7 +73,12 @@ async function runCaller(
     onEvent: createPrinter((line) => console.log(line), { logs: true }),
     ...extra,
   });
-  console.log(`run directory: ${relative(process.cwd(), outcome.runDir)}`);
+  const summaries = outcome.result.jobs
+    .flatMap((job) => [job, ...(job.workflow?.jobs ?? [])])
+    .filter((job) => job.summary.trim() !== '')
+    .map((job) => `<!-- job ${job.id} -->\n${job.summary.trim()}\n`);
+  writeFileSync(join(outcome.runDir, 'summary.md'), summaries.join('\n'));
+  console.log(`run directory: ${relative(process.cwd(), outcome.runDir)} (job summaries: summary.md)`);
   if (outcome.result.result !== 'success') {
     const failed = outcome.result.jobs.flatMap((job) => [job, ...(job.workflow?.jobs ?? [])]);
     const reasons = failed

@@ -32,4 +32,17 @@ describe('parseWorkflowCommands', () => {
     expect(parsed.deprecated).toEqual(['::set-output name=x::y']);
     expect(parsed.unknown).toEqual(['::frobnicate::?']);
   });
+
+  it('ignores commands between stop-commands and its token, and resumes on a token with digits', () => {
+    const out = [
+      '::stop-commands::bakeline-6db28ed7b2e5a586',
+      '::error::from a container log',
+      '::add-mask::nope',
+      '::bakeline-6db28ed7b2e5a586::',
+      '::error::after the resume',
+    ].join('\n');
+    const parsed = parseWorkflowCommands(out);
+    expect(parsed.annotations).toEqual([{ level: 'error', message: 'after the resume' }]);
+    expect(parsed.masks).toEqual([]);
+  });
 });

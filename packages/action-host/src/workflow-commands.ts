@@ -52,13 +52,14 @@ export function parseWorkflowCommands(stdout: string): ParsedCommands {
   let stopToken: string | undefined;
   for (const rawLine of stdout.split(/\r?\n/)) {
     const line = rawLine.trimStart();
+    if (stopToken !== undefined) {
+      // the runner resumes on `::<token>::`, whatever characters the token has (digits included)
+      if (line.startsWith(`::${stopToken}::`)) stopToken = undefined;
+      continue;
+    }
     const match = COMMAND.exec(line);
     if (!match) continue;
     const [, name = '', props, data = ''] = match;
-    if (stopToken !== undefined) {
-      if (name === stopToken) stopToken = undefined;
-      continue;
-    }
     const p = properties(props);
     switch (name) {
       case 'error':

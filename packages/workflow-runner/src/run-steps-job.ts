@@ -54,8 +54,14 @@ export async function runStepsJob(input: JobInput): Promise<void> {
   const file = inv.spec.file;
   const gh = session.github;
   const depth = inv.depth;
+  // between `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
+  let stopToken: string | undefined;
   const log = (line: string) => {
-    if (line.startsWith('::add-mask::')) {
+    if (stopToken !== undefined) {
+      if (line.trimStart().startsWith(`::${stopToken}::`)) stopToken = undefined;
+    } else if (line.startsWith('::stop-commands::')) {
+      stopToken = line.slice('::stop-commands::'.length).trim() || undefined;
+    } else if (line.startsWith('::add-mask::')) {
       session.masker.add(line.slice('::add-mask::'.length));
       return;
     }

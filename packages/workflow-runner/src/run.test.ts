@@ -221,6 +221,13 @@ describe('corpus workflows', () => {
     expect(logs).toContain('the secret is ***');
   });
 
+  test('stop-commands keeps a logged ::add-mask:: from acting until its token (with digits) resumes', async () => {
+    const { result, logs } = await run('stop-commands-01.yml', 'push');
+    expect(result.result).toBe('success');
+    expect(logs).toContain('PORT=8080 in the log');
+    expect(logs).toContain('this is ***');
+  });
+
   test('workflow_dispatch inputs are typed; github.event.inputs are text', async () => {
     const { result } = await run('inputs-01.yml', 'workflow_dispatch', {
       inputs: { environment: 'test', 'dry-run': 'false' },

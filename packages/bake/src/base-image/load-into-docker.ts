@@ -54,7 +54,25 @@ export async function loadLayoutIntoDocker(
     {},
     options.exec ?? defaultExec,
   );
-  return { imageId: inspected.stdout.trim(), repoTag };
+  const imageId = inspected.stdout.trim();
+  // the classic image store names an image by its config digest, the containerd store by its manifest digest
+  if (imageId !== manifest.config.digest && imageId !== digest) {
+    throw new Error(
+      `docker load of ${layoutDir}: ${repoTag} is ${imageId}, expected ${manifest.config.digest} (config) or ${digest} (manifest)`,
+    );
+  }
+  return { imageId, repoTag };
+}
+
+/**
+ * GNU tar exits 1 with "file changed as we read it" when a file's ctime moves while it is read:
+ * another bake hard-linking the same cached base blob does that, though the bytes cannot change
+ * (blobs are named by their digest, and `docker load` checks every layer against the config's
+ * diff IDs, whose digest is the image ID checked after the load).
+ */
+export function onlyLinkCountChanges(code: number, stderr: string | undefined): boolean {
+  const lines = (stderr ?? '').split('\n').filter((line) => line.trim() !== '');
+  return code === 1 && lines.length > 0 && lines.every((line) => line.endsWith('file changed as we read it'));
 }
 
 /** `a | b`, both checked: rejects naming whichever failed, with its stderr. */
@@ -79,7 +97,7 @@ function pipeProcesses(a: [string, string[]], b: [string, string[]]): Promise<vo
     const finish = () => {
       if (settled || codes[0] === null || codes[1] === null) return;
       settled = true;
-      const failed = codes[0] !== 0 ? 0 : codes[1] !== 0 ? 1 : -1;
+      const failed = codes[0] !== 0 && !onlyLinkCountChanges(codes[0] ?? 128, stderr[0]) ? 0 : codes[1] !== 0 ? 1 : -1;
       if (failed < 0) resolve();
       else {
         const [cmd, args] = failed === 0 ? a : b;
