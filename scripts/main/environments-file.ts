@@ -11,7 +11,17 @@ interface EnvironmentsDoc {
 
 const PLACEHOLDER_ACCOUNT = '000000000000';
 
-export function writeEnvironmentsFile(template: string, target: string, cloud: MainCloud, baseImage: string): void {
+/** What the file needs of the local cloud. */
+export type EnvironmentsCloud = Pick<MainCloud, 'accountId' | 'region' | 'ecr' | 'sts' | 'roles'> & {
+  kube: Pick<MainCloud['kube'], 'clusterName' | 'eks'>;
+};
+
+export function writeEnvironmentsFile(
+  template: string,
+  target: string,
+  cloud: EnvironmentsCloud,
+  baseImage: string,
+): void {
   const text = readFileSync(template, 'utf8').replaceAll(`:${PLACEHOLDER_ACCOUNT}:`, `:${cloud.accountId}:`);
   const doc = parse(text) as EnvironmentsDoc;
   const vars = doc.vars ?? {};
@@ -41,7 +51,7 @@ export function writeEnvironmentsFile(template: string, target: string, cloud: M
 }
 
 /** Every role ARN the file names must be one the local cloud has, or the run fails late and obscurely. */
-function checkRoles(where: string, vars: Record<string, string>, cloud: MainCloud): void {
+function checkRoles(where: string, vars: Record<string, string>, cloud: EnvironmentsCloud): void {
   const known = new Set(Object.values(cloud.roles));
   for (const [name, value] of Object.entries(vars)) {
     if (value.startsWith('arn:aws:iam::') && !known.has(value)) {
