@@ -1,17 +1,21 @@
-// gzip whose bytes depend only on the input bytes, compressed on several cores.
+// gzip whose bytes depend only on the input bytes.
 //
 // The input is cut into fixed 16 MiB blocks. Each block is deflated on its own by fflate (a pure-JS
 // deflate at a pinned version, so the bytes never depend on Node's zlib), primed with the last
 // 32 KiB of the block before as its dictionary and ended with a sync flush, as pigz does; the last
 // block ends the stream. A block's bytes depend only on its input, its dictionary and whether it
-// is last, never on which thread compressed it or when: blocks go to worker threads (fflate's own,
-// which survive bundling) when the input spans several, and a one-block input is compressed in
-// this thread, with the same result. Within a block fflate is fed fixed 64 KiB slices (its output
-// depends on how input is chunked). The header has no mtime, no name, OS = Unix; zlib.crc32 only
-// computes the trailer's checksum.
-import { availableParallelism } from 'node:os';
+// is last. Within a block fflate is fed fixed 64 KiB slices (its output depends on how input is
+// chunked). The header has no mtime, no name, OS = Unix; zlib.crc32 only computes the trailer's
+// checksum.
+//
+// The sync flush is written here, not by fflate: fflate 0.8.3's `Deflate.flush(true)` writes its
+// empty stored block at a wrong bit position (it passes its packed state, partial byte and bit
+// count, where a bit position past BFINAL is wanted), so the stream breaks ("invalid stored block
+// lengths") whenever a block's compressed bits do not end on a byte boundary. For the same reason
+// blocks are no longer handed to fflate's worker threads (AsyncDeflate), whose flush is the same
+// code out of reach: compression runs in this thread, one block at a time.
 import { crc32 } from 'node:zlib';
-import { AsyncDeflate, Deflate, type DeflateOptions } from 'fflate';
+import { Deflate, type DeflateOptions } from 'fflate';
 
 export const GZIP_LEVEL = 6;
 export const GZIP_BLOCK_SIZE = 16 * 1024 * 1024;
@@ -23,7 +27,25 @@ function options(dictionary: Uint8Array | undefined): DeflateOptions {
   return dictionary === undefined ? { level: GZIP_LEVEL, mem: 8 } : { level: GZIP_LEVEL, mem: 8, dictionary };
 }
 
-/** Deflates one block in this thread. */
+/** fflate's streaming state: `r` packs the last, partly written output byte (`r >> 3`) and its used bits (`r & 7`). */
+interface DeflateState {
+  s: { r?: number };
+}
+
+/**
+ * Ends the deflate data written so far on a byte boundary with an empty, non-final stored block
+ * (`00 00 FF FF` after the 3 header bits and the padding), the marker zlib's Z_SYNC_FLUSH writes.
+ */
+export function syncFlushMarker(packedState: number): Uint8Array {
+  const bits = packedState & 7;
+  const headerBytes = Math.ceil((bits + 3) / 8); // BFINAL 0, BTYPE 00, then padding to the byte
+  const marker = new Uint8Array(headerBytes + 4);
+  if (bits > 0) marker[0] = (packedState >> 3) & 0xff; // the partly written byte; the header bits are 0
+  marker.set([0x00, 0x00, 0xff, 0xff], headerBytes);
+  return marker;
+}
+
+/** Deflates one block. */
 export function deflateBlockSync(block: Uint8Array, dictionary: Uint8Array | undefined, last: boolean): Uint8Array[] {
   const out: Uint8Array[] = [];
   const deflate = new Deflate(options(dictionary), (chunk) => {
@@ -34,70 +56,28 @@ export function deflateBlockSync(block: Uint8Array, dictionary: Uint8Array | und
     deflate.push(block.subarray(offset, end), last && end === block.length);
   }
   if (last && block.length === 0) deflate.push(block, true);
-  if (!last) deflate.flush(true);
+  if (!last) {
+    deflate.flush(false); // everything but the partly written last byte
+    const state = (deflate as unknown as DeflateState).s;
+    if (state.r !== undefined && typeof state.r !== 'number') throw new Error('gzip: fflate internals changed');
+    out.push(syncFlushMarker(state.r ?? 0));
+  }
   return out;
-}
-
-/**
- * Deflates one block in a worker thread, with the same bytes as deflateBlockSync. A non-last block
- * is sync-flushed, then the worker's stream is closed and that closing (final) output dropped.
- */
-export function deflateBlockAsync(
-  block: Uint8Array,
-  dictionary: Uint8Array | undefined,
-  last: boolean,
-): Promise<Uint8Array[]> {
-  return new Promise((resolve, reject) => {
-    const out: Uint8Array[] = [];
-    let closing = false;
-    const deflate = new AsyncDeflate(options(dictionary?.slice()), (error, chunk, final) => {
-      if (error) {
-        reject(new Error(`gzip worker: ${error.message}`, { cause: error }));
-        return;
-      }
-      if (final) {
-        if (last || !closing) out.push(chunk);
-        resolve(out.filter((c) => c.length > 0));
-        return;
-      }
-      out.push(chunk);
-    });
-    for (let offset = 0; offset < block.length; offset += SLICE) {
-      const end = Math.min(offset + SLICE, block.length);
-      // a copy: the worker takes over (transfers) the buffer it is given
-      deflate.push(block.slice(offset, end), last && end === block.length);
-    }
-    if (last && block.length === 0) deflate.push(new Uint8Array(0), true);
-    if (!last) {
-      deflate.flush(true);
-      closing = true;
-      deflate.push(new Uint8Array(0), true);
-    }
-  });
-}
-
-export interface GzipWriterOptions {
-  /** Blocks compressed at once (default: the number of cores). Changes speed, never bytes. */
-  parallelism?: number;
 }
 
 /** Streaming gzip writer: write() input in any chunking, end() once; onData receives the output in order. */
 export class GzipWriter {
   readonly #onData: (chunk: Uint8Array) => Promise<void> | void;
-  readonly #parallelism: number;
   #block = new Uint8Array(GZIP_BLOCK_SIZE);
   #length = 0;
   #dictionary: Uint8Array | undefined;
-  #pending: Promise<Uint8Array[]>[] = [];
-  #blocks = 0;
   #crc = 0;
   #size = 0;
   #started = false;
   #ended = false;
 
-  constructor(onData: (chunk: Uint8Array) => Promise<void> | void, options: GzipWriterOptions = {}) {
+  constructor(onData: (chunk: Uint8Array) => Promise<void> | void) {
     this.#onData = onData;
-    this.#parallelism = Math.max(1, options.parallelism ?? availableParallelism());
   }
 
   async #emit(chunks: Uint8Array[]): Promise<void> {
@@ -112,17 +92,10 @@ export class GzipWriter {
     const block = this.#length === this.#block.length ? this.#block : this.#block.subarray(0, this.#length);
     const dictionary = this.#dictionary;
     this.#dictionary = block.length >= DICTIONARY ? block.slice(-DICTIONARY) : undefined;
-    const only = last && this.#blocks === 0;
-    this.#blocks++;
-    this.#pending.push(
-      only ? Promise.resolve(deflateBlockSync(block, dictionary, last)) : deflateBlockAsync(block, dictionary, last),
-    );
+    const chunks = deflateBlockSync(block, dictionary, last);
     this.#block = new Uint8Array(GZIP_BLOCK_SIZE);
     this.#length = 0;
-    while (this.#pending.length >= this.#parallelism || (last && this.#pending.length > 0)) {
-      const next = this.#pending.shift();
-      if (next) await this.#emit(await next);
-    }
+    await this.#emit(chunks);
   }
 
   async write(data: Uint8Array): Promise<void> {

@@ -4,7 +4,6 @@ export {
   GZIP_BLOCK_SIZE,
   GZIP_LEVEL,
   GzipWriter,
-  type GzipWriterOptions,
   gzipSyncDeterministic,
 } from './deterministic-gzip.ts';
 export {

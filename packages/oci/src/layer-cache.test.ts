@@ -44,7 +44,7 @@ describe('LayerCache', () => {
   it('ignores a cached blob whose bytes no longer match', async () => {
     const { dir, file, layer, cache } = setup();
     await cache.put(layer, file, 5_000);
-    writeFileSync(join(dir, 'cache', `v1-${layer.compressed.digest.slice(7)}.tar.gz`), 'tampered layer!!');
+    writeFileSync(join(dir, 'cache', `v2-${layer.compressed.digest.slice(7)}.tar.gz`), 'tampered layer!!');
     expect(await cache.take(layer.source, 5_000, join(dir, 'a'))).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Digest, digestFile, digestHex, isDigest } from './digest.ts';
 
 /** Bump when the tar writer or gzip change their bytes. */
-const FORMAT = 'v1';
+const FORMAT = 'v2';
 
 export interface CachedLayer {
   source: Digest;

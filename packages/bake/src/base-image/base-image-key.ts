@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump when the way the base image is made changes (cleanup, config, layer format). */
-export const BASE_IMAGE_CODE_VERSION = 3;
+export const BASE_IMAGE_CODE_VERSION = 4;
 
 export const BASE_IMAGE_NAME = 'bakeline/jre17-base';
 
