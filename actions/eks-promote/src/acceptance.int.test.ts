@@ -262,6 +262,56 @@ describe('eks-promote acceptance', () => {
     );
   });
 
+  test('a readiness probe fails when the app in a promoted pod stops answering, and passes again when it answers', async () => {
+    const pods = JSON.parse(await kubectlOk('get', 'pods', '-n', 'dev', '-l', `app=${WORKLOAD}`, '-o', 'json')) as {
+      items: Pod[];
+    };
+    const pod = pods.items[0]?.metadata.name ?? '';
+    const container = kube.containerIds('dev', pod)[0]?.current ?? '';
+    expect(container).not.toBe('');
+    const ready = async () =>
+      (
+        await kubectlOk(
+          'get',
+          'pod',
+          pod,
+          '-n',
+          'dev',
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        )
+      ).trim();
+    const available = async () => (await deploymentOf('dev')).status?.availableReplicas;
+    const poll = async (what: string, probe: () => Promise<boolean>) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await probe())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    expect(await ready()).toBe('True');
+    // the JVM is frozen: it accepts nothing, answers nothing
+    await execChecked('docker', ['pause', container]);
+    try {
+      await poll('the pod to become unready', async () => (await ready()) === 'False');
+      await poll('2 available replicas', async () => (await available()) === 2);
+      const events = JSON.parse(await kubectlOk('get', 'events', '-n', 'dev', '-o', 'json')) as {
+        items: { reason: string; message: string; involvedObject: { name: string } }[];
+      };
+      expect(
+        events.items.filter((e) => e.involvedObject.name === pod).map((e) => `${e.reason}: ${e.message}`),
+      ).toContainEqual(
+        expect.stringMatching(
+          /^Unhealthy: Readiness probe failed: Get "http:\/\/127\.0\.0\.1:8080\/actuator\/health": context deadline exceeded/,
+        ),
+      );
+    } finally {
+      await execChecked('docker', ['unpause', container]);
+    }
+    await poll('the pod to be ready again', async () => (await ready()) === 'True');
+    await poll('3 available replicas', async () => (await available()) === 3);
+  });
+
   test('a re-run of the same promotion is idempotent: same revision, same ReplicaSet, same pods', async () => {
     const before = await deploymentOf('dev');
     const podsBefore = (await kubectlOk('get', 'pods', '-n', 'dev', '-o', 'name')).trim();
