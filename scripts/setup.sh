@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 NODE_VERSION=24.9.0
 PNPM_VERSION=10.34.8
-APT_PACKAGES=(docker.io docker-registry skopeo awscli debootstrap)
+APT_PACKAGES=(docker.io docker-registry skopeo awscli debootstrap busybox-static)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -36,21 +36,48 @@ function credentialsFor(
   });
 }
 
-/** A tag resolved to its digest: through ECR's DescribeImages for ECR, the registry's manifest HEAD otherwise. */
-async function resolveTag(image: string, credentials: CredentialsProvider | undefined): Promise<string> {
+/**
+ * A tag resolved to its digest: through ECR's DescribeImages (an ECR host, or any host when
+ * `ecr-endpoint` points at an ECR API that fronts it), the registry's manifest HEAD otherwise.
+ */
+async function resolveTag(
+  image: string,
+  credentials: CredentialsProvider | undefined,
+  inputs: Pick<Inputs, 'region' | 'ecrEndpoint'>,
+): Promise<string> {
   if (pinnedImage(image)) return image;
-  const ecr = parseEcrImage(image);
+  const slash = image.indexOf('/');
+  const colon = image.lastIndexOf(':');
+  const repository = image.slice(0, colon);
+  const ecr =
+    parseEcrImage(image) ??
+    (inputs.ecrEndpoint && inputs.region && slash > 0
+      ? {
+          registryId: '',
+          region: inputs.region,
+          repository: image.slice(slash + 1, colon),
+          tag: image.slice(colon + 1),
+        }
+      : undefined);
   let digest: string | undefined;
   if (ecr && credentials) {
-    digest = await ecrDigestForTag(ecr, credentials);
+    digest = await ecrDigestForTag(ecr, credentials, inputs.ecrEndpoint);
   } else {
     const ref = parseReference(image);
     digest = await new RegistryClient({ registry: ref.registry }).resolveDigest(ref.repository, ref.tag ?? 'latest');
   }
   if (!digest) throw new Error(`image '${image}': the registry has no such tag`);
-  const repository = image.slice(0, image.lastIndexOf(':'));
   core.info(`allow-tag: ${image} is ${digest}; the workload is set by digest`);
   return `${repository}@${digest}`;
+}
+
+/** Who talks to the cluster, in words for error messages. */
+export function describeIdentity(cluster: ClusterInput): { identity: string; cluster: string } {
+  if (cluster.kind === 'kubeconfig') return { identity: "the kubeconfig's user", cluster: cluster.path };
+  return {
+    identity: cluster.roleToAssume ? `role ${cluster.roleToAssume}` : 'the ambient AWS credentials',
+    cluster: cluster.clusterName,
+  };
 }
 
 export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Connected> {
@@ -73,11 +100,6 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   }
   return {
     client,
-    async resolveTag(image: string): Promise<string> {
-      if (pinnedImage(image)) return image;
-      throw new Error(
-        `image '${image}': resolving a tag to its digest needs the registry client, which is not wired yet`,
-      );
-    },
+    resolveTag: (image: string) => resolveTag(image, credentials, inputs),
   };
 }

@@ -29,6 +29,7 @@ export interface Inputs {
   environment: string;
   eksEndpoint: string | undefined;
   stsEndpoint: string | undefined;
+  ecrEndpoint: string | undefined;
 }
 
 function cluster(
@@ -132,5 +133,6 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     environment: reader.getString('environment', { default: namespace }),
     eksEndpoint: reader.getOptionalString('eks-endpoint'),
     stsEndpoint: reader.getOptionalString('sts-endpoint'),
+    ecrEndpoint: reader.getOptionalString('ecr-endpoint'),
   };
 }

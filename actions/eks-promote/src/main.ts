@@ -1,6 +1,7 @@
 import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
 import { coreLogger, errorMessage, setOutput } from '@bakeline/toolkit';
-import { connect } from './cluster.ts';
+import { explainAccessError } from './access-errors.ts';
+import { connect, describeIdentity } from './cluster.ts';
 import { readInputs } from './inputs.ts';
 import { printDiagnostics, writeFailureSummary, writeSuccessSummary } from './summary.ts';
 
@@ -9,7 +10,9 @@ export async function run(signal: AbortSignal): Promise<void> {
   const started = Date.now();
   const target = await connect(inputs.target, inputs);
   let image: string;
+  const targetAccess = { ...describeIdentity(inputs.target), namespace: inputs.namespace };
   if (inputs.source.kind === 'environment') {
+    const sourceAccess = { ...describeIdentity(inputs.source.cluster), namespace: inputs.source.namespace };
     const source = await connect(inputs.source.cluster, inputs);
     const running = await digestRunningIn(
       source.client,
@@ -17,8 +20,11 @@ export async function run(signal: AbortSignal): Promise<void> {
       inputs.workloads,
       undefined,
       inputs.container,
-    );
-    source.client.close();
+    )
+      .catch((error: unknown) => {
+        throw explainAccessError(error, sourceAccess);
+      })
+      .finally(() => source.client.close());
     coreLogger.info(`${inputs.source.environment} runs ${running.image}`);
     image = running.image;
   } else {
@@ -49,7 +55,7 @@ export async function run(signal: AbortSignal): Promise<void> {
     setOutput('rolled-back', 'false');
     await writeSuccessSummary(inputs.environment, inputs.namespace, result, Date.now() - started);
   } catch (error: unknown) {
-    if (!(error instanceof PromotionFailedError)) throw error;
+    if (!(error instanceof PromotionFailedError)) throw explainAccessError(error, targetAccess);
     setOutput('rolled-back', String(error.rolledBack));
     if (error.diagnostics) await printDiagnostics(coreLogger, error.diagnostics);
     const now = error.rolledBack ? 'the previous revision runs again' : 'the workloads were left as they are';

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { type KubeClient, PatchType } from './client.ts';
 import { KubeApiError } from './errors.ts';
 import { sameImage } from './image-ref.ts';
+import { ANNOTATION_CHANGE_CAUSE, ANNOTATION_DIGEST } from './set-image.ts';
 
 interface KindInfo {
   group: string;
@@ -70,6 +71,31 @@ export function pinImages(manifest: Manifest, image: string): Manifest {
   };
   for (const container of copy.spec?.template?.spec?.containers ?? []) {
     if (container.image && sameImage(container.image, image)) container.image = image;
+  }
+  return copy;
+}
+
+/**
+ * Records a promotion on a Deployment manifest the way set-image records it on a live one: the
+ * change cause and the digest as annotations (the ReplicaSet of the revision carries them, so
+ * `kubectl rollout history` shows the cause), the digest on the pod template too.
+ */
+export function annotatePromotion(manifest: Manifest, changeCause: string, digest: string): Manifest {
+  if (manifest.kind !== 'Deployment') return manifest;
+  const copy = structuredClone(manifest) as Manifest & {
+    metadata: { annotations?: Record<string, string> };
+    spec?: { template?: { metadata?: { annotations?: Record<string, string> } } };
+  };
+  copy.metadata.annotations = {
+    ...copy.metadata.annotations,
+    [ANNOTATION_CHANGE_CAUSE]: changeCause,
+    [ANNOTATION_DIGEST]: digest,
+  };
+  if (copy.spec?.template) {
+    copy.spec.template.metadata = {
+      ...copy.spec.template.metadata,
+      annotations: { ...copy.spec.template.metadata?.annotations, [ANNOTATION_DIGEST]: digest },
+    };
   }
   return copy;
 }

@@ -6,7 +6,7 @@ import type { KubeClient } from './client.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { KubeApiError } from './errors.ts';
 import { pinnedImage } from './image-ref.ts';
-import { applyManifest, pinImages, readManifests } from './manifests.ts';
+import { annotatePromotion, applyManifest, pinImages, readManifests } from './manifests.ts';
 import { getDeployment, listDeployments, revisionOf } from './resources.ts';
 import { rollbackDeployment } from './rollback.ts';
 import { type ContainerChange, setImageByDigest } from './set-image.ts';
@@ -79,6 +79,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const { client, namespace, logger } = options;
   const pinned = pinnedImage(options.image);
   if (!pinned) throw new Error(`image '${options.image}' is not pinned by digest (repository@sha256:<64 hex>)`);
+  const pinnedDigest = pinned.digest;
   // What runs before anything is applied: the previous digest, and whether this run changes a workload.
   const before = new Map<string, string[]>();
   for (const d of await resolveWorkloads(client, namespace, options.workloads).catch((error: unknown) => {
@@ -94,7 +95,19 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   if (options.manifests && options.manifests.length > 0) {
     await logger.group('Apply manifests', async () => {
       for (const { file, manifest } of readManifests(options.manifests ?? [])) {
-        const applied = await applyManifest(client, pinImages(manifest, options.image), namespace);
+        const pinned = pinImages(manifest, options.image);
+        // A Deployment this run creates or moves to the image records the promotion, as set-image does.
+        const live = before.get(manifest.metadata.name);
+        const runsImage = (
+          (pinned as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }).spec?.template?.spec
+            ?.containers ?? []
+        ).some((c) => c.image === options.image);
+        const moves = manifest.kind === 'Deployment' && runsImage && !live?.includes(options.image);
+        const applied = await applyManifest(
+          client,
+          moves ? annotatePromotion(pinned, options.changeCause, pinnedDigest) : pinned,
+          namespace,
+        );
         logger.info(`${applied.action} ${applied.kind}/${applied.name} from ${file}`);
       }
     });
@@ -117,7 +130,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       });
       current = set.after;
       const earlier = before.get(name);
-      const previousImages = earlier ?? set.changes.map((c) => c.from);
+      // Nothing ran before when the manifests above created the workload.
+      const previousImages = earlier ?? [];
       const previousDigest = previousImages.map((i) => pinnedImage(i)?.digest).find(Boolean);
       // Changed by this run: by the image patch, or already by the manifests applied above.
       const changed = set.changed || earlier === undefined || !earlier.includes(options.image);
@@ -152,7 +166,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     const cancelled = error instanceof RolloutFailedError && error.failure === 'cancelled';
     const diagnostics = current ? await collectDiagnostics(client, current) : undefined;
     if (cancelled) {
-      throw new PromotionFailedError(`promotion cancelled; the rollout was left as it is`, {
+      const state = error instanceof Error ? error.message : String(error);
+      throw new PromotionFailedError(`promotion cancelled, nothing rolled back: ${state}`, {
         rolledBack: false,
         cancelled,
         cause: error,

@@ -64,7 +64,13 @@ export async function waitForRollout(options: WaitRolloutOptions): Promise<Deplo
     const evaluate = () => {
       if (settled) return;
       if (options.signal?.aborted) {
-        finish(new RolloutFailedError('cancelled', `stopped waiting for deployment "${name}": cancelled`));
+        const state = rolloutState(latest).message;
+        finish(
+          new RolloutFailedError(
+            'cancelled',
+            `stopped waiting for deployment "${name}" (cancelled); its rollout goes on where it was: ${state}`,
+          ),
+        );
         return;
       }
       const state = rolloutState(latest);

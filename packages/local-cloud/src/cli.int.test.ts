@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,34 @@ describe('local-cloud CLI', () => {
     expect(existsSync(join(stateDir, 'endpoints.json'))).toBe(false);
     await expect(fetch(`${endpoints.registry.url}/v2/`)).rejects.toThrow();
     expect((await cli('stop', '--state-dir', stateDir)).stderr).toContain('not running');
+  });
+
+  it('starts the Kubernetes part by default: endpoints name a kubeconfig that kubectl uses, and the EKS API', async () => {
+    const dir = join(stateDir, 'with-kube');
+    const started = await cli('start', '--state-dir', dir);
+    try {
+      expect(started.code, started.stderr).toBe(0);
+      const endpoints = JSON.parse(started.stdout) as {
+        kube?: { clusterName: string; apiUrl: string; kubeconfig: string; eks: string };
+      };
+      expect(endpoints.kube).toMatchObject({
+        clusterName: 'bakeline-local',
+        apiUrl: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
+        eks: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      });
+      const kubeconfig = endpoints.kube?.kubeconfig ?? '';
+      expect(existsSync(kubeconfig)).toBe(true);
+      const namespaces = execFileSync(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, 'get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(namespaces.split(' ')).toEqual(expect.arrayContaining(['dev', 'test', 'prod']));
+      const shown = JSON.parse((await cli('endpoints', '--state-dir', dir)).stdout) as typeof endpoints;
+      expect(shown.kube?.kubeconfig).toBe(kubeconfig);
+    } finally {
+      expect((await cli('stop', '--state-dir', dir)).code).toBe(0);
+    }
   });
 
   it('names a bad option value before starting anything', async () => {

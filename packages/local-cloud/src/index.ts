@@ -78,6 +78,15 @@ export {
   renderTemplate,
 } from './iam/role-description.ts';
 export {
+  BUSYBOX_HTTPD,
+  type BusyboxImage,
+  buildBusyboxImage,
+  HOST_PORT_ANNOTATION,
+  type KubeCloudAdmin,
+  type StartedKubeCloud,
+  type TimedRequestLogEntry,
+} from './kube/index.ts';
+export {
   defaultSubject,
   type GithubJobClaims,
   type GithubTokenClaims,

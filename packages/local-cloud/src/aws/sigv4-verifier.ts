@@ -52,6 +52,12 @@ export interface VerifyOptions {
   now: Date;
   /** Allowed clock difference for header-signed requests (AWS: 5 minutes). */
   maxSkewMs?: number;
+  /**
+   * Presigned requests only: how long after X-Amz-Date the URL is valid, in place of its
+   * X-Amz-Expires. STS ignores X-Amz-Expires and takes every presigned request for 15 minutes
+   * after X-Amz-Date (the EKS token contract: aws-iam-authenticator signs with 60 and accepts 15 min).
+   */
+  presignedLifetimeMs?: number;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -293,7 +299,8 @@ export class SigV4Verifier {
     if (amzDate.getTime() - options.now.getTime() > skew) {
       throw new SigV4Error('expired-request', `Request is not yet valid: X-Amz-Date ${fmt(amzDate)} is in the future.`);
     }
-    if (options.now.getTime() > amzDate.getTime() + expires * 1000) {
+    const lifetimeMs = options.presignedLifetimeMs ?? expires * 1000;
+    if (options.now.getTime() > amzDate.getTime() + lifetimeMs) {
       throw new SigV4Error('expired-request', 'Request has expired.');
     }
     const signedHeaders = (q.get('X-Amz-SignedHeaders') ?? '').split(';');

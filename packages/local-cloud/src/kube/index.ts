@@ -11,6 +11,7 @@ export {
   type KubeCloudOptions,
   type StartedKubeCloud,
   startKubeCloud,
+  type TimedRequestLogEntry,
 } from './start-kube-cloud.ts';
 export {
   BUSYBOX_HTTPD,

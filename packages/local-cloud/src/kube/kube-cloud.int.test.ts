@@ -234,6 +234,20 @@ describe('the cluster stand-in with the real kubectl and Docker', () => {
     expect(describe).toMatch(/ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled (up|down) replica set/);
   });
 
+  test('kubectl rollout status of a finished rollout returns at once: a quiet watch still gets its headers', async () => {
+    // client-go's reflector cannot stop a watch before its response headers arrive; an API server
+    // that held them back until the first event kept kubectl waiting after "successfully rolled out".
+    const started = Date.now();
+    const r = await exec(
+      'kubectl',
+      ['--kubeconfig', cloud.kubeconfigPath, 'rollout', 'status', 'deployment/web', '-n', 'dev', '--timeout=20s'],
+      { timeoutMs: 30_000 },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe('deployment "web" successfully rolled out\n');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   test('a write with a stale resourceVersion is refused with 409', async () => {
     const stale = await kubectlOk('get', 'deployment', 'web', '-n', 'dev', '-o', 'json');
     await kubectlOk('label', 'deployment/web', '-n', 'dev', 'touched=yes');

@@ -29,6 +29,12 @@ import { DockerRuntime } from './kubelet/docker-runtime.ts';
 import { Kubelet, type PullCredentials } from './kubelet/kubelet.ts';
 
 export const INSTANCE_LABEL = 'io.bakeline.local-cloud.kube';
+const CONCURRENT_WRITE_ANNOTATION = 'local-cloud.bakeline.io/concurrent-write';
+const REQUEST_LOG_LIMIT = 10_000;
+
+export interface TimedRequestLogEntry extends RequestLogEntry {
+  at: Date;
+}
 
 export interface KubeCloudOptions {
   /** EKS cluster name (default `bakeline-local`); EKS tokens must be made for it */
@@ -85,6 +91,16 @@ export interface KubeCloudAdmin {
   containerIds(namespace: string, pod: string): { container: string; current?: string; previous?: string }[];
   /** resolves once the controllers have nothing queued */
   idle(): Promise<void>;
+  /** the API server's requests so far (the last 10000): who asked what, and the status answered */
+  requestLog(): TimedRequestLogEntry[];
+  /**
+   * A concurrent writer: before each of the next `count` updates or patches of the object, another
+   * client changes it first (a real write, a new resourceVersion), so a write that carries the
+   * resourceVersion it read is answered 409 Conflict, as on a busy cluster.
+   */
+  writeConcurrently(target: { resource: string; group?: string; namespace: string; name: string; count: number }): void;
+  /** cuts every open watch connection (an API server restart); returns how many were open */
+  dropWatches(): number;
   /** the object store and API layer, for in-process checks */
   api: ObjectApi;
 }
@@ -222,6 +238,9 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       ...(options.onError ? { onError: options.onError } : {}),
     });
   }
+  const requests: TimedRequestLogEntry[] = [];
+  const concurrentWrites: { def: ResourceDef; namespace: string; name: string; left: number }[] = [];
+  let concurrentWriteCount = 0;
   const server: KubeApiServerType = new KubeApiServer({
     api,
     authenticator,
@@ -229,7 +248,27 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     ...(kubelet ? { logs: kubelet } : {}),
     tls: { certPem: ca.server.certPem, keyPem: ca.server.keyPem, caPem: ca.caPem },
     ...(options.maxWatchSeconds !== undefined ? { maxWatchSeconds: options.maxWatchSeconds } : {}),
-    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    onRequest: (entry) => {
+      requests.push({ ...entry, at: now() });
+      if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
+      options.onRequest?.(entry);
+    },
+    beforeWrite: (write) => {
+      const target = concurrentWrites.find(
+        (t) => t.def === write.def && t.namespace === write.namespace && t.name === write.name && t.left > 0,
+      );
+      if (!target || write.subresource !== '') return;
+      target.left--;
+      concurrentWriteCount++;
+      api.patch(
+        target.def,
+        target.namespace,
+        target.name,
+        'application/merge-patch+json',
+        { metadata: { annotations: { [CONCURRENT_WRITE_ANNOTATION]: String(concurrentWriteCount) } } },
+        { fieldValidation: 'Strict', dryRun: false },
+      );
+    },
   });
   const port = await server.listen(options.port ?? 0);
   const apiUrl = `https://127.0.0.1:${port}`;
@@ -311,6 +350,14 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       authFailures: () => [...authenticator.failures],
       containerIds: (namespace, pod) => kubelet?.containerIds(namespace, pod) ?? [],
       idle: () => controllers.idle(),
+      requestLog: () => requests.map((r) => ({ ...r })),
+      writeConcurrently(target) {
+        const group = target.group ?? (['deployments', 'replicasets'].includes(target.resource) ? 'apps' : '');
+        const def = findResource(group, 'v1', target.resource);
+        if (!def) throw new Error(`writeConcurrently: unknown resource '${target.resource}'`);
+        concurrentWrites.push({ def, namespace: target.namespace, name: target.name, left: target.count });
+      },
+      dropWatches: () => server.dropWatches(),
       api,
     },
     async stop() {

@@ -19,6 +19,8 @@ import { type JwksSource, verifyWebIdentityToken } from './web-identity-token.ts
 
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const VERSION = '2011-06-15';
+/** STS ignores X-Amz-Expires: a presigned request is valid 15 minutes after its X-Amz-Date. */
+export const STS_PRESIGNED_LIFETIME_MS = 15 * 60_000;
 
 export interface StsOptions {
   iam: Iam;
@@ -154,7 +156,12 @@ export class StsService {
 
   async #authenticate(request: ReceivedRequest): Promise<StoredCredentials> {
     try {
-      return await this.#o.verifier.verify(request, { service: 'sts', regions: [this.#o.region], now: this.#o.now() });
+      return await this.#o.verifier.verify(request, {
+        service: 'sts',
+        regions: [this.#o.region],
+        now: this.#o.now(),
+        presignedLifetimeMs: STS_PRESIGNED_LIFETIME_MS,
+      });
     } catch (error) {
       if (error instanceof SigV4Error) throw stsSignatureError(error);
       throw error;
@@ -184,7 +191,12 @@ export class StsService {
     try {
       creds = await this.#o.verifier.verify(
         { method: 'GET', url: `${u.pathname}${u.search}`, headers },
-        { service: 'sts', regions: [this.#o.region], now: options.now ?? this.#o.now() },
+        {
+          service: 'sts',
+          regions: [this.#o.region],
+          now: options.now ?? this.#o.now(),
+          presignedLifetimeMs: STS_PRESIGNED_LIFETIME_MS,
+        },
       );
     } catch (error) {
       if (error instanceof SigV4Error) throw stsSignatureError(error);

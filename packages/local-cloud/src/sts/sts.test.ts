@@ -299,8 +299,8 @@ describe('presigned GetCallerIdentity', () => {
     ['another cluster name', { headers: { 'x-k8s-aws-id': 'prod' } }, {}, 'SignatureDoesNotMatch'],
     ['no cluster header', {}, {}, 'SignatureDoesNotMatch'],
     [
-      'a URL older than X-Amz-Expires',
-      { headers: { 'x-k8s-aws-id': 'dev' }, now: new Date(Date.now() + 120_000) },
+      'a URL signed more than 15 minutes ago (X-Amz-Expires 60 notwithstanding)',
+      { headers: { 'x-k8s-aws-id': 'dev' }, now: new Date(Date.now() + 15 * 60_000 + 2_000) },
       {},
       'RequestExpired',
     ],
@@ -314,6 +314,34 @@ describe('presigned GetCallerIdentity', () => {
     const url = await presign(await credentialsOf(), { cluster: 'dev', ...presignOptions });
     if (presignOptions.host !== undefined) url.host = new URL(sts.url).host;
     await expect(sts.service.verifyPresignedGetCallerIdentity(url, verifyOptions)).rejects.toMatchObject({ code });
+  });
+
+  // STS ignores X-Amz-Expires for presigned requests: aws-iam-authenticator signs EKS tokens with
+  // X-Amz-Expires=60 and they stay valid 15 minutes after X-Amz-Date (pkg/token/token.go).
+  test.each([
+    ['61 s', 61_000],
+    ['14 min 58 s', 14 * 60_000 + 58_000],
+  ])('accepts an EKS-style URL signed with X-Amz-Expires=60, %s after X-Amz-Date', async (_name, ageMs) => {
+    const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const url = await presign(await credentialsOf(), { cluster: 'dev', signingDate });
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+    await expect(
+      sts.service.verifyPresignedGetCallerIdentity(url, {
+        headers: { 'x-k8s-aws-id': 'dev' },
+        now: new Date(signingDate.getTime() + ageMs),
+      }),
+    ).resolves.toMatchObject({ roleArn: PUSH_ROLE });
+  });
+
+  it('refuses an EKS-style URL 15 min 1 s after X-Amz-Date with RequestExpired', async () => {
+    const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const url = await presign(await credentialsOf(), { cluster: 'dev', signingDate });
+    await expect(
+      sts.service.verifyPresignedGetCallerIdentity(url, {
+        headers: { 'x-k8s-aws-id': 'dev' },
+        now: new Date(signingDate.getTime() + 15 * 60_000 + 1_000),
+      }),
+    ).rejects.toMatchObject({ code: 'RequestExpired', message: 'Request has expired.' });
   });
 
   it('refuses a tampered signature', async () => {

@@ -65,6 +65,17 @@ export interface KubeApiServerOptions {
   maxWatchSeconds?: number;
   /** called once per request (method, path, status) for tests and debugging */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** called before an update or patch is applied (a test's concurrent writer goes here) */
+  beforeWrite?: (write: PendingWrite) => void;
+}
+
+export interface PendingWrite {
+  verb: 'update' | 'patch';
+  def: ResourceDef;
+  namespace: string | undefined;
+  name: string;
+  subresource: string;
+  user: UserInfo;
 }
 
 export interface RequestLogEntry {
@@ -186,6 +197,13 @@ export class KubeApiServer {
 
   get port(): number {
     return this.#port;
+  }
+
+  /** Cuts every open watch connection; returns how many there were. */
+  dropWatches(): number {
+    const open = [...this.#watches];
+    for (const w of open) w.drop();
+    return open.length;
   }
 
   async stop(): Promise<void> {
@@ -347,10 +365,26 @@ export class KubeApiServer {
         return this.#ok(res, object, 201, warnings);
       }
       case 'update': {
+        this.#options.beforeWrite?.({
+          verb: 'update',
+          def,
+          namespace,
+          name: info.name,
+          subresource: info.subresource,
+          user,
+        });
         const { object, warnings } = api.update(def, namespace, info.name, body, writeOptionsOf(query), sub);
         return this.#ok(res, object, 200, warnings);
       }
       case 'patch': {
+        this.#options.beforeWrite?.({
+          verb: 'patch',
+          def,
+          namespace,
+          name: info.name,
+          subresource: info.subresource,
+          user,
+        });
         const { object, warnings } = api.patch(
           def,
           namespace,

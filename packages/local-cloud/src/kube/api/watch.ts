@@ -74,6 +74,9 @@ export class WatchStream {
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
+    // Send the headers now, as the API server does: a client (client-go's reflector) waits for
+    // them before it can stop a watch on which nothing happens.
+    this.#res.flushHeaders();
     const pending: StoreEvent[] = [];
     let replaying = true;
     this.#unsubscribe = this.#store.subscribe((e) => {
@@ -123,6 +126,12 @@ export class WatchStream {
     for (const e of pending) this.#deliver(e);
     this.#timer = setTimeout(() => this.stop(), this.#request.timeoutMs);
     this.#res.once('close', () => this.stop());
+  }
+
+  /** Cuts the connection without ending the stream cleanly (a restart, a proxy's idle timeout). */
+  drop(): void {
+    this.#res.destroy();
+    this.stop();
   }
 
   stop(): void {

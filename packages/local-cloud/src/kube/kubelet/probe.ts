@@ -50,14 +50,11 @@ export async function runProbe(
           message: `Get "http://127.0.0.1:${containerPort}${path}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
         };
       }
-      // docker-proxy accepts on the host port and closes at once when nothing listens in the
-      // container (UND_ERR_SOCKET, no response): that is a refused connection to the pod.
-      const refused = cause?.code === 'ECONNREFUSED' || cause?.code === 'UND_ERR_SOCKET';
-      const why = refused
-        ? 'connect: connection refused'
-        : cause?.code === 'ECONNRESET'
-          ? 'read: connection reset by peer'
-          : `${e.message}${cause?.code ? ` (${cause.code})` : ''}`;
+      // docker-proxy accepts on the host port and, when nothing listens in the container, closes
+      // at once (UND_ERR_SOCKET) or resets (ECONNRESET), depending on timing: either way no
+      // response came, which is what the kubelet sees as a refused connection to the pod's IP.
+      const refused = ['ECONNREFUSED', 'UND_ERR_SOCKET', 'ECONNRESET'].includes(cause?.code ?? '');
+      const why = refused ? 'connect: connection refused' : `${e.message}${cause?.code ? ` (${cause.code})` : ''}`;
       return {
         ok: false,
         message: `Get "http://127.0.0.1:${containerPort}${path}": dial tcp 127.0.0.1:${containerPort}: ${why}`,

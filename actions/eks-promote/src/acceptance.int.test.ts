@@ -1,0 +1,609 @@
+// Acceptance of eks-promote, run as the runner runs it (the bundled dist/ through the harness)
+// against the local cloud: GitHub OIDC -> STS -> EKS DescribeCluster -> EKS token -> the
+// Kubernetes stand-in, whose pods are Docker containers pulled by digest from the local ECR. The
+// example service is baked by docker-bake and pushed by ecr-push (two digests: the service and
+// the same service with other JVM defaults); a busybox image in the same repository never
+// becomes ready. The real kubectl checks what the action claims.
+// Time budget (README): about 4 minutes on a 2-core machine, half of it baking and pushing.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEksToken } from '@bakeline/aws';
+import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
+import { type Deployment, KubeClient, type Pod, type ReplicaSet, readKubeconfig, watchResumable } from '@bakeline/kube';
+import {
+  buildBusyboxImage,
+  HOST_PORT_ANNOTATION,
+  type KubeCloudAdmin,
+  type LocalCloud,
+  startLocalCloud,
+  type TimedRequestLogEntry,
+} from '@bakeline/local-cloud';
+import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { consoleLogger, exec, execChecked, silentLogger } from '@bakeline/toolkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseAllDocuments, stringify } from 'yaml';
+
+const SDE = '1714564800';
+const SHA = '0123abc4567def890123abc4567def890123abcd';
+const REPO = 'ostock/licensing-service';
+const WORKLOAD = 'licensing-service';
+
+let cloud: LocalCloud;
+let kube: KubeCloudAdmin;
+let kubeEndpoints: { clusterName: string; kubeconfig: string; eks: string };
+let base: BaseImage;
+let workspace: string;
+/** `<registry>/<repo>@sha256:…` of the service, the service with other JVM defaults, and a never-ready image */
+const image = { a: '', b: '', broken: '' };
+const digest = { a: '', b: '', broken: '' };
+const manifests = { dev: '', test: '' };
+let runNumber = 0;
+
+function failure(result: HarnessResult): string {
+  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
+}
+
+function expectSuccess(result: HarnessResult): void {
+  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
+}
+
+function role(name: string): string {
+  return cloud.endpoints.roles[name] ?? '';
+}
+
+/** A promotion job running in GitHub environment `environment` through OIDC and its deploy role. */
+function promotion(
+  environment: string,
+  inputs: Record<string, string>,
+  options: { cancelAfterMs?: number; onLine?: (line: string) => void } = {},
+) {
+  const grant = cloud.admin.grantIdToken({ environment });
+  runNumber++;
+  return {
+    workspace,
+    github: {
+      sha: SHA,
+      ref: 'refs/heads/main',
+      repository: cloud.endpoints.githubRepository,
+      runId: String(9000 + runNumber),
+    },
+    inputs: {
+      'cluster-name': kubeEndpoints.clusterName,
+      region: cloud.endpoints.region,
+      'role-to-assume': role(`bakeline-deploy-${environment}`),
+      'eks-endpoint': kubeEndpoints.eks,
+      'sts-endpoint': cloud.endpoints.sts,
+      namespace: environment,
+      workload: WORKLOAD,
+      environment,
+      timeout: '3m',
+      ...inputs,
+    },
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    timeoutMs: 240_000,
+    ...options,
+  };
+}
+
+async function kubectl(...args: string[]) {
+  return exec('kubectl', ['--kubeconfig', kubeEndpoints.kubeconfig, ...args], { timeoutMs: 120_000 });
+}
+
+async function kubectlOk(...args: string[]): Promise<string> {
+  const r = await kubectl(...args);
+  if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
+  return r.stdout;
+}
+
+async function deploymentOf(namespace: string): Promise<Deployment> {
+  return JSON.parse(await kubectlOk('get', 'deployment', WORKLOAD, '-n', namespace, '-o', 'json')) as Deployment;
+}
+
+/** imageIDs of the running, not terminating pods of the workload, through kubectl's jsonpath. */
+async function runningImageIds(namespace: string): Promise<string[]> {
+  const pods = JSON.parse(await kubectlOk('get', 'pods', '-n', namespace, '-l', `app=${WORKLOAD}`, '-o', 'json')) as {
+    items: Pod[];
+  };
+  const names = pods.items
+    .filter((p) => p.status?.phase === 'Running' && p.metadata.deletionTimestamp === undefined)
+    .map((p) => p.metadata.name);
+  const ids: string[] = [];
+  for (const name of names) {
+    ids.push((await kubectlOk('get', 'pod', name, '-n', namespace, '-o', 'jsonpath={..imageID}')).trim());
+  }
+  return ids;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function requestsSince(at: Date, user?: string): TimedRequestLogEntry[] {
+  return kube.requestLog().filter((r) => r.at >= at && (user === undefined || r.user.includes(user)));
+}
+
+/** The example's manifests with short deadlines and `replicas` for this suite. */
+function writeManifests(environment: string, replicas: number): string {
+  const source = readFileSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'deployment.yaml'), 'utf8');
+  const docs = parseAllDocuments(source).map((d) => d.toJS() as Record<string, unknown>);
+  for (const doc of docs) {
+    if (doc.kind !== 'Deployment') continue;
+    const spec = doc.spec as Record<string, unknown>;
+    spec.replicas = replicas;
+    spec.progressDeadlineSeconds = 20;
+    spec.minReadySeconds = 2;
+    const pod = (spec.template as { spec: Record<string, unknown> }).spec;
+    pod.terminationGracePeriodSeconds = 3;
+  }
+  const dir = join(workspace, 'k8s', environment);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'deployment.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+  cpSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'service.yaml'), join(dir, 'service.yaml'));
+  return `k8s/${environment}/deployment.yaml\nk8s/${environment}/service.yaml`;
+}
+
+async function bake(inputs: Record<string, string>): Promise<{ digest: string; layout: string }> {
+  const result = await runAction('docker-bake', {
+    workspace,
+    github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+    inputs: {
+      builder: 'jar',
+      jar: 'target/*.jar',
+      'image-name': 'licensing-service',
+      'base-image': `oci:${base.layoutDir}`,
+      'source-date-epoch': SDE,
+      ports: '8080',
+      ...inputs,
+    },
+    timeoutMs: 300_000,
+  });
+  expectSuccess(result);
+  return { digest: result.outputs.digest ?? '', layout: result.outputs['layout-path'] ?? '' };
+}
+
+async function push(layout: string, layoutDigest: string, tag: string): Promise<string> {
+  const grant = cloud.endpoints.oidc;
+  const result = await runAction('ecr-push', {
+    workspace,
+    github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository },
+    inputs: {
+      layout,
+      digest: layoutDigest,
+      repository: REPO,
+      tags: tag,
+      region: cloud.endpoints.region,
+      'role-to-assume': role('bakeline-ecr-push'),
+      'ecr-endpoint': cloud.endpoints.ecr,
+      'sts-endpoint': cloud.endpoints.sts,
+      scan: 'none',
+    },
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    timeoutMs: 240_000,
+  });
+  expectSuccess(result);
+  return result.outputs['image-uri'] ?? '';
+}
+
+beforeAll(async () => {
+  base = await ensureBaseImage({ logger: consoleLogger });
+  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-'));
+  cpSync(join(repoRoot, 'examples', 'licensing-service'), workspace, {
+    recursive: true,
+    filter: (src) => !src.includes('/target'),
+  });
+  await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 });
+  const a = await bake({ 'output-dir': join(workspace, 'out-a') });
+  const b = await bake({ 'output-dir': join(workspace, 'out-b'), 'java-options': '-XX:MaxRAMPercentage=50' });
+  cloud = await startLocalCloud({ log: () => {} });
+  kube = cloud.admin.kube as KubeCloudAdmin;
+  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
+  image.a = await push(a.layout, a.digest, 'sha-a');
+  image.b = await push(b.layout, b.digest, 'sha-b');
+  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
+  const broken = await buildBusyboxImage({
+    registry: cloud.endpoints.registry.host,
+    repository: REPO,
+    tag: 'never-ready',
+    files: { 'www/index.html': 'not the licensing service' },
+    login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
+  });
+  image.broken = broken.ref;
+  for (const k of ['a', 'b', 'broken'] as const) digest[k] = image[k].slice(image[k].indexOf('@') + 1);
+  expect(new Set(Object.values(digest)).size).toBe(3);
+  manifests.dev = writeManifests('dev', 3);
+  manifests.test = writeManifests('test', 1);
+}, 900_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('eks-promote acceptance', () => {
+  test('promotes the example digest to dev: kubectl rollout status succeeds, the pods report the digest, the health endpoint answers on 127.0.0.1', async () => {
+    const result = await runAction('eks-promote', promotion('dev', { image: image.a, manifests: manifests.dev }));
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({
+      image: image.a,
+      digest: digest.a,
+      'previous-digest': '',
+      revision: '1',
+      'rolled-back': 'false',
+    });
+    const status = await kubectlOk('rollout', 'status', `deployment/${WORKLOAD}`, '-n', 'dev', '--timeout=10s');
+    expect(status).toContain(`deployment "${WORKLOAD}" successfully rolled out`);
+    const ids = (await kubectlOk('get', 'pods', '-n', 'dev', '-l', `app=${WORKLOAD}`, '-o', 'jsonpath={..imageID}'))
+      .trim()
+      .split(/\s+/);
+    expect(ids).toEqual([1, 2, 3].map(() => `docker-pullable://${image.a}`));
+    const d = await deploymentOf('dev');
+    expect(d.metadata.annotations?.['kubernetes.io/change-cause']).toContain(digest.a);
+    expect(d.metadata.annotations?.['kubernetes.io/change-cause']).toContain(SHA);
+    expect(d.metadata.annotations?.['bakeline.io/digest']).toBe(digest.a);
+    const pods = JSON.parse(await kubectlOk('get', 'pods', '-n', 'dev', '-l', `app=${WORKLOAD}`, '-o', 'json')) as {
+      items: Pod[];
+    };
+    const port = pods.items[0]?.metadata.annotations?.[`${HOST_PORT_ANNOTATION}8080`];
+    expect(port).toMatch(/^\d+$/);
+    const health = await fetch(`http://127.0.0.1:${port}/actuator/health`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toMatch(/"status"\s*:\s*"UP"/);
+    expect(result.summary).toContain('Promoted to dev');
+    expect(result.summary).toContain(digest.a);
+    for (const p of pods.items) expect(result.summary).toContain(p.metadata.name);
+    expect(await kubectlOk('get', 'service', WORKLOAD, '-n', 'dev', '-o', 'jsonpath={.spec.ports[0].targetPort}')).toBe(
+      '8080',
+    );
+  });
+
+  test('a readiness probe fails when the app in a promoted pod stops answering, and passes again when it answers', async () => {
+    const pods = JSON.parse(await kubectlOk('get', 'pods', '-n', 'dev', '-l', `app=${WORKLOAD}`, '-o', 'json')) as {
+      items: Pod[];
+    };
+    const pod = pods.items[0]?.metadata.name ?? '';
+    const container = kube.containerIds('dev', pod)[0]?.current ?? '';
+    expect(container).not.toBe('');
+    const ready = async () =>
+      (
+        await kubectlOk(
+          'get',
+          'pod',
+          pod,
+          '-n',
+          'dev',
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        )
+      ).trim();
+    const available = async () => (await deploymentOf('dev')).status?.availableReplicas;
+    const poll = async (what: string, probe: () => Promise<boolean>) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await probe())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    expect(await ready()).toBe('True');
+    // the JVM is frozen: it accepts nothing, answers nothing
+    await execChecked('docker', ['pause', container]);
+    try {
+      await poll('the pod to become unready', async () => (await ready()) === 'False');
+      await poll('2 available replicas', async () => (await available()) === 2);
+      const events = JSON.parse(await kubectlOk('get', 'events', '-n', 'dev', '-o', 'json')) as {
+        items: { reason: string; message: string; involvedObject: { name: string } }[];
+      };
+      expect(
+        events.items.filter((e) => e.involvedObject.name === pod).map((e) => `${e.reason}: ${e.message}`),
+      ).toContainEqual(
+        expect.stringMatching(
+          /^Unhealthy: Readiness probe failed: Get "http:\/\/127\.0\.0\.1:8080\/actuator\/health": context deadline exceeded/,
+        ),
+      );
+    } finally {
+      await execChecked('docker', ['unpause', container]);
+    }
+    await poll('the pod to be ready again', async () => (await ready()) === 'True');
+    await poll('3 available replicas', async () => (await available()) === 3);
+  });
+
+  test('a re-run of the same promotion is idempotent: same revision, same ReplicaSet, same pods', async () => {
+    const before = await deploymentOf('dev');
+    const podsBefore = (await kubectlOk('get', 'pods', '-n', 'dev', '-o', 'name')).trim();
+    const rsBefore = (await kubectlOk('get', 'replicasets', '-n', 'dev', '-o', 'name')).trim();
+    const result = await runAction('eks-promote', promotion('dev', { image: image.a, manifests: manifests.dev }));
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({ digest: digest.a, revision: '1', 'rolled-back': 'false' });
+    expect(result.stdout).toContain(`already set to ${image.a}`);
+    const after = await deploymentOf('dev');
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect(after.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
+    expect((await kubectlOk('get', 'pods', '-n', 'dev', '-o', 'name')).trim()).toBe(podsBefore);
+    expect((await kubectlOk('get', 'replicasets', '-n', 'dev', '-o', 'name')).trim()).toBe(rsBefore);
+  });
+
+  test('a rolling update of 3 replicas with maxSurge 1, maxUnavailable 0: a watch never sees more than 4 pods or fewer than 3 available, and minReadySeconds delays availability', async () => {
+    const watcher = new KubeClient(readKubeconfig(kubeEndpoints.kubeconfig));
+    const stop = new AbortController();
+    const live = new Set<string>();
+    const readyAt = new Map<string, number>();
+    let maxPods = 0;
+    let minAvailable = Number.POSITIVE_INFINITY;
+    let newRsAvailableAt: number | undefined;
+    const watches = [
+      watchResumable<Pod>(
+        {
+          client: watcher,
+          path: '/api/v1/namespaces/dev/pods',
+          query: { labelSelector: `app=${WORKLOAD}` },
+          signal: stop.signal,
+          logger: silentLogger,
+        },
+        (e) => {
+          const name = e.object.metadata.name;
+          if (e.type === 'DELETED' || e.object.metadata.deletionTimestamp) live.delete(name);
+          else live.add(name);
+          maxPods = Math.max(maxPods, live.size);
+          const ready = e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+          if (ready && e.object.spec.containers[0]?.image === image.b && !readyAt.has(name))
+            readyAt.set(name, Date.now());
+        },
+      ),
+      watchResumable<Deployment>(
+        {
+          client: watcher,
+          path: '/apis/apps/v1/namespaces/dev/deployments',
+          query: { fieldSelector: `metadata.name=${WORKLOAD}` },
+          signal: stop.signal,
+          logger: silentLogger,
+        },
+        (e) => {
+          minAvailable = Math.min(minAvailable, e.object.status?.availableReplicas ?? 0);
+        },
+      ),
+      watchResumable<ReplicaSet>(
+        {
+          client: watcher,
+          path: '/apis/apps/v1/namespaces/dev/replicasets',
+          signal: stop.signal,
+          logger: silentLogger,
+        },
+        (e) => {
+          const isNew = e.object.spec.template.spec.containers[0]?.image === image.b;
+          if (isNew && (e.object.status?.availableReplicas ?? 0) >= 1 && newRsAvailableAt === undefined)
+            newRsAvailableAt = Date.now();
+        },
+      ),
+    ];
+    try {
+      const result = await runAction('eks-promote', promotion('dev', { image: image.b }));
+      expectSuccess(result);
+      expect(result.outputs).toMatchObject({ digest: digest.b, 'previous-digest': digest.a, revision: '2' });
+      expect(result.stdout).toMatch(
+        /Waiting for deployment "licensing-service" rollout to finish: \d+ out of 3 new replicas have been updated/,
+      );
+    } finally {
+      stop.abort();
+      await Promise.allSettled(watches);
+      watcher.close();
+    }
+    expect(maxPods).toBe(4);
+    expect(minAvailable).toBe(3);
+    const firstReady = Math.min(...readyAt.values());
+    expect(readyAt.size).toBe(3);
+    expect(newRsAvailableAt).toBeDefined();
+    // minReadySeconds: 2 — a new pod counts as available only 2 s after it became ready
+    expect((newRsAvailableAt ?? 0) - firstReady).toBeGreaterThanOrEqual(1500);
+    expect((newRsAvailableAt ?? 0) - firstReady).toBeLessThan(8000);
+    expect(await runningImageIds('dev')).toEqual([1, 2, 3].map(() => `docker-pullable://${image.b}`));
+  });
+
+  test('a 409 on update is retried with a fresh read, and a dropped watch is resumed from its resourceVersion', async () => {
+    const user = 'assumed-role/bakeline-deploy-dev/';
+    const started = new Date();
+    kube.writeConcurrently({ resource: 'deployments', namespace: 'dev', name: WORKLOAD, count: 1 });
+    const run = runAction('eks-promote', promotion('dev', { image: image.a }));
+    let dropped = 0;
+    for (let round = 0; round < 2; round++) {
+      const seen = requestsSince(started, user).filter((r) => r.query.includes('watch=1')).length;
+      await until('a watch of the action', () =>
+        requestsSince(started, user).filter((r) => r.query.includes('watch=1')).length > seen ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      dropped += kube.dropWatches();
+    }
+    const result = await run;
+    expectSuccess(result);
+    expect(dropped).toBeGreaterThanOrEqual(2);
+    expect(result.outputs).toMatchObject({ digest: digest.a, 'previous-digest': digest.b, revision: '3' });
+    const path = `/apis/apps/v1/namespaces/dev/deployments/${WORKLOAD}`;
+    const writes = requestsSince(started, user)
+      .filter((r) => r.path === path)
+      .map((r) => `${r.method} ${r.status}`);
+    // the patch carried the resourceVersion it was computed from; after the 409 it is read again and recomputed
+    const conflict = writes.indexOf('PATCH 409');
+    expect(conflict).toBeGreaterThan(0);
+    expect(writes[conflict - 1]).toBe('GET 200');
+    expect(writes.slice(conflict + 1, conflict + 3)).toEqual(['GET 200', 'PATCH 200']);
+    expect(writes.filter((w) => w.startsWith('PATCH'))).toEqual(['PATCH 409', 'PATCH 200']);
+    const resumed = requestsSince(started, user).filter(
+      (r) => r.query.includes('watch=1') && /[?&]resourceVersion=\d+/.test(r.query),
+    );
+    expect(resumed.length).toBeGreaterThanOrEqual(2);
+    expect(await runningImageIds('dev')).toEqual([1, 2, 3].map(() => `docker-pullable://${image.a}`));
+  });
+
+  test('a digest that never becomes ready fails at the progress deadline, is rolled back, and the previous digest runs again', async () => {
+    const started = Date.now();
+    const result = await runAction('eks-promote', promotion('dev', { image: image.broken }));
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['rolled-back']).toBe('true');
+    expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
+    expect(failure(result)).toContain('the previous revision runs again');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(18_000);
+    expect(result.stdout).toContain('Readiness probe failed');
+    const d = await deploymentOf('dev');
+    expect(d.spec.template.spec.containers[0]?.image).toBe(image.a);
+    expect(await kubectlOk('rollout', 'status', `deployment/${WORKLOAD}`, '-n', 'dev', '--timeout=60s')).toContain(
+      'successfully rolled out',
+    );
+    const ids = await runningImageIds('dev');
+    expect(new Set(ids)).toEqual(new Set([`docker-pullable://${image.a}`]));
+    expect(ids).toHaveLength(3);
+  });
+
+  test('from-environment: dev into test promotes the digest that runs in dev, read through the read-only role; nothing is pushed', async () => {
+    const started = new Date();
+    const registryBefore = cloud.admin.registryLog().length;
+    const result = await runAction(
+      'eks-promote',
+      promotion('test', {
+        'from-environment': 'dev',
+        'source-role-to-assume': role('bakeline-environment-reader'),
+        manifests: manifests.test,
+      }),
+    );
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({ image: image.a, digest: digest.a, revision: '1', 'rolled-back': 'false' });
+    expect(await runningImageIds('test')).toEqual([`docker-pullable://${image.a}`]);
+    const registryWrites = cloud.admin
+      .registryLog()
+      .slice(registryBefore)
+      .filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(registryWrites).toEqual([]);
+    const inDev = requestsSince(started).filter((r) => r.path.includes('/namespaces/dev/'));
+    expect(inDev.length).toBeGreaterThan(0);
+    for (const r of inDev) expect(r.user).toMatch(/assumed-role\/bakeline-environment-reader\//);
+    expect(inDev.every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  test('image: repo:tag is refused unless allow-tag is true; with it the tag is resolved and the workload is set by digest', async () => {
+    const tagged = `${cloud.endpoints.registry.host}/${REPO}:sha-b`;
+    const before = await deploymentOf('test');
+    const started = new Date();
+    const refused = await runAction('eks-promote', promotion('test', { image: tagged }));
+    expect(refused.exitCode).toBe(1);
+    expect(failure(refused)).toMatch(/^Input 'image': got "[^"]+:sha-b", a tag; expected repository@sha256:<64 hex>/);
+    expect(requestsSince(started)).toEqual([]);
+    expect((await deploymentOf('test')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+    const allowed = await runAction(
+      'eks-promote',
+      promotion('test', { image: tagged, 'allow-tag': 'true', 'ecr-endpoint': cloud.endpoints.ecr }),
+    );
+    expectSuccess(allowed);
+    expect(allowed.outputs).toMatchObject({ image: image.b, digest: digest.b, 'previous-digest': digest.a });
+    expect(allowed.stdout).toContain(`allow-tag: ${tagged} is ${digest.b}`);
+    expect((await deploymentOf('test')).spec.template.spec.containers[0]?.image).toBe(image.b);
+    expect(await runningImageIds('test')).toEqual([`docker-pullable://${image.b}`]);
+  });
+
+  test('kubectl rollout history and rollout undo behave on the promoted workload as on a cluster', async () => {
+    const history = await kubectlOk('rollout', 'history', `deployment/${WORKLOAD}`, '-n', 'test');
+    expect(history).toMatch(new RegExp(`REVISION\\s+CHANGE-CAUSE\\n1\\s+bakeline eks-promote ${digest.a}`));
+    expect(history).toMatch(new RegExp(`\\n2\\s+bakeline eks-promote ${digest.b}`));
+    const rev1 = await kubectlOk('rollout', 'history', `deployment/${WORKLOAD}`, '-n', 'test', '--revision=1');
+    expect(rev1).toContain(`Image:\t${image.a}`);
+    expect(await kubectlOk('rollout', 'undo', `deployment/${WORKLOAD}`, '-n', 'test')).toContain(
+      `deployment.apps/${WORKLOAD} rolled back`,
+    );
+    expect(await kubectlOk('rollout', 'status', `deployment/${WORKLOAD}`, '-n', 'test', '--timeout=90s')).toContain(
+      'successfully rolled out',
+    );
+    const d = await deploymentOf('test');
+    expect(d.spec.template.spec.containers[0]?.image).toBe(image.a);
+    expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
+    expect(await kubectlOk('rollout', 'history', `deployment/${WORKLOAD}`, '-n', 'test')).toMatch(
+      new RegExp(
+        `REVISION\\s+CHANGE-CAUSE\\n2\\s+bakeline eks-promote ${digest.b}[^\\n]*\\n3\\s+bakeline eks-promote ${digest.a}`,
+      ),
+    );
+    expect(await runningImageIds('test')).toEqual([`docker-pullable://${image.a}`]);
+  });
+
+  test('a role without an access entry for the namespace fails with an error naming the role and the namespace, and changes nothing', async () => {
+    const before = await deploymentOf('test');
+    const result = await runAction('eks-promote', {
+      ...promotion('dev', { image: image.b, namespace: 'test', environment: 'test' }),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toContain(
+      `role ${role('bakeline-deploy-dev')} has no access to namespace 'test' of cluster ${kubeEndpoints.clusterName} (403 Forbidden)`,
+    );
+    expect(failure(result)).toContain('cannot get resource "deployments" in API group "apps" in the namespace "test"');
+    expect((await deploymentOf('test')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+    const prodRole = role('bakeline-deploy-prod');
+    const entry = kube.accessEntries().find((e) => e.principalArn === prodRole);
+    expect(entry).toBeDefined();
+    kube.deleteAccessEntry(prodRole);
+    try {
+      const unknown = await runAction('eks-promote', promotion('prod', { image: image.a }));
+      expect(unknown.exitCode).toBe(1);
+      expect(failure(unknown)).toContain(
+        `Cluster ${kubeEndpoints.clusterName} did not accept role ${prodRole} (401 Unauthorized)`,
+      );
+    } finally {
+      if (entry) kube.setAccessEntry(entry);
+    }
+  });
+
+  test('an expired or tampered EKS token is refused with 401; a 14-minute-old one is accepted', async () => {
+    const creds = cloud.admin.roleCredentials('bakeline-deploy-dev', { sessionName: 'tokens' });
+    const token = (ageMs: number) =>
+      createEksToken({
+        clusterName: kubeEndpoints.clusterName,
+        region: cloud.endpoints.region,
+        credentials: creds,
+        stsEndpoint: cloud.endpoints.sts,
+        now: () => new Date(Date.now() - ageMs),
+      }).then((t) => t.token);
+    const get = async (name: string, t: string) =>
+      exec('kubectl', ['--kubeconfig', kube.writeTokenKubeconfig(name, t, 'dev'), 'get', 'deployments'], {
+        timeoutMs: 60_000,
+      });
+    const fresh = await token(14 * 60_000);
+    const ok = await get('fourteen-minutes', fresh);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(WORKLOAD);
+
+    const expired = await get('sixteen-minutes', await token(16 * 60_000));
+    expect(expired.exitCode).toBe(1);
+    expect(expired.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+
+    const url = new URL(Buffer.from(fresh.slice('k8s-aws-v1.'.length), 'base64url').toString());
+    const sig = url.searchParams.get('X-Amz-Signature') ?? '';
+    url.searchParams.set('X-Amz-Signature', `${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`);
+    const tampered = await get('tampered', `k8s-aws-v1.${Buffer.from(url.toString()).toString('base64url')}`);
+    expect(tampered.exitCode).toBe(1);
+    expect(tampered.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+    const reasons = kube.authFailures().map((f) => JSON.stringify(f));
+    expect(reasons.some((r) => r.includes('X-Amz-Date parameter is expired (15 minute expiration)'))).toBe(true);
+    expect(reasons.some((r) => r.includes('SignatureDoesNotMatch') || r.includes('signature'))).toBe(true);
+  });
+
+  test('SIGINT then SIGTERM during a rollout: the action stops waiting, reports the rollout state, and leaves the rollout as it is', async () => {
+    const runningBefore = await runningImageIds('test');
+    expect(runningBefore).toHaveLength(1);
+    const result = await runAction('eks-promote', promotion('test', { image: image.broken }, { cancelAfterMs: 8000 }));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputs['rolled-back']).toBe('false');
+    expect(failure(result)).toContain('cancelled');
+    expect(failure(result)).toMatch(/Waiting for deployment "licensing-service" rollout to finish/);
+    const phases = result.phases.map((p) => p.durationMs);
+    expect(Math.max(...phases)).toBeLessThan(15_000);
+    const d = await deploymentOf('test');
+    expect(d.spec.template.spec.containers[0]?.image).toBe(image.broken);
+    const status = await kubectl('rollout', 'status', `deployment/${WORKLOAD}`, '-n', 'test', '--watch=false');
+    expect(status.stdout).toContain('Waiting for deployment "licensing-service" rollout to finish');
+    // the old pod still serves (maxUnavailable 0); the never-ready one is left running beside it
+    expect(await runningImageIds('test')).toEqual(
+      expect.arrayContaining([...runningBefore, `docker-pullable://${image.broken}`]),
+    );
+  });
+});
