@@ -169,6 +169,23 @@ describe('RegistryClient against the Distribution registry', () => {
     expect(requestsIn(log, /"(PATCH|PUT) \/v2\/other\/app\/blobs\//)).toEqual([]);
   });
 
+  it('uploads a blob over 50 MB monolithic by default: one POST, one streamed PUT, no PATCH', async () => {
+    const image = await bigImage(52 * 1024 * 1024 + 54321);
+    const logger = recordingLogger();
+    const client = new RegistryClient({ registry: reg.host, logger });
+    const before = reg.readLog().length;
+    const result = await client.pushImage(image, { repository: 'big/monolithic' });
+    expect(result.uploadedBlobs).toHaveLength(2);
+    const log = (await settledLog(reg)).slice(before);
+    expect(requestsIn(log, /"PATCH /)).toEqual([]);
+    expect(requestsIn(log, /"POST \/v2\/big\/monolithic\/blobs\/uploads\/ HTTP\/1\.1" 202/)).toHaveLength(2);
+    expect(
+      requestsIn(log, /"PUT \/v2\/big\/monolithic\/blobs\/uploads\/[^"]*digest=sha256%3A[0-9a-f]{64} HTTP\/1\.1" 201/),
+    ).toHaveLength(2);
+    expect(logger.lines.some((l) => /blob sha256:.*\(52\.1 MiB\): uploaded in .*, one request\)/.test(l))).toBe(true);
+    expect(await client.resolveDigest('big/monolithic', image.digest)).toBe(image.digest);
+  });
+
   it('uploads a blob over 50 MB in chunks, and pulls it back verified', async () => {
     const image = await bigImage(52 * 1024 * 1024 + 12345);
     const client = new RegistryClient({ registry: reg.host, chunkSize: 8 * 1024 * 1024 });
