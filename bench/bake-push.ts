@@ -273,7 +273,7 @@ const push = {
   bakeline: [] as number[],
   bakelineChunked: [] as number[],
   skopeo: [] as number[],
-  docker: [] as number[],
+  dockerPush: [] as number[],
   skopeoNamespaceOverhead: [] as number[],
 };
 for (let i = 0; i < runs; i++) {
@@ -281,7 +281,7 @@ for (let i = 0; i < runs; i++) {
   push.bakeline.push(await inFreshRegistry(bakelinePush()));
   push.skopeo.push(await inFreshRegistry(skopeoPush));
   push.bakelineChunked.push(await inFreshRegistry(bakelinePush(CHUNKED)));
-  push.docker.push(await inFreshRegistry(dockerPush));
+  push.dockerPush.push(await inFreshRegistry(dockerPush));
   push.skopeoNamespaceOverhead.push(await timed(namespaceOverhead));
 }
 await execChecked('docker', ['image', 'rm', '--no-prune', loadedTag]).catch(() => undefined);
@@ -324,7 +324,7 @@ const figures = {
     dockerfileBuilderVsDockerBuild: ratio(build.dockerfileReuse, build.docker),
     dockerfileBuilderReuseVsRepack: ratio(build.dockerfileReuse, build.dockerfileRepack),
     pushVsSkopeo: ratio(push.bakeline, push.skopeo),
-    pushVsDockerPush: ratio(push.bakeline, push.docker),
+    pushVsDockerPush: ratio(push.bakeline, push.dockerPush),
     pushChunkedVsSkopeo: ratio(push.bakelineChunked, push.skopeo),
     pushVsPushChunked: ratio(push.bakeline, push.bakelineChunked),
   },
@@ -348,7 +348,7 @@ line('docker build (classic, every step cached)', build.dockerCacheHit);
 line('bakeline push (empty registry)', push.bakeline);
 line('bakeline push, 32 MiB chunks (empty registry)', push.bakelineChunked);
 line('skopeo copy oci: docker:// (empty registry)', push.skopeo);
-line('docker push (empty registry)', push.docker);
+line('docker push (empty registry)', push.dockerPush);
 line('  of which unshare+tmpfs for skopeo', push.skopeoNamespaceOverhead);
 console.log(`hash floor (cat blobs | sha256sum): ${ms(hashFloor)}`);
 const r = figures.ratios;
