@@ -2,8 +2,9 @@
 // - monolithic (the default): one PUT with the whole body, streamed from the file;
 // - chunked (when a chunk size is given and the blob is larger): PATCH chunks, then an empty
 //   closing PUT. The offset is tracked here, never taken from the registry's Range header (ECR's
-//   does not advance after the first chunk, and may answer a PATCH with 201). The bytes are hashed as they go out and checked against the
-// descriptor before the upload is closed; the registry's Docker-Content-Digest is checked after.
+//   does not advance after the first chunk, and may answer a PATCH with 201).
+// The bytes are hashed as they go out and checked against the descriptor before the upload is
+// closed; the registry's Docker-Content-Digest is checked after.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
