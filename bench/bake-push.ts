@@ -1,4 +1,5 @@
-// Benchmark: bakeline's jar builder vs `docker build`, and bakeline's registry push vs `skopeo copy`.
+// Benchmark: bakeline's jar and dockerfile builders vs `docker build`, and bakeline's registry push
+// vs `skopeo copy` and `docker push`.
 //   node bench/bake-push.ts [--runs 5]
 // Same inputs in one run, warm (the base image is already local for both: an OCI layout for the
 // jar builder, loaded in the engine for docker build), one warm-up then --runs timed runs each,
@@ -9,14 +10,19 @@
 // only if --strict is given (the figures are always written).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDistribution } from '@bakeline/local-cloud';
 import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { execChecked, silentLogger } from '@bakeline/toolkit';
 // bench/package.json does not list @bakeline/bake yet (owned by the lead): relative import until it does
-import { buildJarImage, ensureBaseImage, loadLayoutIntoDocker } from '../packages/bake/src/index.ts';
+import {
+  buildDockerfileImage,
+  buildJarImage,
+  ensureBaseImage,
+  loadLayoutIntoDocker,
+} from '../packages/bake/src/index.ts';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -26,6 +32,7 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 5) throw new Error(`--runs: got "${values.runs}"; expected an integer >= 5`);
 
 const SDE = 1_700_000_000;
+const loadAtStart = loadavg();
 const JAVA_OPTIONS = '-XX:MaxRAMPercentage=75';
 
 function stats(samples: number[]): { min: number; median: number } {
@@ -95,6 +102,24 @@ const bakeJarWithArchive = () =>
     annotations: {},
     logger: silentLogger,
   });
+// The dockerfile builder on the same Dockerfile: the engine builds (classic, --no-cache), then
+// docker save and the conversion to a reproducible OCI layout. "reuse" is the builder as it is (the
+// base's compressed layer taken as it is, same diffID); "repack" is the same without the base
+// image given, so every layer is re-packed and compressed (the builder before the reuse).
+const dockerfileBake = (reuse: boolean) => () =>
+  buildDockerfileImage({
+    context,
+    dockerfile: join(context, 'Dockerfile'),
+    buildArgs: {},
+    noCache: true,
+    outputDir: join(work, reuse ? 'dockerfile-out' : 'dockerfile-out-repack'),
+    sourceDateEpoch: SDE,
+    annotations: {},
+    labels: {},
+    logger: silentLogger,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    ...(reuse ? { baseImage } : {}),
+  });
 // The peer does the work the jar builder does on every run: the base image is local (warm), the
 // application's steps are built afresh (--no-cache: FROM is not rebuilt, every later step is).
 // With the layer cache hot and the same inputs, docker build does nothing; that is timed too, for
@@ -116,47 +141,101 @@ const dockerBuildCached = () =>
 console.log(`build: warm-up, then ${runs} runs each`);
 const baked = await bakeJar();
 await bakeJarWithArchive();
+const dockerfileReuse = await dockerfileBake(true)();
+const dockerfileRepack = await dockerfileBake(false)();
+if (dockerfileReuse.layers[0]?.digest !== baseImage.manifest.layers[0]?.digest) {
+  throw new Error('dockerfile builder: the base layer was not reused');
+}
+if (dockerfileRepack.layers[0]?.digest === baseImage.manifest.layers[0]?.digest) {
+  throw new Error('dockerfile builder without the base: the base layer was not re-packed');
+}
 await dockerBuild();
 await dockerBuildCached();
 const build = {
   jar: [] as number[],
   jarWithArchive: [] as number[],
+  dockerfileReuse: [] as number[],
+  dockerfileRepack: [] as number[],
   docker: [] as number[],
   dockerCacheHit: [] as number[],
 };
+const loadDuringRuns: number[] = [];
 for (let i = 0; i < runs; i++) {
+  loadDuringRuns.push(loadavg()[0] ?? 0);
   build.jar.push(await timed(bakeJar));
   build.jarWithArchive.push(await timed(bakeJarWithArchive));
+  build.dockerfileReuse.push(await timed(dockerfileBake(true)));
+  build.dockerfileRepack.push(await timed(dockerfileBake(false)));
   build.docker.push(await timed(dockerBuild));
   build.dockerCacheHit.push(await timed(dockerBuildCached));
 }
 
 // ── push: RegistryClient vs skopeo copy, each into an empty registry ───────────────────────
 const image = await readLayoutImage(baked.layoutDir, { digest: baked.digest });
-async function inFreshRegistry(push: (host: string) => Promise<void>): Promise<number> {
+interface PushTool {
+  /** Untimed, before the clock (docker: the tag naming the fresh registry). */
+  prepare?: (host: string) => Promise<void>;
+  push: (host: string) => Promise<void>;
+  /** Untimed, after. */
+  cleanup?: (host: string) => Promise<void>;
+  /** What the registry must then serve: the layout's manifest by digest, or (docker, whose manifest differs) the tag. */
+  check: 'digest' | 'tag';
+}
+async function inFreshRegistry(tool: PushTool): Promise<number> {
   const registry = await startDistribution();
   try {
-    const elapsed = await timed(() => push(registry.host));
-    const check = await fetch(`${registry.url}/v2/bench/licensing-service/manifests/${baked.digest}`, {
+    await tool.prepare?.(registry.host);
+    const elapsed = await timed(() => tool.push(registry.host));
+    const reference = tool.check === 'digest' ? baked.digest : 'bench';
+    const check = await fetch(`${registry.url}/v2/bench/licensing-service/manifests/${reference}`, {
       method: 'HEAD',
-      headers: { accept: image.manifest.mediaType },
+      headers: { accept: `${image.manifest.mediaType}, application/vnd.docker.distribution.manifest.v2+json` },
     });
-    if (check.status !== 200 || check.headers.get('docker-content-digest') !== baked.digest) {
-      throw new Error(`push check: the registry does not hold ${baked.digest} (HTTP ${check.status})`);
+    if (
+      check.status !== 200 ||
+      (tool.check === 'digest' && check.headers.get('docker-content-digest') !== baked.digest)
+    ) {
+      throw new Error(
+        `push check: the registry does not hold bench/licensing-service:${reference} (HTTP ${check.status})`,
+      );
     }
     return elapsed;
   } finally {
+    await tool.cleanup?.(registry.host);
     await registry.stop();
   }
 }
-const bakelinePush = (host: string) =>
-  new RegistryClient({ registry: host, logger: silentLogger })
-    .pushImage(image, { repository: 'bench/licensing-service', tags: ['bench'] })
-    .then(() => undefined);
+const bakelinePush = (chunkSize?: number): PushTool => ({
+  check: 'digest',
+  push: (host) =>
+    new RegistryClient({ registry: host, logger: silentLogger, ...(chunkSize ? { chunkSize } : {}) })
+      .pushImage(image, { repository: 'bench/licensing-service', tags: ['bench'] })
+      .then(() => undefined),
+});
+// docker push of the baked image loaded into the engine (docker load, untimed, once); each run
+// pushes to a registry on a new port, a host the engine has never pushed to, so it mounts nothing
+// and compresses every layer as it pushes (what `docker build` + `docker push` costs).
+const loadedTag = 'bakeline-bench/licensing-service:baked';
+await loadLayoutIntoDocker(baked.layoutDir, baked.digest, loadedTag);
+const dockerPush: PushTool = {
+  check: 'tag',
+  prepare: (host) =>
+    execChecked('docker', ['tag', loadedTag, `${host}/bench/licensing-service:bench`]).then(() => undefined),
+  push: (host) =>
+    execChecked('docker', ['push', '--quiet', `${host}/bench/licensing-service:bench`], { timeoutMs: 600_000 }).then(
+      () => undefined,
+    ),
+  cleanup: (host) =>
+    execChecked('docker', ['image', 'rm', '--no-prune', `${host}/bench/licensing-service:bench`]).then(
+      () => undefined,
+      () => undefined,
+    ),
+};
 // skopeo's blob-info cache lives in /var/lib/containers/cache (root): an empty tmpfs over it, in a
 // private mount namespace, gives each run an empty cache without touching anyone else's.
-const skopeoPush = (host: string) =>
-  execChecked('unshare', [
+const skopeoPush: PushTool = { check: 'digest', push: (host) => skopeoCopy(host) };
+function skopeoCopy(host: string): Promise<void> {
+  return execChecked('unshare', [
     '--mount',
     '--propagation',
     'private',
@@ -171,6 +250,7 @@ const skopeoPush = (host: string) =>
     `oci:${baked.layoutDir}`,
     `docker://${host}/bench/licensing-service:bench`,
   ]).then(() => undefined);
+}
 const namespaceOverhead = () =>
   execChecked('unshare', [
     '--mount',
@@ -183,15 +263,28 @@ const namespaceOverhead = () =>
     'true',
   ]);
 
+const CHUNKED = 32 * 1024 * 1024; // the previous default: PATCH chunks of 32 MiB
 console.log(`push: warm-up, then ${runs} runs each (a new registry per run)`);
-await inFreshRegistry(bakelinePush);
+await inFreshRegistry(bakelinePush());
+await inFreshRegistry(bakelinePush(CHUNKED));
 await inFreshRegistry(skopeoPush);
-const push = { bakeline: [] as number[], skopeo: [] as number[], skopeoNamespaceOverhead: [] as number[] };
+await inFreshRegistry(dockerPush);
+const push = {
+  bakeline: [] as number[],
+  bakelineChunked: [] as number[],
+  skopeo: [] as number[],
+  dockerPush: [] as number[],
+  skopeoNamespaceOverhead: [] as number[],
+};
 for (let i = 0; i < runs; i++) {
-  push.bakeline.push(await inFreshRegistry(bakelinePush));
+  loadDuringRuns.push(loadavg()[0] ?? 0);
+  push.bakeline.push(await inFreshRegistry(bakelinePush()));
   push.skopeo.push(await inFreshRegistry(skopeoPush));
+  push.bakelineChunked.push(await inFreshRegistry(bakelinePush(CHUNKED)));
+  push.dockerPush.push(await inFreshRegistry(dockerPush));
   push.skopeoNamespaceOverhead.push(await timed(namespaceOverhead));
 }
+await execChecked('docker', ['image', 'rm', '--no-prune', loadedTag]).catch(() => undefined);
 const hashFloor = await timed(() =>
   execChecked('sh', ['-c', 'cat "$1"/blobs/sha256/* | sha256sum', 'sh', baked.layoutDir]),
 );
@@ -208,7 +301,13 @@ const ratio = (a: number[], b: number[]) => ({
 const figures = {
   benchmark: 'bake-push',
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, node: process.version },
+  machine: {
+    cpus: cpus().length,
+    node: process.version,
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadavg(),
+    loadAverage1mBeforeEachRun: loadDuringRuns,
+  },
   runs,
   inputs: {
     jar: { bytes: execFileSync('stat', ['-c', '%s', jarPath], { encoding: 'utf8' }).trim() },
@@ -222,7 +321,12 @@ const figures = {
     jarBuilderVsDockerBuild: ratio(build.jar, build.docker),
     jarBuilderWithArchiveVsDockerBuild: ratio(build.jarWithArchive, build.docker),
     jarBuilderVsDockerBuildCacheHit: ratio(build.jar, build.dockerCacheHit),
+    dockerfileBuilderVsDockerBuild: ratio(build.dockerfileReuse, build.docker),
+    dockerfileBuilderReuseVsRepack: ratio(build.dockerfileReuse, build.dockerfileRepack),
     pushVsSkopeo: ratio(push.bakeline, push.skopeo),
+    pushVsDockerPush: ratio(push.bakeline, push.dockerPush),
+    pushChunkedVsSkopeo: ratio(push.bakelineChunked, push.skopeo),
+    pushVsPushChunked: ratio(push.bakeline, push.bakelineChunked),
   },
   targets: { jarBuilderVsDockerBuild: 0.3, pushVsSkopeo: 1.0 },
 };
@@ -237,10 +341,14 @@ const line = (name: string, samples: number[]) => {
 };
 line('jar builder (OCI layout)', build.jar);
 line('jar builder (OCI layout + tar)', build.jarWithArchive);
+line('dockerfile builder (base layers reused)', build.dockerfileReuse);
+line('dockerfile builder (every layer re-packed)', build.dockerfileRepack);
 line('docker build (classic, base local, --no-cache)', build.docker);
 line('docker build (classic, every step cached)', build.dockerCacheHit);
 line('bakeline push (empty registry)', push.bakeline);
+line('bakeline push, 32 MiB chunks (empty registry)', push.bakelineChunked);
 line('skopeo copy oci: docker:// (empty registry)', push.skopeo);
+line('docker push (empty registry)', push.dockerPush);
 line('  of which unshare+tmpfs for skopeo', push.skopeoNamespaceOverhead);
 console.log(`hash floor (cat blobs | sha256sum): ${ms(hashFloor)}`);
 const r = figures.ratios;
@@ -250,8 +358,16 @@ console.log(
 console.log(
   `ratio jar builder with tar / docker build: min ${r.jarBuilderWithArchiveVsDockerBuild.min.toFixed(3)}x, median ${r.jarBuilderWithArchiveVsDockerBuild.median.toFixed(3)}x`,
 );
+const show = (label: string, x: { min: number; median: number }, target = '') =>
+  console.log(`ratio ${label}: min ${x.min.toFixed(3)}x, median ${x.median.toFixed(3)}x${target}`);
+show('dockerfile builder / docker build', r.dockerfileBuilderVsDockerBuild);
+show('dockerfile builder, reuse / re-pack', r.dockerfileBuilderReuseVsRepack);
+show('push / skopeo', r.pushVsSkopeo, ' (target <= 1.0x)');
+show('push / docker push', r.pushVsDockerPush);
+show('push chunked / skopeo', r.pushChunkedVsSkopeo);
+show('push / push chunked', r.pushVsPushChunked);
 console.log(
-  `ratio push / skopeo: min ${r.pushVsSkopeo.min.toFixed(3)}x, median ${r.pushVsSkopeo.median.toFixed(3)}x (target <= 1.0x)`,
+  `load average (1, 5, 15 min): at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${figures.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}`,
 );
 const missed = [
   ...(r.jarBuilderVsDockerBuild.median > 0.3 ? ['jar builder > 0.3x docker build'] : []),

@@ -209,6 +209,14 @@ describe('docker-bake acceptance', () => {
     expect(b.outputs.digest).toBe(a.outputs.digest);
     expect(b.outputs['config-digest']).toBe(a.outputs['config-digest']);
     expect(a.stdout).toMatch(/classic image store .*image ID = config-digest/);
+    // the base image's compressed layers are taken as they are (same diffID), not compressed again
+    const baseImage = await readLayoutImage(base.layoutDir, { digest: base.digest });
+    const built = await readLayoutImage(a.outputs['layout-path'] ?? '');
+    const baseLayers = baseImage.manifest.layers.map((l) => l.digest);
+    expect(built.manifest.layers.slice(0, baseLayers.length).map((l) => l.digest)).toEqual(baseLayers);
+    expect(built.config.rootfs.diff_ids.slice(0, baseLayers.length)).toEqual(baseImage.config.rootfs.diff_ids);
+    expect(a.stdout).toMatch(/layer 1\/\d+: the base image's layer sha256:[0-9a-f]{64} \(.*gzip\) reused, same diffID/);
+    expect(a.stdout).not.toMatch(/layer 1\/\d+: .* re-packed/);
     await pullAndRun(
       a.outputs['layout-path'] ?? '',
       a.outputs.digest ?? '',

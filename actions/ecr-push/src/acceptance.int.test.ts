@@ -126,6 +126,7 @@ afterAll(async () => {
 
 describe('ecr-push acceptance', () => {
   test("pushes the example's layout through OIDC; skopeo reads the same digest; docker pulls it by digest and runs it", async () => {
+    const logStart = cloud.admin.registryLog().length;
     const result = await runAction(
       'ecr-push',
       oidcPush(cloud, { layout: service.layout, digest: service.digest, repository: REPO, tags: 'sha-0123abc' }),
@@ -143,6 +144,12 @@ describe('ecr-push acceptance', () => {
     const image = await readLayoutImage(service.layout);
     const total = [image.manifest.config, ...image.manifest.layers].reduce((s, d) => s + d.size, 0);
     expect(Number(result.outputs['pushed-bytes'])).toBe(total);
+    // every blob went up monolithic (POST then one PUT with the bytes): never a chunked PATCH
+    const uploads = cloud.admin.registryLog().slice(logStart);
+    expect(uploads.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(
+      uploads.filter((r) => r.method === 'PUT' && r.status === 201 && r.path.includes('/blobs/uploads/')),
+    ).toHaveLength(image.manifest.layers.length + 1);
     expect(result.summary).toContain(`${host}/${REPO}@${service.digest}`);
     expect(result.summary).toContain('sha-0123abc');
     // every secret was masked, none was printed; the account ID is not a secret

@@ -66,14 +66,6 @@ export interface EcrPushResult extends PushResult {
   durationMs: number;
 }
 
-/**
- * Blobs go up in one PUT after the POST (a "monolithic" upload), whatever their size: ECR answers a
- * chunked upload's PATCH with 201 and its Range stops advancing after the first chunk
- * (aws/containers-roadmap#2831), and one streamed request is also the fastest (measured with
- * bench/ecr-push.ts: 32 MiB chunks were ~25% slower on a 130 MiB layer).
- */
-const MONOLITHIC = Number.MAX_SAFE_INTEGER;
-
 function registryClientFor(
   login: EcrLogin,
   first: RegistryLogin,
@@ -88,7 +80,6 @@ function registryClientFor(
       return { username: fresh.username, password: fresh.password };
     },
     concurrency: options.concurrency,
-    chunkSize: MONOLITHIC,
     logger,
     ...options.registryOptions,
   };
@@ -162,8 +153,9 @@ export async function pushImageToEcr(options: EcrPushOptions): Promise<EcrPushRe
     });
     const client = registryClientFor(login, first, host, options, logger);
     const target = `${host}/${name}`;
-    // One request before the parallel ones: it learns the registry's auth challenge (concurrent
-    // first requests each meet a 401, and the client retries only the first of them).
+    // The blobs go up through @bakeline/oci's one upload path (monolithic PUT streamed from the
+    // file by default, hashed as sent, Docker-Content-Digest checked); its auth retries every
+    // concurrent first request after the challenge, so nothing has to learn it first.
     const already = await client.resolveDigest(name, image.digest).catch((error: unknown) => {
       throw explainRegistryError(error, target);
     });

@@ -2,8 +2,8 @@
 // builder, return the image's identity. Inputs arrive validated and typed.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegistryCredentials } from '@bakeline/oci';
-import type { Exec, Logger } from '@bakeline/toolkit';
+import type { LoadedImage, RegistryCredentials } from '@bakeline/oci';
+import { exec as defaultExec, type Exec, type Logger } from '@bakeline/toolkit';
 import type { BakeResult } from './bake-result.ts';
 import { dockerConfigCredentials } from './base/docker-config-credentials.ts';
 import { type BaseImageSource, type ResolveBaseOptions, resolveBaseImage } from './base/resolve-base-image.ts';
@@ -59,6 +59,14 @@ export interface BakeOutcome extends BakeResult {
   engine?: DockerfileBakeResult['engine'];
 }
 
+/** Loads the image into the engine under `tag`, unless the tag already names it (its ID is the config or the manifest digest). */
+async function ensureInDocker(image: LoadedImage, tag: string, exec: Exec | undefined): Promise<void> {
+  const inspected = await (exec ?? defaultExec)('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]);
+  const id = inspected.exitCode === 0 ? inspected.stdout.trim() : '';
+  if (id === image.configDigest || id === image.digest) return;
+  await loadLayoutIntoDocker(image.layoutDir, image.digest, tag, { ...(exec ? { exec } : {}) });
+}
+
 export async function bake(request: BakeRequest): Promise<BakeOutcome> {
   const credentials = async (registry: string) =>
     request.baseCredentials ??
@@ -93,25 +101,22 @@ export async function bake(request: BakeRequest): Promise<BakeOutcome> {
   let baseReference: string | undefined;
   let basePinned = true;
   let baseDigest: BakeResult['baseDigest'];
+  let baseImage: LoadedImage | undefined;
   if (request.base) {
-    if (request.base.kind === 'layout') {
-      const base = await resolveBaseImage(request.base, resolveOptions);
-      const tag = `bakeline-base:${base.image.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
-      await loadLayoutIntoDocker(base.image.layoutDir, base.image.digest, tag, {
-        ...(request.exec ? { exec: request.exec } : {}),
-      });
-      buildArgs.BASE_IMAGE = tag;
-      baseName = base.name;
-      baseReference = undefined;
-      baseDigest = base.image.digest;
-    } else {
-      const ref = request.base.reference;
-      buildArgs.BASE_IMAGE = `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`}`;
-      baseName = buildArgs.BASE_IMAGE;
-      baseReference = ref.digest ? baseName : undefined;
-      basePinned = ref.digest !== undefined;
-      baseDigest = ref.digest;
-    }
+    // a layout, or a registry reference pulled (by digest, verified, cached) by bakeline: either
+    // way the engine builds on exactly these bytes, loaded under a tag naming the digest, and the
+    // built image's base layers keep the base's compressed blobs (nothing compressed again)
+    const base = await resolveBaseImage(request.base, resolveOptions);
+    const tag = `bakeline-base:${base.image.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+    await ensureInDocker(base.image, tag, request.exec);
+    buildArgs.BASE_IMAGE = tag;
+    baseName = base.name;
+    baseReference = base.reference;
+    basePinned = base.pinned;
+    baseDigest =
+      request.base.kind === 'registry' ? (request.base.reference.digest ?? base.image.digest) : base.image.digest;
+    baseImage = base.image;
+    request.logger.info(`base image ${base.name} (${base.image.digest}) as ${tag}`);
   }
   const result = await buildDockerfileImage({
     context: request.context,
@@ -119,6 +124,7 @@ export async function bake(request: BakeRequest): Promise<BakeOutcome> {
     buildArgs,
     ...(request.noCache ? { noCache: true } : {}),
     ...(request.layerCacheDir ? { layerCacheDir: request.layerCacheDir } : {}),
+    ...(baseImage ? { baseImage } : {}),
     outputDir: request.outputDir,
     sourceDateEpoch: request.sourceDateEpoch,
     annotations: {

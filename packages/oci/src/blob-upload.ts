@@ -1,8 +1,10 @@
-// Uploading one blob from a file: a session (POST, or the 202 answer of a refused mount), then one
-// PUT with the whole body for small blobs, or PATCH chunks and an empty closing PUT for large ones.
-// The offset is tracked here, never taken from the registry's Range header (ECR's does not advance,
-// and may answer a PATCH with 201). The bytes are hashed as they go out and checked against the
-// descriptor before the upload is closed; the registry's Docker-Content-Digest is checked after.
+// Uploading one blob from a file: a session (POST, or the 202 answer of a refused mount), then
+// - monolithic (the default): one PUT with the whole body, streamed from the file;
+// - chunked (when a chunk size is given and the blob is larger): PATCH chunks, then an empty
+//   closing PUT. The offset is tracked here, never taken from the registry's Range header (ECR's
+//   does not advance after the first chunk, and may answer a PATCH with 201).
+// The bytes are hashed as they go out and checked against the descriptor before the upload is
+// closed; the registry's Docker-Content-Digest is checked after.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -100,7 +102,8 @@ export interface UploadOptions {
   repository: string;
   path: string;
   descriptor: Descriptor;
-  chunkSize: number;
+  /** Chunked upload of a blob larger than this; absent: one PUT whatever the size. */
+  chunkSize?: number;
   /** A session already open (from a refused mount); a new one otherwise. */
   session?: URL;
   onBytes: (bytes: number) => void;
@@ -158,7 +161,7 @@ async function upload(options: UploadOptions, state: { location: URL; closed: bo
   };
 
   let response: HttpResponse;
-  if (descriptor.size <= chunkSize) {
+  if (chunkSize === undefined || descriptor.size <= chunkSize) {
     const attempt: { hash?: Hash } = {};
     try {
       response = await transport.request({

@@ -31,6 +31,36 @@ export interface DockerArchiveOptions {
   cacheDir?: string;
   /** Annotations of the manifest's entry in index.json. */
   indexAnnotations?: Record<string, string>;
+  /**
+   * Images (the base of the build) whose compressed layers are reused: a layer of the archive
+   * with the same diffID as one of their gzip layers takes that blob and descriptor as they are
+   * (linked from their layout) instead of being re-packed. The result still depends only on the
+   * inputs: the base image's digest fixes those bytes.
+   */
+  reuseLayersFrom?: readonly LoadedImage[];
+}
+
+interface ReusableLayer {
+  layoutDir: string;
+  descriptor: Descriptor;
+}
+
+const GZIP_LAYER_TYPES: readonly string[] = [MediaType.OciLayerGzip, MediaType.DockerLayerGzip];
+
+/** diffID -> a gzip layer of one of the images, whose blob decompresses to exactly that tar. */
+function reusableLayers(images: readonly LoadedImage[]): Map<Digest, ReusableLayer> {
+  const found = new Map<Digest, ReusableLayer>();
+  for (const image of images) {
+    const diffIds = image.config.rootfs.diff_ids;
+    if (diffIds.length !== image.manifest.layers.length) continue;
+    image.manifest.layers.forEach((layer, i) => {
+      const diffId = diffIds[i];
+      if (diffId !== undefined && GZIP_LAYER_TYPES.includes(layer.mediaType) && !found.has(diffId)) {
+        found.set(diffId, { layoutDir: image.layoutDir, descriptor: layer });
+      }
+    });
+  }
+  return found;
 }
 
 interface SaveManifestEntry {
@@ -110,6 +140,7 @@ export async function dockerArchiveToLayout(
 
     const writer = await LayoutWriter.create(layoutDir);
     const cache = options.cacheDir === undefined ? undefined : new LayerCache(options.cacheDir);
+    const reusable = reusableLayers(options.reuseLayersFrom ?? []);
     const done = new Map<Digest, { descriptor: Descriptor; diffId: Digest }>();
     const layers: Descriptor[] = [];
     const diffIds: Digest[] = [];
@@ -120,6 +151,23 @@ export async function dockerArchiveToLayout(
       if (previous) {
         layers.push(previous.descriptor);
         diffIds.push(previous.diffId);
+        continue;
+      }
+      const base = reusable.get(source);
+      if (base) {
+        // the engine's tar of a base layer: its compressed form is known, nothing to re-pack
+        await writer.copyBlobFrom(base.layoutDir, base.descriptor);
+        const descriptor: Descriptor = {
+          mediaType: MediaType.OciLayerGzip,
+          digest: base.descriptor.digest,
+          size: base.descriptor.size,
+        };
+        logger.info(
+          `${label}: the base image's layer ${base.descriptor.digest} (${formatBytes(descriptor.size)} gzip) reused, same diffID`,
+        );
+        done.set(source, { descriptor, diffId: source });
+        layers.push(descriptor);
+        diffIds.push(source);
         continue;
       }
       const member = archive.resolve(layerPath);

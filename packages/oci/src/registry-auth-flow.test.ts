@@ -83,4 +83,53 @@ describe('registry auth challenge', () => {
       'registry reg.example: token request to https://auth.example/token failed: 401: denied (check the registry credentials)',
     );
   });
+
+  it('retries each of several concurrent first requests once, with one token request between them', async () => {
+    const { seen, fetchFn } = fakeRegistry({ tokenLifetime: 300 });
+    const client = new RegistryClient({
+      registry: 'reg.example',
+      fetch: fetchFn,
+      credentials: { username: 'u', password: 'p' },
+    });
+    const digests = ['a', 'b', 'c', 'd', 'e'].map((c) => `sha256:${c.repeat(64)}` as const);
+    expect(await Promise.all(digests.map((d) => client.hasBlob('team/app', d)))).toEqual(digests.map(() => false));
+    expect(seen.filter((s) => s.url.startsWith('/token'))).toHaveLength(1);
+    for (const d of digests) {
+      expect(seen.filter((s) => s.url === `/v2/team/app/blobs/${d}`).map((s) => s.authorization)).toEqual([
+        null,
+        'Bearer t1',
+      ]);
+    }
+  });
+
+  it('Basic: concurrent first requests are each retried once with the credentials; refused ones are not', async () => {
+    const good = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    const seen: (string | null)[] = [];
+    const fetchFn = (async (_input: string | URL | Request, init?: RequestInit) => {
+      const auth = new Headers(init?.headers).get('authorization');
+      seen.push(auth);
+      return auth === good
+        ? new Response(null, { status: 404 })
+        : new Response(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="reg"' } });
+    }) as typeof fetch;
+    const client = new RegistryClient({
+      registry: 'reg.example',
+      fetch: fetchFn,
+      credentials: { username: 'u', password: 'p' },
+    });
+    const digests = ['a', 'b', 'c', 'd'].map((c) => `sha256:${c.repeat(64)}` as const);
+    expect(await Promise.all(digests.map((d) => client.hasBlob('team/app', d)))).toEqual(digests.map(() => false));
+    expect(seen.filter((a) => a === null)).toHaveLength(4);
+    expect(seen.filter((a) => a === good)).toHaveLength(4);
+
+    let password = 'old';
+    const rotating = new RegistryClient({
+      registry: 'reg.example',
+      fetch: fetchFn,
+      credentials: async () => ({ username: 'u', password }),
+    });
+    await expect(rotating.hasBlob('team/app', digests[0] as `sha256:${string}`)).rejects.toThrow(/401/);
+    password = 'p'; // a credentials function is asked again after its credentials were refused
+    expect(await rotating.hasBlob('team/app', digests[0] as `sha256:${string}`)).toBe(false);
+  });
 });

@@ -35,12 +35,25 @@ export interface RegistryAuthOptions {
   now?: () => number;
 }
 
+function scopeKey(scopes: readonly string[]): string {
+  return [...new Set(scopes)].sort().join(' ');
+}
+
+function basicHeader(credentials: RegistryCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+
+/**
+ * Authorization for every request of one client. Requests run concurrently, so the login is
+ * single-flight: one credentials lookup, and one token request per scope set in flight, shared by
+ * every request that needs it. A request refused with 401 is sent once more (see unauthorized()).
+ */
 export class RegistryAuth {
   readonly #options: RegistryAuthOptions;
   readonly #now: () => number;
   #challenge: Challenge | undefined;
   #credentials: Promise<RegistryCredentials | undefined> | undefined;
-  readonly #tokens = new Map<string, CachedToken>();
+  readonly #tokens = new Map<string, Promise<CachedToken>>();
 
   constructor(options: RegistryAuthOptions) {
     this.#options = options;
@@ -48,9 +61,33 @@ export class RegistryAuth {
   }
 
   #getCredentials(): Promise<RegistryCredentials | undefined> {
-    const source = this.#options.credentials;
-    this.#credentials ??= typeof source === 'function' ? source() : Promise.resolve(source);
+    if (this.#credentials === undefined) {
+      const source = this.#options.credentials;
+      const pending = typeof source === 'function' ? source() : Promise.resolve(source);
+      this.#credentials = pending;
+      // a failed lookup is not kept: the next request asks again
+      pending.catch(() => {
+        if (this.#credentials === pending) this.#credentials = undefined;
+      });
+    }
     return this.#credentials;
+  }
+
+  /** The token for a scope set: the cached one while valid, else one request shared by all callers. */
+  async #token(challenge: Challenge, scopes: readonly string[]): Promise<CachedToken> {
+    const key = scopeKey(scopes);
+    const cached = this.#tokens.get(key);
+    if (cached) {
+      const token = await cached.catch(() => undefined);
+      if (token && token.expiresAt > this.#now()) return token;
+      if (this.#tokens.get(key) !== cached) return this.#token(challenge, scopes); // another caller renewed it
+    }
+    const pending = this.#fetchToken(challenge, scopes);
+    this.#tokens.set(key, pending);
+    pending.catch(() => {
+      if (this.#tokens.get(key) === pending) this.#tokens.delete(key);
+    });
+    return pending;
   }
 
   /** The Authorization header for a request needing `scopes`, once a challenge is known. */
@@ -59,40 +96,58 @@ export class RegistryAuth {
     if (challenge === undefined) return undefined;
     if (challenge.scheme === 'basic') {
       const credentials = await this.#getCredentials();
-      if (!credentials) return undefined;
-      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+      return credentials ? basicHeader(credentials) : undefined;
     }
-    if (challenge.scheme === 'bearer') {
-      const key = [...scopes].sort().join(' ');
-      const cached = this.#tokens.get(key);
-      if (cached && cached.expiresAt > this.#now()) return `Bearer ${cached.token}`;
-      const token = await this.#fetchToken(challenge, scopes);
-      this.#tokens.set(key, token);
-      return `Bearer ${token.token}`;
-    }
+    if (challenge.scheme === 'bearer') return `Bearer ${(await this.#token(challenge, scopes)).token}`;
     return undefined;
   }
 
   /**
-   * Learns the challenge of a 401 answer. True when a retry with (new) credentials can succeed:
-   * the first challenge, or a Bearer challenge asking for a scope the cached token lacked.
+   * Learns the challenge of a 401 answer to a request that was sent with `sent` (its Authorization
+   * header, or undefined). True when sending that request once more can succeed:
+   * - it went out before the challenge was known, or with credentials older than the current ones
+   *   (concurrent first requests all meet the 401; each is retried once, sharing one login);
+   * - Bearer: its token was refused (expired, revoked, too narrow): that token is dropped, and the
+   *   retry asks for a new one (a single request however many callers were refused).
+   * False when these very credentials were refused, or the challenge is not Basic/Bearer.
    */
   async unauthorized(
     response: { headers: { get(name: string): string | null } },
     scopes: readonly string[],
+    sent: string | undefined,
   ): Promise<boolean> {
     const header = response.headers.get('www-authenticate');
-    const challenge = header ? parseChallenge(header) : undefined;
-    if (challenge === undefined || (challenge.scheme !== 'bearer' && challenge.scheme !== 'basic')) return false;
+    const parsed = header ? parseChallenge(header) : undefined;
+    if (parsed === undefined || (parsed.scheme !== 'bearer' && parsed.scheme !== 'basic')) return false;
+    // the challenge's scope names what the refused request needed; tokens are asked for each request's own scopes
+    const { scope: _scope, error: _error, ...params } = parsed.params;
+    const challenge: Challenge = { scheme: parsed.scheme, params };
     const known = this.#challenge;
-    this.#challenge = challenge;
+    if (known === undefined || known.scheme !== challenge.scheme || known.params.realm !== challenge.params.realm) {
+      this.#challenge = challenge;
+      this.#tokens.clear();
+    }
     if (challenge.scheme === 'bearer') {
-      // a new token for these scopes (an expired or too narrow one is dropped); the caller retries once
-      this.#tokens.delete([...scopes].sort().join(' '));
+      if (sent?.startsWith('Bearer ')) {
+        const key = scopeKey(scopes);
+        const cached = this.#tokens.get(key);
+        const token = await cached?.catch(() => undefined);
+        if (cached && token !== undefined && `Bearer ${token.token}` === sent && this.#tokens.get(key) === cached) {
+          this.#tokens.delete(key);
+        }
+      }
       return true;
     }
-    if (known?.scheme === 'basic') return false; // credentials were sent and refused
-    return (await this.#getCredentials()) !== undefined;
+    const credentials = await this.#getCredentials().catch(() => undefined);
+    if (credentials === undefined) return false;
+    if (sent === undefined || sent !== basicHeader(credentials)) return true;
+    // these credentials were refused: a credentials function may have newer ones (an expired login)
+    if (typeof this.#options.credentials !== 'function') return false;
+    if (this.#credentials !== undefined && (await this.#credentials.catch(() => undefined)) === credentials) {
+      this.#credentials = undefined;
+    }
+    const fresh = await this.#getCredentials().catch(() => undefined);
+    return fresh !== undefined && basicHeader(fresh) !== sent;
   }
 
   async #fetchToken(challenge: Challenge, scopes: readonly string[]): Promise<CachedToken> {
@@ -105,17 +160,16 @@ export class RegistryAuth {
       throw new Error(`registry ${this.#options.registry}: token realm '${realm}' is not a URL`, { cause: error });
     }
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
-    const wanted = new Set(scopes);
-    if (challenge.params.scope) for (const s of challenge.params.scope.split(' ')) wanted.add(s);
-    for (const scope of [...wanted].sort()) url.searchParams.append('scope', scope);
+    const wanted = [...new Set(scopes)].sort();
+    for (const scope of wanted) url.searchParams.append('scope', scope);
     const credentials = await this.#getCredentials();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credentials) {
       url.searchParams.set('account', credentials.username);
-      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+      headers.authorization = basicHeader(credentials);
     }
     this.#options.logger.debug(
-      `registry ${this.#options.registry}: token for ${[...wanted].join(' ')} from ${url.origin}${url.pathname}`,
+      `registry ${this.#options.registry}: token for ${wanted.join(' ')} from ${url.origin}${url.pathname}`,
     );
     const response = await this.#options.fetch(url, { headers });
     if (!response.ok) {

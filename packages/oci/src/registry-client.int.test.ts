@@ -103,6 +103,18 @@ async function bigImage(size: number): Promise<LoadedImage> {
   return readLayoutImage(dir, { digest: manifest.digest });
 }
 
+/** The registry's log once it stops growing (it writes access lines after answering); at most 3 s. */
+async function settledLog(reg: Distribution): Promise<string> {
+  let log = reg.readLog();
+  for (const deadline = Date.now() + 3_000; Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = reg.readLog();
+    if (now.length === log.length) return now;
+    log = now;
+  }
+  return log;
+}
+
 function requestsIn(log: string, pattern: RegExp): string[] {
   return log.split('\n').filter((line) => pattern.test(line));
 }
@@ -147,7 +159,7 @@ describe('RegistryClient against the Distribution registry', () => {
       [image.configDigest, ...image.manifest.layers.map((l) => l.digest)].sort(),
     );
     expect(result.uploadedBlobs).toEqual([]);
-    const log = reg.readLog().slice(before);
+    const log = (await settledLog(reg)).slice(before);
     expect(
       requestsIn(
         log,
@@ -157,13 +169,30 @@ describe('RegistryClient against the Distribution registry', () => {
     expect(requestsIn(log, /"(PATCH|PUT) \/v2\/other\/app\/blobs\//)).toEqual([]);
   });
 
+  it('uploads a blob over 50 MB monolithic by default: one POST, one streamed PUT, no PATCH', async () => {
+    const image = await bigImage(52 * 1024 * 1024 + 54321);
+    const logger = recordingLogger();
+    const client = new RegistryClient({ registry: reg.host, logger });
+    const before = reg.readLog().length;
+    const result = await client.pushImage(image, { repository: 'big/monolithic' });
+    expect(result.uploadedBlobs).toHaveLength(2);
+    const log = (await settledLog(reg)).slice(before);
+    expect(requestsIn(log, /"PATCH /)).toEqual([]);
+    expect(requestsIn(log, /"POST \/v2\/big\/monolithic\/blobs\/uploads\/ HTTP\/1\.1" 202/)).toHaveLength(2);
+    expect(
+      requestsIn(log, /"PUT \/v2\/big\/monolithic\/blobs\/uploads\/[^"]*digest=sha256%3A[0-9a-f]{64} HTTP\/1\.1" 201/),
+    ).toHaveLength(2);
+    expect(logger.lines.some((l) => /blob sha256:.*\(52\.1 MiB\): uploaded in .*, one request\)/.test(l))).toBe(true);
+    expect(await client.resolveDigest('big/monolithic', image.digest)).toBe(image.digest);
+  });
+
   it('uploads a blob over 50 MB in chunks, and pulls it back verified', async () => {
     const image = await bigImage(52 * 1024 * 1024 + 12345);
     const client = new RegistryClient({ registry: reg.host, chunkSize: 8 * 1024 * 1024 });
     const before = reg.readLog().length;
     const result = await client.pushImage(image, { repository: 'big/app', tags: ['v1'] });
     expect(result.uploadedBlobs).toHaveLength(2);
-    const log = reg.readLog().slice(before);
+    const log = (await settledLog(reg)).slice(before);
     expect(requestsIn(log, /"PATCH \/v2\/big\/app\/blobs\/uploads\/[^"]*" 202/)).toHaveLength(7);
     const pulled = await client.pullImage(parseReference(`${reg.host}/big/app:v1`), join(work, 'pulled-big'));
     expect(pulled.digest).toBe(image.digest);
@@ -405,5 +434,86 @@ describe('RegistryClient authentication', () => {
     await expect(wrong.hasBlob('auth/token', image.configDigest)).rejects.toThrow(
       /token request to http:\/\/127\.0\.0\.1:\d+\/token failed: 401/,
     );
+  });
+});
+
+/** An image of `count` small layers (distinct bytes per seed), so a push runs `count + 1` blob uploads at once. */
+async function manyLayerImage(seed: string, count: number): Promise<LoadedImage> {
+  const dir = join(work, `layout-${++counter}`);
+  const writer = await LayoutWriter.create(dir);
+  const layers: Descriptor[] = [];
+  const diffIds: Digest[] = [];
+  for (let i = 0; i < count; i++) {
+    const bytes = Buffer.from(createHash('sha512').update(`${seed}-${i}`).digest().toString('hex').repeat(2_000));
+    const layer = await writeDeterministicLayer([{ path: `layer-${i}.txt`, type: 'file', mode: 0o644, data: bytes }], {
+      sourceDateEpoch: 1_700_000_000,
+      directory: dir,
+    });
+    layers.push(await writer.addBlobFile(layer.path, MediaType.OciLayerGzip, layer.compressed));
+    diffIds.push(layer.diffId);
+  }
+  const config: ImageConfig = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } };
+  const configDescriptor = await writer.writeJson(config, MediaType.OciConfig);
+  const manifest = await writer.writeManifest({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: configDescriptor,
+    layers,
+  });
+  return readLayoutImage(dir, { digest: manifest.digest });
+}
+
+describe('RegistryClient authentication when the first requests run concurrently', () => {
+  // no tags: pushImage starts with the parallel blob HEADs, so every one meets the first 401
+  it('Basic (htpasswd): every concurrent blob upload is retried once with the credentials and lands', async () => {
+    const htpasswd = join(work, 'htpasswd-concurrent');
+    writeFileSync(htpasswd, `pusher:${bcrypt.hashSync('pw-basic', 4)}\n`);
+    const reg = await registry({ auth: { htpasswd: { path: htpasswd } } });
+    const image = await manyLayerImage('concurrent-basic', 7);
+    const client = new RegistryClient({
+      registry: reg.host,
+      concurrency: 8,
+      credentials: { username: 'pusher', password: 'pw-basic' },
+    });
+    const before = reg.readLog().length;
+    const result = await client.pushImage(image, { repository: 'auth/concurrent-basic' });
+    expect(result.uploadedBlobs).toHaveLength(8);
+    const log = (await settledLog(reg)).slice(before);
+    // each of the 8 first HEADs was refused once and asked again with the credentials: 16 in all
+    const heads = requestsIn(log, /"HEAD \/v2\/auth\/concurrent-basic\/blobs\/sha256:[0-9a-f]{64} HTTP\/1\.1" /);
+    expect(heads.filter((l) => l.includes('" 401 '))).toHaveLength(8);
+    expect(heads.filter((l) => l.includes('" 404 '))).toHaveLength(8);
+    expect(heads).toHaveLength(16);
+    expect(await client.resolveDigest('auth/concurrent-basic', image.digest)).toBe(image.digest);
+  });
+
+  it('Bearer (token realm): concurrent first requests share one token request per scope set, and all land', async () => {
+    const issuer = await startTokenIssuer({ robot: 'pw-token' });
+    cleanups.push(() => issuer.stop());
+    const reg = await registry({
+      auth: {
+        token: {
+          realm: issuer.realm,
+          service: issuer.service,
+          issuer: issuer.issuer,
+          rootCertBundle: issuer.rootCertBundle,
+        },
+      },
+    });
+    const image = await manyLayerImage('concurrent-token', 7);
+    const client = new RegistryClient({
+      registry: reg.host,
+      concurrency: 8,
+      credentials: { username: 'robot', password: 'pw-token' },
+    });
+    const result = await client.pushImage(image, { repository: 'auth/concurrent-token' });
+    expect(result.uploadedBlobs).toHaveLength(8);
+    const scopeSets = issuer.requests.map((r) => [...r.scopes].sort().join(' '));
+    // one token for the HEADs (pull), one for the uploads and the manifest (pull,push)
+    expect(scopeSets.sort()).toEqual([
+      'repository:auth/concurrent-token:pull',
+      'repository:auth/concurrent-token:pull,push',
+    ]);
+    expect(await client.resolveDigest('auth/concurrent-token', image.digest)).toBe(image.digest);
   });
 });

@@ -33,7 +33,6 @@ import { TagConflictError } from './registry-errors.ts';
 import { isRetryableRegistryError, RegistryTransport } from './registry-transport.ts';
 import type { PushResult, RegistryClientOptions } from './registry-types.ts';
 
-const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 const MIN_CHUNK_SIZE = 64 * 1024;
 
 function isLoopback(registry: string): boolean {
@@ -66,7 +65,8 @@ export class RegistryClient {
   readonly #transport: RegistryTransport;
   readonly #logger: Logger;
   readonly #concurrency: number;
-  readonly #chunkSize: number;
+  /** Chunked uploads (PATCH) of blobs above this size; undefined: every blob in one PUT. */
+  readonly #chunkSize: number | undefined;
   readonly #retry: { attempts: number; baseDelayMs: number };
 
   constructor(options: RegistryClientOptions) {
@@ -75,8 +75,8 @@ export class RegistryClient {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
       throw new Error(`registry client: concurrency '${concurrency}': expected an integer from 1 to 32`);
     }
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
+    const chunkSize = options.chunkSize;
+    if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE)) {
       throw new Error(
         `registry client: chunkSize '${chunkSize}': expected an integer of at least ${MIN_CHUNK_SIZE} bytes`,
       );
@@ -234,20 +234,21 @@ export class RegistryClient {
         else await this.#cancelUpload(result.session, repository);
       }
       const started = Date.now();
+      const chunked = this.#chunkSize !== undefined && descriptor.size > this.#chunkSize;
       const upload: Parameters<typeof uploadBlob>[0] = {
         transport: this.#transport,
         repository,
         path: blobPath(image.layoutDir, descriptor.digest),
         descriptor,
-        chunkSize: this.#chunkSize,
         onBytes: (bytes) => progress.add(bytes),
         what,
       };
+      if (this.#chunkSize !== undefined) upload.chunkSize = this.#chunkSize;
       upload.session = session ?? (await startUpload(this.#transport, repository, what));
       await uploadBlob(upload);
       const ms = Date.now() - started;
       this.#logger.info(
-        `${what}: uploaded in ${formatDuration(ms)} (${formatBytes(Math.round((descriptor.size * 1000) / Math.max(ms, 1)))}/s${descriptor.size > this.#chunkSize ? ', chunked' : ''})`,
+        `${what}: uploaded in ${formatDuration(ms)} (${formatBytes(Math.round((descriptor.size * 1000) / Math.max(ms, 1)))}/s, ${chunked ? `chunks of ${formatBytes(this.#chunkSize ?? 0)}` : 'one request'})`,
       );
       return 'uploaded';
     });

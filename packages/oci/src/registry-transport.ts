@@ -55,7 +55,7 @@ export class RegistryTransport {
     return new URL(url, this.baseUrl);
   }
 
-  async #exchange(request: RegistryRequest): Promise<HttpResponse> {
+  async #exchange(request: RegistryRequest): Promise<{ response: HttpResponse; authorization: string | undefined }> {
     const headers: Record<string, string> = { ...request.headers };
     const authorization = await this.#auth.header(request.scopes);
     if (authorization) headers.authorization = authorization;
@@ -63,15 +63,20 @@ export class RegistryTransport {
     if (request.body) init.body = request.body();
     const url = this.resolve(request.url);
     this.#logger.debug(`${request.method} ${url.pathname}${url.search}`);
-    return this.#send(url, init);
+    return { response: await this.#send(url, init), authorization };
   }
 
-  /** Sends the request (again after a 401 challenge); returns a response with an expected status or throws. */
+  /**
+   * Sends the request, and once more after a 401 the auth can answer (the challenge learnt, a
+   * token renewed: each concurrent request is retried once); returns a response with an expected
+   * status or throws.
+   */
   async request(request: RegistryRequest): Promise<HttpResponse> {
-    let response = await this.#exchange(request);
-    if (response.status === 401 && (await this.#auth.unauthorized(response, request.scopes))) {
+    const first = await this.#exchange(request);
+    let response = first.response;
+    if (response.status === 401 && (await this.#auth.unauthorized(response, request.scopes, first.authorization))) {
       await response.discard();
-      response = await this.#exchange(request);
+      response = (await this.#exchange(request)).response;
     }
     if (!request.expect.includes(response.status)) {
       throw await registryError(response, `registry ${this.registry}: ${request.what}`);

@@ -10,6 +10,7 @@ import {
   dockerArchiveToLayout,
   type ImageManifest,
   LayoutWriter,
+  type LoadedImage,
   MediaType,
   packLayout,
 } from '@bakeline/oci';
@@ -42,6 +43,12 @@ export interface DockerfileBuildOptions {
   layerCacheDir?: string;
   /** Where the engine's docker archive is written (default a temp dir, removed after). */
   workDir?: string;
+  /**
+   * The base image the Dockerfile builds on, as a layout (what BASE_IMAGE names in the engine):
+   * the built image's layers with one of its diffIDs take its compressed blobs as they are,
+   * instead of being re-packed and compressed again.
+   */
+  baseImage?: LoadedImage;
 }
 
 export interface DockerfileBakeResult extends BakeResult {
@@ -101,12 +108,15 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
     }
     // re-packs every layer deterministically and makes the config reproducible (times =
     // SOURCE_DATE_EPOCH, the builder container, parent ID and daemon version dropped)
-    const image = await logger.group('convert to OCI layout (layers re-packed deterministically)', () =>
-      dockerArchiveToLayout(dockerArchive, converted, {
-        sourceDateEpoch: options.sourceDateEpoch,
-        logger,
-        ...(options.layerCacheDir ? { cacheDir: options.layerCacheDir } : {}),
-      }),
+    const image = await logger.group(
+      'convert to OCI layout (base layers reused, new layers re-packed deterministically)',
+      () =>
+        dockerArchiveToLayout(dockerArchive, converted, {
+          sourceDateEpoch: options.sourceDateEpoch,
+          logger,
+          ...(options.layerCacheDir ? { cacheDir: options.layerCacheDir } : {}),
+          ...(options.baseImage ? { reuseLayersFrom: [options.baseImage] } : {}),
+        }),
     );
     rmSync(dockerArchive, { force: true });
     const config = image.config;
