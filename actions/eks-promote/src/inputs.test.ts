@@ -67,10 +67,28 @@ describe('eks-promote inputs', () => {
     [{ 'role-to-assume': 'admin' }, 'role-to-assume', 'IAM role ARN'],
     [{ 'cluster-name': '' }, 'cluster-name', 'is required'],
     [{ manifests: 'k8s/missing.yml' }, 'manifests', 'no such file'],
+    [{ 'github-deployment': 'true', 'github-token': '' }, 'github-token', 'needs a token that may write deployments'],
+    [{ 'github-deployment': 'yes' }, 'github-deployment', 'YAML boolean'],
+    [{ 'environment-url': 'dev.example.com' }, 'environment-url', 'http(s) URL'],
   ])('refuses %j naming the input', (override, input, expected) => {
     const error = failure({ ...base, ...override });
     expect(error.input).toBe(input);
     expect(error.message).toContain(expected);
+  });
+
+  it('asks for no GitHub deployment by default (the job’s environment already has one)', () => {
+    expect(read({ ...base, 'github-token': 'ghs_x' }).githubDeployment).toBeUndefined();
+  });
+
+  it('reads github-deployment with its token and environment URL', () => {
+    expect(
+      read({
+        ...base,
+        'github-deployment': 'true',
+        'github-token': 'ghs_abc',
+        'environment-url': 'https://dev.example.com',
+      }).githubDeployment,
+    ).toEqual({ token: 'ghs_abc', environmentUrl: 'https://dev.example.com' });
   });
 
   it('accepts a tag only with allow-tag', () => {

@@ -1,5 +1,5 @@
 // Typed inputs of eks-promote, all validated before anything talks to a cluster.
-import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+import { InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
 
 const PINNED = /^[a-z0-9.:_/-]+@sha256:[a-f0-9]{64}$/;
 const TAGGED = /^[a-z0-9.:_/-]+:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -30,6 +30,8 @@ export interface Inputs {
   eksEndpoint: string | undefined;
   stsEndpoint: string | undefined;
   ecrEndpoint: string | undefined;
+  /** `github-deployment: true`: the token for GitHub's deployments API (masked) and the environment's URL */
+  githubDeployment: { token: string; environmentUrl: string | undefined } | undefined;
 }
 
 function cluster(
@@ -61,6 +63,22 @@ function cluster(
       ? { kind: 'eks', clusterName: fallback.clusterName, roleToAssume: role }
       : fallback;
   throw new InputError(names.cluster, `is required (or '${names.kubeconfig}')`);
+}
+
+function githubDeployment(reader: InputReader): Inputs['githubDeployment'] {
+  const enabled = reader.getBoolean('github-deployment', { default: false });
+  const environmentUrl = reader.getOptionalString('environment-url');
+  if (environmentUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(environmentUrl)) {
+    throw new InputError('environment-url', `got "${environmentUrl}"; expected an http(s) URL`);
+  }
+  if (!enabled) return undefined;
+  const token = reader.getOptionalString('github-token');
+  if (token === undefined) {
+    throw new InputError('github-token', 'is empty; github-deployment: true needs a token that may write deployments');
+  }
+  maskSecret(token);
+  if (/\s/.test(token)) throw new InputError('github-token', 'contains white space; expected a GitHub token');
+  return { token, environmentUrl };
 }
 
 export function readInputs(reader: InputReader = runnerInputs): Inputs {
@@ -134,5 +152,6 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     eksEndpoint: reader.getOptionalString('eks-endpoint'),
     stsEndpoint: reader.getOptionalString('sts-endpoint'),
     ecrEndpoint: reader.getOptionalString('ecr-endpoint'),
+    githubDeployment: githubDeployment(reader),
   };
 }

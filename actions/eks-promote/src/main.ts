@@ -2,11 +2,15 @@ import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@ba
 import { coreLogger, errorMessage, setOutput } from '@bakeline/toolkit';
 import { explainAccessError } from './access-errors.ts';
 import { connect, describeIdentity } from './cluster.ts';
+import { GithubApi } from './github-api.ts';
+import { GithubDeployment, runContextFromEnv } from './github-deployment.ts';
 import { readInputs } from './inputs.ts';
 import { printDiagnostics, writeFailureSummary, writeSuccessSummary } from './summary.ts';
 
 export async function run(signal: AbortSignal): Promise<void> {
   const inputs = readInputs();
+  const github = inputs.githubDeployment;
+  const context = github ? runContextFromEnv() : undefined;
   const started = Date.now();
   const target = await connect(inputs.target, inputs);
   let image: string;
@@ -34,6 +38,21 @@ export async function run(signal: AbortSignal): Promise<void> {
   setOutput('image', image);
   setOutput('digest', digest);
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const deployment =
+    github && context
+      ? await GithubDeployment.open({
+          api: new GithubApi({ apiUrl: context.apiUrl, token: github.token }),
+          context,
+          environment: inputs.environment,
+          environmentUrl: github.environmentUrl,
+          image,
+          digest,
+          logger: coreLogger,
+        }).catch(async (error: unknown) => {
+          target.client.close();
+          throw error;
+        })
+      : undefined;
   const changeCause = `bakeline eks-promote ${digest} at ${process.env.GITHUB_SHA ?? 'unknown commit'} (${server}/${process.env.GITHUB_REPOSITORY ?? ''}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''})`;
   try {
     const result = await promote({
@@ -53,9 +72,17 @@ export async function run(signal: AbortSignal): Promise<void> {
     setOutput('previous-digest', result.previousDigest ?? '');
     setOutput('revision', String(Math.max(0, ...result.workloads.map((w) => w.revision))));
     setOutput('rolled-back', 'false');
+    await deployment?.finish({ state: 'success', revision: Math.max(0, ...result.workloads.map((w) => w.revision)) });
     await writeSuccessSummary(inputs.environment, inputs.namespace, result, Date.now() - started);
   } catch (error: unknown) {
-    if (!(error instanceof PromotionFailedError)) throw explainAccessError(error, targetAccess);
+    if (!(error instanceof PromotionFailedError)) {
+      const explained = explainAccessError(error, targetAccess);
+      await deployment?.finish({ state: 'error', reason: errorMessage(explained) });
+      throw explained;
+    }
+    await deployment?.finish(
+      error.cancelled ? { state: 'cancelled' } : { state: 'failure', rolledBack: error.rolledBack },
+    );
     setOutput('rolled-back', String(error.rolledBack));
     if (error.diagnostics) await printDiagnostics(coreLogger, error.diagnostics);
     const now = error.rolledBack ? 'the previous revision runs again' : 'the workloads were left as they are';

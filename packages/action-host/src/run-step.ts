@@ -23,7 +23,12 @@ export interface GithubContextValues {
   actor: string;
   job: string;
   workflow: string;
+  /** `github.token`: the value of an input whose default is `${{ github.token }}` */
+  token: string;
 }
+
+/** The one expression default the host evaluates, as the runner does: `${{ github.token }}`. */
+const GITHUB_TOKEN_DEFAULT = /^\$\{\{\s*github\.token\s*\}\}$/;
 
 export interface ActionRunOptions {
   actionDir: string;
@@ -93,10 +98,10 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-function inputEnv(metadata: ActionMetadata, given: Record<string, string>): Record<string, string> {
+function inputEnv(metadata: ActionMetadata, given: Record<string, string>, token: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    const value = given[name] ?? spec.default;
+    const value = given[name] ?? (spec.default && GITHUB_TOKEN_DEFAULT.test(spec.default) ? token : spec.default);
     if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [name, value] of Object.entries(given)) {
@@ -111,7 +116,7 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
   const node = resolveNode(metadata.runs.using, options.node);
   const given = options.inputs ?? {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    if (spec.default?.includes('${{')) {
+    if (spec.default?.includes('${{') && !GITHUB_TOKEN_DEFAULT.test(spec.default)) {
       throw new Error(`action host: input '${name}' of ${actionDir} has an expression default; not supported here`);
     }
   }
@@ -135,6 +140,7 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
     actor: 'bakeline',
     job: 'job',
     workflow: 'workflow',
+    token: 'ghs_bakelineLocalRunnerToken000000000000',
     ...options.github,
   };
 
@@ -198,7 +204,7 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
       ...files,
       ...(options.env ?? {}),
       ...stateEnv,
-      ...inputEnv(metadata, given),
+      ...inputEnv(metadata, given, gh.token),
       BAKELINE_INPUT_READS_FILE: readsFile,
     };
     const script = join(actionDir, entry);

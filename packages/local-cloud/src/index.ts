@@ -38,6 +38,7 @@ export { ManifestRejectedError, MEDIA_TYPES, type ParsedManifest, parseManifest 
 export { type RegistryToken, RegistryTokens } from './ecr/registry-tokens.ts';
 export { type ScanFinding, ScanFindingsStore, SEVERITIES, type Severity, severityCounts } from './ecr/scan-findings.ts';
 export { freePort } from './free-port.ts';
+export * from './github/index.ts';
 export { type HttpServerHandler, listen, type StartedServer } from './http/server.ts';
 export { accessDeniedMessage } from './iam/access-denied.ts';
 export { type Arn, formatArn, type PrincipalRef, parseArn, parsePrincipalArn } from './iam/arn.ts';

@@ -1,0 +1,284 @@
+// github-deployment against the local cloud and the GitHub deployments stand-in: the bundled
+// dist/ through the harness, a real (short) rollout of a busybox image in the Kubernetes stand-in,
+// pulled by digest from the local ECR; GITHUB_API_URL points at the stand-in, which checks every
+// request as api.github.com would and records deployments and statuses.
+// Time budget: about 1 minute (one 6-second progress deadline, one cancellation).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildBusyboxImage,
+  type GithubDeploymentsApi,
+  type KubeCloudAdmin,
+  type LocalCloud,
+  startGithubDeploymentsApi,
+  startLocalCloud,
+} from '@bakeline/local-cloud';
+import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { execChecked } from '@bakeline/toolkit';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+
+const SHA = '4567def890123abc4567def890123abc4567def8';
+const REPO = 'ostock/licensing-service';
+const WORKLOAD = 'licensing-service';
+const TOKEN = 'ghs_deploymentsTokenOfThisRun0123456789';
+const RUN_ID = '4242';
+
+let cloud: LocalCloud;
+let api: GithubDeploymentsApi;
+let workspace: string;
+const image = { good: '', other: '', broken: '' };
+
+function failure(result: HarnessResult): string {
+  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
+}
+
+/** What the runner would show: everything but the add-mask commands, which it consumes. */
+function shown(result: HarnessResult): string {
+  return `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+function expectSuccess(result: HarnessResult): void {
+  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
+}
+
+function promotion(inputs: Record<string, string>, options: { cancelAfterMs?: number } = {}) {
+  const grant = cloud.admin.grantIdToken({ environment: 'dev' });
+  const kube = cloud.endpoints.kube as { clusterName: string; eks: string };
+  return {
+    workspace,
+    github: {
+      sha: SHA,
+      ref: 'refs/heads/main',
+      repository: cloud.endpoints.githubRepository,
+      runId: RUN_ID,
+      token: TOKEN,
+    },
+    inputs: {
+      'cluster-name': kube.clusterName,
+      region: cloud.endpoints.region,
+      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
+      'eks-endpoint': kube.eks,
+      'sts-endpoint': cloud.endpoints.sts,
+      namespace: 'dev',
+      workload: WORKLOAD,
+      environment: 'dev',
+      timeout: '2m',
+      'stuck-grace': '5s',
+      manifests: 'k8s/deployment.yaml',
+      ...inputs,
+    },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
+      GITHUB_API_URL: api.url,
+    },
+    timeoutMs: 120_000,
+    ...options,
+  };
+}
+
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${WORKLOAD}
+  labels: { app: ${WORKLOAD} }
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 6
+  selector: { matchLabels: { app: ${WORKLOAD} } }
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+  template:
+    metadata: { labels: { app: ${WORKLOAD} } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: ${WORKLOAD}
+          image: ${WORKLOAD}
+          ports: [{ containerPort: 8080 }]
+          readinessProbe:
+            httpGet: { path: /actuator/health, port: 8080 }
+            periodSeconds: 1
+            failureThreshold: 2
+`;
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-ghd-'));
+  mkdirSync(join(workspace, 'k8s'));
+  writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), MANIFEST);
+  cloud = await startLocalCloud({ log: () => {} });
+  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
+  await execChecked(
+    '/usr/bin/aws',
+    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
+    {
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: accessKeyId,
+        AWS_SECRET_ACCESS_KEY: secretAccessKey,
+        AWS_REGION: cloud.endpoints.region,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeoutMs: 60_000,
+    },
+  );
+  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
+  const push = async (tag: string, files: Record<string, string>) =>
+    (
+      await buildBusyboxImage({
+        registry: cloud.endpoints.registry.host,
+        repository: REPO,
+        tag,
+        files,
+        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
+      })
+    ).ref;
+  image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
+  image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
+  image.broken = await push('never-ready', { 'www/index.html': 'no health endpoint' });
+}, 300_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+async function startApi(): Promise<void> {
+  api = await startGithubDeploymentsApi({
+    repository: cloud.endpoints.githubRepository,
+    token: TOKEN,
+    commits: [SHA],
+    statusContexts: { build: 'success' },
+  });
+}
+
+afterEach(async () => {
+  await api?.close();
+});
+
+function digestOf(ref: string): string {
+  return ref.slice(ref.indexOf('@') + 1);
+}
+
+describe('eks-promote github-deployment', () => {
+  test('github-deployment false (the default): a promotion sends nothing to the GitHub API', async () => {
+    await startApi();
+    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    expectSuccess(result);
+    expect(result.outputs.digest).toBe(digestOf(image.good));
+    expect(api.requests()).toEqual([]);
+  });
+
+  test('a successful promotion creates one deployment with statuses in_progress then success', async () => {
+    await startApi();
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.other, 'github-deployment': 'true', 'environment-url': 'https://dev.example.com' }),
+    );
+    expectSuccess(result);
+    const deployments = api.deployments();
+    expect(deployments).toHaveLength(1);
+    const [d] = deployments;
+    expect(d).toMatchObject({
+      ref: SHA,
+      sha: SHA,
+      environment: 'dev',
+      auto_merge: false,
+      required_contexts: [],
+      payload: { digest: digestOf(image.other), image: image.other },
+      transient_environment: false,
+      production_environment: false,
+    });
+    expect(d?.description).toContain(digestOf(image.other));
+    const statuses = api.statuses(d?.id ?? 0);
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    const runUrl = `https://github.com/${cloud.endpoints.githubRepository}/actions/runs/${RUN_ID}`;
+    expect(statuses[1]).toMatchObject({ log_url: runUrl, environment_url: 'https://dev.example.com' });
+    expect(statuses[1]?.description).toContain('runs in dev (revision 2)');
+    for (const r of api.requests()) {
+      expect(r).toMatchObject({
+        method: 'POST',
+        authScheme: 'Bearer',
+        accept: 'application/vnd.github+json',
+        apiVersion: '2022-11-28',
+        userAgent: 'bakeline-eks-promote',
+      });
+      expect([201]).toContain(r.status);
+    }
+    expect(shown(result)).not.toContain(TOKEN);
+    expect(result.masks).toContain(TOKEN);
+  });
+
+  test('a status GitHub answers with 503 is retried; the deployment still ends in success', async () => {
+    await startApi();
+    api.failNext('create-status', 503, 1);
+    const result = await runAction('eks-promote', promotion({ image: image.good, 'github-deployment': 'true' }));
+    expectSuccess(result);
+    const [d] = api.deployments();
+    expect(api.statuses(d?.id ?? 0).map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(api.requests().map((r) => r.status)).toEqual([201, 503, 201, 201]);
+  });
+
+  test('a rollout that fails ends the deployment in failure, saying it was rolled back', async () => {
+    await startApi();
+    const result = await runAction('eks-promote', promotion({ image: image.broken, 'github-deployment': 'true' }));
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['rolled-back']).toBe('true');
+    const [d] = api.deployments();
+    const statuses = api.statuses(d?.id ?? 0);
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(statuses[1]?.description).toMatch(/failed; rolled back, the previous revision runs again/);
+    expect(statuses[1]?.log_url).toContain(`/actions/runs/${RUN_ID}`);
+  });
+
+  test('a cancelled promotion ends the deployment in error, never left in_progress', async () => {
+    await startApi();
+    const result = await runAction(
+      'eks-promote',
+      promotion(
+        { image: image.broken, 'github-deployment': 'true', timeout: '1m', 'stuck-grace': '1m' },
+        { cancelAfterMs: 5000 },
+      ),
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(failure(result)).toContain('cancelled');
+    const [d] = api.deployments();
+    const statuses = api.statuses(d?.id ?? 0);
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'error']);
+    expect(statuses[1]?.description).toContain('Cancelled');
+  });
+
+  test.each([
+    [
+      'a bad token',
+      { 'github-token': 'ghs_notTheRightToken0000000000000000000' },
+      'answered 401 Bad credentials; the github-token input is not a valid token',
+    ],
+    ['a commit GitHub does not know', {}, `answered 422 No ref found for: ${SHA}`],
+  ])('%s fails readably before the cluster is touched, without printing the token', async (_what, inputs, message) => {
+    api = await startGithubDeploymentsApi({
+      repository: cloud.endpoints.githubRepository,
+      token: TOKEN,
+      commits: Object.keys(inputs).length > 0 ? [SHA] : [],
+    });
+    const kube = cloud.admin.kube as KubeCloudAdmin;
+    const started = new Date();
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good, 'github-deployment': 'true', ...inputs }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toContain('GitHub deployment to dev in');
+    expect(failure(result)).toContain('could not be created; nothing was promoted');
+    expect(failure(result)).toContain(message);
+    const token = inputs['github-token' as keyof typeof inputs] ?? TOKEN;
+    expect(shown(result)).not.toContain(token);
+    expect(result.masks).toContain(token);
+    expect(api.deployments()).toEqual([]);
+    const writes = kube.requestLog().filter((r) => r.at >= started && r.method !== 'GET');
+    expect(writes).toEqual([]);
+  });
+});
