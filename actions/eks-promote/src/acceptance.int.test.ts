@@ -37,7 +37,7 @@ let workspace: string;
 /** `<registry>/<repo>@sha256:…` of the service, the service with other JVM defaults, and a never-ready image */
 const image = { a: '', b: '', broken: '' };
 const digest = { a: '', b: '', broken: '' };
-const manifests = { dev: '', test: '' };
+const manifests = { dev: '', test: '', prod: '' };
 let runNumber = 0;
 
 function failure(result: HarnessResult): string {
@@ -129,15 +129,18 @@ function requestsSince(at: Date, user?: string): TimedRequestLogEntry[] {
   return kube.requestLog().filter((r) => r.at >= at && (user === undefined || r.user.includes(user)));
 }
 
-/** The example's manifests with short deadlines and `replicas` for this suite. */
-function writeManifests(environment: string, replicas: number): string {
+/**
+ * The example's manifests with short deadlines and `replicas` for this suite. Three JVMs starting at
+ * once on a loaded 2-core machine took over 20 s: the default deadline leaves them 45 s.
+ */
+function writeManifests(environment: string, replicas: number, progressDeadlineSeconds = 45): string {
   const source = readFileSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'deployment.yaml'), 'utf8');
   const docs = parseAllDocuments(source).map((d) => d.toJS() as Record<string, unknown>);
   for (const doc of docs) {
     if (doc.kind !== 'Deployment') continue;
     const spec = doc.spec as Record<string, unknown>;
     spec.replicas = replicas;
-    spec.progressDeadlineSeconds = 20;
+    spec.progressDeadlineSeconds = progressDeadlineSeconds;
     spec.minReadySeconds = 2;
     const pod = (spec.template as { spec: Record<string, unknown> }).spec;
     pod.terminationGracePeriodSeconds = 3;
@@ -219,6 +222,7 @@ beforeAll(async () => {
   expect(new Set(Object.values(digest)).size).toBe(3);
   manifests.dev = writeManifests('dev', 3);
   manifests.test = writeManifests('test', 1);
+  manifests.prod = writeManifests('prod', 1, 15);
 }, 900_000);
 
 afterAll(async () => {
@@ -455,6 +459,21 @@ describe('eks-promote acceptance', () => {
     const ids = await runningImageIds('dev');
     expect(new Set(ids)).toEqual(new Set([`docker-pullable://${image.a}`]));
     expect(ids).toHaveLength(3);
+  });
+
+  test('a first promotion that never becomes ready fails with the rollout reason; with no earlier revision nothing is rolled back', async () => {
+    const result = await runAction(
+      'eks-promote',
+      promotion('prod', { image: image.broken, manifests: manifests.prod }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['rolled-back']).toBe('false');
+    expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
+    expect(failure(result)).not.toContain('no previous revision');
+    expect(result.stdout).toContain('not rolled back: it has no earlier revision');
+    const d = await deploymentOf('prod');
+    expect(d.spec.template.spec.containers[0]?.image).toBe(image.broken);
+    await kubectlOk('delete', 'deployment', WORKLOAD, '-n', 'prod');
   });
 
   test('from-environment: dev into test promotes the digest that runs in dev, read through the read-only role; nothing is pushed', async () => {

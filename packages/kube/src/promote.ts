@@ -8,7 +8,7 @@ import { KubeApiError } from './errors.ts';
 import { pinnedImage } from './image-ref.ts';
 import { annotatePromotion, applyManifest, pinImages, readManifests } from './manifests.ts';
 import { getDeployment, listDeployments, revisionOf } from './resources.ts';
-import { rollbackDeployment } from './rollback.ts';
+import { NoPreviousRevisionError, rollbackDeployment } from './rollback.ts';
 import { type ContainerChange, setImageByDigest } from './set-image.ts';
 import type { Deployment } from './types.ts';
 import { type PodImage, verifyPodsRunDigest } from './verify-pods.ts';
@@ -179,7 +179,15 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       for (const { deployment, result } of done.reverse()) {
         if (!result.changed) continue;
         const fresh = await getDeployment(client, namespace, deployment.metadata.name);
-        const undo = await rollbackDeployment(client, fresh);
+        let undo: Awaited<ReturnType<typeof rollbackDeployment>>;
+        try {
+          undo = await rollbackDeployment(client, fresh);
+        } catch (rollbackError: unknown) {
+          if (!(rollbackError instanceof NoPreviousRevisionError)) throw rollbackError;
+          // the rollout's own failure is what the user needs; a first revision has nothing to go back to
+          logger.warning(`${namespace}/${deployment.metadata.name}: not rolled back: it has no earlier revision`);
+          continue;
+        }
         logger.info(
           `${namespace}/${deployment.metadata.name}: rolling back to revision ${undo.toRevision} (${undo.images.join(', ')})`,
         );

@@ -41,10 +41,18 @@ export interface UndoResult {
   images: string[];
 }
 
+/** A Deployment whose only revision is the one that failed (e.g. the manifests just created it). */
+export class NoPreviousRevisionError extends Error {
+  constructor(name: string) {
+    super(`deployment ${name}: no previous revision to roll back to`);
+    this.name = 'NoPreviousRevisionError';
+  }
+}
+
 export async function rollbackDeployment(client: KubeClient, deployment: Deployment): Promise<UndoResult> {
   const target = previousReplicaSet(deployment, await ownedReplicaSets(client, deployment));
   if (!target) {
-    throw new Error(`deployment ${deployment.metadata.name}: no previous revision to roll back to`);
+    throw new NoPreviousRevisionError(deployment.metadata.name);
   }
   const updated = await patchDeployment(
     client,
