@@ -68,7 +68,7 @@ export function deflateBlockSync(block: Uint8Array, dictionary: Uint8Array | und
 /** Streaming gzip writer: write() input in any chunking, end() once; onData receives the output in order. */
 export class GzipWriter {
   readonly #onData: (chunk: Uint8Array) => Promise<void> | void;
-  #block = new Uint8Array(GZIP_BLOCK_SIZE);
+  readonly #block = new Uint8Array(GZIP_BLOCK_SIZE);
   #length = 0;
   #dictionary: Uint8Array | undefined;
   #crc = 0;
@@ -92,8 +92,8 @@ export class GzipWriter {
     const block = this.#length === this.#block.length ? this.#block : this.#block.subarray(0, this.#length);
     const dictionary = this.#dictionary;
     this.#dictionary = block.length >= DICTIONARY ? block.slice(-DICTIONARY) : undefined;
+    // deflated here and now (the dictionary is a copy), so the block's buffer is reused for the next
     const chunks = deflateBlockSync(block, dictionary, last);
-    this.#block = new Uint8Array(GZIP_BLOCK_SIZE);
     this.#length = 0;
     await this.#emit(chunks);
   }

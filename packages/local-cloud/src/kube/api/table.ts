@@ -134,6 +134,27 @@ const num =
 const status = (o: Obj) => (o.status ?? {}) as Record<string, unknown>;
 const spec = (o: Obj) => (o.spec ?? {}) as Record<string, unknown>;
 
+/** The wide columns Deployments and ReplicaSets share (`kubectl get -o wide`). */
+const podTemplateColumns: Column[] = [
+  col(
+    'Containers',
+    (o) =>
+      containersOf(o)
+        .map((c) => c.name)
+        .join(','),
+    1,
+  ),
+  col(
+    'Images',
+    (o) =>
+      containersOf(o)
+        .map((c) => c.image)
+        .join(','),
+    1,
+  ),
+  col('Selector', (o) => selectorString(spec(o).selector as LabelSelectorSpec), 1),
+];
+
 const COLUMNS: Record<string, Column[]> = {
   pods: [
     name,
@@ -166,23 +187,7 @@ const COLUMNS: Record<string, Column[]> = {
       'integer',
     ),
     age,
-    col(
-      'Containers',
-      (o) =>
-        containersOf(o)
-          .map((c) => c.name)
-          .join(','),
-      1,
-    ),
-    col(
-      'Images',
-      (o) =>
-        containersOf(o)
-          .map((c) => c.image)
-          .join(','),
-      1,
-    ),
-    col('Selector', (o) => selectorString(spec(o).selector as LabelSelectorSpec), 1),
+    ...podTemplateColumns,
   ],
   replicasets: [
     name,
@@ -205,23 +210,7 @@ const COLUMNS: Record<string, Column[]> = {
       'integer',
     ),
     age,
-    col(
-      'Containers',
-      (o) =>
-        containersOf(o)
-          .map((c) => c.name)
-          .join(','),
-      1,
-    ),
-    col(
-      'Images',
-      (o) =>
-        containersOf(o)
-          .map((c) => c.image)
-          .join(','),
-      1,
-    ),
-    col('Selector', (o) => selectorString(spec(o).selector as LabelSelectorSpec), 1),
+    ...podTemplateColumns,
   ],
   services: [
     name,
