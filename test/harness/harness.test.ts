@@ -77,4 +77,25 @@ describe('runAction (the runner protocol)', () => {
     const at = (i: number) => Number(lines[i]?.split(' ').at(-1));
     expect(at(2) - at(1)).toBeGreaterThanOrEqual(600);
   });
+
+  it('gives an input whose default is ${{ github.token }} the job token, and masks it in the log', async () => {
+    const token = 'ghs_harnessToken0123456789abcdefghijklmnop';
+    const result = await runAction(fixture('token-default-01'), { github: { token } });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toEqual({ 'token-length': String(token.length) });
+    expect(result.stdout).toContain(`token=${token}`);
+    expect(result.stdout).toContain(`spaced=${token}`);
+    expect(result.log).not.toContain(token);
+    expect(result.log).toContain('token=***');
+
+    const given = await runAction(fixture('token-default-01'), { github: { token }, inputs: { token: 'ghp_own' } });
+    expect(given.stdout).toContain('token=ghp_own');
+    expect(given.stdout).toContain(`spaced=${token}`);
+  });
+
+  it('refuses an action whose input default is another expression, before running it', async () => {
+    await expect(runAction(fixture('expression-default-01'))).rejects.toThrow(
+      /input 'ref' of .*expression-default-01 has an expression default; not supported here/,
+    );
+  });
 });

@@ -282,7 +282,8 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
   result.annotations = commands.annotations;
   result.masks = commands.masks;
   result.deprecatedCommands = commands.deprecated;
-  result.log = maskLog(`${result.stdout}${result.stderr}`, commands.masks);
+  // the runner registers github.token as a secret: masked whether or not the action adds a mask
+  result.log = maskLog(`${result.stdout}${result.stderr}`, gh.token ? [gh.token, ...commands.masks] : commands.masks);
   result.inputsRead = [
     ...new Set(
       readFileSync(readsFile, 'utf8')
