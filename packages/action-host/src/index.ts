@@ -1,4 +1,5 @@
 export { parseKeyValueFile, parsePathFile } from './file-commands.ts';
+export { hostEnv } from './host-env.ts';
 export { type ActionInput, type ActionMetadata, type ActionRuns, readActionMetadata } from './metadata.ts';
 export { resolveNode } from './node-binary.ts';
 export {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseKeyValueFile, parsePathFile } from './file-commands.ts';
+import { hostEnv } from './host-env.ts';
 import { type ActionMetadata, readActionMetadata } from './metadata.ts';
 import { resolveNode } from './node-binary.ts';
 import { type Annotation, maskLog, parseWorkflowCommands } from './workflow-commands.ts';
@@ -74,28 +75,6 @@ export interface ActionRunResult {
   inputsRead: string[];
   /** `with:` keys that action.yml does not declare (the runner warns "Unexpected input(s)"). */
   unexpectedInputs: string[];
-}
-
-const PASS_THROUGH = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'TZ',
-  'DOCKER_HOST',
-  'DOCKER_CONFIG',
-  'TMPDIR',
-  'USER',
-  'JAVA_HOME',
-  'MAVEN_OPTS',
-];
-
-function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of PASS_THROUGH) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return env;
 }
 
 function inputEnv(metadata: ActionMetadata, given: Record<string, string>, token: string): Record<string, string> {
@@ -176,7 +155,7 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
     const stateEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(result.state)) stateEnv[`STATE_${k}`] = v;
     const env: Record<string, string> = {
-      ...baseEnv(),
+      ...hostEnv(),
       CI: 'true',
       GITHUB_ACTIONS: 'true',
       RUNNER_OS: 'Linux',

@@ -46,18 +46,13 @@ function paxRecord(key: string, value: Uint8Array | string): Buffer {
   return Buffer.concat([Buffer.from(`${length} ${key}=`, 'utf8'), valueBytes, Buffer.from('\n')]);
 }
 
-function ustarHeader(fields: {
+/** The ustar fields: a header's fields with the name as it fits in 100 bytes (the path may go to PAX). */
+type UstarFields = Omit<HeaderFields, 'path' | 'xattrs' | 'typeflag'> & {
   name: string;
-  typeflag: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  mtime: number;
-  linkname: string;
-  devMajor: number;
-  devMinor: number;
-}): Buffer {
+  typeflag: HeaderFields['typeflag'] | 'x';
+};
+
+function ustarHeader(fields: UstarFields): Buffer {
   const buf = Buffer.alloc(BLOCK);
   buf.write(fields.name, 0, 100, 'utf8');
   writeOctal(buf, 100, 8, fields.mode);

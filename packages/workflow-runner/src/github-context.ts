@@ -110,29 +110,6 @@ export function runnerContext(place: JobPlace): Record<string, JsonValue> {
   };
 }
 
-const PASS_THROUGH = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'TZ',
-  'DOCKER_HOST',
-  'DOCKER_CONFIG',
-  'TMPDIR',
-  'USER',
-  'JAVA_HOME',
-  'MAVEN_OPTS',
-];
-
-/** The host variables a step inherits (as a self-hosted runner's service environment would). */
-export function hostEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of PASS_THROUGH) {
-    const value = source[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return env;
-}
-
 /** The runner's default variables (without the file-command paths, which each step sets). */
 export function runnerEnv(gh: RunGithub, place: JobPlace, action: string): Record<string, string> {
   const [owner = ''] = gh.repository.split('/');

@@ -3,6 +3,7 @@
 // (workflow < job < GITHUB_ENV < step), `if:` per step with the status functions, `outputs:`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { hostEnv } from '@bakeline/action-host';
 import { EnvironmentRefused, enterEnvironment } from './environments.ts';
 import {
   evaluateCondition,
@@ -13,7 +14,7 @@ import {
   type Scope,
 } from './expressions.ts';
 import { hashFilesFunction, statusFunctions } from './functions.ts';
-import { githubContext, hostEnv, idTokenClaims, type JobPlace, runnerContext, runnerEnv } from './github-context.ts';
+import { githubContext, idTokenClaims, type JobPlace, runnerContext, runnerEnv } from './github-context.ts';
 import { compact, grants, type Permissions } from './permissions.ts';
 import type { JobResult, StepResult } from './run-types.ts';
 import { type Invocation, newJobDir, type RunSession } from './session.ts';
