@@ -23,6 +23,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Writes a stream to `path`, hashing and counting it on the way. */
+async function writeCounted(data: Readable, path: string): Promise<{ digest: Digest; size: number }> {
+  const counter = new DigestCounter();
+  await pipeline(
+    data,
+    async function* (source: AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
+        counter.update(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(path, { highWaterMark: 1024 * 1024 }),
+  );
+  return counter.result();
+}
+
 export class LayoutWriter {
   readonly dir: string;
   #manifests: Descriptor[];
@@ -67,19 +83,8 @@ export class LayoutWriter {
       return { mediaType, digest, size: data.length };
     }
     const temp = this.#tempPath();
-    const counter = new DigestCounter();
     try {
-      await pipeline(
-        data,
-        async function* (source: AsyncIterable<Uint8Array>) {
-          for await (const chunk of source) {
-            counter.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(temp, { highWaterMark: 1024 * 1024 }),
-      );
-      const { digest, size } = counter.result();
+      const { digest, size } = await writeCounted(data, temp);
       await rename(temp, this.blobPath(digest));
       return { mediaType, digest, size };
     } catch (error: unknown) {
@@ -138,19 +143,8 @@ export class LayoutWriter {
    */
   async writeVerifiedBlob(data: Readable, descriptor: Descriptor, what = 'blob'): Promise<void> {
     const temp = this.#tempPath();
-    const counter = new DigestCounter();
     try {
-      await pipeline(
-        data,
-        async function* (source: AsyncIterable<Uint8Array>) {
-          for await (const chunk of source) {
-            counter.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(temp, { highWaterMark: 1024 * 1024 }),
-      );
-      const { digest, size } = counter.result();
+      const { digest, size } = await writeCounted(data, temp);
       if (digest !== descriptor.digest)
         throw new DigestMismatchError(`${what}: received bytes`, descriptor.digest, digest);
       if (size !== descriptor.size)
