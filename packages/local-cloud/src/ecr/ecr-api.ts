@@ -153,7 +153,7 @@ export class EcrApi {
         const result = await op(new JsonInput(parsed), caller);
         sendJson11(res, 200, result, requestId);
       } catch (error) {
-        if (error instanceof JsonProtocolError || error instanceof EcrError) {
+        if (error instanceof JsonProtocolError) {
           sendJsonError(res, error, requestId);
           return;
         }

@@ -2,6 +2,7 @@
 // their images (manifest, tags, push time, the blobs they reference, scans). Manifests are written
 // through to the Distribution registry, by the ECR API (PutImage) and the registry front alike, so
 // both enforce the same rules.
+import { JsonProtocolError } from '../aws/json-protocol.ts';
 import type { Iam } from '../iam/iam.ts';
 import { type ParsedManifest, parseManifest } from './manifest.ts';
 import { isDigest, isValidTag, repositoryNameProblem } from './repository-name.ts';
@@ -37,15 +38,7 @@ export interface EcrRepository {
 }
 
 /** An ECR service error (JSON protocol `__type`). */
-export class EcrError extends Error {
-  readonly type: string;
-  readonly status: number;
-  constructor(type: string, message: string, status = 400) {
-    super(message);
-    this.type = type;
-    this.status = status;
-  }
-}
+export class EcrError extends JsonProtocolError {}
 
 /** A tag that exists in an IMMUTABLE repository (registry: TAG_INVALID; API: ImageTagAlreadyExistsException). */
 export class TagImmutableError extends Error {
