@@ -222,6 +222,21 @@ export class StsService {
   }
 
   /** Validates the parameters AssumeRole and AssumeRoleWithWebIdentity share (ValidationError). */
+  /** The role's credentials for `duration` seconds, refused above the role's MaxSessionDuration. */
+  #issueWithinMaxDuration(role: Role, p: RoleParameters, duration: number): StoredCredentials {
+    if (duration > role.maxSessionDurationSeconds) {
+      throw new QueryProtocolError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      );
+    }
+    return this.issueRoleCredentials(role, {
+      sessionName: p.sessionName,
+      durationSeconds: duration,
+      sessionPolicies: p.sessionPolicies,
+    });
+  }
+
   #roleParameters(params: Map<string, string>, extra: (v: ValidationErrors) => void): RoleParameters {
     const roleArn = params.get('RoleArn');
     const sessionName = params.get('RoleSessionName');
@@ -327,17 +342,7 @@ export class StsService {
     );
     if (trust.decision !== 'allow') throw denied;
     const duration = p.duration ?? 3600;
-    if (duration > role.maxSessionDurationSeconds) {
-      throw new QueryProtocolError(
-        'ValidationError',
-        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-      );
-    }
-    const creds = this.issueRoleCredentials(role, {
-      sessionName: p.sessionName,
-      durationSeconds: duration,
-      sessionPolicies: p.sessionPolicies,
-    });
+    const creds = this.#issueWithinMaxDuration(role, p, duration);
     const result = xmlElements({
       ...this.#credentialsXml(creds, p.policyText),
       SubjectFromWebIdentityToken: identity.subject,
@@ -386,17 +391,7 @@ export class StsService {
         'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
       );
     }
-    if (duration > role.maxSessionDurationSeconds) {
-      throw new QueryProtocolError(
-        'ValidationError',
-        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-      );
-    }
-    const creds = this.issueRoleCredentials(role, {
-      sessionName: p.sessionName,
-      durationSeconds: duration,
-      sessionPolicies: p.sessionPolicies,
-    });
+    const creds = this.#issueWithinMaxDuration(role, p, duration);
     return `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult>${xmlElements(this.#credentialsXml(creds, p.policyText))}</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
   }
 }
