@@ -3,18 +3,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, parseDigest, parseReference } from '@bakeline/oci';
-import { loadSpec, type PlatformTarget, parseEnvFile, type Spec, SpecError } from '@bakeline/platform';
+import {
+  loadSpec,
+  type PlatformTarget,
+  type PlatformTestOptions,
+  parseEnvFile,
+  type Spec,
+  SpecError,
+} from '@bakeline/platform';
 import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
-export interface Inputs {
-  target: PlatformTarget;
-  spec: Spec;
-  env: Record<string, string>;
-  secretEnv: Record<string, string>;
-  startupTimeoutMs: number;
-  keepOnFailure: boolean;
-  junitPath: string;
-}
+/** What the step's inputs decide of a platform test (the run id, work dir and logger come from the runner). */
+export type Inputs = Pick<
+  PlatformTestOptions,
+  'target' | 'spec' | 'env' | 'secretEnv' | 'startupTimeoutMs' | 'keepOnFailure' | 'junitPath'
+>;
 
 function digestInput(reader: InputReader): Digest | undefined {
   const text = reader.getOptionalString('digest');
