@@ -107,9 +107,11 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
   const child: ChildProcess = spawn(options.binary ?? 'docker-registry', ['serve', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // both streams into one file: neither may end it (the first to close would, and the other's
+  // last lines would be written after the end); 'close' comes once both are drained
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let spawnError: Error | undefined;
   child.once('error', (e) => {
     spawnError = e;
@@ -144,13 +146,11 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
     logFile,
     readLog: () => readFileSync(logFile, 'utf8'),
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      log.end();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await closed;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => log.end(resolve));
       if (options.storageDir === undefined) rmSync(work, { recursive: true, force: true });
     },
   };
