@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { claimTestTempRoot } from './test-temp-root.ts';
 
 interface SuiteResult {
   name: string;
@@ -19,9 +20,15 @@ const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
 const results: SuiteResult[] = [];
 
+// Every suite's temp files go under one directory, removed when the run ends (Ctrl-C included:
+// the suites get the signal; this process waits for them, then cleans up).
+const temp = claimTestTempRoot();
+process.on('SIGINT', () => {});
+process.on('exit', () => temp.remove());
+
 function run(title: string, command: string, argv: string[]): number {
   console.log(`\n=== ${title}: ${[command, ...argv].join(' ')}`);
-  const r = spawnSync(command, argv, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(command, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: temp.dir } });
   return r.status ?? 1;
 }
 
