@@ -78,6 +78,7 @@ describe('runAction (the runner protocol)', () => {
     expect(at(2) - at(1)).toBeGreaterThanOrEqual(600);
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression is what the test is about
   it('gives an input whose default is ${{ github.token }} the job token, and masks it in the log', async () => {
     const token = 'ghs_harnessToken0123456789abcdefghijklmnop';
     const result = await runAction(fixture('token-default-01'), { github: { token } });

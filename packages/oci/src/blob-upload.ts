@@ -6,16 +6,15 @@
 // The bytes are hashed as they go out and checked against the descriptor before the upload is
 // closed; the registry's Docker-Content-Digest is checked after.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
+import { fileRange } from './file-range.ts';
 import type { HttpResponse } from './http-exchange.ts';
 import type { Descriptor } from './image-types.ts';
 import { RegistryError } from './registry-errors.ts';
 import type { RegistryTransport } from './registry-transport.ts';
 
-const READ_SIZE = 1024 * 1024;
 const SMALL_BLOB = 1024 * 1024;
 
 export function pushScope(repository: string): string {
@@ -86,15 +85,6 @@ function withDigest(location: URL, digest: Digest): URL {
   const url = new URL(location);
   url.searchParams.set('digest', digest);
   return url;
-}
-
-async function* fileRange(path: string, start: number, length: number, onChunk: (chunk: Buffer) => void) {
-  if (length === 0) return;
-  const stream = createReadStream(path, { start, end: start + length - 1, highWaterMark: READ_SIZE });
-  for await (const chunk of stream) {
-    onChunk(chunk as Buffer);
-    yield chunk as Buffer;
-  }
 }
 
 export interface UploadOptions {

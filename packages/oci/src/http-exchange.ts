@@ -1,11 +1,13 @@
 // The HTTP layer of the registry client. Bulk transfers go through node:http(s) with keep-alive
-// agents and 1 MiB writes: several times faster than fetch with a streamed body. An injected
-// fetch (tests, custom transports) is adapted to the same shape. GET/HEAD follow redirects
-// (a blob GET on ECR goes to S3), dropping Authorization when the origin changes.
+// agents and 1 MiB writes from reused buffers (file-range.ts): several times faster than fetch
+// with a streamed body. An injected fetch (tests, custom transports) is adapted to the same
+// shape. GET/HEAD follow redirects (a blob GET on ECR goes to S3), dropping Authorization when
+// the origin changes.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { type FileRange, fileRangeChunks, isFileRange, writeFileRange } from './file-range.ts';
 
 export interface HttpResponse {
   status: number;
@@ -21,7 +23,7 @@ export interface HttpResponse {
 export interface HttpInit {
   method: string;
   headers: Record<string, string>;
-  body?: Uint8Array | AsyncIterable<Uint8Array>;
+  body?: Uint8Array | AsyncIterable<Uint8Array> | FileRange;
 }
 
 export type HttpSend = (url: URL, init: HttpInit) => Promise<HttpResponse>;
@@ -96,6 +98,14 @@ export function nodeHttpSend(): HttpSend {
         req.end(body);
         return;
       }
+      if (isFileRange(body)) {
+        // an early answer (an error) ends the upload
+        writeFileRange(body, req, () => req.destroyed || answered).then(
+          () => req.end(),
+          (error: unknown) => req.destroy(error as Error),
+        );
+        return;
+      }
       (async () => {
         for await (const chunk of body) {
           if (req.destroyed || answered) break; // an early answer (an error) ends the upload
@@ -141,8 +151,9 @@ export function fetchSend(fetchFn: typeof fetch): HttpSend {
       redirect: 'follow',
     };
     if (init.body !== undefined) {
-      request.body = init.body as NonNullable<RequestInit['body']>;
-      if (!(init.body instanceof Uint8Array)) request.duplex = 'half';
+      const body = isFileRange(init.body) ? fileRangeChunks(init.body) : init.body;
+      request.body = body as NonNullable<RequestInit['body']>;
+      if (!(body instanceof Uint8Array)) request.duplex = 'half';
     }
     const response = await fetchFn(url, request);
     const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);

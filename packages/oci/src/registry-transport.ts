@@ -2,6 +2,7 @@
 // (registry-auth.ts) and is sent once more with credentials. Bodies are factories so the retry
 // can send them again (a file stream is reopened).
 import type { Logger } from '@bakeline/toolkit';
+import type { FileRange } from './file-range.ts';
 import type { HttpInit, HttpResponse, HttpSend } from './http-exchange.ts';
 import { RegistryAuth } from './registry-auth.ts';
 import { RegistryError, registryError } from './registry-errors.ts';
@@ -13,7 +14,7 @@ export interface RegistryRequest {
   url: string;
   scopes: readonly string[];
   headers?: Record<string, string>;
-  body?: () => Uint8Array | AsyncIterable<Uint8Array>;
+  body?: () => Uint8Array | AsyncIterable<Uint8Array> | FileRange;
   /** Statuses that count as success; others become a RegistryError. */
   expect: readonly number[];
   /** For error messages, e.g. `upload blob sha256:…`. */
