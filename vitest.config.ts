@@ -14,6 +14,7 @@ export default defineConfig({
             'actions/*/src/**/*.test.ts',
             'test/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', 'test/fixtures/**'],
           testTimeout: 90_000,

@@ -3,9 +3,10 @@
 //   node bench/bake-push.ts [--runs 5]
 // Same inputs in one run, warm (the base image is already local for both: an OCI layout for the
 // jar builder, loaded in the engine for docker build), one warm-up then --runs timed runs each,
-// interleaved. Pushes go into an empty registry started for each run (fresh storage directory);
-// skopeo runs with an empty blob-info cache (a private tmpfs over its cache directory), so neither
-// tool can mount or skip a blob it has seen. Raw samples, min/median and ratios (bakeline / peer)
+// interleaved. Pushes go into an empty registry started for each run (fresh storage directory),
+// after an untimed `sync`, bakeline first in odd runs and skopeo first in even ones; skopeo runs
+// with an empty blob-info cache (a private tmpfs over its cache directory), so neither tool can
+// mount or skip a blob it has seen. Raw samples, min/median and ratios (bakeline / peer)
 // are written to bench/results/bake-push.json. Fails when a peer did not run or a target is missed
 // only if --strict is given (the figures are always written).
 import { execFileSync } from 'node:child_process';
@@ -13,16 +14,21 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildDockerfileImage, buildJarImage, ensureBaseImage, loadLayoutIntoDocker } from '@bakeline/bake';
 import { startDistribution } from '@bakeline/local-cloud';
 import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { execChecked, silentLogger } from '@bakeline/toolkit';
-// bench/package.json does not list @bakeline/bake yet (owned by the lead): relative import until it does
 import {
-  buildDockerfileImage,
-  buildJarImage,
-  ensureBaseImage,
-  loadLayoutIntoDocker,
-} from '../packages/bake/src/index.ts';
+  checkSampleCounts,
+  emptyCacheOverhead,
+  formatLine,
+  formatRatio,
+  ratio,
+  settle,
+  skopeoWithEmptyCache,
+  stats,
+  timed,
+} from './measure.ts';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -34,19 +40,6 @@ if (!Number.isInteger(runs) || runs < 5) throw new Error(`--runs: got "${values.
 const SDE = 1_700_000_000;
 const loadAtStart = loadavg();
 const JAVA_OPTIONS = '-XX:MaxRAMPercentage=75';
-
-function stats(samples: number[]): { min: number; median: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { min: sorted[0] ?? 0, median };
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
 
 // ── inputs ──────────────────────────────────────────────────────────────────────────────────
 console.log('preparing: base image, example JAR, docker context');
@@ -185,6 +178,7 @@ async function inFreshRegistry(tool: PushTool): Promise<number> {
   const registry = await startDistribution();
   try {
     await tool.prepare?.(registry.host);
+    await settle();
     const elapsed = await timed(() => tool.push(registry.host));
     const reference = tool.check === 'digest' ? baked.digest : 'bench';
     const check = await fetch(`${registry.url}/v2/bench/licensing-service/manifests/${reference}`, {
@@ -231,37 +225,17 @@ const dockerPush: PushTool = {
       () => undefined,
     ),
 };
-// skopeo's blob-info cache lives in /var/lib/containers/cache (root): an empty tmpfs over it, in a
-// private mount namespace, gives each run an empty cache without touching anyone else's.
-const skopeoPush: PushTool = { check: 'digest', push: (host) => skopeoCopy(host) };
-function skopeoCopy(host: string): Promise<void> {
-  return execChecked('unshare', [
-    '--mount',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    'mkdir -p /var/lib/containers/cache && mount -t tmpfs none /var/lib/containers/cache && exec "$@"',
-    'sh',
-    'skopeo',
-    'copy',
-    '--quiet',
-    '--dest-tls-verify=false',
-    `oci:${baked.layoutDir}`,
-    `docker://${host}/bench/licensing-service:bench`,
-  ]).then(() => undefined);
-}
-const namespaceOverhead = () =>
-  execChecked('unshare', [
-    '--mount',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    'mount -t tmpfs none /var/lib/containers/cache && exec "$@"',
-    'sh',
-    'true',
-  ]);
+const skopeoPush: PushTool = {
+  check: 'digest',
+  push: (host) =>
+    skopeoWithEmptyCache([
+      'copy',
+      '--quiet',
+      '--dest-tls-verify=false',
+      `oci:${baked.layoutDir}`,
+      `docker://${host}/bench/licensing-service:bench`,
+    ]),
+};
 
 const CHUNKED = 32 * 1024 * 1024; // the previous default: PATCH chunks of 32 MiB
 console.log(`push: warm-up, then ${runs} runs each (a new registry per run)`);
@@ -278,11 +252,17 @@ const push = {
 };
 for (let i = 0; i < runs; i++) {
   loadDuringRuns.push(loadavg()[0] ?? 0);
-  push.bakeline.push(await inFreshRegistry(bakelinePush()));
-  push.skopeo.push(await inFreshRegistry(skopeoPush));
+  // the two compared pushes swap places every run, so neither always follows the same work
+  if (i % 2 === 0) {
+    push.bakeline.push(await inFreshRegistry(bakelinePush()));
+    push.skopeo.push(await inFreshRegistry(skopeoPush));
+  } else {
+    push.skopeo.push(await inFreshRegistry(skopeoPush));
+    push.bakeline.push(await inFreshRegistry(bakelinePush()));
+  }
   push.bakelineChunked.push(await inFreshRegistry(bakelinePush(CHUNKED)));
   push.dockerPush.push(await inFreshRegistry(dockerPush));
-  push.skopeoNamespaceOverhead.push(await timed(namespaceOverhead));
+  push.skopeoNamespaceOverhead.push(await emptyCacheOverhead());
 }
 await execChecked('docker', ['image', 'rm', '--no-prune', loadedTag]).catch(() => undefined);
 const hashFloor = await timed(() =>
@@ -290,14 +270,7 @@ const hashFloor = await timed(() =>
 );
 
 // ── report ──────────────────────────────────────────────────────────────────────────────────
-for (const [name, samples] of Object.entries({ ...build, ...push })) {
-  if (samples.length !== runs)
-    throw new Error(`${name}: ${samples.length} samples, expected ${runs}: a peer did not run`);
-}
-const ratio = (a: number[], b: number[]) => ({
-  min: stats(a).min / stats(b).min,
-  median: stats(a).median / stats(b).median,
-});
+checkSampleCounts({ ...build, ...push }, runs);
 const figures = {
   benchmark: 'bake-push',
   date: new Date().toISOString(),
@@ -334,11 +307,7 @@ mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'bake-push.json'), `${JSON.stringify(figures, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
 
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-const line = (name: string, samples: number[]) => {
-  const s = stats(samples);
-  console.log(`${name.padEnd(42)} min ${ms(s.min).padStart(9)}  median ${ms(s.median).padStart(9)}`);
-};
+const line = (name: string, samples: number[]) => console.log(formatLine(name, samples, 48));
 line('jar builder (OCI layout)', build.jar);
 line('jar builder (OCI layout + tar)', build.jarWithArchive);
 line('dockerfile builder (base layers reused)', build.dockerfileReuse);
@@ -350,19 +319,15 @@ line('bakeline push, 32 MiB chunks (empty registry)', push.bakelineChunked);
 line('skopeo copy oci: docker:// (empty registry)', push.skopeo);
 line('docker push (empty registry)', push.dockerPush);
 line('  of which unshare+tmpfs for skopeo', push.skopeoNamespaceOverhead);
-console.log(`hash floor (cat blobs | sha256sum): ${ms(hashFloor)}`);
+console.log(`hash floor (cat blobs | sha256sum): ${hashFloor.toFixed(0)} ms`);
 const r = figures.ratios;
-console.log(
-  `ratio jar builder / docker build: min ${r.jarBuilderVsDockerBuild.min.toFixed(3)}x, median ${r.jarBuilderVsDockerBuild.median.toFixed(3)}x (target <= 0.3x)`,
-);
-console.log(
-  `ratio jar builder with tar / docker build: min ${r.jarBuilderWithArchiveVsDockerBuild.min.toFixed(3)}x, median ${r.jarBuilderWithArchiveVsDockerBuild.median.toFixed(3)}x`,
-);
-const show = (label: string, x: { min: number; median: number }, target = '') =>
-  console.log(`ratio ${label}: min ${x.min.toFixed(3)}x, median ${x.median.toFixed(3)}x${target}`);
+const show = (label: string, x: { min: number; median: number }, target?: number) =>
+  console.log(formatRatio(label, x, target));
+show('jar builder / docker build', r.jarBuilderVsDockerBuild, 0.3);
+show('jar builder with tar / docker build', r.jarBuilderWithArchiveVsDockerBuild);
 show('dockerfile builder / docker build', r.dockerfileBuilderVsDockerBuild);
 show('dockerfile builder, reuse / re-pack', r.dockerfileBuilderReuseVsRepack);
-show('push / skopeo', r.pushVsSkopeo, ' (target <= 1.0x)');
+show('push / skopeo', r.pushVsSkopeo, 1.0);
 show('push / docker push', r.pushVsDockerPush);
 show('push chunked / skopeo', r.pushChunkedVsSkopeo);
 show('push / push chunked', r.pushVsPushChunked);

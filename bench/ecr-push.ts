@@ -6,7 +6,8 @@
 // an empty registry started for it (a new local cloud: fresh storage, new port), with the
 // repository created and the registry password issued before the clock starts; skopeo runs with an
 // empty blob-info cache (a private tmpfs over its cache directory) and docker pushes to a registry
-// host it has never seen, so no tool can skip or mount a blob it met before. After each push the
+// host it has never seen, so no tool can skip or mount a blob it met before. An untimed `sync`
+// comes before every push, and ecr-push and skopeo swap places every run. After each push the
 // registry must hold the image (ECR's own record of the repository). Raw samples, min/median and
 // ratios (ecr-push / peer) go to bench/results/ecr-push.json. Fails when a peer did not run; with
 // --strict, also when a target is missed.
@@ -15,12 +16,22 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createEcrClient, ensureRepository, pushImageToEcr } from '@bakeline/aws';
+import { buildJarImage, ensureBaseImage, loadLayoutIntoDocker } from '@bakeline/bake';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type LoadedImage, readLayoutImage, verifyLayout } from '@bakeline/oci';
 import { execChecked, silentLogger } from '@bakeline/toolkit';
-// bench/package.json (owned by the lead) does not list @bakeline/aws and @bakeline/bake: relative imports
-import { createEcrClient, ensureRepository, pushImageToEcr } from '../packages/aws/src/index.ts';
-import { buildJarImage, ensureBaseImage, loadLayoutIntoDocker } from '../packages/bake/src/index.ts';
+import {
+  checkSampleCounts,
+  emptyCacheOverhead,
+  formatLine,
+  formatRatio,
+  ratio,
+  settle,
+  skopeoWithEmptyCache,
+  stats,
+  timed,
+} from './measure.ts';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -32,19 +43,6 @@ if (!Number.isInteger(runs) || runs < 5) throw new Error(`--runs: got "${values.
 const SDE = 1_700_000_000;
 const REPOSITORY = 'bench/licensing-service';
 const ROLE = 'bakeline-ecr-push';
-
-function stats(samples: number[]): { min: number; median: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { min: sorted[0] ?? 0, median };
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
 
 // ── inputs: the example service baked on the JRE base, and again after a one-line change ──────
 console.log('preparing: base image, example JAR (and a one-line change of it), layouts, docker load');
@@ -126,6 +124,7 @@ function holds(target: Target, check: { digest?: string; tag?: string }): void {
 async function inFreshEcr(push: (target: Target) => Promise<number>): Promise<number> {
   const target = await freshEcr();
   try {
+    await settle();
     return await push(target);
   } finally {
     await target.cloud.stop();
@@ -167,19 +166,9 @@ const rePushRun = async (target: Target) => {
   return { full, again };
 };
 
-// skopeo's blob-info cache lives in /var/lib/containers/cache (root): an empty tmpfs over it, in a
-// private mount namespace, gives each run an empty cache without touching anyone else's.
 const skopeoRun = (target: Target) =>
   timed(() =>
-    execChecked('unshare', [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      'mkdir -p /var/lib/containers/cache && mount -t tmpfs none /var/lib/containers/cache && exec "$@"',
-      'sh',
-      'skopeo',
+    skopeoWithEmptyCache([
       'copy',
       '--quiet',
       '--dest-tls-verify=false',
@@ -192,19 +181,6 @@ const skopeoRun = (target: Target) =>
     holds(target, { digest: image.digest });
     return ms;
   });
-const namespaceOverhead = () =>
-  timed(() =>
-    execChecked('unshare', [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      'mkdir -p /var/lib/containers/cache && mount -t tmpfs none /var/lib/containers/cache && exec "$@"',
-      'sh',
-      'true',
-    ]),
-  );
 
 // docker push of the loaded image; login and tag before the clock, the tag removed after
 const dockerRun = async (target: Target) => {
@@ -241,8 +217,14 @@ const samples = {
   skopeoNamespaceOverhead: [] as number[],
 };
 for (let i = 0; i < runs; i++) {
-  samples.ecrPush.push(await inFreshEcr(ecrPushRun));
-  samples.skopeo.push(await inFreshEcr(skopeoRun));
+  // the two compared pushes swap places every run, so neither always follows the same work
+  if (i % 2 === 0) {
+    samples.ecrPush.push(await inFreshEcr(ecrPushRun));
+    samples.skopeo.push(await inFreshEcr(skopeoRun));
+  } else {
+    samples.skopeo.push(await inFreshEcr(skopeoRun));
+    samples.ecrPush.push(await inFreshEcr(ecrPushRun));
+  }
   samples.dockerPush.push(await inFreshEcr(dockerRun));
   samples.ecrPushWithVerify.push(await inFreshEcr(ecrPushVerifiedRun));
   const re = await inFreshEcr(async (t) => {
@@ -251,7 +233,7 @@ for (let i = 0; i < runs; i++) {
     return r.again;
   });
   samples.rePushAfterChange.push(re);
-  samples.skopeoNamespaceOverhead.push(await namespaceOverhead());
+  samples.skopeoNamespaceOverhead.push(await emptyCacheOverhead());
   console.log(`  run ${i + 1}/${runs} done`);
 }
 const hashFloor = await timed(() =>
@@ -260,13 +242,7 @@ const hashFloor = await timed(() =>
 await execChecked('docker', ['rmi', dockerTag]).catch(() => undefined);
 
 // ── report ──────────────────────────────────────────────────────────────────────────────────
-for (const [name, list] of Object.entries(samples)) {
-  if (list.length !== runs) throw new Error(`${name}: ${list.length} samples, expected ${runs}: a peer did not run`);
-}
-const ratio = (a: number[], b: number[]) => ({
-  min: stats(a).min / stats(b).min,
-  median: stats(a).median / stats(b).median,
-});
+checkSampleCounts(samples, runs);
 const ratios = {
   ecrPushVsSkopeo: ratio(samples.ecrPush, samples.skopeo),
   ecrPushVsDockerPush: ratio(samples.ecrPush, samples.dockerPush),
@@ -301,11 +277,7 @@ mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'ecr-push.json'), `${JSON.stringify(figures, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
 
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-const line = (name: string, list: number[]) => {
-  const s = stats(list);
-  console.log(`${name.padEnd(48)} min ${ms(s.min).padStart(9)}  median ${ms(s.median).padStart(9)}`);
-};
+const line = (name: string, list: number[]) => console.log(formatLine(name, list, 48));
 line('ecr-push push path (empty ECR)', samples.ecrPush);
 line('ecr-push verify + push (empty ECR)', samples.ecrPushWithVerify);
 line('skopeo copy oci: docker:// (empty ECR)', samples.skopeo);
@@ -313,11 +285,9 @@ line('  of which unshare+tmpfs for skopeo', samples.skopeoNamespaceOverhead);
 line('docker push after docker load (empty ECR)', samples.dockerPush);
 line('ecr-push full push (re-push runs)', samples.fullPush);
 line('ecr-push re-push after a one-line change', samples.rePushAfterChange);
-console.log(`hash floor (cat blobs | sha256sum): ${ms(hashFloor)}`);
+console.log(`hash floor (cat blobs | sha256sum): ${hashFloor.toFixed(0)} ms`);
 const show = (name: string, r: { min: number; median: number }, target?: number) =>
-  console.log(
-    `ratio ${name}: min ${r.min.toFixed(3)}x, median ${r.median.toFixed(3)}x${target !== undefined ? ` (target <= ${target}x)` : ''}`,
-  );
+  console.log(formatRatio(name, r, target));
 show('ecr-push / skopeo', ratios.ecrPushVsSkopeo, targets.ecrPushVsSkopeo);
 show('ecr-push / docker push', ratios.ecrPushVsDockerPush, targets.ecrPushVsDockerPush);
 show('re-push / full push', ratios.rePushVsFullPush, targets.rePushVsFullPush);
