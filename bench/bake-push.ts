@@ -18,6 +18,7 @@ import { buildDockerfileImage, buildJarImage, ensureBaseImage, loadLayoutIntoDoc
 import { startDistribution } from '@bakeline/local-cloud';
 import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { execChecked, silentLogger } from '@bakeline/toolkit';
+import { snapshotEngineImages } from './engine-leftovers.ts';
 import {
   checkSampleCounts,
   emptyCacheOverhead,
@@ -46,6 +47,7 @@ console.log('preparing: base image, example JAR, docker context');
 const base = await ensureBaseImage({ logger: silentLogger });
 const baseImage = await readLayoutImage(base.layoutDir, { digest: base.digest });
 await loadLayoutIntoDocker(base.layoutDir, base.digest, base.tag);
+const engineImages = await snapshotEngineImages();
 const work = mkdtempSync(join(tmpdir(), 'bakeline-bench-bake-'));
 const service = join(work, 'licensing-service');
 cpSync(join(root, 'examples', 'licensing-service'), service, {
@@ -127,6 +129,14 @@ const dockerBuildArgs = (noCache: boolean) => [
 ];
 const dockerBuild = () =>
   execChecked('docker', dockerBuildArgs(true), { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+// What a user of docker build needs for an image as a file (an artifact to test and push later,
+// like the dockerfile builder's layout): the build, then `docker save` (the archive removed after).
+const dockerBuildAndSave = async () => {
+  await dockerBuild();
+  const archive = join(work, 'docker-save.tar');
+  await execChecked('docker', ['save', '--output', archive, 'bakeline-bench/licensing-service:bench']);
+  rmSync(archive);
+};
 const dockerBuildCached = () =>
   execChecked('docker', dockerBuildArgs(false), { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
 
@@ -144,6 +154,7 @@ if (dockerfileRepack.layers[0]?.digest === baseImage.manifest.layers[0]?.digest)
 }
 await dockerBuild();
 await dockerBuildCached();
+await dockerBuildAndSave();
 const build = {
   jar: [] as number[],
   jarWithArchive: [] as number[],
@@ -151,6 +162,7 @@ const build = {
   dockerfileRepack: [] as number[],
   docker: [] as number[],
   dockerCacheHit: [] as number[],
+  dockerAndSave: [] as number[],
 };
 const loadDuringRuns: number[] = [];
 for (let i = 0; i < runs; i++) {
@@ -161,6 +173,7 @@ for (let i = 0; i < runs; i++) {
   build.dockerfileRepack.push(await timed(dockerfileBake(false)));
   build.docker.push(await timed(dockerBuild));
   build.dockerCacheHit.push(await timed(dockerBuildCached));
+  build.dockerAndSave.push(await timed(dockerBuildAndSave));
 }
 
 // ── push: RegistryClient vs skopeo copy, each into an empty registry ───────────────────────
@@ -295,6 +308,7 @@ const figures = {
     jarBuilderWithArchiveVsDockerBuild: ratio(build.jarWithArchive, build.docker),
     jarBuilderVsDockerBuildCacheHit: ratio(build.jar, build.dockerCacheHit),
     dockerfileBuilderVsDockerBuild: ratio(build.dockerfileReuse, build.docker),
+    dockerfileBuilderVsDockerBuildAndSave: ratio(build.dockerfileReuse, build.dockerAndSave),
     dockerfileBuilderReuseVsRepack: ratio(build.dockerfileReuse, build.dockerfileRepack),
     pushVsSkopeo: ratio(push.bakeline, push.skopeo),
     pushVsDockerPush: ratio(push.bakeline, push.dockerPush),
@@ -314,6 +328,7 @@ line('dockerfile builder (base layers reused)', build.dockerfileReuse);
 line('dockerfile builder (every layer re-packed)', build.dockerfileRepack);
 line('docker build (classic, base local, --no-cache)', build.docker);
 line('docker build (classic, every step cached)', build.dockerCacheHit);
+line('docker build --no-cache + docker save', build.dockerAndSave);
 line('bakeline push (empty registry)', push.bakeline);
 line('bakeline push, 32 MiB chunks (empty registry)', push.bakelineChunked);
 line('skopeo copy oci: docker:// (empty registry)', push.skopeo);
@@ -326,6 +341,7 @@ const show = (label: string, x: { min: number; median: number }, target?: number
 show('jar builder / docker build', r.jarBuilderVsDockerBuild, 0.3);
 show('jar builder with tar / docker build', r.jarBuilderWithArchiveVsDockerBuild);
 show('dockerfile builder / docker build', r.dockerfileBuilderVsDockerBuild);
+show('dockerfile builder / docker build + docker save', r.dockerfileBuilderVsDockerBuildAndSave);
 show('dockerfile builder, reuse / re-pack', r.dockerfileBuilderReuseVsRepack);
 show('push / skopeo', r.pushVsSkopeo, 1.0);
 show('push / docker push', r.pushVsDockerPush);
@@ -342,3 +358,4 @@ if (missed.length > 0) {
   console.log(`targets missed: ${missed.join('; ')}`);
   if (values.strict) process.exitCode = 1;
 }
+console.log(`removed ${await engineImages.removeNewImages()} images the runs left in the engine`);
