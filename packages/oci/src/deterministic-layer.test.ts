@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeterministicLayer, writeDeterministicLayer } from './deterministic-layer.ts';
 import { sha256Digest } from './digest.ts';
+import { fileRange } from './file-range.ts';
 import type { TarEntry } from './tar-entry.ts';
 
 const EPOCH = 1_700_000_000;
@@ -116,6 +119,58 @@ describe('writeDeterministicLayer', () => {
     );
     expect(b.compressed.digest).toBe(a.compressed.digest);
     expect(b.diffId).toBe(a.diffId);
+  });
+
+  it('gives the same bytes for a file given as a range of a file on disk, across block boundaries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oci-layer-range-'));
+    try {
+      const prefix = noise(1000, 7);
+      const large = noise(2_600_000, 9); // spans three of the writer's 1 MiB blocks
+      const onDisk = join(dir, 'data.bin');
+      writeFileSync(onDisk, Buffer.concat([prefix, big, large, prefix]));
+      const fromMemory = await write([
+        ...fixtureEntries(),
+        { path: 'app/large.bin', type: 'file', mode: 0o644, data: large },
+      ]);
+      const seen: number[] = [];
+      const fromFile = await write([
+        ...fixtureEntries().map((e) =>
+          e.path === './app/big.bin' ? { ...e, data: fileRange(onDisk, prefix.length, big.length) } : e,
+        ),
+        {
+          path: 'app/large.bin',
+          type: 'file',
+          mode: 0o644,
+          data: fileRange(onDisk, prefix.length + big.length, large.length, (c) => seen.push(c.length)),
+        },
+      ]);
+      expect(fromFile.compressed.digest).toBe(fromMemory.compressed.digest);
+      expect(fromFile.diffId).toBe(fromMemory.diffId);
+      expect(seen.reduce((a, b) => a + b, 0)).toBe(large.length);
+
+      // the golden fixture, with its streamed file read from disk instead
+      const golden = await write(
+        fixtureEntries().map((e) =>
+          e.path === './app/big.bin' ? { ...e, data: fileRange(onDisk, prefix.length, big.length) } : e,
+        ),
+      );
+      expect(golden.compressed.digest).toBe('sha256:5c2358cada9b80ac1509d5486db478a5cc10e10a83f580c4db87acc90a30f371');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails naming the file when a range runs past its end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oci-layer-range-'));
+    try {
+      const onDisk = join(dir, 'short.bin');
+      writeFileSync(onDisk, Buffer.alloc(1000));
+      await expect(
+        write([{ path: 'a', type: 'file', mode: 0o644, data: fileRange(onDisk, 500, 1000) }]),
+      ).rejects.toThrow(`${onDisk}: ended at byte 1000, expected 1500 (the file changed while it was read)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a gzip that zlib reads back to the tar the diff ID names', async () => {

@@ -93,7 +93,7 @@ describe('writeFileRange', () => {
   it('fails naming the file when it is shorter than the range (changed while sent)', async () => {
     const { path } = fixtureFile(MiB);
     await expect(writeFileRange(fileRange(path, 0, 2 * MiB), new SlowSink(), () => false)).rejects.toThrow(
-      `${path}: ended at byte ${MiB}, expected ${2 * MiB} (the file changed while it was sent)`,
+      `${path}: ended at byte ${MiB}, expected ${2 * MiB} (the file changed while it was read)`,
     );
   });
 

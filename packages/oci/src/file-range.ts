@@ -38,9 +38,10 @@ export interface ChunkSink {
   off(event: 'close', listener: () => void): unknown;
 }
 
-function shortFile(range: FileRange, at: number): Error {
+/** The file ended before the range did. */
+export function fileRangeEnded(range: FileRange, at: number): Error {
   return new Error(
-    `${range.path}: ended at byte ${at}, expected ${range.start + range.length} (the file changed while it was sent)`,
+    `${range.path}: ended at byte ${at}, expected ${range.start + range.length} (the file changed while it was read)`,
   );
 }
 
@@ -69,7 +70,7 @@ export async function writeFileRange(range: FileRange, sink: ChunkSink, stopped:
       if (buffer === undefined || stopped()) return;
       const want = Math.min(buffer.length, range.length - sent);
       const { bytesRead } = await handle.read(buffer, 0, want, range.start + sent);
-      if (bytesRead === 0) throw shortFile(range, range.start + sent);
+      if (bytesRead === 0) throw fileRangeEnded(range, range.start + sent);
       const chunk = buffer.subarray(0, bytesRead);
       range.observe?.(chunk);
       sent += bytesRead;
@@ -99,5 +100,5 @@ export async function* fileRangeChunks(range: FileRange): AsyncGenerator<Uint8Ar
     sent += (chunk as Buffer).length;
     yield chunk as Buffer;
   }
-  if (sent < range.length) throw shortFile(range, range.start + sent);
+  if (sent < range.length) throw fileRangeEnded(range, range.start + sent);
 }

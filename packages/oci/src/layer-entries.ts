@@ -1,6 +1,8 @@
 // Normalises tar entries into the one order and form bakeline writes: clean relative paths,
 // sorted by path, the last of duplicate paths kept, modes masked, mtimes clamped, and hardlinks
 // arranged so the first path of each group (in sorted order) carries the data.
+
+import { isFileRange } from './file-range.ts';
 import type { TarEntry, TarEntryType } from './tar-entry.ts';
 import type { HeaderFields } from './tar-header.ts';
 
@@ -87,6 +89,7 @@ export function normalizeEntries(entries: readonly TarEntry[], sourceDateEpoch: 
     let size = 0;
     if (type === 'file') {
       if (data instanceof Uint8Array) size = data.length;
+      else if (isFileRange(data)) size = data.length;
       else if (data !== undefined) {
         if (source.size === undefined || !Number.isSafeInteger(source.size) || source.size < 0) {
           throw new Error(`tar entry '${entry.path}': a streamed file needs its size`);

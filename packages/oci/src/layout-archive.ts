@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileRange } from './file-range.ts';
 import { cleanPath, normalizeEntries } from './layer-entries.ts';
 import type { TarEntry } from './tar-entry.ts';
 import { indexTar } from './tar-reader.ts';
@@ -27,7 +28,7 @@ async function layoutEntries(root: string): Promise<TarEntry[]> {
           type: 'file',
           mode: 0o644,
           size,
-          data: () => createReadStream(full, { highWaterMark: 1024 * 1024 }),
+          data: fileRange(full, 0, size),
         });
       } else {
         throw new Error(`pack OCI layout '${root}': '${path}' is neither a file nor a directory`);

@@ -2,11 +2,12 @@
 // blobs) plus the manifest.json of `docker save`, whose Config and Layers point into the blobs.
 // Layers stay gzip (docker load decompresses them), so nothing is re-compressed. The tar is
 // deterministic; on the classic image store the loaded image's ID is the config digest.
-import { createReadStream } from 'node:fs';
+
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { indexBytes } from './canonical-json.ts';
 import type { Digest } from './digest.ts';
 import { digestHex } from './digest.ts';
+import { fileRange } from './file-range.ts';
 import { normalizeEntries } from './layer-entries.ts';
 import { blobPath } from './layout-paths.ts';
 import { verifyLayout } from './layout-read.ts';
@@ -63,7 +64,7 @@ export async function layoutToDockerArchive(
       type: 'file',
       mode: 0o644,
       size,
-      data: () => createReadStream(path, { highWaterMark: 1024 * 1024 }),
+      data: fileRange(path, 0, size),
     });
   }
   const temp = `${archivePath}.tmp-${process.pid}`;

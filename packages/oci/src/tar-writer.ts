@@ -1,5 +1,8 @@
 // Serialises normalised entries as a tar stream into a block sink: headers from tar-header.ts,
-// file data streamed from each entry's source and checked against its declared size.
+// file data streamed from each entry's source and checked against its declared size. A file range
+// is read straight into the sink's block (no buffer per read, no copy).
+import { open } from 'node:fs/promises';
+import { type FileRange, fileRangeEnded, isFileRange } from './file-range.ts';
 import type { NormalizedEntry } from './layer-entries.ts';
 import { END_OF_ARCHIVE, encodeHeader, padding } from './tar-header.ts';
 
@@ -29,6 +32,28 @@ export class BlockSink {
     }
   }
 
+  /** Reads the range into the block, flushing each time it is full. */
+  async writeFileRange(range: FileRange): Promise<void> {
+    const handle = await open(range.path, 'r');
+    try {
+      for (let done = 0; done < range.length; ) {
+        const want = Math.min(this.#buffer.length - this.#length, range.length - done);
+        const { bytesRead } = await handle.read(this.#buffer, this.#length, want, range.start + done);
+        if (bytesRead === 0) throw fileRangeEnded(range, range.start + done);
+        range.observe?.(this.#buffer.subarray(this.#length, this.#length + bytesRead));
+        this.#length += bytesRead;
+        this.total += bytesRead;
+        done += bytesRead;
+        if (this.#length === this.#buffer.length) {
+          await this.#flush(this.#buffer);
+          this.#length = 0;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   async end(): Promise<void> {
     if (this.#length > 0) await this.#flush(this.#buffer.subarray(0, this.#length));
     this.#length = 0;
@@ -44,6 +69,9 @@ export async function writeTarEntries(entries: readonly NormalizedEntry[], sink:
     const data = entry.data;
     if (data instanceof Uint8Array) {
       await sink.write(data);
+      written = data.length;
+    } else if (isFileRange(data)) {
+      await sink.writeFileRange(data);
       written = data.length;
     } else if (data !== undefined) {
       for await (const chunk of data()) {
