@@ -130,12 +130,12 @@ const dockerBuildArgs = (noCache: boolean) => [
 const dockerBuild = () =>
   execChecked('docker', dockerBuildArgs(true), { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
 // What a user of docker build needs for an image as a file (an artifact to test and push later,
-// like the dockerfile builder's layout): the build, then `docker save` (the archive removed after).
+// like the dockerfile builder's layout): the build, then `docker save`. The archive is the output:
+// it is removed after the clock stops.
+const savedArchive = join(work, 'docker-save.tar');
 const dockerBuildAndSave = async () => {
   await dockerBuild();
-  const archive = join(work, 'docker-save.tar');
-  await execChecked('docker', ['save', '--output', archive, 'bakeline-bench/licensing-service:bench']);
-  rmSync(archive);
+  await execChecked('docker', ['save', '--output', savedArchive, 'bakeline-bench/licensing-service:bench']);
 };
 const dockerBuildCached = () =>
   execChecked('docker', dockerBuildArgs(false), { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
@@ -155,6 +155,7 @@ if (dockerfileRepack.layers[0]?.digest === baseImage.manifest.layers[0]?.digest)
 await dockerBuild();
 await dockerBuildCached();
 await dockerBuildAndSave();
+rmSync(savedArchive);
 const build = {
   jar: [] as number[],
   jarWithArchive: [] as number[],
@@ -174,6 +175,7 @@ for (let i = 0; i < runs; i++) {
   build.docker.push(await timed(dockerBuild));
   build.dockerCacheHit.push(await timed(dockerBuildCached));
   build.dockerAndSave.push(await timed(dockerBuildAndSave));
+  rmSync(savedArchive);
 }
 
 // ── push: RegistryClient vs skopeo copy, each into an empty registry ───────────────────────

@@ -1,16 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FILE_RANGE_CHUNK, fileRange, fileRangeChunks, writeFileRange } from './file-range.ts';
 
 const MiB = 1024 * 1024;
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function fixtureFile(size: number): { path: string; bytes: Buffer } {
   const bytes = randomBytes(size);
-  const path = join(mkdtempSync(join(tmpdir(), 'file-range-')), 'blob');
+  const dir = mkdtempSync(join(tmpdir(), 'file-range-'));
+  dirs.push(dir);
+  const path = join(dir, 'blob');
   writeFileSync(path, bytes);
   return { path, bytes };
 }

@@ -1,8 +1,9 @@
-// A byte range of a file as a request body. The HTTP layer sends it through a few buffers that
-// are read into again and again: a fresh 1 MiB buffer for every read (what a file stream does)
-// costs a page fault per 4 KiB and an unmap per buffer, and made an upload to a local registry
-// 25-35% slower than the same bytes sent from memory. A buffer is read into again only once the
-// socket has taken its previous bytes (the write callback), so no byte is sent after it changed.
+// A byte range of a file, as a request body or a tar entry's data. The HTTP layer sends it through
+// a few buffers that are read into again and again (the tar writer reads it straight into its own
+// block): a fresh 1 MiB buffer for every read (what a file stream does) costs a page fault per
+// 4 KiB and an unmap per buffer, and made an upload to a local registry 25-35% slower than the
+// same bytes sent from memory. A buffer is read into again only once the socket has taken its
+// previous bytes (the write callback), so no byte is sent after it changed.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
