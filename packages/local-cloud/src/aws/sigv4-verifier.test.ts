@@ -153,7 +153,7 @@ describe('SigV4Verifier', () => {
     const { verifier, user } = setup();
     const req = await signed({ creds: user, payloadHashHeader: value });
     expect(String(req.headers.authorization)).toContain('x-amz-content-sha256');
-    for (const body of [req.body, Buffer.from('{"repositoryName":"swapped"}')]) {
+    for (const body of [req.body ?? new Uint8Array(), Buffer.from('{"repositoryName":"swapped"}')]) {
       expect(await failure(verifier, { ...req, body })).toEqual({
         failure: 'signature',
         message: expect.stringContaining('The request signature we calculated does not match'),
