@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, type LoadedImage, unpackLayout, verifyLayout } from '@bakeline/oci';
-import { formatBytes, type Logger } from '@bakeline/toolkit';
+import { formatBytes, InputError, type Logger } from '@bakeline/toolkit';
 
 export interface ImageSource {
   layout: string | undefined;
@@ -27,7 +27,15 @@ export async function verifiedImage(source: ImageSource, workDir: string, logger
     if (source.archive) {
       scratch = mkdtempSync(join(workDir, 'ecr-push-'));
       layout = join(scratch, 'layout');
-      await unpackLayout(source.archive, layout);
+      const archive = source.archive;
+      await unpackLayout(archive, layout).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new InputError(
+          'archive',
+          `got ${JSON.stringify(archive)}; expected a tar of an OCI layout (docker-bake's archive-path): ${reason}`,
+          { cause: error },
+        );
+      });
     }
     const image = await verifyLayout(layout, source.digest);
     const size = [image.manifest.config, ...image.manifest.layers].reduce((sum, d) => sum + d.size, 0);
