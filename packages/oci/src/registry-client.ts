@@ -68,6 +68,7 @@ export class RegistryClient {
   /** Chunked uploads (PATCH) of blobs above this size; undefined: every blob in one PUT. */
   readonly #chunkSize: number | undefined;
   readonly #retry: { attempts: number; baseDelayMs: number };
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: RegistryClientOptions) {
     validateRegistry(options.registry);
@@ -96,6 +97,14 @@ export class RegistryClient {
       logger: this.#logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;
+    if (options.tokenTimeoutMs !== undefined) {
+      if (!Number.isInteger(options.tokenTimeoutMs) || options.tokenTimeoutMs < 1) {
+        throw new Error(`registry client: tokenTimeoutMs '${options.tokenTimeoutMs}': expected a positive integer`);
+      }
+      transport.tokenTimeoutMs = options.tokenTimeoutMs;
+    }
+    this.#signal = options.signal;
+    if (options.signal !== undefined) transport.signal = options.signal;
     this.#transport = new RegistryTransport(transport);
   }
 
@@ -104,6 +113,7 @@ export class RegistryClient {
       attempts: this.#retry.attempts,
       baseDelayMs: this.#retry.baseDelayMs,
       classify,
+      ...(this.#signal ? { signal: this.#signal } : {}),
       onRetry: ({ attempt, delayMs, error }) =>
         this.#logger.warning(
           `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
