@@ -99,7 +99,7 @@ describe('ecr-push refuses a crafted archive', () => {
       expect(first).toContain('tar header at byte 1024');
       expect(requests).toBe(0);
       // the harness keeps its own files in a bakeline-step-* directory there
-    expect(readdirSync(runnerTemp).filter((name) => !name.startsWith('bakeline-step-'))).toEqual([]);
+      expect(readdirSync(runnerTemp).filter((name) => !name.startsWith('bakeline-step-'))).toEqual([]);
     },
   );
 });
