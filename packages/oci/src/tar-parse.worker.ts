@@ -17,7 +17,10 @@ export interface ParseRequest {
   scratch: string;
 }
 
-export type ParseReply = { id: number; ok: true } | { id: number; ok: false; name: string; message: string };
+export type ParseReply =
+  | { id: number; ok: true }
+  | { id: number; ok: false; name: string; message: string }
+  | { ready: true };
 
 async function parse(request: ParseRequest): Promise<void> {
   const dir = await mkdtemp(join(request.scratch, 'case-'));
@@ -45,3 +48,6 @@ parentPort?.on('message', (request: ParseRequest) => {
     },
   );
 });
+
+// the modules are loaded: parse times start now, not with the worker's start-up
+parentPort?.postMessage({ ready: true } satisfies ParseReply);
