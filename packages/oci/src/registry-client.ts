@@ -108,17 +108,28 @@ export class RegistryClient {
     this.#transport = new RegistryTransport(transport);
   }
 
-  #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    return retry(operation, {
-      attempts: this.#retry.attempts,
-      baseDelayMs: this.#retry.baseDelayMs,
-      classify,
-      ...(this.#signal ? { signal: this.#signal } : {}),
-      onRetry: ({ attempt, delayMs, error }) =>
-        this.#logger.warning(
-          `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
-        ),
-    });
+  async #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await retry(operation, {
+        attempts: this.#retry.attempts,
+        baseDelayMs: this.#retry.baseDelayMs,
+        classify,
+        ...(this.#signal ? { signal: this.#signal } : {}),
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.#logger.warning(
+            `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
+          ),
+      });
+    } catch (error: unknown) {
+      // A fault that a retry could cure outlasted the budget: say so, and that trying again is safe.
+      if (classify(error) !== 'retry' || this.#signal?.aborted) throw error;
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${what}: failed ${this.#retry.attempts} times in a row (last: ${cause}); the registry or the network is failing. ` +
+          'Retrying is safe: a push is idempotent and resumes with the blobs already stored (re-run the step).',
+        { cause: error },
+      );
+    }
   }
 
   async hasBlob(repository: string, digest: Digest): Promise<boolean> {
