@@ -228,6 +228,13 @@ describe('corpus workflows', () => {
     expect(logs).toContain('this is ***');
   });
 
+  test('::add-mask:: values are unescaped (%25, %0A) and every runner command form registers one', async () => {
+    const { result, logs } = await run('add-mask-01.yml', 'push');
+    expect(result.result).toBe('success');
+    expect(logs).toEqual(expect.arrayContaining(['first ***', 'second ***', 'third ***', 'fourth ***']));
+    expect(logs.join('\n')).not.toMatch(/pa%ss|line-two|nel-secret|legacy-secret/);
+  });
+
   test('workflow_dispatch inputs are typed; github.event.inputs are text', async () => {
     const { result } = await run('inputs-01.yml', 'workflow_dispatch', {
       inputs: { environment: 'test', 'dry-run': 'false' },
