@@ -84,7 +84,7 @@ export function unescapeData(text: string): string {
 function splitProperties(
   text: string,
   separator: string,
-  unescape: (v: string) => string,
+  unescapeValue: (v: string) => string,
   into: Record<string, string>,
 ): void {
   for (const part of text.split(separator)) {
@@ -94,7 +94,7 @@ function splitProperties(
     const name = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? '' : part.slice(eq + 1);
     const pair = [name, value].filter((p) => p !== '');
-    if (pair.length === 2) into[pair[0] as string] = unescape(pair[1] as string);
+    if (pair.length === 2) into[pair[0] as string] = unescapeValue(pair[1] as string);
   }
 }
 
