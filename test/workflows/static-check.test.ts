@@ -74,8 +74,8 @@ describe('broken fixtures fail the check', () => {
     [
       'builtin-input-01.yml',
       [
-        /'paths' is not an input of actions\/upload-artifact@v4/,
-        /required input 'path' of actions\/upload-artifact@v4 is not given/,
+        /'paths' is not an input of actions\/upload-artifact@v7/,
+        /required input 'path' of actions\/upload-artifact@v7 is not given/,
       ],
     ],
   ])('%s', async (file, expected) => {
@@ -130,6 +130,22 @@ describe('breaking edits of the real workflows fail the check', () => {
         /'image-nme' is not an input of bakeline-dev\/bakeline\/\.github\/workflows\/build\.yml@v1/,
         /required input 'image-name' of bakeline-dev\/bakeline\/\.github\/workflows\/build\.yml@v1 is not given/,
       ],
+    ],
+    [
+      'pinning actions/checkout to its node20 major v4',
+      '.github/workflows/build.yml',
+      '      - uses: actions/checkout@v7\n      - id: maven',
+      '      - uses: actions/checkout@v4\n      - id: maven',
+      [
+        /jobs\.build\.steps\[0\]: uses: actions\/checkout@v4 runs on node20, which GitHub no longer runs: use actions\/checkout@v7 \(node24 from v5\)/,
+      ],
+    ],
+    [
+      'pinning actions/setup-node to its node20 major v4',
+      '.github/workflows/ci.yml',
+      'actions/setup-node@v7',
+      'actions/setup-node@v4',
+      [/jobs\.quick\.steps\[1\]: uses: actions\/setup-node@v4 runs on node20.*use actions\/setup-node@v7/],
     ],
     [
       'reading an output promote.yml does not have',

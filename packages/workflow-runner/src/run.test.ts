@@ -277,7 +277,7 @@ describe('errors instead of silent differences', () => {
 
   test.each([
     ['unsupported-02.yml', /Unrecognized named-value: 'matrix'/],
-    ['unsupported-03.yml', /uses: actions\/setup-java@v4: no local mapping/],
+    ['unsupported-03.yml', /uses: docker\/setup-qemu-action@v3: no local mapping/],
   ])('%s fails its step with a clear error', async (file, message) => {
     const { result } = await run(file, 'push');
     expect(result.result).toBe('failure');
