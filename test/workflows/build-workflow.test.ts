@@ -175,6 +175,21 @@ describe('build.yml through the caller example', () => {
     expect(result.result).toBe('failure');
   });
 
+  test('a caller without deploy-role is refused before any job runs', async () => {
+    const caller = join(world.service, '.github/workflows/build.yml');
+    const text = readFileSync(caller, 'utf8');
+    const line = /^ {6}deploy-role: .*\n/m;
+    expect(text).toMatch(line);
+    writeFileSync(caller, text.replace(line, ''));
+    const events: RunEvent[] = [];
+    await expect(run('build.yml', 'push', { onEvent: (e) => events.push(e) })).rejects.toThrow(
+      /^The workflow is not valid\. .*build\.yml \(Line: \d+, Col: \d+\): Input deploy-role is required, but not provided while calling\.$/,
+    );
+    expect(events.filter((e) => e.type === 'job-start')).toEqual([]);
+    expect(pushed()).toEqual([]);
+    expect(world.claims).toEqual([]);
+  });
+
   test('a failing unit test stops the chain at build', async () => {
     writeFileSync(join(world.service, 'pom.xml'), '<project><failing-test/></project>\n');
     const { result } = await run('build.yml', 'push');

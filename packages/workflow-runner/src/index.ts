@@ -7,6 +7,7 @@ export {
   workflowRepoRoot,
 } from './action-refs.ts';
 export { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
+export { InvalidWorkflowError, validateCalls } from './call-validation.ts';
 export {
   type EnvironmentSpec,
   type EnvironmentsConfig,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { workflowRepoRoot } from './action-refs.ts';
 import { ArtifactStore } from './artifact-store.ts';
+import { validateCalls } from './call-validation.ts';
 import { type EnvironmentsConfig, emptyEnvironments } from './environments.ts';
 import { evaluateNode, type JsonValue } from './expressions.ts';
 import { type EventName, eventPayload, githubContext, type IdTokenIssuer, type RunGithub } from './github-context.ts';
@@ -110,6 +111,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const ref = event === 'pull_request' ? 'refs/pull/1/merge' : (options.ref ?? 'refs/heads/main');
   const notes: string[] = [];
   checkTrigger(spec, { eventName: event, ref, baseRef: options.baseRef ?? 'main' }, notes);
+  await validateCalls(spec, workflowRepoRoot(workflowPath), {
+    bakelineRoot,
+    ...(options.actionsRepository ? { actionsRepository: options.actionsRepository } : {}),
+  });
 
   const given: Record<string, JsonValue> = { ...(options.inputs ?? {}) };
   let inputs: Record<string, JsonValue> = {};
