@@ -134,10 +134,10 @@ describe('breaking edits of the real workflows fail the check', () => {
     [
       'pinning actions/checkout to its node20 major v4',
       '.github/workflows/build.yml',
-      '      - uses: actions/checkout@v7\n      - id: maven',
-      '      - uses: actions/checkout@v4\n      - id: maven',
+      '      - uses: actions/checkout@v7\n      - if: inputs.java-version',
+      '      - uses: actions/checkout@v4\n      - if: inputs.java-version',
       [
-        /jobs\.build\.steps\[0\]: uses: actions\/checkout@v4 runs on node20, which GitHub no longer runs: use actions\/checkout@v7 \(node24 from v5\)/,
+        /jobs\.build\.steps\[1\]: uses: actions\/checkout@v4 runs on node20, which GitHub no longer runs: use actions\/checkout@v7 \(node24 from v5\)/,
       ],
     ],
     [

@@ -10,7 +10,12 @@ import { checkNode24Major } from './action-majors.ts';
 /** The owner placeholder of bakeline's references in this repository; the release rewrites it. */
 export const ACTIONS_REPOSITORY = 'bakeline-dev/bakeline';
 
-export const BUILTIN_ACTIONS = ['actions/checkout', 'actions/upload-artifact', 'actions/download-artifact'] as const;
+export const BUILTIN_ACTIONS = [
+  'actions/checkout',
+  'actions/upload-artifact',
+  'actions/download-artifact',
+  'actions/setup-java',
+] as const;
 export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
 
 export type ActionTarget =

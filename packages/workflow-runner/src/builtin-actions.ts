@@ -3,11 +3,13 @@
 //   actions/checkout           clone of the run's source snapshot (github.sha) into `path`
 //   actions/upload-artifact    files into the run's artifact store (v4 rules: immutable names, root = common ancestor)
 //   actions/download-artifact  files from the run's artifact store
+//   actions/setup-java         the machine's JDK when its major is the one asked for (setup-java.ts)
 import { existsSync, globSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { BuiltinAction } from './action-refs.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { matchesFilter } from './ref-filter.ts';
+import { machineJdk, setupJava } from './setup-java.ts';
 import { cloneSnapshot, type SourceSnapshot } from './source-snapshot.ts';
 
 /** Outputs each mapped action gives. */
@@ -15,6 +17,7 @@ export const BUILTIN_OUTPUTS: Record<BuiltinAction, string[]> = {
   'actions/checkout': ['ref', 'commit'],
   'actions/upload-artifact': ['artifact-id', 'artifact-url', 'artifact-digest'],
   'actions/download-artifact': ['download-path'],
+  'actions/setup-java': ['distribution', 'version', 'path', 'cache-hit', 'cache-primary-key'],
 };
 
 export interface BuiltinContext {
@@ -25,11 +28,15 @@ export interface BuiltinContext {
   ref: string;
   runId: string;
   serverUrl: string;
+  /** The step's environment (PATH finds the machine's tools). */
+  env: Record<string, string>;
   log: (line: string) => void;
 }
 
 export interface BuiltinResult {
   outputs: Record<string, string>;
+  exportedEnv?: Record<string, string>;
+  addedPath?: string[];
 }
 
 /** Inputs each mapped action accepts, with their defaults. */
@@ -57,6 +64,14 @@ export const BUILTIN_INPUTS: Record<BuiltinAction, Record<string, string | undef
     path: undefined,
     pattern: undefined,
     'merge-multiple': 'false',
+  },
+  'actions/setup-java': {
+    'java-version': undefined,
+    'java-version-file': undefined,
+    distribution: undefined,
+    'java-package': 'jdk',
+    architecture: undefined,
+    'check-latest': 'false',
   },
 };
 
@@ -221,5 +236,11 @@ export async function runBuiltinAction(
       return upload(ctx, inputs);
     case 'actions/download-artifact':
       return download(ctx, inputs);
+    case 'actions/setup-java': {
+      const input = inputsOf(action, inputs);
+      const result = setupJava(await machineJdk(ctx.env), input);
+      ctx.log(`Java ${result.outputs.version} (the machine's JDK) at ${result.outputs.path}`);
+      return result;
+    }
   }
 }

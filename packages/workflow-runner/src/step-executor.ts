@@ -81,11 +81,18 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
         ref: place.github.ref,
         runId: place.github.runId,
         serverUrl: place.github.serverUrl,
+        env: place.env,
         log: place.log,
       },
       work.inputs,
     );
-    return { ...none(), outputs: result.outputs, mappedTo: `local ${target.action} (see README)` };
+    return {
+      ...none(),
+      outputs: result.outputs,
+      exportedEnv: result.exportedEnv ?? {},
+      addedPath: result.addedPath ?? [],
+      mappedTo: `local ${target.action} (see README)`,
+    };
   }
   const actionDir = target.dir;
   const mappedTo =
