@@ -15,6 +15,8 @@ export const BUILTIN_ACTIONS = [
   'actions/upload-artifact',
   'actions/download-artifact',
   'actions/setup-java',
+  'actions/setup-node',
+  'actions/create-github-app-token',
 ] as const;
 export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
 

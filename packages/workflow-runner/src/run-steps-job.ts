@@ -54,7 +54,10 @@ function defaultStepName(step: StepSpec): string {
 export async function runStepsJob(input: JobInput): Promise<void> {
   const { session, inv, job, result } = input;
   const file = inv.spec.file;
-  const gh = session.github;
+  // each job its own GITHUB_TOKEN, with the job's permissions (what a push or an API call may do)
+  const jobToken = session.tokens.issue('GITHUB_TOKEN', job.id, compact(input.permissions)).token;
+  session.masker.add(jobToken);
+  const gh = { ...session.github, token: jobToken };
   const depth = inv.depth;
   // workflow commands as the runner parses them (action-command.ts); between
   // `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
