@@ -119,7 +119,7 @@ describe('release.yml pushes the release with the GitHub App token', () => {
     const text = readFileSync(join(root, '.github/workflows/release.yml'), 'utf8');
     const withGithubToken = text
       .replace('    permissions:\n      contents: read\n', '    permissions:\n      contents: write\n')
-      .replace('          token: ${{ steps.app-token.outputs.token }}\n', '');
+      .replace(`          token: \${{ steps.app-token.outputs.token }}\n`, '');
     expect(withGithubToken).not.toBe(text);
     expect(withGithubToken).not.toContain('steps.app-token.outputs.token');
     const dir = join(scratch, 'github-token', 'workflows', '.github', 'workflows');
