@@ -7,6 +7,12 @@ import { join, relative, resolve } from 'node:path';
 // The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
 import { checkWorkflows, type Finding, formatFinding } from '@bakeline/workflow-runner';
 import { describe, expect, test } from 'vitest';
+import {
+  readmeBuildCaller,
+  readmeEnvironmentVariables,
+  readmeRepositoryVariables,
+  referencedVariables,
+} from './readme-caller.ts';
 
 /** `${{ expression }}` as it appears in a workflow. */
 const gh = (expression: string): string => `\${{ ${expression} }}`;
@@ -32,6 +38,26 @@ describe("the repository's workflows", () => {
       expect(await check(workflowFiles(join(root, dir)))).toEqual([]);
     },
   );
+});
+
+describe("README's caller", () => {
+  test('the build caller of "Use it on GitHub" passes every static check and uses only listed variables', async () => {
+    const caller = readmeBuildCaller();
+    const dir = mkdtempSync(join(tmpdir(), 'bakeline-readme-'));
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/build.yml'), caller);
+    expect(await check([join(dir, '.github/workflows/build.yml')])).toEqual([]);
+    const listed = readmeRepositoryVariables();
+    expect(listed).toContain('BAKELINE_PUSH_ROLE');
+    expect(referencedVariables(caller).filter((name) => !listed.includes(name))).toEqual([]);
+  });
+
+  test('every environment variable promote.yml reads is listed in "Use it on GitHub"', () => {
+    const promote = readFileSync(join(root, '.github/workflows/promote.yml'), 'utf8');
+    const read = referencedVariables(promote);
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((name) => !readmeEnvironmentVariables().includes(name))).toEqual([]);
+  });
 });
 
 describe('broken fixtures fail the check', () => {
