@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { hostEnv } from '@bakeline/action-host';
+import { CommandProcessor } from './action-command.ts';
 import { EnvironmentRefused, enterEnvironment } from './environments.ts';
 import {
   evaluateCondition,
@@ -53,17 +54,30 @@ function defaultStepName(step: StepSpec): string {
 export async function runStepsJob(input: JobInput): Promise<void> {
   const { session, inv, job, result } = input;
   const file = inv.spec.file;
-  const gh = session.github;
+  // each job its own GITHUB_TOKEN, with the job's permissions (what a push or an API call may do)
+  const jobToken = session.tokens.issue('GITHUB_TOKEN', job.id, compact(input.permissions)).token;
+  session.masker.add(jobToken);
+  const gh = { ...session.github, token: jobToken };
   const depth = inv.depth;
-  // between `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
-  let stopToken: string | undefined;
+  // workflow commands as the runner parses them (action-command.ts); between
+  // `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
+  const commands = new CommandProcessor();
   const log = (line: string) => {
-    if (stopToken !== undefined) {
-      if (line.trimStart().startsWith(`::${stopToken}::`)) stopToken = undefined;
-    } else if (line.startsWith('::stop-commands::')) {
-      stopToken = line.slice('::stop-commands::'.length).trim() || undefined;
-    } else if (line.startsWith('::add-mask::')) {
-      session.masker.add(line.slice('::add-mask::'.length));
+    const outcome = commands.process(line);
+    if (outcome.kind === 'stopped' && outcome.token.length > 6) session.masker.add(outcome.token);
+    if (outcome.kind === 'refused') {
+      session.emit({ type: 'log', depth, jobId: job.id, line: session.masker.apply(`error: ${outcome.message}`) });
+    }
+    if (outcome.kind === 'command' && outcome.command.command.toLowerCase() === 'add-mask') {
+      const value = outcome.command.data;
+      if (value.trim() === '') {
+        session.emit({
+          type: 'log',
+          depth,
+          jobId: job.id,
+          line: "warning: Can't add secret mask for empty string in ##[add-mask] command.",
+        });
+      } else session.masker.add(value);
       return;
     }
     session.emit({ type: 'log', depth, jobId: job.id, line: session.masker.apply(line) });
