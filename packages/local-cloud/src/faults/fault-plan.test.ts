@@ -19,7 +19,10 @@ describe('FaultPlan', () => {
     const forward = new FaultPlan({ seed: 7, rate: 0.3 });
     const backward = new FaultPlan({ seed: 7, rate: 0.3 });
     const a = requests.map((r) => forward.decide(r).fault);
-    const b = [...requests].reverse().map((r) => backward.decide(r).fault).reverse();
+    const b = [...requests]
+      .reverse()
+      .map((r) => backward.decide(r).fault)
+      .reverse();
     expect(a).toEqual(b);
     const other = new FaultPlan({ seed: 8, rate: 0.3 });
     expect(requests.map((r) => other.decide(r).fault)).not.toEqual(a);

@@ -30,6 +30,8 @@ export interface FaultPlanOptions {
   seed: number;
   /** Share of requests that get a fault, 0..1. */
   rate: number;
+  /** Share of requests with a body (uploads) that get a fault; default `rate`. */
+  bodyRate?: number;
   /** Kinds drawn for requests without a body (default: every kind but drop-mid-body). */
   kinds?: readonly FaultKind[];
   /** Kinds drawn for requests with a body (default: drop-mid-body alone: the connection dies mid-upload). */
@@ -47,6 +49,7 @@ export function requestKey(request: FaultRequest): string {
 export class FaultPlan {
   readonly seed: number;
   readonly rate: number;
+  readonly bodyRate: number;
   readonly #kinds: readonly FaultKind[];
   readonly #bodyKinds: readonly FaultKind[];
   readonly #seen = new Map<string, number>();
@@ -56,6 +59,9 @@ export class FaultPlan {
     if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`fault plan: rate ${options.rate}: expected 0..1`);
     this.seed = options.seed;
     this.rate = options.rate;
+    this.bodyRate = options.bodyRate ?? options.rate;
+    if (!(this.bodyRate >= 0 && this.bodyRate <= 1))
+      throw new Error(`fault plan: bodyRate ${this.bodyRate}: expected 0..1`);
     this.#kinds = options.kinds ?? FAULT_KINDS.filter((k) => k !== 'drop-mid-body');
     this.#bodyKinds = options.bodyKinds ?? ['drop-mid-body'];
     if (this.#kinds.length === 0 || this.#bodyKinds.length === 0) throw new Error('fault plan: no fault kinds');
@@ -68,7 +74,7 @@ export class FaultPlan {
     this.#seen.set(key, occurrence);
     const draw = createHash('sha256').update(`${this.seed}\0${key}\0${occurrence}`).digest();
     const roll = draw.readUInt32BE(0) / 0x1_0000_0000;
-    if (roll >= this.rate) return { key, occurrence, fault: undefined };
+    if (roll >= (request.hasBody ? this.bodyRate : this.rate)) return { key, occurrence, fault: undefined };
     const kinds = request.hasBody ? this.#bodyKinds : this.#kinds;
     return { key, occurrence, fault: kinds[draw.readUInt32BE(4) % kinds.length] };
   }
