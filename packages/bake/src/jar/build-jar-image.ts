@@ -16,6 +16,7 @@ import {
 import { formatBytes, type Logger } from '@bakeline/toolkit';
 import type { BakeResult, LayerReport } from '../bake-result.ts';
 import { epochToIso } from '../image/oci-annotations.ts';
+import { refuseExisting } from '../output/run-output.ts';
 import { appLayout } from './app-layers.ts';
 import { readJar } from './jar-contents.ts';
 import { type AddedLayer, checkJarImageSettings, type JarImageSettings, jarImageConfig } from './jar-image-config.ts';
@@ -25,7 +26,7 @@ export interface JarBuildOptions {
   base: LoadedImage;
   /** Written to `org.opencontainers.image.base.name`. */
   baseName?: string;
-  /** Receives `layout/` and `image.tar` (replaced if present). */
+  /** Receives `layout/` and `image.tar`; neither may exist. */
   outputDir: string;
   sourceDateEpoch: number;
   settings: JarImageSettings;
@@ -61,8 +62,7 @@ export async function buildJarImage(options: JarBuildOptions): Promise<BakeResul
   const jar = await readJar(options.jarPath);
   const layoutDir = join(options.outputDir, 'layout');
   const archivePath = join(options.outputDir, 'image.tar');
-  rmSync(layoutDir, { recursive: true, force: true });
-  rmSync(archivePath, { force: true });
+  refuseExisting(layoutDir, archivePath);
   mkdirSync(options.outputDir, { recursive: true });
   try {
     const app = appLayout(jar, options.jarPath, jarSize);
