@@ -37,7 +37,7 @@ export function parseImageName(value: string): ImageName {
   } catch (error: unknown) {
     const message = (error as Error).message;
     const detail = /: repository '|characters/.test(message) ? (explain(value) ?? message) : message;
-    throw new Error(`got "${value}"; ${detail}`, { cause: error });
+    throw new Error(`got "${value}"; ${detail}`);
   }
   if (reference.tag !== undefined) {
     throw new Error(`got "${value}"; expected a name without a tag (give tags in 'tags')`);
