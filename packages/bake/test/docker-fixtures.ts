@@ -1,7 +1,7 @@
 // Engine-side fixtures for integration tests: a tiny base image imported from a tar (a few files,
 // no binaries). The buildx stand-in is packages/docker/test/buildx-stand-in.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,5 +17,22 @@ export function tinyBaseImage(name = 'bakeline-test/tiny-base:1'): string {
   const tar = join(root, '..', `${root.split('/').pop()}.tar`);
   execFileSync('tar', ['-C', root, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', tar, '.']);
   execFileSync('docker', ['import', '--change', 'ENV PATH=/usr/bin:/bin', tar, name]);
+  return name;
+}
+
+/** A small image with a shell (busybox from Debian's busybox-static), for Dockerfiles that RUN. */
+export function shellBaseImage(name = 'bakeline-test/shell-base:1'): string {
+  const present = execFileSync('docker', ['image', 'ls', '--quiet', name], { encoding: 'utf8' }).trim();
+  if (present !== '') return name;
+  const busybox = execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
+  const root = mkdtempSync(join(tmpdir(), 'bakeline-shell-'));
+  for (const dir of ['bin', 'etc', 'tmp']) mkdirSync(join(root, dir));
+  execFileSync('cp', [busybox, join(root, 'bin', 'busybox')]);
+  for (const applet of ['sh', 'echo', 'printf', 'sleep', 'cat', 'head'])
+    symlinkSync('busybox', join(root, 'bin', applet));
+  writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  const tar = `${root}.tar`;
+  execFileSync('tar', ['-C', root, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', tar, '.']);
+  execFileSync('docker', ['import', '--change', 'ENV PATH=/bin', tar, name]);
   return name;
 }
