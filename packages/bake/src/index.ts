@@ -41,4 +41,4 @@ export { checkEnvName, checkUser, looksSecret, normalizePort, parseEntrypoint } 
 export { commitTime } from './image/source-date-epoch.ts';
 export { buildJarImage, type JarBuildOptions } from './jar/build-jar-image.ts';
 export { DEFAULT_USER, defaultEntrypoint, type JarImageSettings } from './jar/jar-image-config.ts';
-export { createStaging, publishRun, refuseExisting, runDirName, STAGING_PREFIX } from './output/run-output.ts';
+export { createStaging, publishRun, runDirName, STAGING_PREFIX } from './output/run-output.ts';

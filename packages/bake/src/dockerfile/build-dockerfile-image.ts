@@ -19,7 +19,6 @@ import {
 import { exec as defaultExec, type Exec, type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { BakeResult, LayerReport } from '../bake-result.ts';
 import { ociLayerMediaType } from '../jar/build-jar-image.ts';
-import { refuseExisting } from '../output/run-output.ts';
 import { finalStageBase } from './dockerfile-base.ts';
 
 export interface DockerfileBuildOptions {
@@ -28,7 +27,7 @@ export interface DockerfileBuildOptions {
   buildArgs: Record<string, string>;
   target?: string;
   noCache?: boolean;
-  /** Receives `layout/` and `image.tar`; neither may exist. */
+  /** Receives `layout/` and `image.tar` (replaced if present): a directory the caller owns; bake() gives a fresh one. */
   outputDir: string;
   sourceDateEpoch: number;
   /** Manifest annotations (the OCI ones); also passed as labels. */
@@ -95,7 +94,9 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
   };
   const layoutDir = join(options.outputDir, 'layout');
   const archivePath = join(options.outputDir, 'image.tar');
-  refuseExisting(layoutDir, archivePath);
+  // the caller owns outputDir (bake() gives a fresh staging directory); a rerun replaces its own output
+  rmSync(layoutDir, { recursive: true, force: true });
+  rmSync(archivePath, { force: true });
   mkdirSync(options.outputDir, { recursive: true });
   const work = options.workDir ?? mkdtempSync(join(options.outputDir, '.bake-'));
   mkdirSync(work, { recursive: true });

@@ -16,7 +16,6 @@ import {
 import { formatBytes, type Logger } from '@bakeline/toolkit';
 import type { BakeResult, LayerReport } from '../bake-result.ts';
 import { epochToIso } from '../image/oci-annotations.ts';
-import { refuseExisting } from '../output/run-output.ts';
 import { appLayout } from './app-layers.ts';
 import { readJar } from './jar-contents.ts';
 import { type AddedLayer, checkJarImageSettings, type JarImageSettings, jarImageConfig } from './jar-image-config.ts';
@@ -26,7 +25,7 @@ export interface JarBuildOptions {
   base: LoadedImage;
   /** Written to `org.opencontainers.image.base.name`. */
   baseName?: string;
-  /** Receives `layout/` and `image.tar`; neither may exist. */
+  /** Receives `layout/` and `image.tar` (replaced if present): a directory the caller owns; bake() gives a fresh one. */
   outputDir: string;
   sourceDateEpoch: number;
   settings: JarImageSettings;
@@ -62,7 +61,9 @@ export async function buildJarImage(options: JarBuildOptions): Promise<BakeResul
   const jar = await readJar(options.jarPath);
   const layoutDir = join(options.outputDir, 'layout');
   const archivePath = join(options.outputDir, 'image.tar');
-  refuseExisting(layoutDir, archivePath);
+  // the caller owns outputDir (bake() gives a fresh staging directory); a rerun replaces its own output
+  rmSync(layoutDir, { recursive: true, force: true });
+  rmSync(archivePath, { force: true });
   mkdirSync(options.outputDir, { recursive: true });
   try {
     const app = appLayout(jar, options.jarPath, jarSize);

@@ -15,17 +15,6 @@ export function createStaging(outputDir: string): string {
   return mkdtempSync(join(outputDir, STAGING_PREFIX));
 }
 
-/** Throws when any of `paths` exists: builders write only into fresh directories. */
-export function refuseExisting(...paths: string[]): void {
-  for (const path of paths) {
-    if (existsSync(path)) {
-      throw new Error(
-        `output: ${path} already exists; bakeline writes only into a fresh directory and replaces nothing`,
-      );
-    }
-  }
-}
-
 export function runDirName(digest: string): string {
   return `bake-${digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
 }
