@@ -238,5 +238,5 @@ export async function digestRunningIn(
   if (found.size > 1)
     throw new Error(`workloads in namespace '${namespace}' run different images: ${[...found].join(', ')}`);
   const image = [...found][0] ?? '';
-  return { image, digest: image.slice(image.indexOf('@') + 1) };
+  return { image, digest: pinnedImage(image)?.digest ?? '' };
 }
