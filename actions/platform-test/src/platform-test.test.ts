@@ -17,10 +17,12 @@ const digest = `sha256:${'a'.repeat(64)}`;
 let server: Server;
 let baseUrl: string;
 let productName = 'Ostock';
+let requests = 0;
 
 beforeAll(async () => {
   // Stands for a deployed licensing service.
   server = createServer((req, res) => {
+    requests++;
     const match = /^\/v1\/organization\/([\w-]+)\/license\/([\w-]+)$/.exec(req.url ?? '');
     res.setHeader('content-type', 'application/json');
     if (req.url === '/actuator/health') res.end('{"status":"UP"}');
@@ -84,6 +86,86 @@ describe('platform-test inputs', () => {
     expect(result.annotations[0]?.message).toMatch(
       /^Input 'spec': .*typo\.yml:\d+:9: checks\[0\]\.http\.expect\.header: unknown key 'header'/,
     );
+  });
+});
+
+/** The stdout lines other than the runner's `::add-mask::` commands (which the runner consumes). */
+function shownLines(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+describe('secret-env is masked before anything can print it', () => {
+  const SECRET = 'pl4tformSecretValue-0001';
+  it.each([
+    [
+      'a value pasted alone on a line',
+      `OK_KEY=fine-value-001\n${SECRET}`,
+      "Input 'secret-env': line 2 is not KEY=VALUE",
+    ],
+    ['a key with a space', `BAD KEY=${SECRET}`, "Input 'secret-env': line 1 is not KEY=VALUE"],
+    ['a repeated key', `K=${SECRET}\nK=${SECRET}`, "Input 'secret-env': line 2 repeats the key K"],
+  ])('%s: the error names the line number, never the value', async (_what, secretEnv, message) => {
+    const before = requests;
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'secret-env': secretEnv },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toContain(message);
+    expect(result.masks).toContain(SECRET);
+    expect(result.log).not.toContain(SECRET);
+    expect(shownLines(result.stdout)).not.toContain(SECRET);
+    expect(result.stderr).not.toContain(SECRET);
+    expect(requests).toBe(before);
+  });
+
+  it('is masked before another input is refused', async () => {
+    const result = await runAction('platform-test', {
+      inputs: { spec, layout: workspace, digest: `sha256:${SECRET}`, 'secret-env': `API_TOKEN=${SECRET}` },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toMatch(/^Input 'digest': got "sha256:/);
+    expect(result.log).toContain('got "sha256:***"');
+    expect(result.log).not.toContain(SECRET);
+    // raw stdout: the value appears only after the runner was told to mask it
+    const firstMask = result.stdout.indexOf(`::add-mask::${SECRET}`);
+    expect(firstMask).toBeGreaterThanOrEqual(0);
+    expect(result.stdout.indexOf(SECRET)).toBe(firstMask + '::add-mask::'.length);
+    expect(result.stderr).not.toContain(SECRET);
+  });
+});
+
+describe('junit-path is checked before anything runs', () => {
+  it.each([
+    ['outside the workspace', '../outside-junit.xml', 'expected a path inside the workspace'],
+    ['a directory', '.', 'expected a file path, found a directory'],
+    ['a trailing slash', 'reports/', 'expected a file path, found a directory'],
+    ['under a file', `${spec}/junit.xml`, 'its parent cannot be created'],
+  ])('refuses a path %s, naming the input', async (_what, junitPath, message) => {
+    const before = requests;
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'junit-path': junitPath },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toMatch(/^Input 'junit-path': /);
+    expect(result.annotations[0]?.message).toContain(message);
+    expect(requests).toBe(before);
+    expect(result.outputs['junit-path']).toBeUndefined();
+  });
+
+  it('writes the report where asked, creating its directory', async () => {
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'junit-path': 'reports/nested/junit.xml' },
+      workspace,
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs['junit-path']).toBe(join(workspace, 'reports', 'nested', 'junit.xml'));
+    expect(readFileSync(join(workspace, 'reports', 'nested', 'junit.xml'), 'utf8')).toContain('<testsuite');
   });
 });
 
