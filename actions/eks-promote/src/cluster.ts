@@ -108,13 +108,14 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   let client: KubeClient;
   let credentials: CredentialsProvider | undefined;
   if (cluster.kind === 'kubeconfig') {
-    client = new KubeClient(readKubeconfig(cluster.path));
+    client = new KubeClient(readKubeconfig(cluster.path, { mask: maskSecret }));
   } else {
     const region = inputs.region;
     if (!region) throw new InputError('region', 'is required for an EKS cluster (or set AWS_REGION)');
     credentials = credentialsFor(cluster, inputs, region);
     const connection = await connectEksCluster({
       clusterName: cluster.clusterName,
+      mask: maskSecret,
       region,
       credentials,
       ...(inputs.eksEndpoint ? { eksEndpoint: inputs.eksEndpoint } : {}),
