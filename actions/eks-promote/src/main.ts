@@ -1,5 +1,5 @@
 import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
-import { coreLogger, errorMessage, setOutput } from '@bakeline/toolkit';
+import { coreLogger, errorMessage, maskSecret, setOutput } from '@bakeline/toolkit';
 import { explainAccessError } from './access-errors.ts';
 import { connect, describeIdentity } from './cluster.ts';
 import { GithubApi } from './github-api.ts';
@@ -68,6 +68,7 @@ export async function run(signal: AbortSignal): Promise<void> {
       rollbackOnFailure: inputs.rollbackOnFailure,
       changeCause,
       logger: coreLogger,
+      mask: maskSecret,
       signal,
       ...(inputs.container ? { container: inputs.container } : {}),
     });
