@@ -45,12 +45,15 @@ export function imageInput(image: string, allowTag: boolean): string {
   try {
     reference = parseReference(image);
   } catch (error: unknown) {
-    throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex> (${errorMessage(error)})`);
+    throw new InputError(
+      'image',
+      `got ${JSON.stringify(image)}; expected repository@sha256:<64 hex> (${errorMessage(error).replace(/^image reference '.*?': /s, '')})`,
+    );
   }
   if (!reference.digest && !allowTag) {
     throw new InputError(
       'image',
-      `got "${image}", a tag; expected repository@sha256:<64 hex> (or set allow-tag: true to resolve the tag to its digest)`,
+      `got ${JSON.stringify(image)}, a tag; expected repository@sha256:<64 hex> (or set allow-tag: true to resolve the tag to its digest)`,
     );
   }
   const slash = image.indexOf('/');
