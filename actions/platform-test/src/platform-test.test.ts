@@ -19,13 +19,33 @@ let baseUrl: string;
 let productName = 'Ostock';
 let requests = 0;
 
+/**
+ * Hostile response bodies, quoted in the ✗ line of a failed check: `::` commands, `##[` at the
+ * start and in mid-line, a U+0085 lead, `%0A`, a `\r` line break, stop-commands.
+ */
+const HOSTILE: [string, string][] = [
+  ['::error:: at the start', '::error::injected-1'],
+  ['::add-mask::', '::add-mask::injected-2'],
+  ['::set-output', '::set-output name=passed::injected-3'],
+  ['##[ at the start', '##[error]injected-4'],
+  ['##[ in mid-line', 'harmless text ##[warning]injected-5'],
+  ['a U+0085 lead', '\u0085::error::injected-6'],
+  ['%0A before a command', '%0A::error::injected-7'],
+  ['\r as a line break', 'progress 50%\r::error::injected-8'],
+  ['stop-commands', '::stop-commands::injected-9'],
+];
+
 beforeAll(async () => {
   // Stands for a deployed licensing service.
   server = createServer((req, res) => {
     requests++;
     const match = /^\/v1\/organization\/([\w-]+)\/license\/([\w-]+)$/.exec(req.url ?? '');
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/actuator/health') res.end('{"status":"UP"}');
+    const hostile = /^\/hostile\/(\d+)$/.exec(req.url ?? '');
+    if (hostile) {
+      res.statusCode = 500;
+      res.end(HOSTILE[Number(hostile[1])]?.[1] ?? '');
+    } else if (req.url === '/actuator/health') res.end('{"status":"UP"}');
     else if (match?.[2] === 'f2a9c9d4-d2c0-44fa-97fe-724d77173c62') {
       res.end(
         JSON.stringify({
@@ -166,6 +186,45 @@ describe('junit-path is checked before anything runs', () => {
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs['junit-path']).toBe(join(workspace, 'reports', 'nested', 'junit.xml'));
     expect(readFileSync(join(workspace, 'reports', 'nested', 'junit.xml'), 'utf8')).toContain('<testsuite');
+  });
+});
+
+describe('HTTP bodies quoted in ✗ lines carry workflow commands', () => {
+  let result: Awaited<ReturnType<typeof runAction>>;
+  beforeAll(async () => {
+    const checks = HOSTILE.map(
+      (_, index) =>
+        `  - name: hostile body ${index}\n    http:\n      path: /hostile/${index}\n      expect:\n        status: 200\n`,
+    ).join('');
+    writeFileSync(
+      join(workspace, 'hostile.yml'),
+      `target:\n  port: 8080\n  readiness:\n    http: /actuator/health\nchecks:\n${checks}`,
+    );
+    result = await runAction('platform-test', { inputs: { spec: 'hostile.yml', 'base-url': baseUrl }, workspace });
+  });
+
+  it('the verdict is the checks’: exit 1, every check failed, one error annotation', () => {
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ passed: '0', failed: String(HOSTILE.length), skipped: '0' });
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]?.message).toMatch(
+      new RegExp(`^${HOSTILE.length} check\\(s\\) failed: hostile body 0`),
+    );
+    expect(result.deprecatedCommands).toEqual([]);
+    expect(result.masks).toEqual([]);
+    expect(Object.keys(result.outputs).sort()).toEqual(['failed', 'junit-path', 'passed', 'skipped']);
+  });
+
+  it.each(HOSTILE)('%s: quoted in its ✗ line, inert', (_what, text) => {
+    const marker = /injected-\d+/.exec(text)?.[0] ?? '';
+    const lines = result.stdout.split(/\r?\n/);
+    expect(lines.some((line) => line.startsWith('✗ hostile body') && line.includes(marker))).toBe(true);
+    for (const value of Object.values(result.outputs)) expect(value).not.toContain(marker);
+    expect(result.masks).not.toContain(marker);
+    // the step's own failure quotes the messages as data; no other annotation may carry the text
+    const own = `${HOSTILE.length} check(s) failed`;
+    for (const a of result.annotations.filter((x) => !x.message.startsWith(own)))
+      expect(a.message).not.toContain(marker);
   });
 });
 
