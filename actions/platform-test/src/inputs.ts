@@ -55,10 +55,13 @@ function targetInput(reader: InputReader): PlatformTarget {
     try {
       pinned = parseReference(image).digest;
     } catch (error: unknown) {
-      throw new InputError('image', `got "${image}"; ${(error as Error).message}`, { cause: error });
+      throw new InputError('image', `got ${JSON.stringify(image)}; ${(error as Error).message}`, { cause: error });
     }
     if (!pinned)
-      throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex> (a tag is never tested)`);
+      throw new InputError(
+        'image',
+        `got ${JSON.stringify(image)}; expected repository@sha256:<64 hex> (a tag is never tested)`,
+      );
     return { kind: 'image', source: { kind: 'image', reference: image }, ...(digest ? { digest } : {}) };
   }
   const kind = layout ? 'layout' : 'archive';
