@@ -125,6 +125,7 @@ describe('pushes under injected faults', () => {
     const totals = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
     const outcomes: { push: number; ok: boolean; longestRun: number; message?: string }[] = [];
     let midUpload = 0;
+    const proxyErrors: string[] = [];
     let requests = 0;
     const started = Date.now();
     for (let push = 1; push <= MAX_PUSHES; push++) {
@@ -151,6 +152,7 @@ describe('pushes under injected faults', () => {
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           outcome = { push, ok: false, longestRun: longestFaultRun(proxy.events), message };
+          if (proxy.errors.length > 0) console.log(`push ${push}: proxy errors: ${proxy.errors.join('; ')}`);
         }
         outcomes.push(outcome);
         console.log(
@@ -162,7 +164,10 @@ describe('pushes under injected faults', () => {
           (e) => e.fault === 'drop-mid-body' && e.key.includes('/blobs/uploads/'),
         ).length;
         requests += proxy.events.length;
+        proxyErrors.push(...proxy.errors);
 
+        // every blob upload went through the proxy (the registry's Location led back to it)
+        expect(proxy.events.filter((e) => e.key.includes('/blobs/uploads/{session}')).length).toBeGreaterThan(0);
         // what a user would find in the registry afterwards
         expect(misnamedBlobs(storage)).toEqual([]);
         const tag = await tagState(registry.url);
@@ -200,6 +205,7 @@ describe('pushes under injected faults', () => {
       `${JSON.stringify(figures, null, 2)}\n`,
     );
 
+    expect(proxyErrors, 'the proxy itself failed (not an injected fault)').toEqual([]);
     expect(outcomes.length).toBeGreaterThanOrEqual(MIN_PUSHES);
     expect(figures.measuredRate).toBeGreaterThanOrEqual(RATE * 0.7);
     expect(figures.measuredRate).toBeLessThanOrEqual(RATE * 1.3);

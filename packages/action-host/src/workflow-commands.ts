@@ -3,6 +3,7 @@
 // `::` form after .NET's TrimStart, the legacy `##[` form anywhere in a line, `::stop-commands::<token>`
 // ... `::<token>::`, names without regard to case, and the runner's exact unescaping.
 import { RUNNER_LINE_BREAK, trimStartLikeRunner } from '@bakeline/toolkit';
+import { type ActionCommand, CommandProcessor } from './action-command.ts';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -25,104 +26,12 @@ export interface ParsedCommands {
   unknown: string[];
 }
 
-/** The commands the runner registers (ActionCommandManager's extensions, plus stop-commands). */
-const REGISTERED = new Set([
-  'error',
-  'warning',
-  'notice',
-  'debug',
-  'add-mask',
-  'group',
-  'endgroup',
-  'echo',
-  'set-output',
-  'save-state',
-  'set-env',
-  'add-path',
-  'add-matcher',
-  'remove-matcher',
-  'stop-commands',
-]);
-
-interface RawCommand {
-  name: string;
-  properties: Record<string, string>;
-  data: string;
-}
-
-type Mapping = readonly [token: string, replacement: string];
-// ActionCommand.cs's three tables, applied in their order with .NET's ordinal (case-sensitive) Replace.
-const LEGACY_MAPPINGS: readonly Mapping[] = [
-  [';', '%3B'],
-  ['\r', '%0D'],
-  ['\n', '%0A'],
-  [']', '%5D'],
-  ['%', '%25'],
-];
-const DATA_MAPPINGS: readonly Mapping[] = [
-  ['\r', '%0D'],
-  ['\n', '%0A'],
-  ['%', '%25'],
-];
-const PROPERTY_MAPPINGS: readonly Mapping[] = [
-  ['\r', '%0D'],
-  ['\n', '%0A'],
-  [':', '%3A'],
-  [',', '%2C'],
-  ['%', '%25'],
-];
-
-function unescapeWith(value: string, mappings: readonly Mapping[]): string {
-  let result = value;
-  for (const [token, replacement] of mappings) result = result.split(replacement).join(token);
-  return result;
-}
-
-function splitProperties(text: string, separator: string, mappings: readonly Mapping[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const part of text.split(separator)) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    // .NET's Split('=', 2, RemoveEmptyEntries): a pair needs a non-empty key and value
-    if (eq > 0 && eq < part.length - 1) result[part.slice(0, eq)] = unescapeWith(part.slice(eq + 1), mappings);
-  }
-  return result;
-}
-
-/** ActionCommand.TryParseV2: `::name props::data` at the start of the trimmed line. */
-function parseCurrentForm(line: string, registered: ReadonlySet<string>): RawCommand | undefined {
-  const message = trimStartLikeRunner(line);
-  if (!message.startsWith('::')) return undefined;
-  const end = message.indexOf('::', 2);
-  if (end < 0) return undefined;
-  const info = message.slice(2, end);
-  const space = info.indexOf(' ');
-  const name = space < 0 ? info : info.slice(0, space);
-  if (!registered.has(name.toLowerCase())) return undefined;
-  const properties = space > 0 ? splitProperties(info.slice(space + 1).trim(), ',', PROPERTY_MAPPINGS) : {};
-  return { name: name.toLowerCase(), properties, data: unescapeWith(message.slice(end + 2), DATA_MAPPINGS) };
-}
-
-/** ActionCommand.TryParse: the legacy `##[name props]data`, anywhere in the line. */
-function parseLegacyForm(line: string, registered: ReadonlySet<string>): RawCommand | undefined {
-  const prefix = line.indexOf('##[');
-  if (prefix < 0) return undefined;
-  const close = line.indexOf(']', prefix);
-  if (close < 0) return undefined;
-  const info = line.slice(prefix + 3, close);
-  const space = info.indexOf(' ');
-  const name = space < 0 ? info : info.slice(0, space);
-  if (!registered.has(name.toLowerCase())) return undefined;
-  const properties = space > 0 ? splitProperties(info.slice(space + 1), ';', LEGACY_MAPPINGS) : {};
-  return { name: name.toLowerCase(), properties, data: unescapeWith(line.slice(close + 1), LEGACY_MAPPINGS) };
-}
-
 function toNumber(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);
 }
 
-function annotationOf(level: Annotation['level'], command: RawCommand): Annotation {
+function annotationOf(level: Annotation['level'], command: ActionCommand): Annotation {
   const p = command.properties;
   const annotation: Annotation = { level, message: command.data };
   if (p.file !== undefined) annotation.file = p.file;
@@ -138,40 +47,27 @@ function annotationOf(level: Annotation['level'], command: RawCommand): Annotati
   return annotation;
 }
 
+/** A step's stdout read line by line with the runner's own processor (action-command.ts). */
 export function parseWorkflowCommands(stdout: string): ParsedCommands {
   const parsed: ParsedCommands = { annotations: [], masks: [], deprecated: [], groups: [], unknown: [] };
-  const registered = new Set(REGISTERED);
-  let stopToken: string | undefined;
+  const processor = new CommandProcessor();
   for (const line of stdout.split(RUNNER_LINE_BREAK)) {
-    const command = parseCurrentForm(line, registered) ?? parseLegacyForm(line, registered);
-    if (!command) {
-      if (stopToken === undefined && /^::[A-Za-z-]+(?: [^:]*)?::/.test(trimStartLikeRunner(line))) {
-        parsed.unknown.push(line);
-      }
+    const outcome = processor.process(line);
+    if (outcome.kind === 'none') {
+      if (/^::[A-Za-z-]+(?: [^:]*)?::/.test(trimStartLikeRunner(line)) && !processor.stopped) parsed.unknown.push(line);
       continue;
     }
-    if (stopToken !== undefined) {
-      // the runner resumes on `::<token>::` (the token is registered while commands are stopped)
-      if (command.name === stopToken.toLowerCase()) {
-        registered.delete(command.name);
-        stopToken = undefined;
-      }
-      continue;
-    }
-    switch (command.name) {
+    if (outcome.kind !== 'command') continue;
+    const command = outcome.command;
+    const name = command.command.toLowerCase();
+    switch (name) {
       case 'error':
       case 'warning':
       case 'notice':
-        parsed.annotations.push(annotationOf(command.name, command));
+        parsed.annotations.push(annotationOf(name, command));
         break;
       case 'add-mask':
         if (command.data !== '') parsed.masks.push(command.data);
-        break;
-      case 'stop-commands':
-        if (command.data !== '' && !registered.has(command.data.toLowerCase())) {
-          stopToken = command.data;
-          registered.add(command.data.toLowerCase());
-        }
         break;
       case 'group':
         parsed.groups.push(command.data);

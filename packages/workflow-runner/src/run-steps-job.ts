@@ -3,8 +3,8 @@
 // (workflow < job < GITHUB_ENV < step), `if:` per step with the status functions, `outputs:`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { hostEnv } from '@bakeline/action-host';
-import { CommandProcessor } from './action-command.ts';
+import { CommandProcessor, hostEnv } from '@bakeline/action-host';
+
 import { EnvironmentRefused, enterEnvironment } from './environments.ts';
 import {
   evaluateCondition,

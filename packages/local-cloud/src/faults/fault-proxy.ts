@@ -24,6 +24,8 @@ export interface FaultEvent {
 
 export interface FaultProxy {
   url: string;
+  /** Errors of the proxy itself (an upstream that failed without an injected fault), as messages. */
+  errors: string[];
   /** `127.0.0.1:<port>` */
   host: string;
   events: FaultEvent[];
@@ -44,10 +46,15 @@ function forward(
   body: Buffer | undefined,
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const headers = { ...req.headers, host: upstream.host };
+    // the Host the client used is kept, so that URLs the upstream builds from it (an upload's
+    // Location) lead back through the proxy
+    const headers = { ...req.headers };
+    let answered = false;
     const out = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+      // a connection of its own per request: no idle keep-alive socket the upstream may have closed
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent: false },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
@@ -56,7 +63,11 @@ function forward(
         res.on('error', reject);
       },
     );
-    out.on('error', reject);
+    // an upstream that answers before reading the whole body (a refused upload) may close the
+    // connection under the rest: its answer is what the client gets
+    out.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     if (body) out.end(body);
     else req.pipe(out);
   });
@@ -163,9 +174,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
   };
 
-  const server: StartedServer = await listen(handle);
+  const errors: string[] = [];
+  const server: StartedServer = await listen(handle, {
+    onError: (error, req) =>
+      errors.push(`${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`),
+  });
   return {
     url: server.url,
+    errors,
     host: server.host,
     events,
     counts: () => {

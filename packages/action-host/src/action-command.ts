@@ -7,12 +7,7 @@
 //  - data unescaped with ordinal (case-sensitive) replaces, %0D then %0A then %25;
 //  - `stop-commands` refuses an empty token, `pause-logging` or a command name; while stopped,
 //    only a command named like the token (in either form) resumes.
-
-/** Characters .NET's char.IsWhiteSpace accepts (Unicode White_Space minus nothing, plus controls 9-13). */
-const DOTNET_WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
-]);
+import { trimStartLikeRunner } from '@bakeline/toolkit';
 
 /** The commands the runner registers (its command extensions plus stop-commands). */
 export const RUNNER_COMMANDS = [
@@ -44,11 +39,8 @@ export interface ActionCommand {
   data: string;
 }
 
-export function dotnetTrimStart(text: string): string {
-  let i = 0;
-  while (i < text.length && DOTNET_WHITESPACE.has(text.charCodeAt(i))) i++;
-  return text.slice(i);
-}
+/** .NET's TrimStart (char.IsWhiteSpace), as toolkit's neutralizer assumes it. */
+export const dotnetTrimStart = trimStartLikeRunner;
 
 function replaceAll(text: string, mappings: readonly (readonly [string, string])[]): string {
   let out = text;
@@ -144,6 +136,11 @@ export type CommandOutcome =
 export class CommandProcessor {
   private readonly registered = new Set<string>(RUNNER_COMMANDS);
   private stopToken: string | undefined;
+
+  /** Whether commands are stopped (between `stop-commands` and its token). */
+  get stopped(): boolean {
+    return this.stopToken !== undefined;
+  }
 
   process(line: string): CommandOutcome {
     if (line === '') return { kind: 'none' };
