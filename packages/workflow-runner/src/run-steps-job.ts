@@ -1,6 +1,7 @@
 // A job with `steps:`: its environment (GitHub environment, vars, secrets, protection rules), its
 // permissions (id-token decides whether it can request an OIDC token), env precedence
 // (workflow < job < GITHUB_ENV < step), `if:` per step with the status functions, `outputs:`.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CommandProcessor, hostEnv } from '@bakeline/action-host';
@@ -170,10 +171,15 @@ export async function runStepsJob(input: JobInput): Promise<void> {
   let failed = false;
   const status = statusFunctions({ succeeded: () => !failed, failed: () => failed, cancelled: () => false });
   const functions = [...status, hashFilesFunction(place.workspace)];
+  const checkRunId = Number.parseInt(
+    createHash('sha256').update(`${gh.runId}/${job.id}`).digest('hex').slice(0, 10),
+    16,
+  );
   const stepContexts = (env: Record<string, string>): Record<string, JsonValue> => ({
     github: githubContext(gh, place),
     needs: input.needs,
-    job: { status: failed ? 'failure' : 'success', container: {}, services: {} },
+    // check_run_id: GitHub's numeric id of the job's check run (what a job's log URL names)
+    job: { status: failed ? 'failure' : 'success', container: {}, services: {}, check_run_id: checkRunId },
     runner: runnerContext(place),
     env,
     vars,
