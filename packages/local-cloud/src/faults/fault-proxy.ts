@@ -91,12 +91,13 @@ function hasBody(req: IncomingMessage): boolean {
 /** Reads about half the request body, then kills the connection. */
 async function dropMidUpload(req: IncomingMessage): Promise<void> {
   const half = Math.max(1, Math.floor(declaredLength(req) / 2));
+  const socket = req.socket; // detached from req once the loop below ends it
   let read = 0;
   for await (const c of req) {
     read += (c as Buffer).length;
     if (read >= half) break;
   }
-  req.socket.destroy();
+  socket.destroy();
 }
 
 type Answer = Awaited<ReturnType<typeof forward>>;
@@ -116,7 +117,7 @@ function replay(res: ServerResponse, status: number, headers: IncomingMessage['h
 /** The answer's headers, then half its body, then the connection dies (no body to cut: it dies at once). */
 function sendHalf(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
   if (req.method === 'HEAD' || answer.body.length < 2) {
-    req.socket.destroy();
+    (req.socket ?? res.socket)?.destroy();
     return;
   }
   res.writeHead(answer.status, replayHeaders(answer.headers, answer.body.length));
@@ -153,7 +154,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       case 'reset-before-response': {
         await forward(req, upstream, undefined);
-        req.socket.destroy();
+        (req.socket ?? res.socket)?.destroy();
         return;
       }
       case 'truncate': {
