@@ -82,5 +82,5 @@ export function localRepositoryOf(args: readonly string[], cwd: string, home = h
 /** The command line as a person reads it: arguments with blanks or quotes are shown quoted. */
 export function displayCommand(command: MavenCommand): string {
   const shown = command.args.map((arg) => (arg === '' || /[\s"'\\]/.test(arg) ? JSON.stringify(arg) : arg));
-  return [command.wrapper ? './mvnw' : 'mvn', ...shown].join(' ');
+  return [command.wrapper ? './mvnw' : command.command, ...shown].join(' ');
 }
