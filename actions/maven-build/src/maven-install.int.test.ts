@@ -1,8 +1,17 @@
 // maven-build installing Maven through the tool cache, from its bundle, on real Maven: the local
 // cloud's maven-dist module packs the machine's Maven (its home read from `mvn -v`) as an Apache
 // distribution and serves it on 127.0.0.1; the step runs with a PATH that has no `mvn`.
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  symlinkSync,
+} from 'node:fs';
+import { arch, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
   type MavenDistServer,
@@ -91,8 +100,11 @@ describe('maven-build installs Maven when the runner has none', () => {
       expect(result.stdout).toContain(`installing Maven ${dist.version}: no mvn on PATH and no ./mvnw`);
       expect(result.stdout).toContain(`SHA-512 ${dist.sha512} matches ${server.url}/${dist.archivePath}.sha512`);
       expect(server.requests).toEqual([`GET /${dist.archivePath}.sha512`, `GET /${dist.archivePath}`]);
-      const home = join(toolCache, 'maven', dist.version, 'x64');
+      const home = join(toolCache, 'maven', dist.version, arch());
       expect(existsSync(`${home}.complete`)).toBe(true);
+      // A self-contained Maven, as Apache ships it: no link back into this machine's Maven.
+      const lib = join(home, 'lib');
+      expect(readdirSync(lib).filter((f) => lstatSync(join(lib, f)).isSymbolicLink())).toEqual([]);
       expect(result.stdout).toContain(`::group::${home}/bin/mvn -B --no-transfer-progress`);
       expect(result.outputs.artifact).toMatch(/\/project\/target\/licensing-service\.jar$/);
       expect(result.summary).toContain(`Maven ${dist.version} installed from`);

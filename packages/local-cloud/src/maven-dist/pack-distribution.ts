@@ -5,7 +5,7 @@
 // so the archive holds real files, as Apache's does.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,9 +48,14 @@ export function packMavenDistribution(
   const stage = mkdtempSync(join(tmpdir(), 'maven-dist-stage-'));
   try {
     const top = `apache-maven-${version}`;
-    cpSync(maven.home, join(stage, top), { recursive: true, dereference: true });
+    // tar -h follows every symlink, the top one included: the archive holds only real files.
+    // (fs.cpSync's `dereference` keeps links below the top, rewritten to absolute paths of this
+    // machine: an archive that works only where it was made.)
+    symlinkSync(maven.home, join(stage, top));
     mkdirSync(join(archive, '..'), { recursive: true });
-    execFileSync('tar', ['-czf', archive, '--owner=0', '--group=0', '-C', stage, top], { timeout: 120_000 });
+    execFileSync('tar', ['-czhf', archive, '--hard-dereference', '--owner=0', '--group=0', '-C', stage, top], {
+      timeout: 120_000,
+    });
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
