@@ -28,13 +28,14 @@ export function annotateResult(result: MavenBuildResult, workspace: string): voi
 
 /** Why the step fails, or undefined when it passes: failed tests first, then compiler errors, then Maven's code. */
 export function failureReason(result: MavenBuildResult, workspace: string): string | undefined {
+  const why = result.noArtifactReason ? `; ${result.noArtifactReason}` : '';
   if (result.failures.length > 0) {
-    return `${result.failures.length} test(s) failed: ${result.failures.map(failureTitle).join(', ')}`;
+    return `${result.failures.length} test(s) failed: ${result.failures.map(failureTitle).join(', ')}${why}`;
   }
   const [first] = result.compilerErrors;
   if (first) {
-    return `compilation failed with ${result.compilerErrors.length} error(s); first: ${relative(workspace, first.file)}:${first.line}: ${first.message}`;
+    return `compilation failed with ${result.compilerErrors.length} error(s); first: ${relative(workspace, first.file)}:${first.line}: ${first.message}${why}`;
   }
-  if (result.exitCode !== 0) return `Maven failed with exit code ${result.exitCode} (see the log above)`;
+  if (result.exitCode !== 0) return `Maven failed with exit code ${result.exitCode} (see the log above)${why}`;
   return undefined;
 }

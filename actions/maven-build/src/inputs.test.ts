@@ -26,26 +26,42 @@ function git(answer: string | undefined): Exec & { calls: string[][] } {
   return Object.assign(run, { calls });
 }
 
-function read(given: Record<string, string>, env: NodeJS.ProcessEnv = {}, run: Exec = git('1700000000')) {
+function read(
+  given: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+  run: Exec = git('1700000000'),
+  mask: (value: string) => void = () => {},
+) {
   const ws = workspace();
   const reader = new InputReader((name) => given[name]);
-  return { ws, result: readInputs(reader, { GITHUB_WORKSPACE: ws, ...env }, run) };
+  return { ws, result: readInputs(reader, { GITHUB_WORKSPACE: ws, ...env }, run, mask) };
 }
+
+const SHA512 = 'c0ffee'.repeat(22).slice(0, 128);
 
 describe('readInputs', () => {
   it('maps every input to a typed value', async () => {
-    const { ws, result } = read({
-      'working-directory': 'svc',
-      goals: 'clean\nverify',
-      arguments: '-o -Dx="a b"',
-      'settings-file': 'settings.xml',
-      module: 'service',
-      cache: 'true',
-      'cache-path': '~/m2',
-      'cache-dir': 'cache',
-      'use-wrapper': 'false',
-      'source-date-epoch': '1700000000',
-    });
+    const { ws, result } = read(
+      {
+        'working-directory': 'svc',
+        goals: 'clean\nverify',
+        arguments: '-o -Dx="a b"',
+        'settings-file': 'settings.xml',
+        module: 'service',
+        cache: 'true',
+        'cache-path': '~/m2',
+        'cache-dir': 'cache',
+        'use-wrapper': 'false',
+        'source-date-epoch': '1700000000',
+        'maven-version': '3.9.9',
+        'maven-mirror': 'http://127.0.0.1:8080/dist/maven/',
+        'maven-sha512': SHA512.toUpperCase(),
+        'server-id': 'corp-releases',
+        'server-username': 'deployer',
+        'server-password': 's3cret',
+      },
+      { RUNNER_TEMP: '/runner/tmp' },
+    );
     expect(await result).toEqual({
       workspace: ws,
       workingDirectory: join(ws, 'svc'),
@@ -57,6 +73,9 @@ describe('readInputs', () => {
       cache: { dir: join(ws, 'cache'), path: join(homedir(), 'm2') },
       useWrapper: false,
       sourceDateEpoch: 1_700_000_000,
+      maven: { version: '3.9.9', mirror: 'http://127.0.0.1:8080/dist/maven', sha512: SHA512 },
+      server: { id: 'corp-releases', username: 'deployer', password: 's3cret' },
+      tempDir: '/runner/tmp',
     });
   });
 
@@ -73,6 +92,8 @@ describe('readInputs', () => {
       useWrapper: true,
       cache: { dir: '/opt/tools/bakeline-maven-cache', path: undefined },
       sourceDateEpoch: 1_690_000_000,
+      maven: { version: undefined, mirror: 'https://archive.apache.org/dist/maven', sha512: undefined },
+      server: undefined,
     });
     expect(run.calls).toEqual([['git', 'log', '-1', '--format=%ct', 'abc123', '--']]);
     expect(ws).toBeTruthy();
@@ -119,8 +140,52 @@ describe('readInputs', () => {
     [{ 'source-date-epoch': '-5' }, {}, 'Input \'source-date-epoch\': got "-5"'],
     [{ 'source-date-epoch': '1.5' }, {}, 'Input \'source-date-epoch\': got "1.5"'],
     [{}, { SOURCE_DATE_EPOCH: 'soon' }, 'Input \'source-date-epoch\': is not given and SOURCE_DATE_EPOCH is "soon"'],
+    [{ 'maven-version': 'latest' }, {}, 'Input \'maven-version\': got "latest"; expected an Apache Maven release'],
+    [{ 'maven-version': '3.9' }, {}, 'Input \'maven-version\': got "3.9"; expected an Apache Maven release'],
+    [{ 'maven-version': '3.9.9/../../x' }, {}, 'Input \'maven-version\': got "3.9.9/../../x"'],
+    [
+      { 'maven-mirror': 'ftp://mirror/maven' },
+      {},
+      'Input \'maven-mirror\': got "ftp://mirror/maven"; expected an http(s) URL',
+    ],
+    [{ 'maven-mirror': 'https://m/maven?x=1' }, {}, 'Input \'maven-mirror\': got "https://m/maven?x=1"'],
+    [{ 'maven-mirror': 'https://u:p@m/maven' }, {}, "Input 'maven-mirror': holds credentials in the URL"],
+    [{ 'maven-version': '3.9.9', 'maven-sha512': 'abc' }, {}, 'Input \'maven-sha512\': got "abc"; expected a SHA-512'],
+    [{ 'maven-sha512': SHA512 }, {}, "Input 'maven-sha512': is given without maven-version"],
+    [{ 'server-id': 'a b' }, {}, 'Input \'server-id\': got "a b"; expected a repository id'],
+    [
+      { 'server-id': 'corp', 'server-password': 'p' },
+      {},
+      'Input \'server-username\': is required with server-id "corp"',
+    ],
+    [
+      { 'server-id': 'corp', 'server-username': 'u' },
+      {},
+      'Input \'server-password\': is required with server-id "corp"',
+    ],
+    [
+      { 'server-username': 'u', 'server-password': 'p' },
+      {},
+      "Input 'server-id': is not given but 'server-username' is",
+    ],
   ])('refuses %j (env %j)', async (given, env, message) => {
     await expect(read({ 'working-directory': 'svc', ...given }, env).result).rejects.toThrow(message);
+  });
+
+  it('masks the server credentials before any input is validated', async () => {
+    const masked: string[] = [];
+    const given = {
+      'working-directory': 'svc',
+      'server-id': 'corp',
+      'server-username': 'deployer',
+      'server-password': 'pw',
+      goals: 'bad;goal',
+    };
+    await expect(read(given, {}, git('1'), (v) => masked.push(v)).result).rejects.toThrow("Input 'goals'");
+    expect(masked).toEqual(['pw', 'deployer']);
+    const bad = { 'server-id': 'a<b', 'server-username': 'deployer', 'server-password': 'pw' };
+    const error = await read(bad, {}, git('1'), () => {}).result.catch((e: unknown) => e);
+    expect(String(error)).not.toContain('pw');
   });
 
   it('asks for source-date-epoch when the commit time cannot be read', async () => {

@@ -1,10 +1,25 @@
 // Typed inputs of maven-build, all validated before Maven starts: a bad one fails the step with
 // one line naming the input, the value and what was expected.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { splitArguments } from '@bakeline/maven';
-import { type Exec, errorMessage, exec, InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+import {
+  DEFAULT_MAVEN_MIRROR,
+  MAVEN_VERSION,
+  SERVER_ID,
+  type ServerCredentials,
+  SHA512_HEX,
+  splitArguments,
+} from '@bakeline/maven';
+import {
+  type Exec,
+  errorMessage,
+  exec,
+  InputError,
+  type InputReader,
+  maskSecret,
+  inputs as runnerInputs,
+} from '@bakeline/toolkit';
 
 export interface Inputs {
   workspace: string;
@@ -18,6 +33,11 @@ export interface Inputs {
   cache: { dir: string; path: string | undefined } | undefined;
   useWrapper: boolean;
   sourceDateEpoch: number;
+  /** `maven-version`, `maven-mirror` (no trailing slash), `maven-sha512` (lower-case hex). */
+  maven: { version: string | undefined; mirror: string; sha512: string | undefined };
+  server: ServerCredentials | undefined;
+  /** RUNNER_TEMP: where the run's scratch directory goes. */
+  tempDir: string;
 }
 
 /** A Maven phase, `plugin:goal`, or `groupId:artifactId:version:goal` (with `@execution`). */
@@ -63,11 +83,71 @@ async function sourceDateEpoch(reader: InputReader, env: NodeJS.ProcessEnv, cwd:
   );
 }
 
+/** Credentials are registered as secrets before anything is validated, so no error can print them. */
+function serverCredentials(reader: InputReader, mask: (value: string) => void): ServerCredentials | undefined {
+  const username = reader.getString('server-username');
+  const password = reader.getString('server-password');
+  mask(password);
+  mask(username);
+  const id = reader.getString('server-id');
+  if (id === '') {
+    const given = username !== '' ? 'server-username' : password !== '' ? 'server-password' : undefined;
+    if (given) throw new InputError('server-id', `is not given but '${given}' is; give the <server> id they are for`);
+    return undefined;
+  }
+  if (!SERVER_ID.test(id)) {
+    throw new InputError(
+      'server-id',
+      `got "${id}"; expected a repository id as in the POM's <repository><id> (letters, digits, '.', '_', '-')`,
+    );
+  }
+  if (username === '' || password === '') {
+    throw new InputError(
+      username === '' ? 'server-username' : 'server-password',
+      `is required with server-id "${id}"; give both server-username and server-password`,
+    );
+  }
+  return { id, username, password };
+}
+
+function mavenSetup(reader: InputReader): Inputs['maven'] {
+  const version = reader.getOptionalString('maven-version');
+  if (version !== undefined && !MAVEN_VERSION.test(version)) {
+    throw new InputError('maven-version', `got "${version}"; expected an Apache Maven release such as 3.9.9`);
+  }
+  const mirror = reader.getString('maven-mirror', { default: DEFAULT_MAVEN_MIRROR });
+  let url: URL | undefined;
+  try {
+    url = new URL(mirror);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new InputError(
+      'maven-mirror',
+      `got "${mirror}"; expected an http(s) URL laid out like ${DEFAULT_MAVEN_MIRROR} (no query or fragment)`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new InputError('maven-mirror', 'holds credentials in the URL; expected a URL without user or password');
+  }
+  const sha512 = reader.getOptionalString('maven-sha512')?.toLowerCase();
+  if (sha512 !== undefined && !SHA512_HEX.test(sha512)) {
+    throw new InputError('maven-sha512', `got "${sha512}"; expected a SHA-512 digest of 128 hex characters`);
+  }
+  if (sha512 !== undefined && version === undefined) {
+    throw new InputError('maven-sha512', 'is given without maven-version; a digest belongs to one release');
+  }
+  return { version, mirror: mirror.replace(/\/+$/, ''), sha512 };
+}
+
 export async function readInputs(
   reader: InputReader = runnerInputs,
   env: NodeJS.ProcessEnv = process.env,
   run: Exec = exec,
+  mask: (value: string) => void = maskSecret,
 ): Promise<Inputs> {
+  const server = serverCredentials(reader, mask);
   const workspace = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const workingDirectory = reader.getPath('working-directory', { default: '.', mustExist: 'dir', workspace });
   if (!existsSync(join(workingDirectory, 'pom.xml'))) {
@@ -102,6 +182,7 @@ export async function readInputs(
     reader.getOptionalString('cache-dir') ??
     join(env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || join(homedir(), '.cache'), 'bakeline-maven-cache');
   const useWrapper = reader.getBoolean('use-wrapper', { default: true });
+  const maven = mavenSetup(reader);
   return {
     workspace,
     workingDirectory,
@@ -115,5 +196,8 @@ export async function readInputs(
       : undefined,
     useWrapper,
     sourceDateEpoch: await sourceDateEpoch(reader, env, workingDirectory, run),
+    maven,
+    server,
+    tempDir: env.RUNNER_TEMP || tmpdir(),
   };
 }

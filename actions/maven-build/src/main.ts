@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
-import { runMavenBuild, selectCacheBackend } from '@bakeline/maven';
-import { coreLogger, setOutput } from '@bakeline/toolkit';
+import { actionsToolCache, runMavenBuild, selectCacheBackend } from '@bakeline/maven';
+import { coreLogger, runAction, setOutput } from '@bakeline/toolkit';
 import { annotateResult, failureReason } from './annotations.ts';
+import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
 
-export async function run(): Promise<void> {
+async function build(signal: AbortSignal): Promise<void> {
   const inputs = await readInputs();
-  const { workspace } = inputs;
+  const { workspace, maven } = inputs;
   const result = await runMavenBuild({
     workingDirectory: inputs.workingDirectory,
     goals: inputs.goals,
@@ -15,6 +16,15 @@ export async function run(): Promise<void> {
     useWrapper: inputs.useWrapper,
     sourceDateEpoch: inputs.sourceDateEpoch,
     logger: coreLogger,
+    tempDir: inputs.tempDir,
+    signal,
+    setup: {
+      mirror: maven.mirror,
+      toolCache: actionsToolCache,
+      ...(maven.version ? { version: maven.version } : {}),
+      ...(maven.sha512 ? { sha512: maven.sha512 } : {}),
+    },
+    ...(inputs.server ? { server: inputs.server } : {}),
     ...(inputs.settingsFile ? { settingsFile: inputs.settingsFile } : {}),
     ...(inputs.module ? { module: inputs.module } : {}),
     ...(inputs.artifactPattern ? { artifactPattern: inputs.artifactPattern } : {}),
@@ -46,4 +56,14 @@ export async function run(): Promise<void> {
   await writeSummary(result, workspace);
   const reason = failureReason(result, workspace);
   if (reason) throw new Error(reason);
+}
+
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const stopListening = onCancel(controller, coreLogger);
+  try {
+    await runAction(() => build(controller.signal));
+  } finally {
+    stopListening();
+  }
 }

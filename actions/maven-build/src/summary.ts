@@ -40,6 +40,16 @@ export async function writeSummary(result: MavenBuildResult, workspace: string):
       ),
     );
   }
+  if (result.reactor.some((m) => m.status !== 'SUCCESS')) {
+    summary.addHeading('Modules', 4);
+    summary.addTable([header('module', 'outcome'), ...result.reactor.map((m) => [escapeHtml(m.name), m.status])]);
+  }
+  if (result.noArtifactReason) summary.addRaw(`<p>${escapeHtml(result.noArtifactReason)}</p>\n`);
+  if (result.installed?.url) {
+    summary.addRaw(
+      `<p>Maven ${escapeHtml(result.installed.version)} installed from ${code(result.installed.url)}</p>\n`,
+    );
+  }
   if (artifact) {
     summary.addHeading('Artifact', 4);
     summary.addTable([

@@ -89,6 +89,7 @@ export {
   type StartedKubeCloud,
   type TimedRequestLogEntry,
 } from './kube/index.ts';
+export * from './maven-dist/index.ts';
 export {
   defaultSubject,
   type GithubJobClaims,

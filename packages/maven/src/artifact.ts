@@ -43,6 +43,14 @@ function literalPomCoordinates(moduleDir: string): Coordinates | undefined {
 
 const rel = (root: string, path: string) => relative(root, path).split(sep).join('/') || '.';
 
+/** The module directories a `module` selector names (relative directory, directory name or artifactId). */
+export function moduleDirsMatching(root: string, moduleDirs: string[], module: string): string[] {
+  const wanted = module.replace(/^\.\//, '').replace(/\/$/, '');
+  return moduleDirs.filter(
+    (dir) => rel(root, dir) === wanted || basename(dir) === wanted || readPom(dir).artifactId === wanted,
+  );
+}
+
 /**
  * The main JAR picked by the selector. Without a selector: the only main JAR of the build, or
  * undefined when the build made none (e.g. goals that stop before `package`).
@@ -60,10 +68,7 @@ export function locateArtifact(root: string, moduleDirs: string[], selector: Art
       );
     }
   } else if (selector.module) {
-    const wanted = selector.module.replace(/^\.\//, '').replace(/\/$/, '');
-    const modules = moduleDirs.filter(
-      (dir) => rel(root, dir) === wanted || basename(dir) === wanted || readPom(dir).artifactId === wanted,
-    );
+    const modules = moduleDirsMatching(root, moduleDirs, selector.module);
     if (modules.length === 0) {
       throw new Error(
         `module '${selector.module}' is not a module of the build (modules: ${moduleDirs.map((d) => rel(root, d)).join(', ')})`,

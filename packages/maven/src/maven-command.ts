@@ -11,6 +11,8 @@ export interface MavenCommandOptions {
   arguments: string[];
   settingsFile?: string;
   useWrapper: boolean;
+  /** The Maven to run instead of `mvn` from PATH (an installed one); set, it also rules out ./mvnw, for `reason`. */
+  maven?: { command: string; reason: string };
   /** ISO time for project.build.outputTimestamp, or undefined when the project sets it. */
   outputTimestamp?: string;
 }
@@ -32,19 +34,27 @@ function executable(path: string): boolean {
   }
 }
 
+/** Whether `mavenCommand` would run ./mvnw. */
+export function usesWrapper(workingDirectory: string, useWrapper: boolean): boolean {
+  const wrapperPath = join(workingDirectory, 'mvnw');
+  return useWrapper && existsSync(wrapperPath) && executable(wrapperPath);
+}
+
 export function mavenCommand(options: MavenCommandOptions): MavenCommand {
   const wrapperPath = join(options.workingDirectory, 'mvnw');
   const present = existsSync(wrapperPath);
-  const wrapper = options.useWrapper && present && executable(wrapperPath);
+  const wrapper = options.useWrapper && present && executable(wrapperPath) && options.maven === undefined;
   const args = ['-B', '--no-transfer-progress'];
   if (options.settingsFile) args.push('-s', options.settingsFile);
   if (options.outputTimestamp) args.push(`-Dproject.build.outputTimestamp=${options.outputTimestamp}`);
   args.push(...options.arguments, ...options.goals);
-  const command: MavenCommand = { command: wrapper ? wrapperPath : 'mvn', args, wrapper };
+  const command: MavenCommand = { command: wrapper ? wrapperPath : (options.maven?.command ?? 'mvn'), args, wrapper };
   if (present && !wrapper) {
-    command.wrapperSkipped = options.useWrapper
-      ? './mvnw is not executable (git update-index --chmod=+x mvnw)'
-      : 'use-wrapper is false';
+    command.wrapperSkipped = !options.useWrapper
+      ? 'use-wrapper is false'
+      : options.maven
+        ? options.maven.reason
+        : './mvnw is not executable (git update-index --chmod=+x mvnw)';
   }
   return command;
 }
@@ -72,5 +82,5 @@ export function localRepositoryOf(args: readonly string[], cwd: string, home = h
 /** The command line as a person reads it: arguments with blanks or quotes are shown quoted. */
 export function displayCommand(command: MavenCommand): string {
   const shown = command.args.map((arg) => (arg === '' || /[\s"'\\]/.test(arg) ? JSON.stringify(arg) : arg));
-  return [command.wrapper ? './mvnw' : 'mvn', ...shown].join(' ');
+  return [command.wrapper ? './mvnw' : command.command, ...shown].join(' ');
 }

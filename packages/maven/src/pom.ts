@@ -17,6 +17,8 @@ export interface Pom {
   file: string;
   groupId: string | undefined;
   artifactId: string | undefined;
+  /** `<name>`, as Maven shows the project in its reactor summary (default: the artifactId). */
+  name: string | undefined;
   version: string | undefined;
   packaging: string;
   /** Modules of `<modules>` and of every profile's `<modules>`, as written. */
@@ -75,6 +77,7 @@ export function readPom(dirOrFile: string): Pom {
     file,
     groupId: str(project.groupId) ?? parent?.groupId,
     artifactId: str(project.artifactId),
+    name: str(project.name),
     version: str(project.version) ?? parent?.version,
     packaging: str(project.packaging) ?? 'jar',
     modules: [...new Set(modules)],
