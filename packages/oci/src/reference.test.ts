@@ -23,6 +23,9 @@ describe('parseReference', () => {
     ],
     [`r.example/a/b:t@sha256:${HEX}`, { registry: 'r.example', repository: 'a/b', tag: 't', digest: `sha256:${HEX}` }],
     ['r.example/a__b/c--d.e_f', { registry: 'r.example', repository: 'a__b/c--d.e_f' }],
+    // distribution's splitDockerDomain: an upper-case first component is a host, not a Hub user
+    ['MyHost/team/svc:1', { registry: 'MyHost', repository: 'team/svc', tag: '1' }],
+    ['REGISTRY.EXAMPLE/app', { registry: 'REGISTRY.EXAMPLE', repository: 'app' }],
   ])('parses %s', (text, expected) => {
     expect(parseReference(text)).toEqual(expected);
   });
@@ -30,6 +33,7 @@ describe('parseReference', () => {
   it.each([
     ['', /empty string/],
     ['r.example/App', /repository 'App'/],
+    ['MyHost/App', /repository 'App'/],
     ['r.example/app:', /tag ''/],
     ['r.example/app:-bad', /tag '-bad'/],
     [`r.example/app:${'t'.repeat(129)}`, /tag 't{129}'/],

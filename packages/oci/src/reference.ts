@@ -54,8 +54,18 @@ export function validateRegistry(host: string): void {
   }
 }
 
+/**
+ * Whether the first component of a name is a registry, as distribution's splitDockerDomain decides
+ * it: it has a '.' or a ':', is `localhost`, or has an upper-case letter (repositories are lower case).
+ */
 function looksLikeRegistry(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component.startsWith('[') ||
+    component.toLowerCase() !== component
+  );
 }
 
 /**
