@@ -96,7 +96,8 @@ function parseV2(message: string, registered: Set<string>): Omit<RunnerCommand, 
       .split(',')
       .filter((p) => p !== '')) {
       const eq = part.indexOf('=');
-      if (eq > 0 && eq < part.length - 1) properties[part.slice(0, eq).toLowerCase()] = unescapeV2Property(part.slice(eq + 1));
+      if (eq > 0 && eq < part.length - 1)
+        properties[part.slice(0, eq).toLowerCase()] = unescapeV2Property(part.slice(eq + 1));
     }
   }
   return { form: 'v2', command: name, properties, data: unescapeV2Data(trimmed.slice(end + 2)) };
@@ -125,7 +126,8 @@ function parseLegacy(message: string, registered: Set<string>): Omit<RunnerComma
       .split(';')
       .filter((p) => p !== '')) {
       const eq = part.indexOf('=');
-      if (eq > 0 && eq < part.length - 1) properties[part.slice(0, eq).toLowerCase()] = unescapeLegacy(part.slice(eq + 1));
+      if (eq > 0 && eq < part.length - 1)
+        properties[part.slice(0, eq).toLowerCase()] = unescapeLegacy(part.slice(eq + 1));
     }
   }
   return { form: 'legacy', command: name, properties, data: unescapeLegacy(message.slice(rb + 1)) };
