@@ -1,0 +1,246 @@
+// Cancellation at each step of each action, then a re-run (issue #12, "Suites to build" 3). The
+// harness cancels as the runner does (SIGINT, then SIGTERM 7.5 s later, then `post:`), early (the
+// step has just validated its inputs) and in the middle of its work (during Maven, during the
+// docker build, while the container under test starts, during the blob uploads, during the
+// rollout wait). After each cancellation nothing is left: no container or network labelled by
+// bakeline, no temporary image tag, no new file under RUNNER_TEMP, TMPDIR or the workspace (the
+// declared outputs aside), no process of the step. Then the same step, run again, completes with
+// the result it would have had.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessOptions, type HarnessResult, runAction } from '@bakeline/test/harness';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { promoteOptions, pushOptions, SDE, SHA, startWorld, type World } from '../hostile/world.ts';
+import { type Debris, leftBehind, NOTHING, readDebris } from './debris.ts';
+
+let world: World;
+let pushCloud: LocalCloud;
+let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
+const started = Date.now();
+const timings: string[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+  // a registry with nothing in it, so an upload takes long enough to be cancelled in the middle
+  pushCloud = await startLocalCloud({ kube: false, log: () => {} });
+  dirs = {
+    runnerTemp: join(world.scratch, 'runner-temp'),
+    tmp: join(world.scratch, 'tmp'),
+    toolCache: join(world.scratch, 'tool-cache'),
+    out: join(world.scratch, 'out'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  console.log(`cancellation: setup ${Date.now() - started} ms`);
+}, 900_000);
+
+afterAll(async () => {
+  console.log(`cancellation: ${Date.now() - started} ms in all\n${timings.join('\n')}`);
+  await pushCloud?.stop();
+  await world?.stop();
+  if (world?.scratch) rmSync(world.scratch, { recursive: true, force: true });
+});
+
+interface Step {
+  action: string;
+  options: () => HarnessOptions;
+  /** files under these are the step's declared outputs, not debris */
+  outputs?: (path: string) => boolean;
+}
+
+function isHarnessDir(path: string): boolean {
+  return path.startsWith(join(dirs.runnerTemp, 'bakeline-step-'));
+}
+
+async function debris(step: Step): Promise<Debris> {
+  return readDebris(
+    [world.workspace, dirs.runnerTemp, dirs.tmp, dirs.out],
+    world.scratch,
+    (p) => isHarnessDir(p) || (step.outputs?.(p) ?? false),
+  );
+}
+
+function clearHarnessDirs(): void {
+  for (const name of readdirSync(dirs.runnerTemp)) {
+    if (name.startsWith('bakeline-step-')) rmSync(join(dirs.runnerTemp, name), { recursive: true, force: true });
+  }
+}
+
+function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessResult> {
+  const base = step.options();
+  return runAction(step.action, {
+    ...base,
+    runnerTemp: dirs.runnerTemp,
+    toolCache: dirs.toolCache,
+    env: { ...(base.env ?? {}), TMPDIR: dirs.tmp },
+    timeoutMs: 300_000,
+    ...extra,
+  });
+}
+
+/** Cancels `step` `afterMs` into main; checks it stopped, reached `reached` first, and left nothing. */
+async function cancelAt(step: Step, afterMs: number, reached: RegExp): Promise<HarnessResult> {
+  const before = await debris(step);
+  const t0 = Date.now();
+  const result = await run(step, { cancelAfterMs: afterMs });
+  timings.push(`  ${step.action} cancelled at ${afterMs} ms: stopped after ${Date.now() - t0} ms`);
+  // the runner kills what is left 7.5 s after SIGINT; a step that handles SIGINT is gone well before
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await debris(step);
+  clearHarnessDirs();
+  expect(result.cancelled).toBe(true);
+  expect(result.exitCode, 'a cancelled step does not succeed').not.toBe(0);
+  expect(result.stdout, 'the cancellation came at the point it was meant for').toMatch(reached);
+  expect(leftBehind(before, after)).toEqual(NOTHING);
+  return result;
+}
+
+async function rerun(step: Step): Promise<HarnessResult> {
+  const t0 = Date.now();
+  const result = await run(step);
+  timings.push(`  ${step.action} re-run: ${Date.now() - t0} ms`);
+  clearHarnessDirs();
+  expect(
+    result.exitCode,
+    `${result.annotations.find((a) => a.level === 'error')?.message}\n${result.stdout.slice(-3000)}`,
+  ).toBe(0);
+  return result;
+}
+
+describe('cancellation at each step of each action, then a re-run', () => {
+  const maven: Step = {
+    action: 'maven-build',
+    options: () => ({
+      workspace: world.workspace,
+      inputs: { arguments: '-o', cache: 'false', 'source-date-epoch': SDE },
+    }),
+    // Maven's target/ is the build's product, rebuilt by the re-run
+    outputs: (p) => p.startsWith(join(world.workspace, 'target')),
+  };
+  test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
+    await cancelAt(maven, 300, /./);
+    await cancelAt(maven, 6000, /\[INFO\]|Building|maven/i);
+    const result = await rerun(maven);
+    expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
+    expect(result.outputs['tests-failed']).toBe('0');
+  });
+
+  const jarBake: Step = {
+    action: 'docker-bake',
+    options: () => ({
+      workspace: world.workspace,
+      github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      inputs: {
+        builder: 'jar',
+        jar: 'target/*.jar',
+        'image-name': 'licensing-service',
+        'base-image': `oci:${world.base.layoutDir}`,
+        'source-date-epoch': SDE,
+        ports: '8080',
+        'output-dir': join(dirs.out, 'jar'),
+      },
+    }),
+    outputs: (p) =>
+      p === join(dirs.out, 'jar') ||
+      p.startsWith(join(dirs.out, 'jar', 'layout')) ||
+      p === join(dirs.out, 'jar', 'image.tar'),
+  };
+  test('docker-bake (jar builder): early, while writing the layers; the re-run bakes the same digest', async () => {
+    await cancelAt(jarBake, 300, /./);
+    await cancelAt(jarBake, 1200, /./);
+    const result = await rerun(jarBake);
+    expect(result.outputs.digest).toBe(world.image.digest);
+  });
+
+  const dockerfileBake: Step = {
+    action: 'docker-bake',
+    options: () => ({
+      workspace: world.workspace,
+      github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      inputs: {
+        builder: 'dockerfile',
+        'image-name': 'licensing-service',
+        'base-image': `oci:${world.base.layoutDir}`,
+        'source-date-epoch': SDE,
+        'no-cache': 'true',
+        'output-dir': join(dirs.out, 'dockerfile'),
+      },
+    }),
+    outputs: (p) =>
+      p === join(dirs.out, 'dockerfile') ||
+      p.startsWith(join(dirs.out, 'dockerfile', 'layout')) ||
+      p === join(dirs.out, 'dockerfile', 'image.tar'),
+  };
+  let dockerfileDigest = '';
+  test('docker-bake (dockerfile builder): during the docker build; the re-run bakes a digest', async () => {
+    await cancelAt(dockerfileBake, 4000, /docker|build|Step|COPY/i);
+    const result = await rerun(dockerfileBake);
+    dockerfileDigest = result.outputs.digest ?? '';
+    expect(dockerfileDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  const platform: Step = {
+    action: 'platform-test',
+    options: () => ({
+      workspace: world.workspace,
+      inputs: {
+        archive: world.image.archive,
+        digest: world.image.digest,
+        spec: 'platform-test.yml',
+        env: 'PORT=8080',
+        'junit-path': join(dirs.out, 'platform-test.junit.xml'),
+      },
+    }),
+    outputs: (p) => p === join(dirs.out, 'platform-test.junit.xml'),
+  };
+  test('platform-test: early, while the container under test starts; the re-run passes', async () => {
+    await cancelAt(platform, 300, /./);
+    await cancelAt(platform, 6000, /./);
+    const result = await rerun(platform);
+    expect(result.outputs.failed).toBe('0');
+  });
+
+  const push: Step = {
+    action: 'ecr-push',
+    options: () =>
+      pushOptions(
+        { cloud: pushCloud, workspace: world.workspace },
+        { archive: world.image.archive, digest: world.image.digest, tags: 'sha-0123abc', concurrency: '1' },
+      ),
+  };
+  test('ecr-push: early, during the blob uploads; the re-run pushes the digest and tags it once', async () => {
+    await cancelAt(push, 300, /./);
+    await cancelAt(push, 1500, /./);
+    const result = await rerun(push);
+    expect(result.outputs.digest).toBe(world.image.digest);
+    const repo = pushCloud.admin.ecr.getRepository('ostock/licensing-service');
+    expect(Object.fromEntries(repo?.tags ?? [])).toEqual({ 'sha-0123abc': world.image.digest });
+  });
+
+  const promote: Step = {
+    action: 'eks-promote',
+    options: () => {
+      const options = promoteOptions(world, { image: world.image.uri, timeout: '3m' });
+      return { ...options, inputs: { ...options.inputs, 'rollback-on-failure': 'false' } };
+    },
+  };
+  test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
+    // one replica: a rollout to wait for (a JVM that starts)
+    const { kubectl } = await import('../hostile/world.ts');
+    await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+    await cancelAt(promote, 300, /./);
+    await cancelAt(promote, 3000, /rollout|Waiting|ready/i);
+    const result = await rerun(promote);
+    expect(result.outputs.digest).toBe(world.image.digest);
+    const image = await kubectl(
+      world,
+      'get',
+      'deployment/licensing-service',
+      '-n',
+      'dev',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
+    expect(image).toBe(world.image.uri);
+  });
+});
