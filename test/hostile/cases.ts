@@ -37,6 +37,11 @@ export interface HostileInputCase {
   secret?: string;
   /** the defect of issue #12 this row waits for, when it fails today */
   awaits?: string;
+  /**
+   * `value`: the first line names the value (an archive's path) instead of starting with
+   * `Input '<input>'`: a tar's content is refused naming the archive and the byte offset.
+   */
+  names?: 'value';
 }
 
 const HEX64 = '0123456789abcdef'.repeat(4);
@@ -69,7 +74,7 @@ export const CASES: HostileInputCase[] = [
   { target: 'docker-bake', input: 'image-name', value: 'Licensing-Service', expected: /lowercase|expected/ },
   { target: 'docker-bake', input: 'image-name', value: 'licensing-service:latest', expected: /no tag|expected/ },
   { target: 'docker-bake', input: 'image-name', value: 'licensing-service@sha256:abc', expected: /expected/ },
-  { target: 'docker-bake', input: 'image-name', value: 'licensing service', expected: /expected/ },
+  { target: 'docker-bake', input: 'image-name', value: 'licensing service', expected: /must be lowercase|expected/ },
   { target: 'docker-bake', input: 'tags', value: 'latest', expected: /latest/ },
   { target: 'docker-bake', input: 'tags', value: 'v1,bad tag', expected: /expected|tag/ },
   { target: 'docker-bake', input: 'tags', value: '-leading-dash', expected: /expected|tag/ },
@@ -180,7 +185,7 @@ export const CASES: HostileInputCase[] = [
   {
     target: 'platform-test',
     input: 'junit-path',
-    value: '../../../../../etc/bakeline-junit.xml',
+    value: '../tmp/escaped-junit.xml',
     expected: /inside the workspace|RUNNER_TEMP|expected/,
     awaits: "#12 defect 5: platform-test's junit-path is not checked",
   },
@@ -205,14 +210,16 @@ export const CASES: HostileInputCase[] = [
     target: 'platform-test',
     input: 'archive',
     value: (c) => c.tars['pax-size-abc'],
-    expected: /size|expected/,
+    expected: /size/,
+    names: 'value',
     awaits: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
   },
   {
     target: 'platform-test',
     input: 'archive',
     value: (c) => c.tars['pax-size-negative'],
-    expected: /size|expected/,
+    expected: /size/,
+    names: 'value',
     awaits: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
   },
 
@@ -264,7 +271,8 @@ export const CASES: HostileInputCase[] = [
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['pax-size-abc'],
-    expected: /size|expected/,
+    expected: /size/,
+    names: 'value',
     with: { layout: undefined },
     awaits: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
   },
@@ -272,7 +280,8 @@ export const CASES: HostileInputCase[] = [
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['pax-size-negative'],
-    expected: /size|expected/,
+    expected: /size/,
+    names: 'value',
     with: { layout: undefined },
     awaits: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
   },
@@ -280,36 +289,41 @@ export const CASES: HostileInputCase[] = [
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['pax-size-huge'],
-    expected: /size|expected/,
+    expected: /truncated|size/,
+    names: 'value',
     with: { layout: undefined },
-    awaits: '#12 defect 1: tar numeric fields are not validated',
   },
   {
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['pax-mtime-garbage'],
-    expected: /mtime|expected/,
+    expected: /mtime/,
+    names: 'value',
     with: { layout: undefined },
+    awaits: '#12 defect 1: a PAX mtime is read with Number() and never checked',
   },
   {
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['bad-checksum'],
-    expected: /checksum|expected/,
+    expected: /checksum/,
+    names: 'value',
     with: { layout: undefined },
   },
   {
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['size-field-garbage'],
-    expected: /size|expected/,
+    expected: /size/,
+    names: 'value',
     with: { layout: undefined },
   },
   {
     target: 'ecr-push',
     input: 'archive',
     value: (c) => c.tars['truncated-entry'],
-    expected: /truncated|short|expected|end/,
+    expected: /truncated/,
+    names: 'value',
     with: { layout: undefined },
   },
 

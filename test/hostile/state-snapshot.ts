@@ -63,7 +63,7 @@ export function snapshotRegistry(cloud: LocalCloud): RegistrySnapshot {
   return { repositories, writes };
 }
 
-const KINDS = 'namespaces,deployments,replicasets,pods,services,configmaps,secrets,serviceaccounts,roles,rolebindings';
+const KINDS = 'namespaces,deployments,replicasets,pods,services,configmaps,secrets,roles,rolebindings';
 
 /** `kind/namespace/name` -> resourceVersion of every object the suites could touch, through kubectl. */
 export async function snapshotCluster(world: Pick<World, 'kube'>): Promise<Record<string, string>> {
