@@ -15,8 +15,8 @@ describe('secret scanner', () => {
       const needles = needlesOf(SECRET);
       for (const encoding of ['base64', 'base64url'] as const) {
         const encoded = text.toString(encoding);
-        const matching = needles.filter((n) => n.form.startsWith(`${encoding}@`) && encoded.includes(n.text));
-        expect(matching.map((n) => n.form)).toContain(`${encoding}@${offset % 3}`);
+        const matching = needles.filter((n) => encoded.includes(n.text)).flatMap((n) => n.form.split('|'));
+        expect(matching).toContain(`${encoding}@${offset % 3}`);
       }
     },
   );

@@ -2,6 +2,7 @@
 // form encoding), and base64 / base64url at each of the three byte alignments. A secret that sits
 // at byte offset k of a longer string encodes differently for k mod 3 = 0, 1, 2; only the middle
 // characters that depend on the secret's bytes alone are stable, so those are the needles.
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,11 +45,13 @@ export function needlesOf(secret: Secret): Needle[] {
     forms.push([`base64@${alignment}`, stableBase64(bytes, alignment, false)]);
     forms.push([`base64url@${alignment}`, stableBase64(bytes, alignment, true)]);
   }
-  // base64 and base64url needles are often the same text: both are kept, so each form is named
-  return forms.map(([form, text]) => {
+  // raw and URL-encoded, base64 and base64url are often the same text: one needle, every form named
+  const byText = new Map<string, string[]>();
+  for (const [form, text] of forms) {
     if (text.length < 8) throw new Error(`secret '${secret.name}': its ${form} needle is too short to look for`);
-    return { secret: secret.name, form, text };
-  });
+    byText.set(text, [...(byText.get(text) ?? []), form]);
+  }
+  return [...byText].map(([text, names]) => ({ secret: secret.name, form: names.join('|'), text }));
 }
 
 /** Every regular file under `roots` (symbolic links are not followed; they point into what is read anyway). */
@@ -73,17 +76,29 @@ export interface ScanReport {
   hits: Hit[];
 }
 
+/**
+ * Reads every file and searches it for every needle. Files with the same bytes (a blob in the
+ * registry, in a layout and in an artifact) are searched once; a hit is reported for each of them.
+ */
 export function scanFiles(files: readonly string[], secrets: readonly Secret[]): ScanReport {
   const needles = secrets.flatMap(needlesOf).map((n) => ({ ...n, bytes: Buffer.from(n.text, 'utf8') }));
+  const hitsByContent = new Map<string, { secret: string; form: string; offset: number }[]>();
   const hits: Hit[] = [];
   let bytes = 0;
   for (const file of files) {
     const content = readFileSync(file);
     bytes += content.length;
-    for (const needle of needles) {
-      const at = content.indexOf(needle.bytes);
-      if (at >= 0) hits.push({ secret: needle.secret, form: needle.form, file, offset: at });
+    const key = createHash('sha256').update(content).digest('hex');
+    let found = hitsByContent.get(key);
+    if (found === undefined) {
+      found = [];
+      for (const needle of needles) {
+        const at = content.indexOf(needle.bytes);
+        if (at >= 0) found.push({ secret: needle.secret, form: needle.form, offset: at });
+      }
+      hitsByContent.set(key, found);
     }
+    for (const h of found) hits.push({ ...h, file });
   }
   return { files: [...files], bytes, hits };
 }

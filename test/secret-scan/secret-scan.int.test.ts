@@ -222,9 +222,9 @@ describe('secret scan of a whole main-job run', () => {
         `the scan reads a ${expected}`,
       ).toBe(true);
     }
-    expect(report.hits.filter((h) => h.secret === 'canary').map((h) => [h.file, h.form])).toEqual([
-      [canaryFile, 'base64@1'],
-    ]);
+    const canaryHits = report.hits.filter((h) => h.secret === 'canary');
+    expect(canaryHits.map((h) => h.file)).toEqual([canaryFile]);
+    expect(canaryHits[0]?.form.split('|')).toContain('base64@1');
     const leaks = report.hits
       .filter((h) => h.secret !== 'canary')
       .map((h) => `${h.secret} (${h.form}) in ${relative(dir, h.file)} at byte ${h.offset}`);
