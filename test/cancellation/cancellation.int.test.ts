@@ -18,6 +18,8 @@ let world: World;
 let pushCloud: LocalCloud;
 let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
 const started = Date.now();
+/** The bundle has loaded and read its inputs (Node starts an action bundle in about 0.5 s here). */
+const EARLY = 1000;
 const timings: string[] = [];
 
 beforeAll(async () => {
@@ -78,8 +80,11 @@ function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessRe
   });
 }
 
-/** Cancels `step` `afterMs` into main; checks it stopped, reached `reached` first, and left nothing. */
-async function cancelAt(step: Step, afterMs: number, reached: RegExp): Promise<HarnessResult> {
+/**
+ * Cancels `step` `afterMs` into main; checks it stopped, had printed `reached` (the phase meant)
+ * by then, and left nothing. Soft checks: a later point and the re-run still run and report.
+ */
+async function cancelAt(step: Step, afterMs: number, reached?: RegExp): Promise<HarnessResult> {
   const before = await debris(step);
   const t0 = Date.now();
   const result = await run(step, { cancelAfterMs: afterMs });
@@ -88,10 +93,11 @@ async function cancelAt(step: Step, afterMs: number, reached: RegExp): Promise<H
   await new Promise((r) => setTimeout(r, 1000));
   const after = await debris(step);
   clearHarnessDirs();
-  expect(result.cancelled).toBe(true);
-  expect(result.exitCode, 'a cancelled step does not succeed').not.toBe(0);
-  expect(result.stdout, 'the cancellation came at the point it was meant for').toMatch(reached);
-  expect(leftBehind(before, after)).toEqual(NOTHING);
+  const at = `${step.action} cancelled ${afterMs} ms into main`;
+  expect.soft(result.cancelled, at).toBe(true);
+  expect.soft(result.exitCode, `${at}: a cancelled step does not succeed`).not.toBe(0);
+  if (reached) expect.soft(result.stdout, `${at}: the cancellation came in the phase meant`).toMatch(reached);
+  expect.soft(leftBehind(before, after), `${at}: nothing is left behind`).toEqual(NOTHING);
   return result;
 }
 
@@ -118,7 +124,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p.startsWith(join(world.workspace, 'target')),
   };
   test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
-    await cancelAt(maven, 300, /./);
+    await cancelAt(maven, EARLY);
     await cancelAt(maven, 6000, /\[INFO\]|Building|maven/i);
     const result = await rerun(maven);
     expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
@@ -146,8 +152,8 @@ describe('cancellation at each step of each action, then a re-run', () => {
       p === join(dirs.out, 'jar', 'image.tar'),
   };
   test('docker-bake (jar builder): early, while writing the layers; the re-run bakes the same digest', async () => {
-    await cancelAt(jarBake, 300, /./);
-    await cancelAt(jarBake, 1200, /./);
+    await cancelAt(jarBake, EARLY);
+    await cancelAt(jarBake, 2000);
     const result = await rerun(jarBake);
     expect(result.outputs.digest).toBe(world.image.digest);
   });
@@ -194,8 +200,8 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p === join(dirs.out, 'platform-test.junit.xml'),
   };
   test('platform-test: early, while the container under test starts; the re-run passes', async () => {
-    await cancelAt(platform, 300, /./);
-    await cancelAt(platform, 6000, /./);
+    await cancelAt(platform, EARLY);
+    await cancelAt(platform, 6000, /loaded as|started|Load into/);
     const result = await rerun(platform);
     expect(result.outputs.failed).toBe('0');
   });
@@ -209,8 +215,8 @@ describe('cancellation at each step of each action, then a re-run', () => {
       ),
   };
   test('ecr-push: early, during the blob uploads; the re-run pushes the digest and tags it once', async () => {
-    await cancelAt(push, 300, /./);
-    await cancelAt(push, 1500, /./);
+    await cancelAt(push, EARLY);
+    await cancelAt(push, 2500);
     const result = await rerun(push);
     expect(result.outputs.digest).toBe(world.image.digest);
     const repo = pushCloud.admin.ecr.getRepository('ostock/licensing-service');
@@ -228,7 +234,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
     // one replica: a rollout to wait for (a JVM that starts)
     const { kubectl } = await import('../hostile/world.ts');
     await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
-    await cancelAt(promote, 300, /./);
+    await cancelAt(promote, EARLY);
     await cancelAt(promote, 3000, /rollout|Waiting|ready/i);
     const result = await rerun(promote);
     expect(result.outputs.digest).toBe(world.image.digest);
