@@ -17,6 +17,8 @@ export interface CaseContext {
   workspace: string;
   scratch: string;
   digest: string;
+  /** the local ECR's host: image references that name the workload's own repository */
+  registryHost: string;
   tars: Record<HostileTar, string>;
   /** files the suite writes for the cases (hostile kubeconfig, manifests, specs) */
   files: Record<
@@ -38,8 +40,8 @@ export interface HostileInputCase {
   /** the defect of issue #12 this row waits for, when it fails today */
   awaits?: string;
   /**
-   * `value`: the first line names the value (an archive's path) instead of starting with
-   * `Input '<input>'`: a tar's content is refused naming the archive and the byte offset.
+   * `value`: the first line names the value (a file's path) instead of starting with
+   * `Input '<input>'`: a tar's or a manifest's content is refused naming the file and where in it.
    */
   names?: 'value';
 }
@@ -331,20 +333,20 @@ export const CASES: HostileInputCase[] = [
   {
     target: 'eks-promote',
     input: 'image',
-    value: `127.0.0.1:5000/ostock/licensing-service:@${D}`,
+    value: (c) => `${c.registryHost}/ostock/licensing-service:@${D}`,
     expected: /expected repository@sha256/,
     awaits: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
   },
   {
     target: 'eks-promote',
     input: 'image',
-    value: '127.0.0.1:5000/ostock/licensing-service:latest',
+    value: (c) => `${c.registryHost}/ostock/licensing-service:latest`,
     expected: /a tag; expected repository@sha256/,
   },
   {
     target: 'eks-promote',
     input: 'image',
-    value: '127.0.0.1:5000/ostock/licensing-service@sha256:abc',
+    value: (c) => `${c.registryHost}/ostock/licensing-service@sha256:abc`,
     expected: /expected repository@sha256/,
   },
   { target: 'eks-promote', input: 'namespace', value: 'Dev', expected: /expected a DNS-1123 label/ },
@@ -385,7 +387,8 @@ export const CASES: HostileInputCase[] = [
     target: 'eks-promote',
     input: 'kubeconfig',
     value: (c) => c.files.kubeconfigBadYaml,
-    expected: /expected|YAML|kubeconfig/,
+    expected: /YAML|line \d+, column \d+/,
+    names: 'value',
     with: { 'cluster-name': undefined, 'role-to-assume': undefined },
     secret: TOKEN,
     awaits: '#12 defect 3: YAML parse errors of kubeconfigs print the offending line (a token)',
@@ -407,7 +410,8 @@ export const CASES: HostileInputCase[] = [
     target: 'eks-promote',
     input: 'manifests',
     value: (c) => c.files.manifestSecretBadYaml,
-    expected: /expected|YAML/,
+    expected: /YAML|line \d+, column \d+/,
+    names: 'value',
     secret: MANIFEST_SECRET,
     awaits: "#12 defect 3: YAML parse errors of manifests print the offending line (a Secret's stringData)",
   },
@@ -427,25 +431,26 @@ export const CASES: HostileInputCase[] = [
     secret: 'ghp_hostileToken',
   },
 
-  // the reusable workflows, through the local workflow runner (values reach the actions' inputs)
+  // the reusable workflows, through the local workflow runner: the first error line may come from
+  // the workflow's own check or from the action it hands the value to; either way it names the input
   { target: 'build.yml', input: 'working-directory', value: '../..', expected: /inside the workspace|expected/ },
   { target: 'build.yml', input: 'arguments', value: "-o 'unclosed", expected: /close the quote/ },
   {
     target: 'promote.yml',
     input: 'image',
-    value: `127.0.0.1:5000/ostock/licensing-service@sha256:${HEX64.slice(2)}`,
+    value: (c) => `${c.registryHost}/ostock/licensing-service@sha256:${HEX64.slice(2)}`,
     expected: /expected repository@sha256/,
   },
   {
     target: 'promote.yml',
     input: 'image',
-    value: '127.0.0.1:5000/ostock/licensing-service:latest',
+    value: (c) => `${c.registryHost}/ostock/licensing-service:latest`,
     expected: /a tag; expected repository@sha256/,
   },
   {
     target: 'promote.yml',
     input: 'image',
-    value: `127.0.0.1:5000/ostock/licensing-service:@${D}`,
+    value: (c) => `${c.registryHost}/ostock/licensing-service:@${D}`,
     expected: /expected repository@sha256/,
     awaits: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
   },
