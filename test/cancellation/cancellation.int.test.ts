@@ -6,12 +6,13 @@
 // bakeline, no temporary image tag, no new file under RUNNER_TEMP, TMPDIR or the workspace (the
 // declared outputs aside), no process of the step. Then the same step, run again, completes with
 // the result it would have had.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type HarnessOptions, type HarnessResult, runAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { promoteOptions, pushOptions, SDE, SHA, startWorld, type World } from '../hostile/world.ts';
+import { kubectl, promoteOptions, pushOptions, SDE, SHA, startWorld, type World } from '../hostile/world.ts';
 import { type Debris, leftBehind, NOTHING, readDebris } from './debris.ts';
 
 let world: World;
@@ -20,6 +21,9 @@ let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
 const started = Date.now();
 /** The bundle has loaded and read its inputs (Node starts an action bundle in about 0.5 s here). */
 const EARLY = 1000;
+/** This suite's GITHUB_RUN_ID and, for the Dockerfile bake, GITHUB_SHA: its debris is told apart by them. */
+const RUN_ID = `${process.pid}${Date.now() % 100000}`;
+const REVISION = randomBytes(20).toString('hex');
 const timings: string[] = [];
 
 beforeAll(async () => {
@@ -57,7 +61,7 @@ function isHarnessDir(path: string): boolean {
 async function debris(step: Step): Promise<Debris> {
   return readDebris(
     [world.workspace, dirs.runnerTemp, dirs.tmp, dirs.out],
-    world.scratch,
+    { runId: RUN_ID, revision: REVISION, scratch: world.scratch },
     (p) => isHarnessDir(p) || (step.outputs?.(p) ?? false),
   );
 }
@@ -72,6 +76,7 @@ function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessRe
   const base = step.options();
   return runAction(step.action, {
     ...base,
+    github: { runId: RUN_ID, ...(base.github ?? {}) },
     runnerTemp: dirs.runnerTemp,
     toolCache: dirs.toolCache,
     env: { ...(base.env ?? {}), TMPDIR: dirs.tmp },
@@ -125,7 +130,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
   };
   test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
     await cancelAt(maven, EARLY);
-    await cancelAt(maven, 6000, /\[INFO\]|Building|maven/i);
+    await cancelAt(maven, 6000, /::group::mvn /);
     const result = await rerun(maven);
     expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
     expect(result.outputs['tests-failed']).toBe('0');
@@ -162,7 +167,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
     action: 'docker-bake',
     options: () => ({
       workspace: world.workspace,
-      github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      github: { sha: REVISION, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
       inputs: {
         builder: 'dockerfile',
         'image-name': 'licensing-service',
@@ -179,7 +184,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
   };
   let dockerfileDigest = '';
   test('docker-bake (dockerfile builder): during the docker build; the re-run bakes a digest', async () => {
-    await cancelAt(dockerfileBake, 4000, /docker|build|Step|COPY/i);
+    await cancelAt(dockerfileBake, 4000, /::group::docker (buildx build|build \(classic builder\)|save)/);
     const result = await rerun(dockerfileBake);
     dockerfileDigest = result.outputs.digest ?? '';
     expect(dockerfileDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -223,21 +228,42 @@ describe('cancellation at each step of each action, then a re-run', () => {
     expect(Object.fromEntries(repo?.tags ?? [])).toEqual({ 'sha-0123abc': world.image.digest });
   });
 
+  let variantUri = '';
   const promote: Step = {
     action: 'eks-promote',
     options: () => {
-      const options = promoteOptions(world, { image: world.image.uri, timeout: '3m' });
+      const options = promoteOptions(world, { image: variantUri, timeout: '3m' });
       return { ...options, inputs: { ...options.inputs, 'rollback-on-failure': 'false' } };
     },
   };
   test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
-    // one replica: a rollout to wait for (a JVM that starts)
-    const { kubectl } = await import('../hostile/world.ts');
+    // another digest of the service (other JVM defaults), so that promoting it is a rollout to wait for
+    const variant = await runAction('docker-bake', {
+      ...jarBake.options(),
+      inputs: {
+        ...jarBake.options().inputs,
+        'java-options': '-XX:MaxRAMPercentage=50',
+        'output-dir': join(dirs.out, 'variant'),
+      },
+    });
+    expect(variant.exitCode).toBe(0);
+    const pushed = await runAction(
+      'ecr-push',
+      pushOptions(world, {
+        layout: variant.outputs['layout-path'] ?? '',
+        digest: variant.outputs.digest ?? '',
+        tags: 'sha-variant',
+      }),
+    );
+    expect(pushed.exitCode).toBe(0);
+    variantUri = pushed.outputs['image-uri'] ?? '';
+    // one replica of the first digest, ready: the rollout to the variant starts a JVM and waits for it
     await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+    await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
     await cancelAt(promote, EARLY);
-    await cancelAt(promote, 3000, /rollout|Waiting|ready/i);
+    await cancelAt(promote, 3000, /Waiting for deployment|rollout|ready/i);
     const result = await rerun(promote);
-    expect(result.outputs.digest).toBe(world.image.digest);
+    expect(result.outputs.digest).toBe(variant.outputs.digest);
     const image = await kubectl(
       world,
       'get',
@@ -247,6 +273,6 @@ describe('cancellation at each step of each action, then a re-run', () => {
       '-o',
       'jsonpath={.spec.template.spec.containers[0].image}',
     );
-    expect(image).toBe(world.image.uri);
+    expect(image).toBe(variantUri);
   });
 });

@@ -26,36 +26,52 @@ async function lines(command: string, args: string[]): Promise<string[]> {
     .sort();
 }
 
+/**
+ * What identifies this suite's own debris on an engine other suites may share: the platform-test
+ * run ID prefix (GITHUB_RUN_ID) on labelled containers and networks, the revision label
+ * (GITHUB_SHA) docker-bake puts on its temporary images, the path of the suite's scratch directory
+ * in a process's command line.
+ */
+export interface Owner {
+  runId: string;
+  revision: string;
+  scratch: string;
+}
+
+async function revisionOf(image: string): Promise<string> {
+  const format = '{{index .Config.Labels "org.opencontainers.image.revision"}}';
+  const r = await exec('docker', ['image', 'inspect', '--format', format, image], { timeoutMs: 60_000 });
+  return r.exitCode === 0 ? r.stdout.trim() : '';
+}
+
+async function labelled(kind: 'ps' | 'network', owner: Owner): Promise<string[]> {
+  const format = `{{.ID}} {{.Name${kind === 'ps' ? 's' : ''}}} {{.Label "${LABEL}"}}`;
+  const args =
+    kind === 'ps'
+      ? ['ps', '--all', '--no-trunc', '--format', format, '--filter', `label=${LABEL}`]
+      : ['network', 'ls', '--no-trunc', '--format', format, '--filter', `label=${LABEL}`];
+  return (await lines('docker', args)).filter((l) => l.split(' ')[2]?.startsWith(`${owner.runId}-`));
+}
+
 export async function readDebris(
   roots: readonly string[],
-  marker: string,
+  owner: Owner,
   ignore: (path: string) => boolean,
 ): Promise<Debris> {
   const images = await lines('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+  const tags: string[] = [];
+  for (const image of images.filter((i) => TEMPORARY_REPOSITORIES.some((r) => i.startsWith(`${r}:`)))) {
+    // platform-test's tags name the digest under test: kept; docker-bake's are told apart by revision
+    if (image.startsWith('bakeline-platform-test/') || (await revisionOf(image)) === owner.revision) tags.push(image);
+  }
   const ps = await lines('ps', ['-eo', 'pid=,args=']);
   const files = Object.fromEntries(Object.entries(snapshotFiles(roots)).filter(([p]) => !ignore(p)));
   return {
-    containers: await lines('docker', [
-      'ps',
-      '--all',
-      '--no-trunc',
-      '--format',
-      '{{.ID}} {{.Names}}',
-      '--filter',
-      `label=${LABEL}`,
-    ]),
-    networks: await lines('docker', [
-      'network',
-      'ls',
-      '--no-trunc',
-      '--format',
-      '{{.ID}} {{.Name}}',
-      '--filter',
-      `label=${LABEL}`,
-    ]),
-    tags: images.filter((i) => TEMPORARY_REPOSITORIES.some((r) => i.startsWith(`${r}:`))),
+    containers: await labelled('ps', owner),
+    networks: await labelled('network', owner),
+    tags,
     files,
-    processes: ps.filter((p) => p.includes(marker) && !p.includes(' ps -eo')),
+    processes: ps.filter((p) => p.includes(owner.scratch) && !p.includes(' ps -eo')),
   };
 }
 
