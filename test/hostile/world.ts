@@ -99,7 +99,10 @@ export async function kubectl(world: Pick<World, 'kube'>, ...args: string[]): Pr
   return r.stdout;
 }
 
-/** A Deployment of the pushed image with no replicas: an object to protect, no JVM to start. */
+/**
+ * A Deployment of the pushed image with no replicas: an object to protect, no JVM to start. Its
+ * readiness probe makes a rollout (when a suite scales it up) wait for the JVM, as on a cluster.
+ */
 function parkedDeployment(uri: string): string {
   return `apiVersion: v1
 kind: ConfigMap
@@ -126,6 +129,10 @@ spec:
         - name: ${WORKLOAD}
           image: ${uri}
           ports: [{ containerPort: 8080 }]
+          env: [{ name: PORT, value: "8080" }]
+          readinessProbe:
+            httpGet: { path: /actuator/health, port: 8080 }
+            periodSeconds: 1
 `;
 }
 
