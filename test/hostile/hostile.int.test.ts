@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HarnessOptions, type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
 import { httpIdTokenIssuer, loadEnvironments, runWorkflow } from '@bakeline/workflow-runner';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, type ExpectStatic, expect, test } from 'vitest';
 import { writeEnvironmentsFile } from '../../scripts/main/environments-file.ts';
 import { CASES, type CaseContext, type HostileInputCase, type Target } from './cases.ts';
 import {
@@ -37,7 +37,14 @@ let world: World;
 let ctx: CaseContext;
 let environmentsFile: string;
 /** per-case directories the actions may write to; all must be as they were after a refused input */
-let dirs: { runnerTemp: string; toolCache: string; tmp: string; bakeOut: string };
+interface RowDirs {
+  runnerTemp: string;
+  toolCache: string;
+  tmp: string;
+  bakeOut: string;
+}
+/** where a path input that climbs out of the workspace lands (`../tmp/...`): watched by every row */
+let escapeDir: string;
 const started = Date.now();
 
 function hostileFiles(workspace: string): CaseContext['files'] {
@@ -87,13 +94,8 @@ function hostileFiles(workspace: string): CaseContext['files'] {
 beforeAll(async () => {
   world = await startWorld();
   const root = world.scratch;
-  dirs = {
-    runnerTemp: join(root, 'runner-temp'),
-    toolCache: join(root, 'tool-cache'),
-    tmp: join(root, 'tmp'),
-    bakeOut: join(root, 'bake-out'),
-  };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  escapeDir = join(root, 'tmp');
+  mkdirSync(escapeDir, { recursive: true });
   const tarDir = join(root, 'tars');
   mkdirSync(tarDir);
   ctx = {
@@ -125,7 +127,7 @@ afterAll(async () => {
 });
 
 /** The valid inputs each action starts from; a row replaces one of them. */
-function baseOptions(target: Exclude<Target, 'build.yml' | 'promote.yml'>): HarnessOptions {
+function baseOptions(target: Exclude<Target, 'build.yml' | 'promote.yml'>, d: RowDirs): HarnessOptions {
   const image = world.image;
   switch (target) {
     case 'maven-build':
@@ -141,7 +143,7 @@ function baseOptions(target: Exclude<Target, 'build.yml' | 'promote.yml'>): Harn
           'base-image': `oci:${world.base.layoutDir}`,
           'source-date-epoch': SDE,
           ports: '8080',
-          'output-dir': dirs.bakeOut,
+          'output-dir': d.bakeOut,
         },
       };
     case 'platform-test':
@@ -166,19 +168,46 @@ function withOverrides(base: Record<string, string>, row: HostileInputCase, valu
   return inputs;
 }
 
-/** The harness's own step directories are not the action's doing. */
-function actionFiles(): ReturnType<typeof snapshotFiles> {
-  const snap = snapshotFiles([world.workspace, dirs.runnerTemp, dirs.toolCache, dirs.tmp, dirs.bakeOut]);
-  return Object.fromEntries(
-    Object.entries(snap).filter(([p]) => !p.startsWith(join(dirs.runnerTemp, 'bakeline-step-'))),
-  );
+function rowDirs(index: number): RowDirs {
+  const root = join(world.scratch, 'rows', String(index));
+  const d = {
+    runnerTemp: join(root, 'runner-temp'),
+    toolCache: join(root, 'tool-cache'),
+    tmp: join(root, 'tmp'),
+    bakeOut: join(root, 'bake-out'),
+  };
+  for (const dir of Object.values(d)) mkdirSync(dir, { recursive: true });
+  return d;
 }
 
-function clearHarnessDirs(): void {
-  for (const name of readdirSync(dirs.runnerTemp)) {
-    if (name.startsWith('bakeline-step-')) rmSync(join(dirs.runnerTemp, name), { recursive: true, force: true });
+/** The harness's own step directories are not the action's doing. */
+function actionFiles(d: RowDirs): ReturnType<typeof snapshotFiles> {
+  const snap = snapshotFiles([world.workspace, escapeDir, d.runnerTemp, d.toolCache, d.tmp, d.bakeOut]);
+  return Object.fromEntries(Object.entries(snap).filter(([p]) => !p.startsWith(join(d.runnerTemp, 'bakeline-step-'))));
+}
+
+function clearHarnessDirs(d: RowDirs): void {
+  for (const name of readdirSync(d.runnerTemp)) {
+    if (name.startsWith('bakeline-step-')) rmSync(join(d.runnerTemp, name), { recursive: true, force: true });
   }
 }
+
+/** At most `n` at a time: two rows run at once (two cores); a row's own checks stay in its slot. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+const slots = limiter(2);
 
 /** What anyone would see: the `::add-mask::` lines that register a secret are the runner's, never shown. */
 function printed(result: HarnessResult): string {
@@ -195,22 +224,23 @@ function printed(result: HarnessResult): string {
 async function runRow(
   row: HostileInputCase,
   value: string,
+  d: RowDirs,
 ): Promise<{ exitCode: number; first: string; printed: string }> {
-  if (row.target === 'build.yml' || row.target === 'promote.yml') return runWorkflowRow(row, value);
-  const base = baseOptions(row.target);
+  if (row.target === 'build.yml' || row.target === 'promote.yml') return runWorkflowRow(row, value, d);
+  const base = baseOptions(row.target, d);
   const result = await runAction(row.target, {
     ...base,
     inputs: withOverrides(base.inputs ?? {}, row, value),
-    runnerTemp: dirs.runnerTemp,
-    toolCache: dirs.toolCache,
-    env: { ...(base.env ?? {}), TMPDIR: dirs.tmp },
+    runnerTemp: d.runnerTemp,
+    toolCache: d.toolCache,
+    env: { ...(base.env ?? {}), TMPDIR: d.tmp },
     // a refusal takes a second or two; 12 s is far beyond it and bounds a hang (a crafted tar looped forever)
     timeoutMs: 12_000,
   });
   return { exitCode: result.exitCode, first: firstError(result), printed: printed(result) };
 }
 
-async function runWorkflowRow(row: HostileInputCase, value: string) {
+async function runWorkflowRow(row: HostileInputCase, value: string, d: RowDirs) {
   const runDir = mkdtempSync(join(tmpdir(), 'bakeline-hostile-run-'));
   const logs: string[] = [];
   try {
@@ -225,8 +255,8 @@ async function runWorkflowRow(row: HostileInputCase, value: string) {
       environments: loadEnvironments(environmentsFile),
       idTokenIssuer: httpIdTokenIssuer(world.cloud.endpoints.oidc.idTokenGrantUrl),
       runDir,
-      toolCache: dirs.toolCache,
-      env: { TMPDIR: dirs.tmp },
+      toolCache: d.toolCache,
+      env: { TMPDIR: d.tmp },
       onEvent: (event) => {
         if (event.type === 'log') logs.push(event.line);
       },
@@ -256,19 +286,24 @@ describe('hostile input values: exit 1, the first error line names the input and
     );
   });
 
-  test.each(CASES.map((row) => [rowName(row), row] as const))('%s', async (_name, row) => {
-    const touchesCluster = row.target === 'eks-promote' || row.target === 'promote.yml';
+  // Rows run two at a time, each with its own RUNNER_TEMP, tool cache, TMPDIR and output directory;
+  // the rows that could touch the cluster run one at a time, so a change is the row's own.
+  const rows = CASES.map((row, index) => ({ name: rowName(row), row, index }));
+  const isolated = (row: HostileInputCase) => row.target === 'eks-promote' || row.target === 'promote.yml';
+  const checkRow = async ({ row, index }: (typeof rows)[number], expect: ExpectStatic) => {
+    const d = rowDirs(index);
+    const touchesCluster = isolated(row);
     const workflow = row.target === 'build.yml' || row.target === 'promote.yml';
     const before = {
-      files: actionFiles(),
+      files: actionFiles(d),
       registry: snapshotRegistry(world.cloud),
       cluster: touchesCluster ? await snapshotCluster(world) : {},
     };
     const value = typeof row.value === 'function' ? row.value(ctx) : row.value;
     const t0 = Date.now();
-    const outcome = await runRow(row, value);
+    const outcome = await runRow(row, value, d);
     const ms = Date.now() - t0;
-    clearHarnessDirs();
+    clearHarnessDirs(d);
     // soft: a row that fails on its message still reports whether it leaked or changed anything
     expect.soft(outcome.exitCode, `${outcome.first}\n${outcome.printed.slice(-3000)}`).toBe(1);
     if (row.names === 'value') expect.soft(outcome.first, 'the first error line names the file').toContain(value);
@@ -278,10 +313,14 @@ describe('hostile input values: exit 1, the first error line names the input and
     if (row.secret !== undefined)
       expect.soft(outcome.printed, 'a secret of the row is printed').not.toContain(row.secret);
     expect.soft(ms, 'a refusal comes within seconds').toBeLessThan(10_000);
-    expect.soft(fileChanges(before.files, actionFiles()), 'files changed').toEqual([]);
+    expect.soft(fileChanges(before.files, actionFiles(d)), 'files changed').toEqual([]);
     expect.soft(snapshotRegistry(world.cloud), 'the registry changed').toEqual(before.registry);
     if (touchesCluster) expect.soft(await snapshotCluster(world), 'the cluster changed').toEqual(before.cluster);
-  });
+  };
+  test.concurrent.for(rows.filter((r) => !isolated(r.row)))('$name', (r, { expect }) =>
+    slots(() => checkRow(r, expect)),
+  );
+  test.for(rows.filter((r) => isolated(r.row)))('$name', (r, { expect }) => checkRow(r, expect));
 });
 
 // ---------------------------------------------------------------------------------------------
