@@ -274,7 +274,10 @@ async function runWorkflowRow(row: HostileInputCase, value: string, d: RowDirs) 
 }
 
 function rowName(row: HostileInputCase): string {
-  const shown = typeof row.value === 'function' ? '<file>' : JSON.stringify(row.value).slice(0, 60);
+  // a computed value is shown by its expression, e.g. `${c.registryHost}/ostock/licensing-service:latest`
+  const shown = (
+    typeof row.value === 'function' ? row.value.toString().replace(/^\(?c\)? => /, '') : JSON.stringify(row.value)
+  ).slice(0, 60);
   return `${row.target} ${row.input}=${shown}${row.awaits ? ` [awaits ${row.awaits.split(':')[0]}]` : ''}`;
 }
 
