@@ -19,8 +19,22 @@ let world: World;
 let pushCloud: LocalCloud;
 let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
 const started = Date.now();
-/** The bundle has loaded and read its inputs (Node starts an action bundle in about 0.5 s here). */
-const EARLY = 1000;
+/**
+ * Where to cancel, from the step's own uncancelled duration on this machine now (a loaded machine
+ * and an idle one differ by 3x): early, just after the bundle has started and read its inputs
+ * (about 0.5 s), and in the middle of its work.
+ */
+function points(mainMs: number): { early: number; mid: number } {
+  return { early: Math.min(700, Math.round(mainMs * 0.3)), mid: Math.max(800, Math.round(mainMs * 0.5)) };
+}
+
+/** Runs the step once uncancelled (it must succeed) and gives the cancellation points for it. */
+async function measure(step: Step): Promise<{ early: number; mid: number }> {
+  const result = await rerun(step);
+  const main = result.phases.find((p) => p.name === 'main')?.durationMs ?? 0;
+  timings.push(`  ${step.action} uncancelled: main ${main} ms`);
+  return points(main);
+}
 /** This suite's GITHUB_RUN_ID and, for the Dockerfile bake, GITHUB_SHA: its debris is told apart by them. */
 const RUN_ID = `${process.pid}${Date.now() % 100000}`;
 const REVISION = randomBytes(20).toString('hex');
@@ -129,8 +143,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p.startsWith(join(world.workspace, 'target')),
   };
   test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
-    await cancelAt(maven, EARLY);
-    await cancelAt(maven, 6000, /::group::mvn /);
+    const at = await measure(maven);
+    await cancelAt(maven, at.early);
+    await cancelAt(maven, at.mid, /::group::mvn /);
     const result = await rerun(maven);
     expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
     expect(result.outputs['tests-failed']).toBe('0');
@@ -157,8 +172,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
       p === join(dirs.out, 'jar', 'image.tar'),
   };
   test('docker-bake (jar builder): early, while writing the layers; the re-run bakes the same digest', async () => {
-    await cancelAt(jarBake, EARLY);
-    await cancelAt(jarBake, 2000);
+    const at = await measure(jarBake);
+    await cancelAt(jarBake, at.early);
+    await cancelAt(jarBake, at.mid);
     const result = await rerun(jarBake);
     expect(result.outputs.digest).toBe(world.image.digest);
   });
@@ -184,7 +200,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
   };
   let dockerfileDigest = '';
   test('docker-bake (dockerfile builder): during the docker build; the re-run bakes a digest', async () => {
-    await cancelAt(dockerfileBake, 4000, /::group::docker (buildx build|build \(classic builder\)|save)/);
+    const at = await measure(dockerfileBake);
+    await cancelAt(dockerfileBake, at.early);
+    await cancelAt(dockerfileBake, at.mid, /::group::docker (buildx build|build \(classic builder\)|save)/);
     const result = await rerun(dockerfileBake);
     dockerfileDigest = result.outputs.digest ?? '';
     expect(dockerfileDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -205,8 +223,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p === join(dirs.out, 'platform-test.junit.xml'),
   };
   test('platform-test: early, while the container under test starts; the re-run passes', async () => {
-    await cancelAt(platform, EARLY);
-    await cancelAt(platform, 6000, /::group::Verify|Load into|started/);
+    const at = await measure(platform);
+    await cancelAt(platform, at.early);
+    await cancelAt(platform, at.mid, /::group::Verify|Load into|started/);
     const result = await rerun(platform);
     expect(result.outputs.failed).toBe('0');
   });
@@ -220,8 +239,10 @@ describe('cancellation at each step of each action, then a re-run', () => {
       ),
   };
   test('ecr-push: early, during the blob uploads; the re-run pushes the digest and tags it once', async () => {
-    await cancelAt(push, EARLY);
-    await cancelAt(push, 2500);
+    // not measured: an uncancelled push would fill the empty registry; uploading the 130 MiB base takes 3-8 s here
+    const at = points(4000);
+    await cancelAt(push, at.early);
+    await cancelAt(push, at.mid);
     const result = await rerun(push);
     expect(result.outputs.digest).toBe(world.image.digest);
     const repo = pushCloud.admin.ecr.getRepository('ostock/licensing-service');
@@ -272,10 +293,12 @@ describe('cancellation at each step of each action, then a re-run', () => {
     await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
     await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
     target = await other();
-    await cancelAt(promote, EARLY);
+    const at = await measure(promote);
+    target = await other();
+    await cancelAt(promote, at.early);
     await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
     target = await other();
-    await cancelAt(promote, 3000, /Waiting for deployment|rollout|ready/i);
+    await cancelAt(promote, at.mid, /Waiting for deployment|rollout|ready/i);
     const result = await rerun(promote);
     expect(result.outputs.digest).toBe(target.slice(target.indexOf('@') + 1));
     expect(await runningImage()).toBe(target);
