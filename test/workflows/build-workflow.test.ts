@@ -175,6 +175,58 @@ describe('build.yml through the caller example', () => {
     expect(result.result).toBe('failure');
   });
 
+  test('an image name with a / travels as a safely named artifact and deploys its last segment', async () => {
+    const caller = join(world.service, '.github/workflows/build.yml');
+    const text = readFileSync(caller, 'utf8');
+    expect(text).toContain('      image-name: licensing-service\n');
+    writeFileSync(
+      caller,
+      text.replace('      image-name: licensing-service\n', '      image-name: ostock/licensing-service\n'),
+    );
+    const { result, artifactsDir, logs } = await run('build.yml', 'push');
+    const build = called(result);
+    expect(results(build)).toEqual({
+      build: 'success',
+      'platform-test': 'success',
+      publish: 'success',
+      'deploy-dev': 'success',
+    });
+    expect(readdirSync(artifactsDir)).toEqual(['bakeline-oci-ostock+licensing-service']);
+    expect(running('dev')).toBe(build.outputs['image-uri']);
+    expect(logs).toContain(`deployed ${build.outputs['image-uri']} to dev as licensing-service`);
+  });
+
+  test.each([['Licensing-Service'], ['team//svc'], ['../svc'], ['svc:latest']])(
+    'image-name %j is refused in build, before anything is built',
+    async (name) => {
+      const caller = join(world.service, '.github/workflows/build.yml');
+      const text = readFileSync(caller, 'utf8');
+      writeFileSync(caller, text.replace('      image-name: licensing-service\n', `      image-name: "${name}"\n`));
+      const { result, logs } = await run('build.yml', 'push');
+      const build = called(result);
+      const outcomes = build.jobs[0]?.steps.map((s) => s.outcome) ?? [];
+      expect(outcomes[0]).toBe('failure');
+      expect(new Set(outcomes.slice(1))).toEqual(new Set(['skipped']));
+      expect(logs.join('\n')).toMatch(/::error::input 'image-name' is not a lowercase repository path/);
+      expect(pushed()).toEqual([]);
+    },
+  );
+
+  test('a caller without deploy-role is refused before any job runs', async () => {
+    const caller = join(world.service, '.github/workflows/build.yml');
+    const text = readFileSync(caller, 'utf8');
+    const line = /^ {6}deploy-role: .*\n/m;
+    expect(text).toMatch(line);
+    writeFileSync(caller, text.replace(line, ''));
+    const events: RunEvent[] = [];
+    await expect(run('build.yml', 'push', { onEvent: (e) => events.push(e) })).rejects.toThrow(
+      /^The workflow is not valid\. .*build\.yml \(Line: \d+, Col: \d+\): Input deploy-role is required, but not provided while calling\.$/,
+    );
+    expect(events.filter((e) => e.type === 'job-start')).toEqual([]);
+    expect(pushed()).toEqual([]);
+    expect(world.claims).toEqual([]);
+  });
+
   test('a failing unit test stops the chain at build', async () => {
     writeFileSync(join(world.service, 'pom.xml'), '<project><failing-test/></project>\n');
     const { result } = await run('build.yml', 'push');

@@ -7,6 +7,12 @@ import { join, relative, resolve } from 'node:path';
 // The runner is not a dependency of @bakeline/test (test/package.json is the lead's), hence the path.
 import { checkWorkflows, type Finding, formatFinding } from '@bakeline/workflow-runner';
 import { describe, expect, test } from 'vitest';
+import {
+  readmeBuildCaller,
+  readmeEnvironmentVariables,
+  readmeRepositoryVariables,
+  referencedVariables,
+} from './readme-caller.ts';
 
 /** `${{ expression }}` as it appears in a workflow. */
 const gh = (expression: string): string => `\${{ ${expression} }}`;
@@ -32,6 +38,26 @@ describe("the repository's workflows", () => {
       expect(await check(workflowFiles(join(root, dir)))).toEqual([]);
     },
   );
+});
+
+describe("README's caller", () => {
+  test('the build caller of "Use it on GitHub" passes every static check and uses only listed variables', async () => {
+    const caller = readmeBuildCaller();
+    const dir = mkdtempSync(join(tmpdir(), 'bakeline-readme-'));
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/build.yml'), caller);
+    expect(await check([join(dir, '.github/workflows/build.yml')])).toEqual([]);
+    const listed = readmeRepositoryVariables();
+    expect(listed).toContain('BAKELINE_PUSH_ROLE');
+    expect(referencedVariables(caller).filter((name) => !listed.includes(name))).toEqual([]);
+  });
+
+  test('every environment variable promote.yml reads is listed in "Use it on GitHub"', () => {
+    const promote = readFileSync(join(root, '.github/workflows/promote.yml'), 'utf8');
+    const read = referencedVariables(promote);
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((name) => !readmeEnvironmentVariables().includes(name))).toEqual([]);
+  });
 });
 
 describe('broken fixtures fail the check', () => {
@@ -74,8 +100,8 @@ describe('broken fixtures fail the check', () => {
     [
       'builtin-input-01.yml',
       [
-        /'paths' is not an input of actions\/upload-artifact@v4/,
-        /required input 'path' of actions\/upload-artifact@v4 is not given/,
+        /'paths' is not an input of actions\/upload-artifact@v7/,
+        /required input 'path' of actions\/upload-artifact@v7 is not given/,
       ],
     ],
   ])('%s', async (file, expected) => {
@@ -130,6 +156,22 @@ describe('breaking edits of the real workflows fail the check', () => {
         /'image-nme' is not an input of bakeline-dev\/bakeline\/\.github\/workflows\/build\.yml@v1/,
         /required input 'image-name' of bakeline-dev\/bakeline\/\.github\/workflows\/build\.yml@v1 is not given/,
       ],
+    ],
+    [
+      'pinning actions/checkout to its node20 major v4',
+      '.github/workflows/build.yml',
+      '      - uses: actions/checkout@v7\n      - if: inputs.java-version',
+      '      - uses: actions/checkout@v4\n      - if: inputs.java-version',
+      [
+        /jobs\.build\.steps\[1\]: uses: actions\/checkout@v4 runs on node20, which GitHub no longer runs: use actions\/checkout@v7 \(node24 from v5\)/,
+      ],
+    ],
+    [
+      'pinning actions/setup-node to its node20 major v4',
+      '.github/workflows/ci.yml',
+      'actions/setup-node@v7',
+      'actions/setup-node@v4',
+      [/jobs\.quick\.steps\[1\]: uses: actions\/setup-node@v4 runs on node20.*use actions\/setup-node@v7/],
     ],
     [
       'reading an output promote.yml does not have',

@@ -162,7 +162,7 @@ describe('readInputs', () => {
     const { source: _s, ...rest } = { ...jarOk, source: '' };
     const { 'source-date-epoch': _sde, ...withoutSde } = rest;
     await expect(read(withoutSde, ws)).rejects.toThrow(
-      /Input 'source-date-epoch': is not given and .*cannot read the commit time/,
+      /Input 'source-date-epoch': is not given, nor SOURCE_DATE_EPOCH, and .*cannot read the commit time/,
     );
   });
 });

@@ -1,6 +1,6 @@
 // Typed inputs of docker-bake, every one validated before anything is built. A bad one fails with
 // one line naming the input, the value and what was expected.
-import { existsSync, globSync, statSync } from 'node:fs';
+import { existsSync, globSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   type BaseImageSource,
@@ -67,13 +67,24 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** A path or a glob, relative to the workspace, that must match exactly one file. */
+/** The file itself, symlinks resolved; refused unless it lies inside the workspace (itself resolved). */
+function insideWorkspace(file: string, pattern: string, workspace: string): string {
+  const real = realpathSync(file);
+  const root = existsSync(workspace) ? realpathSync(workspace) : workspace;
+  if (!isInside(root, real)) {
+    const via = real === file ? '' : ` (resolves to ${real})`;
+    throw new InputError('jar', `got "${pattern}"${via}; expected a path inside the workspace ${root}`);
+  }
+  return real;
+}
+
+/** A path or a glob, relative to the workspace, that must match exactly one file inside it. */
 function findJar(pattern: string, workspace: string): string {
   const absolute = resolve(workspace, pattern);
   if (!/[*?[{]/.test(pattern)) {
     if (!existsSync(absolute) || !statSync(absolute).isFile())
       throw new InputError('jar', `got "${pattern}"; no such file: ${absolute}`);
-    return absolute;
+    return insideWorkspace(absolute, pattern, workspace);
   }
   const matches = globSync(pattern, { cwd: workspace })
     .map((m) => resolve(workspace, m))
@@ -86,7 +97,37 @@ function findJar(pattern: string, workspace: string): string {
         : `${matches.length} files (${matches.map((m) => relative(workspace, m)).join(', ')})`;
     throw new InputError('jar', `got "${pattern}"; expected exactly one matching file, found ${found}`);
   }
-  return matches[0] as string;
+  return insideWorkspace(matches[0] as string, pattern, workspace);
+}
+
+const EPOCH = /^(0|[1-9][0-9]{0,11})$/;
+const MAX_EPOCH = 253402300799;
+
+/** The input, else the SOURCE_DATE_EPOCH variable (as maven-build reads it), else the commit time of GITHUB_SHA. */
+async function sourceDateEpochOf(
+  reader: InputReader,
+  env: Record<string, string | undefined>,
+  sha: string,
+  workspace: string,
+): Promise<number> {
+  if (reader.getString('source-date-epoch') !== '') {
+    return reader.getInteger('source-date-epoch', { min: 0, max: MAX_EPOCH });
+  }
+  const fromEnv = env.SOURCE_DATE_EPOCH?.trim();
+  if (fromEnv) {
+    if (!EPOCH.test(fromEnv) || Number(fromEnv) > MAX_EPOCH) {
+      throw new InputError(
+        'source-date-epoch',
+        `is not given and SOURCE_DATE_EPOCH is "${fromEnv}"; expected whole seconds since 1970 (0 to ${MAX_EPOCH})`,
+      );
+    }
+    return Number(fromEnv);
+  }
+  return commitTime(sha, workspace).catch((error: unknown) => {
+    throw new InputError('source-date-epoch', `is not given, nor SOURCE_DATE_EPOCH, and ${(error as Error).message}`, {
+      cause: error,
+    });
+  });
 }
 
 export async function readInputs(
@@ -171,13 +212,7 @@ export async function readInputs(
     throw new InputError('build-args', 'sets BASE_IMAGE, which base-image also sets; give it in one place');
   }
   const noCache = reader.getBoolean('no-cache', { default: false });
-  const sdeText = reader.getString('source-date-epoch');
-  const sourceDateEpoch =
-    sdeText === ''
-      ? await commitTime(sha, workspace).catch((error: unknown) => {
-          throw new InputError('source-date-epoch', `is not given and ${(error as Error).message}`, { cause: error });
-        })
-      : reader.getInteger('source-date-epoch', { min: 0, max: 253402300799 });
+  const sourceDateEpoch = await sourceDateEpochOf(reader, env, sha, workspace);
 
   const entrypointText = reader.getOptionalString('entrypoint');
   const javaOptions = reader.getOptionalString('java-options');

@@ -1,10 +1,19 @@
 // docker-bake from its bundle, as the runner runs it (the harness checks every input read and
 // output written against action.yml). The jar builder needs no Docker: these run on a tiny base
 // layout. Bad inputs fail before anything is built, with one line naming the input.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadedImage } from '@bakeline/oci';
+import { type LoadedImage, verifyLayout } from '@bakeline/oci';
 import { runAction } from '@bakeline/test/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { makePlainJar } from '../../../packages/bake/test/jar-fixtures.ts';
@@ -48,8 +57,9 @@ describe('docker-bake (jar builder, from the bundle)', () => {
     expect(outputs['config-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(outputs.image).toBe(`127.0.0.1:5000/team/licensing-service@${outputs.digest}`);
     expect(outputs.tags?.split('\n')).toEqual(['candidate', 'sha-89abcde', '2.1.0']);
-    expect(outputs['layout-path']).toBe(join(ws, 'out', 'layout'));
-    expect(outputs['archive-path']).toBe(join(ws, 'out', 'image.tar'));
+    const runDir = join(ws, 'out', `bake-${outputs.digest?.slice(7, 19)}`);
+    expect(outputs['layout-path']).toBe(join(runDir, 'layout'));
+    expect(outputs['archive-path']).toBe(join(runDir, 'image.tar'));
     expect(outputs['base-digest']).toBe(base.digest);
     expect(Number(outputs.size)).toBeGreaterThan(0);
     const index = JSON.parse(readFileSync(join(outputs['layout-path'] ?? '', 'index.json'), 'utf8'));
@@ -127,5 +137,145 @@ describe('docker-bake (jar builder, from the bundle)', () => {
     expect(refused.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
       "Input 'java-options': applies to the jar builder only; with builder 'dockerfile' the Dockerfile sets it",
     ]);
+  });
+});
+
+describe('docker-bake: jar only from inside the workspace', () => {
+  test.each<[string, (ws: string, outside: string) => string]>([
+    ['a relative path out of the workspace', (ws, outside) => join('..', outside.slice(join(ws, '..').length + 1))],
+    ['an absolute path elsewhere', (_ws, outside) => outside],
+    [
+      'a symlink in the workspace to a file elsewhere',
+      (ws, outside) => {
+        symlinkSync(outside, join(ws, 'target', 'linked.jar'));
+        return 'target/linked.jar';
+      },
+    ],
+  ])('refuses %s before any side effect, naming the input and the value', async (_name, jarValue) => {
+    const ws = workspace();
+    const outside = join(mkdtempSync(join(ws, '..', 'bakeline-outside-')), 'other.jar');
+    copyFileSync(jar, outside);
+    const value = jarValue(ws, outside);
+    const result = await runAction('docker-bake', {
+      workspace: ws,
+      inputs: { ...jarInputs(), jar: value, 'output-dir': 'out' },
+      github: { sha: SHA },
+    });
+    expect(result.exitCode).toBe(1);
+    const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    expect(errors).toEqual([
+      expect.stringMatching(/^Input 'jar': got ".*"(?: \(resolves to .*\))?; expected a path inside the workspace /),
+    ]);
+    expect(errors[0]).toContain(`"${value}"`);
+    expect(existsSync(join(ws, 'out'))).toBe(false);
+  });
+});
+
+describe('docker-bake: SOURCE_DATE_EPOCH', () => {
+  test('outside a git checkout, the environment variable is used when the input is not given', async () => {
+    const given = await runAction('docker-bake', { workspace: workspace(), inputs: jarInputs(), github: { sha: SHA } });
+    const { 'source-date-epoch': _, ...withoutInput } = jarInputs();
+    const fromEnv = await runAction('docker-bake', {
+      workspace: workspace(),
+      inputs: withoutInput,
+      env: { SOURCE_DATE_EPOCH: '1700000000' },
+      github: { sha: SHA },
+    });
+    expect(fromEnv.exitCode, fromEnv.stdout).toBe(0);
+    expect(fromEnv.outputs.digest).toBe(given.outputs.digest);
+  });
+
+  test('a SOURCE_DATE_EPOCH that is not whole seconds is refused, naming the input it stands for', async () => {
+    const { 'source-date-epoch': _, ...withoutInput } = jarInputs();
+    const result = await runAction('docker-bake', {
+      workspace: workspace(),
+      inputs: withoutInput,
+      env: { SOURCE_DATE_EPOCH: '17e8' },
+      github: { sha: SHA },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^Input 'source-date-epoch': is not given and SOURCE_DATE_EPOCH is "17e8"; expected whole seconds/,
+      ),
+    ]);
+  });
+});
+
+describe('docker-bake: writes only into a fresh directory', () => {
+  test('two bakes with the default output-dir, the second on the first as its base: both images stay whole', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'bakeline-runner-temp-'));
+    const first = await runAction('docker-bake', {
+      workspace: workspace(),
+      runnerTemp,
+      inputs: jarInputs(),
+      github: { sha: SHA },
+    });
+    expect(first.exitCode, first.stdout).toBe(0);
+    const second = await runAction('docker-bake', {
+      workspace: workspace(),
+      runnerTemp,
+      inputs: { ...jarInputs(), 'base-image': `oci:${first.outputs['layout-path']}`, 'java-options': '-Xmx256m' },
+      github: { sha: SHA },
+    });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.outputs['base-digest']).toBe(first.outputs.digest);
+    expect(second.outputs['layout-path']).not.toBe(first.outputs['layout-path']);
+    await verifyLayout(first.outputs['layout-path'] ?? '', first.outputs.digest as `sha256:${string}`);
+    await verifyLayout(second.outputs['layout-path'] ?? '', second.outputs.digest as `sha256:${string}`);
+    expect(existsSync(first.outputs['archive-path'] ?? '')).toBe(true);
+    const names = readdirSync(join(runnerTemp, 'bakeline-docker-bake')).sort();
+    expect(names).toEqual(
+      [`bake-${first.outputs.digest?.slice(7, 19)}`, `bake-${second.outputs.digest?.slice(7, 19)}`].sort(),
+    );
+  });
+
+  test("output-dir '.' leaves the repository's own layout/ and image.tar alone", async () => {
+    const ws = workspace();
+    mkdirSync(join(ws, 'layout'));
+    writeFileSync(join(ws, 'layout', 'README.md'), 'the layout of our docs\n');
+    writeFileSync(join(ws, 'image.tar'), 'not ours\n');
+    const result = await runAction('docker-bake', {
+      workspace: ws,
+      inputs: { ...jarInputs(), 'output-dir': '.' },
+      github: { sha: SHA },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(readFileSync(join(ws, 'layout', 'README.md'), 'utf8')).toBe('the layout of our docs\n');
+    expect(readFileSync(join(ws, 'image.tar'), 'utf8')).toBe('not ours\n');
+    expect(result.outputs['layout-path']).toBe(join(ws, `bake-${result.outputs.digest?.slice(7, 19)}`, 'layout'));
+  });
+
+  test("a second run of the same image keeps the first run's directory; a foreign one of that name is refused, untouched", async () => {
+    const ws = workspace();
+    const a = await runAction('docker-bake', {
+      workspace: ws,
+      inputs: { ...jarInputs(), 'output-dir': 'out' },
+      github: { sha: SHA },
+    });
+    const b = await runAction('docker-bake', {
+      workspace: ws,
+      inputs: { ...jarInputs(), 'output-dir': 'out' },
+      github: { sha: SHA },
+    });
+    expect(b.exitCode, b.stdout).toBe(0);
+    expect(b.outputs['layout-path']).toBe(a.outputs['layout-path']);
+    expect(readdirSync(join(ws, 'out'))).toEqual([`bake-${a.outputs.digest?.slice(7, 19)}`]);
+
+    const other = workspace();
+    const squatter = join(other, 'out', `bake-${a.outputs.digest?.slice(7, 19)}`);
+    mkdirSync(squatter, { recursive: true });
+    writeFileSync(join(squatter, 'notes.txt'), 'mine\n');
+    const c = await runAction('docker-bake', {
+      workspace: other,
+      inputs: { ...jarInputs(), 'output-dir': 'out' },
+      github: { sha: SHA },
+    });
+    expect(c.exitCode).toBe(1);
+    expect(c.annotations.filter((x) => x.level === 'error').map((x) => x.message)).toEqual([
+      expect.stringMatching(/^output-dir: .* exists and does not hold the image sha256:[0-9a-f]{64}/),
+    ]);
+    expect(readdirSync(squatter)).toEqual(['notes.txt']);
+    expect(readdirSync(join(other, 'out'))).toEqual([`bake-${a.outputs.digest?.slice(7, 19)}`]);
   });
 });

@@ -1,11 +1,25 @@
 import { bake } from '@bakeline/bake';
 import { coreLogger, formatBytes, setOutput } from '@bakeline/toolkit';
-import { readInputs } from './inputs.ts';
+import { onRunnerCancel } from './cancellation.ts';
+import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
 
 export async function run(): Promise<void> {
   const inputs = await readInputs();
+  const cancellation = onRunnerCancel(coreLogger);
+  try {
+    await bakeAndReport(inputs, cancellation.signal);
+  } catch (error: unknown) {
+    // the bake has cleaned up by now; say that it was cancelled, not what the killed command printed
+    throw cancellation.signal.aborted ? cancellation.signal.reason : error;
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+async function bakeAndReport(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const common = {
+    signal,
     outputDir: inputs.outputDir,
     sourceDateEpoch: inputs.sourceDateEpoch,
     annotations: inputs.annotations,

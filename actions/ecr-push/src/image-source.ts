@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, type LoadedImage, unpackLayout, verifyLayout } from '@bakeline/oci';
-import { formatBytes, type Logger } from '@bakeline/toolkit';
+import { formatBytes, InputError, type Logger } from '@bakeline/toolkit';
 
 export interface ImageSource {
   layout: string | undefined;
@@ -17,7 +17,19 @@ export interface VerifiedImage {
   cleanup: () => void;
 }
 
-export async function verifiedImage(source: ImageSource, workDir: string, logger: Logger): Promise<VerifiedImage> {
+export interface ScratchOptions {
+  /** Told of each scratch directory as soon as it exists (removed on a hard cancel). */
+  track?: (dir: string) => void;
+  /** Checked between phases: a cancelled run stops before verifying or pushing. */
+  signal?: AbortSignal;
+}
+
+export async function verifiedImage(
+  source: ImageSource,
+  workDir: string,
+  logger: Logger,
+  options: ScratchOptions = {},
+): Promise<VerifiedImage> {
   let scratch: string | undefined;
   const cleanup = () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -26,10 +38,21 @@ export async function verifiedImage(source: ImageSource, workDir: string, logger
     let layout = source.layout ?? '';
     if (source.archive) {
       scratch = mkdtempSync(join(workDir, 'ecr-push-'));
+      options.track?.(scratch);
       layout = join(scratch, 'layout');
-      await unpackLayout(source.archive, layout);
+      const archive = source.archive;
+      await unpackLayout(archive, layout).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new InputError(
+          'archive',
+          `got ${JSON.stringify(archive)}; expected a tar of an OCI layout (docker-bake's archive-path): ${reason}`,
+          { cause: error },
+        );
+      });
     }
+    options.signal?.throwIfAborted();
     const image = await verifyLayout(layout, source.digest);
+    options.signal?.throwIfAborted();
     const size = [image.manifest.config, ...image.manifest.layers].reduce((sum, d) => sum + d.size, 0);
     logger.info(
       `verified ${source.digest}: the manifest and its ${image.manifest.layers.length + 1} blobs (${formatBytes(size)}) match their digests`,

@@ -10,6 +10,7 @@ import {
   webIdentityCredentials,
 } from '@bakeline/aws';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
+import { Cancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
 import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
@@ -27,12 +28,27 @@ function credentialsFor(inputs: Inputs): CredentialsProvider {
   });
 }
 
+const RERUN =
+  're-running the job is safe: pushes are idempotent (blobs already there are skipped; a tag already naming this digest is kept)';
+
 export async function run(): Promise<void> {
   const inputs = readInputs();
-  const { image, cleanup } = await verifiedImage(inputs, process.env.RUNNER_TEMP ?? tmpdir(), coreLogger);
+  const cancellation = new Cancellation({
+    what: 'ecr-push',
+    rerun: RERUN,
+    log: (line) => core.info(line),
+    fail: (message) => core.setFailed(message),
+    exit: (code) => process.exit(code),
+  }).install();
+  let cleanup = () => {};
   try {
+    const verified = await verifiedImage(inputs, process.env.RUNNER_TEMP ?? tmpdir(), coreLogger, {
+      track: (dir) => cancellation.track(dir),
+      signal: cancellation.signal,
+    });
+    cleanup = verified.cleanup;
     const result = await pushImageToEcr({
-      image,
+      image: verified.image,
       repository: inputs.repository,
       tags: inputs.tags,
       region: inputs.region,
@@ -42,6 +58,7 @@ export async function run(): Promise<void> {
       concurrency: inputs.concurrency,
       mask: maskSecret,
       logger: coreLogger,
+      registryOptions: { signal: cancellation.signal },
       ...(inputs.ecrEndpoint ? { ecrEndpoint: inputs.ecrEndpoint } : {}),
       ...(inputs.lifecyclePolicy !== undefined ? { lifecyclePolicy: inputs.lifecyclePolicy } : {}),
       ...(inputs.scan === 'wait' ? { scan: { timeoutMs: inputs.scanTimeoutMs, failOn: inputs.failOnSeverity } } : {}),
@@ -58,7 +75,10 @@ export async function run(): Promise<void> {
     if (inputs.failOnSeverity !== 'none' && Object.keys(result.blocked).length > 0) {
       throw new Error(scanGateMessage(result, inputs.failOnSeverity));
     }
+  } catch (error: unknown) {
+    throw cancellation.explain(error);
   } finally {
     cleanup();
+    cancellation.dispose();
   }
 }

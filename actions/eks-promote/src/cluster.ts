@@ -1,23 +1,30 @@
 // Connects to the target or source cluster: EKS through OIDC (or ambient) credentials,
 // DescribeCluster and a renewing token; or a kubeconfig.
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   type CredentialsProvider,
   connectEksCluster,
+  createEcrClient,
+  EcrLogin,
   ecrDigestForTag,
+  ecrHostRegion,
   environmentCredentials,
   parseEcrImage,
   webIdentityCredentials,
 } from '@bakeline/aws';
 import { KubeClient, pinnedImage, readKubeconfig } from '@bakeline/kube';
-import { parseReference, RegistryClient } from '@bakeline/oci';
-import { InputError, maskSecret } from '@bakeline/toolkit';
+import { parseReference, RegistryClient, type RegistryCredentials } from '@bakeline/oci';
+import { coreLogger, InputError, maskSecret } from '@bakeline/toolkit';
+import { readImageRevision } from './image-revision.ts';
 import type { ClusterInput, Inputs } from './inputs.ts';
 
 export interface Connected {
   client: KubeClient;
   /** Resolves `repository:tag` to `repository@sha256:…` (allow-tag). */
   resolveTag(image: string): Promise<string>;
+  /** The image's `org.opencontainers.image.revision` label, read from its registry by digest. */
+  readRevision(image: string): Promise<string | undefined>;
 }
 
 function credentialsFor(
@@ -46,29 +53,46 @@ async function resolveTag(
   inputs: Pick<Inputs, 'region' | 'ecrEndpoint'>,
 ): Promise<string> {
   if (pinnedImage(image)) return image;
-  const slash = image.indexOf('/');
-  const colon = image.lastIndexOf(':');
-  const repository = image.slice(0, colon);
+  const ref = parseReference(image);
+  const tag = ref.tag ?? 'latest';
+  const repository = ref.tag === undefined ? image : image.slice(0, image.length - tag.length - 1);
   const ecr =
     parseEcrImage(image) ??
-    (inputs.ecrEndpoint && inputs.region && slash > 0
-      ? {
-          registryId: '',
-          region: inputs.region,
-          repository: image.slice(slash + 1, colon),
-          tag: image.slice(colon + 1),
-        }
+    (inputs.ecrEndpoint && inputs.region && image.includes('/')
+      ? { registryId: '', region: inputs.region, repository: ref.repository, tag }
       : undefined);
   let digest: string | undefined;
   if (ecr && credentials) {
     digest = await ecrDigestForTag(ecr, credentials, inputs.ecrEndpoint);
   } else {
-    const ref = parseReference(image);
-    digest = await new RegistryClient({ registry: ref.registry }).resolveDigest(ref.repository, ref.tag ?? 'latest');
+    digest = await new RegistryClient({ registry: ref.registry }).resolveDigest(ref.repository, tag);
   }
   if (!digest) throw new Error(`image '${image}': the registry has no such tag`);
   core.info(`allow-tag: ${image} is ${digest}; the workload is set by digest`);
   return `${repository}@${digest}`;
+}
+
+/**
+ * A client of the image's registry: with an ECR login when the host is ECR's (or `ecr-endpoint`
+ * fronts it) and AWS credentials are at hand, anonymous otherwise.
+ */
+function registryClient(
+  image: string,
+  credentials: CredentialsProvider | undefined,
+  inputs: Pick<Inputs, 'region' | 'ecrEndpoint'>,
+): RegistryClient {
+  const { registry } = parseReference(image);
+  const region = ecrHostRegion(registry.toLowerCase()) ?? (inputs.ecrEndpoint ? inputs.region : undefined);
+  if (!credentials || !region) return new RegistryClient({ registry, logger: coreLogger });
+  const login = new EcrLogin(
+    createEcrClient({ region, credentials, ...(inputs.ecrEndpoint ? { endpoint: inputs.ecrEndpoint } : {}) }),
+    { mask: maskSecret },
+  );
+  const registryCredentials = async (): Promise<RegistryCredentials> => {
+    const { username, password } = await login.get();
+    return { username, password };
+  };
+  return new RegistryClient({ registry, credentials: registryCredentials, logger: coreLogger });
 }
 
 /** Who talks to the cluster, in words for error messages. */
@@ -84,13 +108,14 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   let client: KubeClient;
   let credentials: CredentialsProvider | undefined;
   if (cluster.kind === 'kubeconfig') {
-    client = new KubeClient(readKubeconfig(cluster.path));
+    client = new KubeClient(readKubeconfig(cluster.path, { mask: maskSecret }));
   } else {
     const region = inputs.region;
     if (!region) throw new InputError('region', 'is required for an EKS cluster (or set AWS_REGION)');
     credentials = credentialsFor(cluster, inputs, region);
     const connection = await connectEksCluster({
       clusterName: cluster.clusterName,
+      mask: maskSecret,
       region,
       credentials,
       ...(inputs.eksEndpoint ? { eksEndpoint: inputs.eksEndpoint } : {}),
@@ -101,5 +126,7 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   return {
     client,
     resolveTag: (image: string) => resolveTag(image, credentials, inputs),
+    readRevision: (image: string) =>
+      readImageRevision(image, registryClient(image, credentials, inputs), process.env.RUNNER_TEMP || tmpdir()),
   };
 }

@@ -1,17 +1,38 @@
-// A minimal client of GitHub's REST API for deployments: the headers GitHub asks for, one
-// bounded timeout per request, and errors that say what was asked, what GitHub answered and what
-// to check. The token goes only into the Authorization header, never into a message.
+// GitHub's deployments API through @actions/github (Octokit): GITHUB_API_URL (GHES) as the base
+// URL, the runner's proxy settings, the API version GitHub documents, one bounded timeout per
+// request, and errors that say what was asked, what GitHub answered and what to check. The token
+// goes only into Octokit's Authorization header, never into a message.
+import { getOctokit } from '@actions/github';
 import { errorMessage } from '@bakeline/toolkit';
 
 export const GITHUB_API_VERSION = '2022-11-28';
 const USER_AGENT = 'bakeline-eks-promote';
+const HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION };
 
 export interface GithubApiOptions {
   /** GITHUB_API_URL, e.g. https://api.github.com */
   apiUrl: string;
   token: string;
-  fetch?: typeof fetch;
   timeoutMs?: number;
+}
+
+export interface CreateDeploymentBody {
+  ref: string;
+  task: string;
+  environment: string;
+  auto_merge: boolean;
+  required_contexts: string[];
+  payload: Record<string, unknown>;
+  description: string;
+  transient_environment: boolean;
+  production_environment: boolean;
+}
+
+export interface CreateStatusBody {
+  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+  description: string;
+  log_url: string;
+  environment_url?: string;
 }
 
 interface GithubErrorBody {
@@ -56,53 +77,82 @@ function describeErrors(body: GithubErrorBody): string {
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
+/** Octokit's RequestError (or a network failure) as a message with the status and the hint. */
+function explain(error: unknown, what: string, repository: string): GithubRequestError {
+  const response = (error as { response?: { status?: unknown; data?: unknown } } | null)?.response;
+  if (response === undefined || typeof response.status !== 'number') {
+    return new GithubRequestError(`${what} got no answer: ${errorMessage(error)}`, undefined, error);
+  }
+  const status = response.status;
+  const body: GithubErrorBody =
+    typeof response.data === 'object' && response.data !== null ? (response.data as GithubErrorBody) : {};
+  const text = typeof response.data === 'string' ? response.data.slice(0, 200) : '';
+  const message = body.message ?? (text || 'no message');
+  return new GithubRequestError(
+    `${what} answered ${status} ${message}${describeErrors(body)}${hint(status, repository)}`,
+    status,
+    error,
+  );
+}
+
+function split(repository: string): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = repository.split('/');
+  return { owner, repo };
+}
+
 export class GithubApi {
-  readonly #options: GithubApiOptions;
+  readonly #octokit: ReturnType<typeof getOctokit>;
+  readonly #apiUrl: string;
+  readonly #timeoutMs: number;
+
   constructor(options: GithubApiOptions) {
-    this.#options = options;
+    this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#octokit = getOctokit(options.token, {
+      baseUrl: this.#apiUrl,
+      userAgent: USER_AGENT,
+      // Octokit would print deprecation notices with console.warn; nothing here should print
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
   }
 
-  /** POSTs JSON to `path` (below the API URL) and returns the JSON answer of a 2xx. */
-  async post(
-    path: string,
-    body: unknown,
+  /** POST /repos/{owner}/{repo}/deployments: 201 with the deployment, or 202 when GitHub merged instead. */
+  async createDeployment(
     repository: string,
-    timeoutMs?: number,
-  ): Promise<{ status: number; json: Record<string, unknown> }> {
-    const doFetch = this.#options.fetch ?? fetch;
-    const url = `${this.#options.apiUrl.replace(/\/+$/, '')}${path}`;
-    let response: Response;
+    body: CreateDeploymentBody,
+  ): Promise<{ status: number; data: Record<string, unknown> }> {
+    const what = `POST ${this.#apiUrl}/repos/${repository}/deployments`;
     try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: {
-          accept: 'application/vnd.github+json',
-          'x-github-api-version': GITHUB_API_VERSION,
-          authorization: `Bearer ${this.#options.token}`,
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs ?? this.#options.timeoutMs ?? 30_000),
+      const response = await this.#octokit.rest.repos.createDeployment({
+        ...split(repository),
+        ...body,
+        headers: HEADERS,
+        request: { signal: AbortSignal.timeout(this.#timeoutMs) },
+      });
+      return { status: response.status, data: response.data as unknown as Record<string, unknown> };
+    } catch (error: unknown) {
+      throw explain(error, what, repository);
+    }
+  }
+
+  /** POST /repos/{owner}/{repo}/deployments/{id}/statuses. */
+  async createStatus(
+    repository: string,
+    deploymentId: number,
+    body: CreateStatusBody,
+    timeoutMs?: number,
+  ): Promise<void> {
+    const what = `POST ${this.#apiUrl}/repos/${repository}/deployments/${deploymentId}/statuses`;
+    try {
+      await this.#octokit.rest.repos.createDeploymentStatus({
+        ...split(repository),
+        deployment_id: deploymentId,
+        ...body,
+        headers: HEADERS,
+        request: { signal: AbortSignal.timeout(timeoutMs ?? this.#timeoutMs) },
       });
     } catch (error: unknown) {
-      throw new GithubRequestError(`POST ${url} got no answer: ${errorMessage(error)}`, undefined, error);
+      throw explain(error, what, repository);
     }
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      // a proxy's HTML page: reported by status below
-    }
-    if (!response.ok) {
-      const errorBody = json as GithubErrorBody;
-      const message = errorBody.message ?? (text.slice(0, 200) || response.statusText);
-      throw new GithubRequestError(
-        `POST ${url} answered ${response.status} ${message}${describeErrors(errorBody)}${hint(response.status, repository)}`,
-        response.status,
-      );
-    }
-    return { status: response.status, json };
   }
 }

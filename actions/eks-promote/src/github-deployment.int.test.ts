@@ -23,11 +23,14 @@ const REPO = 'ostock/licensing-service';
 const WORKLOAD = 'licensing-service';
 const TOKEN = 'ghs_deploymentsTokenOfThisRun0123456789';
 const RUN_ID = '4242';
+/** the commit that built `image.labelled` (its revision label); the dispatch runs on SHA */
+const BUILT = '0123abc4567def890123abc4567def890123abc4';
+const JOB_ID = '51725241954';
 
 let cloud: LocalCloud;
 let api: GithubDeploymentsApi;
 let workspace: string;
-const image = { good: '', other: '', broken: '' };
+const image = { good: '', other: '', broken: '', labelled: '' };
 
 function failure(result: HarnessResult): string {
   return result.annotations.find((a) => a.level === 'error')?.message ?? '';
@@ -127,19 +130,25 @@ beforeAll(async () => {
     },
   );
   const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>) =>
+  const push = async (tag: string, files: Record<string, string>, labels: Record<string, string> = {}) =>
     (
       await buildBusyboxImage({
         registry: cloud.endpoints.registry.host,
         repository: REPO,
         tag,
         files,
+        labels,
         login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
       })
     ).ref;
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.broken = await push('never-ready', { 'www/index.html': 'no health endpoint' });
+  image.labelled = await push(
+    'labelled',
+    { 'www/actuator/health': '{"status":"UP"}', 'www/version': '3' },
+    { 'org.opencontainers.image.revision': BUILT },
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -150,7 +159,7 @@ async function startApi(): Promise<void> {
   api = await startGithubDeploymentsApi({
     repository: cloud.endpoints.githubRepository,
     token: TOKEN,
-    commits: [SHA],
+    commits: [SHA, BUILT],
     statusContexts: { build: 'success' },
   });
 }
@@ -201,15 +210,50 @@ describe('eks-promote github-deployment', () => {
     for (const r of api.requests()) {
       expect(r).toMatchObject({
         method: 'POST',
-        authScheme: 'Bearer',
+        authScheme: 'token',
         accept: 'application/vnd.github+json',
         apiVersion: '2022-11-28',
-        userAgent: 'bakeline-eks-promote',
       });
+      expect(r.userAgent).toMatch(/^bakeline-eks-promote octokit-core\.js\//);
       expect([201]).toContain(r.status);
     }
     expect(shown(result)).not.toContain(TOKEN);
     expect(result.masks).toContain(TOKEN);
+  });
+
+  test('dispatched on another commit, the deployment names the commit that built the image; log_url the job', async () => {
+    await startApi();
+    const result = await runAction(
+      'eks-promote',
+      promotion({
+        image: image.labelled,
+        'github-deployment': 'true',
+        'ecr-endpoint': cloud.endpoints.ecr,
+        'job-check-run-id': JOB_ID,
+      }),
+    );
+    expectSuccess(result);
+    const [d] = api.deployments();
+    expect(d).toMatchObject({ ref: BUILT, sha: BUILT });
+    expect(result.stdout).toContain(`was built from ${BUILT}`);
+    const jobUrl = `https://github.com/${cloud.endpoints.githubRepository}/actions/runs/${RUN_ID}/job/${JOB_ID}`;
+    expect(api.statuses(d?.id ?? 0).map((s) => [s.state, s.log_url])).toEqual([
+      ['in_progress', jobUrl],
+      ['success', jobUrl],
+    ]);
+  });
+
+  test('an image without the revision label: the deployment names GITHUB_SHA, with a warning', async () => {
+    await startApi();
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good, 'github-deployment': 'true', 'ecr-endpoint': cloud.endpoints.ecr }),
+    );
+    expectSuccess(result);
+    expect(api.deployments()[0]).toMatchObject({ ref: SHA });
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/has no org\.opencontainers\.image\.revision label; the deployment names GITHUB_SHA/),
+    ]);
   });
 
   test('a status GitHub answers with 503 is retried; the deployment still ends in success', async () => {

@@ -1,3 +1,4 @@
+import { getOctokit } from '@actions/github';
 import { type GithubDeploymentsApi, startGithubDeploymentsApi } from '@bakeline/local-cloud';
 import type { Logger } from '@bakeline/toolkit';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -5,9 +6,11 @@ import { GithubApi } from './github-api.ts';
 import {
   type DeploymentOutcome,
   GithubDeployment,
+  logUrl,
   type OpenDeploymentOptions,
   runContextFromEnv,
 } from './github-deployment.ts';
+import { deploymentRef } from './image-revision.ts';
 
 const TOKEN = 'ghs_unitTestToken000000000000000000000000';
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -39,6 +42,11 @@ afterEach(async () => {
   await api.close();
 });
 
+async function restart(extra: { commits: string[] }): Promise<GithubDeploymentsApi> {
+  await api.close();
+  return startGithubDeploymentsApi({ repository: REPO, token: TOKEN, readOnlyTokens: ['ghs_read'], ...extra });
+}
+
 function options(overrides: Partial<OpenDeploymentOptions> = {}, token = TOKEN): OpenDeploymentOptions {
   return {
     api: new GithubApi({ apiUrl: api.url, token }),
@@ -47,6 +55,7 @@ function options(overrides: Partial<OpenDeploymentOptions> = {}, token = TOKEN):
     environmentUrl: 'https://test.example.com',
     image: `registry.example/ostock/licensing-service@${DIGEST}`,
     digest: DIGEST,
+    ref: SHA,
     logger,
     sleep: async () => {},
     ...overrides,
@@ -171,5 +180,102 @@ describe('GitHub deployment of a promotion', () => {
     expect(() => runContextFromEnv({ GITHUB_SHA: SHA, GITHUB_RUN_ID: '5' })).toThrow(
       'github-deployment: GITHUB_REPOSITORY is not set',
     );
+  });
+
+  test('log_url names the job when its check run id is given, the run otherwise', async () => {
+    const o = options();
+    expect(logUrl({ ...o.context, jobId: '51725241954' })).toBe(
+      `https://github.com/${REPO}/actions/runs/77/job/51725241954`,
+    );
+    const deployment = await GithubDeployment.open({ ...o, context: { ...o.context, jobId: '51725241954' } });
+    await deployment.finish({ state: 'success', revision: 2 });
+    expect(api.statuses(deployment.id).map((s) => s.log_url)).toEqual([
+      `https://github.com/${REPO}/actions/runs/77/job/51725241954`,
+      `https://github.com/${REPO}/actions/runs/77/job/51725241954`,
+    ]);
+  });
+
+  test('the deployment names the commit given as ref, not the dispatch SHA', async () => {
+    const built = '1234567890abcdef1234567890abcdef12345678';
+    api = await restart({ commits: [SHA, built] });
+    const deployment = await GithubDeployment.open(options({ ref: built }));
+    expect(api.deployments().find((d) => d.id === deployment.id)).toMatchObject({ ref: built, sha: built });
+  });
+
+  test('Octokit sends what GitHub documents: token auth, the API version, a User-Agent naming bakeline', async () => {
+    const deployment = await GithubDeployment.open(options());
+    await deployment.finish({ state: 'success', revision: 1 });
+    for (const r of api.requests()) {
+      expect(r).toMatchObject({ method: 'POST', authScheme: 'token', apiVersion: '2022-11-28', status: 201 });
+      expect(r.accept).toBe('application/vnd.github+json');
+      expect(r.userAgent).toMatch(/^bakeline-eks-promote octokit-core\.js\//);
+    }
+  });
+});
+
+describe('the ref of the deployment record', () => {
+  const built = '1234567890abcdef1234567890abcdef12345678';
+  test.each<[string, () => Promise<string | undefined>, string, RegExp | undefined]>([
+    ['the revision label', async () => built, built, undefined],
+    [
+      'no label: GITHUB_SHA, with a warning',
+      async () => undefined,
+      SHA,
+      /has no org\.opencontainers\.image\.revision label/,
+    ],
+    ['a label that is no SHA', async () => 'main; rm -rf /', SHA, /is not a commit SHA/],
+    [
+      'a registry that cannot be read',
+      async () => {
+        throw new Error('401 unauthorized');
+      },
+      SHA,
+      /could not be read \(401 unauthorized\)/,
+    ],
+  ])('%s', async (_what, read, ref, warning) => {
+    expect(await deploymentRef(`r.example/svc@${DIGEST}`, SHA, read, logger)).toBe(ref);
+    const warnings = lines.filter((l) => l.startsWith('warning'));
+    if (warning) {
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(warning);
+      expect(warnings[0]).not.toContain('rm -rf');
+    } else expect(warnings).toEqual([]);
+  });
+});
+
+describe('the deployments stand-in refuses what GitHub refuses, as Octokit sends it', () => {
+  test('a status description over 140 characters and an unknown state are 422 Validation Failed', async () => {
+    const deployment = await GithubDeployment.open(options());
+    const client = new GithubApi({ apiUrl: api.url, token: TOKEN });
+    await expect(
+      client.createStatus(REPO, deployment.id, { state: 'success', description: 'x'.repeat(141), log_url: '' }),
+    ).rejects.toThrow(/answered 422 Validation Failed \(description custom description is too long/);
+    await expect(
+      client.createStatus(REPO, deployment.id, {
+        state: 'done' as 'success',
+        description: '',
+        log_url: 'https://github.com/x',
+      }),
+    ).rejects.toThrow(/answered 422 Validation Failed \(state invalid state is not one of/);
+    expect(api.statuses(deployment.id).map((s) => s.state)).toEqual(['in_progress']);
+  });
+
+  test('an API version GitHub does not know is a 400, a ref it does not know a 422', async () => {
+    const octokit = getOctokit(TOKEN, { baseUrl: api.url });
+    await expect(
+      octokit.rest.repos.createDeployment({
+        owner: 'bakeline-dev',
+        repo: 'licensing-service',
+        ref: SHA,
+        headers: { 'x-github-api-version': '2021-01-01' },
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      response: { data: { message: "API version '2021-01-01' is not supported." } },
+    });
+    await expect(
+      octokit.rest.repos.createDeployment({ owner: 'bakeline-dev', repo: 'licensing-service', ref: 'f'.repeat(40) }),
+    ).rejects.toMatchObject({ status: 422, response: { data: { message: `No ref found for: ${'f'.repeat(40)}` } } });
+    expect(api.deployments()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // back), or `error` when the promotion was cancelled or broke outside the rollout. A status that
 // cannot be posted is a warning: the step's result stays the rollout's result.
 import { errorMessage, type Logger, retry } from '@bakeline/toolkit';
-import { type GithubApi, GithubRequestError } from './github-api.ts';
+import { type CreateStatusBody, type GithubApi, GithubRequestError } from './github-api.ts';
 
 export interface GithubRunContext {
   apiUrl: string;
@@ -13,6 +13,8 @@ export interface GithubRunContext {
   repository: string;
   sha: string;
   runId: string;
+  /** the job's check run id (`job.check_run_id`): log_url then names the job, not the run */
+  jobId?: string;
 }
 
 export type DeploymentOutcome =
@@ -28,11 +30,13 @@ export interface OpenDeploymentOptions {
   environmentUrl: string | undefined;
   image: string;
   digest: string;
+  /** the commit that built the image (its revision label); the deployment's `ref` */
+  ref: string;
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): GithubRunContext {
+export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env, jobId?: string): GithubRunContext {
   const read = (name: string): string => {
     const value = env[name];
     if (!value) throw new Error(`github-deployment: ${name} is not set; it is set by the GitHub runner`);
@@ -44,7 +48,14 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): GithubR
     repository: read('GITHUB_REPOSITORY'),
     sha: read('GITHUB_SHA'),
     runId: read('GITHUB_RUN_ID'),
+    ...(jobId ? { jobId } : {}),
   };
+}
+
+/** The job's log page when its check run id is known (`/actions/runs/<run>/job/<id>`), else the run's. */
+export function logUrl(context: GithubRunContext): string {
+  const run = `${context.serverUrl.replace(/\/+$/, '')}/${context.repository}/actions/runs/${context.runId}`;
+  return context.jobId ? `${run}/job/${context.jobId}` : run;
 }
 
 /** GitHub cuts nothing: a status description over 140 characters is a 422. */
@@ -65,41 +76,36 @@ export class GithubDeployment {
   private constructor(id: number, options: OpenDeploymentOptions) {
     this.id = id;
     this.#options = options;
-    const c = options.context;
-    this.#logUrl = `${c.serverUrl.replace(/\/+$/, '')}/${c.repository}/actions/runs/${c.runId}`;
+    this.#logUrl = logUrl(options.context);
   }
 
   /** Creates the deployment and posts `in_progress`. Throws when the deployment cannot be created. */
   static async open(options: OpenDeploymentOptions): Promise<GithubDeployment> {
     const { context, environment, digest } = options;
-    let created: { status: number; json: Record<string, unknown> };
+    let created: { status: number; data: Record<string, unknown> };
     try {
-      created = await options.api.post(
-        `/repos/${context.repository}/deployments`,
-        {
-          ref: context.sha,
-          task: 'deploy',
-          environment,
-          auto_merge: false,
-          required_contexts: [],
-          payload: { digest, image: options.image },
-          description: short(`bakeline eks-promote ${digest}`),
-          transient_environment: false,
-          production_environment: /^prod(uction)?$/i.test(environment),
-        },
-        context.repository,
-      );
+      created = await options.api.createDeployment(context.repository, {
+        ref: options.ref,
+        task: 'deploy',
+        environment,
+        auto_merge: false,
+        required_contexts: [],
+        payload: { digest, image: options.image },
+        description: short(`bakeline eks-promote ${digest}`),
+        transient_environment: false,
+        production_environment: /^prod(uction)?$/i.test(environment),
+      });
     } catch (error: unknown) {
       throw new Error(
         `GitHub deployment to ${environment} in ${context.repository} could not be created; nothing was promoted: ${errorMessage(error)}`,
         { cause: error },
       );
     }
-    const id = created.json.id;
+    const id = created.data.id;
     if (created.status !== 201 || typeof id !== 'number') {
       // 202: GitHub merged the default branch instead of deploying (auto_merge is false, so unexpected)
       throw new Error(
-        `GitHub deployment to ${environment} in ${context.repository} was not created (${created.status}: ${String(created.json.message ?? 'no deployment in the answer')}); nothing was promoted`,
+        `GitHub deployment to ${environment} in ${context.repository} was not created (${created.status}: ${String(created.data.message ?? 'no deployment in the answer')}); nothing was promoted`,
       );
     }
     const deployment = new GithubDeployment(id, options);
@@ -135,26 +141,27 @@ export class GithubDeployment {
     }
   }
 
-  async #post(state: string, description: string, attempts: number, timeoutMs?: number): Promise<void> {
+  async #post(
+    state: CreateStatusBody['state'],
+    description: string,
+    attempts: number,
+    timeoutMs?: number,
+  ): Promise<void> {
     const { api, context, environmentUrl, logger } = this.#options;
-    const body = {
+    const body: CreateStatusBody = {
       state,
       description: short(description),
       log_url: this.#logUrl,
       ...(state === 'success' && environmentUrl ? { environment_url: environmentUrl } : {}),
     };
     try {
-      await retry(
-        () =>
-          api.post(`/repos/${context.repository}/deployments/${this.id}/statuses`, body, context.repository, timeoutMs),
-        {
-          attempts,
-          baseDelayMs: 500,
-          maxDelayMs: 4_000,
-          classify: retryable,
-          ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
-        },
-      );
+      await retry(() => api.createStatus(context.repository, this.id, body, timeoutMs), {
+        attempts,
+        baseDelayMs: 500,
+        maxDelayMs: 4_000,
+        classify: retryable,
+        ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
+      });
       logger.info(`GitHub deployment ${this.id}: ${state}`);
     } catch (error: unknown) {
       logger.warning(`GitHub deployment ${this.id}: the status '${state}' could not be posted: ${errorMessage(error)}`);

@@ -99,3 +99,34 @@ describe('eks-promote inputs', () => {
     });
   });
 });
+
+describe('the image input through the oci reference parser', () => {
+  it.each([
+    ['an empty tag before the digest', `repo:@${DIGEST}`],
+    ['an upper-case repository', `127.0.0.1:5000/Svc@${DIGEST}`],
+    ['white space', `127.0.0.1:5000/svc @${DIGEST}`],
+    ['a digest of another algorithm', `127.0.0.1:5000/svc@sha512:${'c'.repeat(128)}`],
+    ['a port out of range', `127.0.0.1:99999/svc@${DIGEST}`],
+  ])('refuses %s, naming the input', (_what, image) => {
+    const error = failure({ ...base, image });
+    expect(error.input).toBe('image');
+    expect(error.message).toMatch(/^Input 'image': got ".*"; expected repository@sha256:<64 hex>/);
+  });
+
+  it.each([
+    [
+      'an upper-case registry host (lower-cased)',
+      `Registry.Example.COM/team/svc@${DIGEST}`,
+      `registry.example.com/team/svc@${DIGEST}`,
+    ],
+    ['a tag before the digest', `127.0.0.1:5000/svc:1.0@${DIGEST}`, `127.0.0.1:5000/svc:1.0@${DIGEST}`],
+    ['an IPv6 host', `[::1]:5000/svc@${DIGEST}`, `[::1]:5000/svc@${DIGEST}`],
+  ])('accepts %s', (_what, image, read_) => {
+    expect(read({ ...base, image }).source).toEqual({ kind: 'image', image: read_, allowTag: false });
+  });
+
+  it('refuses a job-check-run-id that is not a number', () => {
+    expect(failure({ ...base, 'job-check-run-id': '12; x' }).input).toBe('job-check-run-id');
+    expect(read({ ...base, 'job-check-run-id': '51725241954' }).jobCheckRunId).toBe('51725241954');
+  });
+});

@@ -1,8 +1,7 @@
 // Typed inputs of eks-promote, all validated before anything talks to a cluster.
-import { InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { parseReference } from '@bakeline/oci';
+import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
 
-const PINNED = /^[a-z0-9.:_/-]+@sha256:[a-f0-9]{64}$/;
-const TAGGED = /^[a-z0-9.:_/-]+:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SELECTOR = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*)*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -32,6 +31,36 @@ export interface Inputs {
   ecrEndpoint: string | undefined;
   /** `github-deployment: true`: the token for GitHub's deployments API (masked) and the environment's URL */
   githubDeployment: { token: string; environmentUrl: string | undefined } | undefined;
+  /** `job-check-run-id` (`${{ job.check_run_id }}`): the GitHub deployment's log_url names the job */
+  jobCheckRunId: string | undefined;
+}
+
+/**
+ * The `image` input through the oci reference parser: `repository@sha256:<64 hex>` (a tag before
+ * the digest is allowed), or `repository:tag` with allow-tag. The registry host is lower-cased
+ * (host names are case-insensitive); the rest is kept as written.
+ */
+export function imageInput(image: string, allowTag: boolean): string {
+  let reference: ReturnType<typeof parseReference>;
+  try {
+    reference = parseReference(image);
+  } catch (error: unknown) {
+    throw new InputError(
+      'image',
+      `got ${JSON.stringify(image)}; expected repository@sha256:<64 hex> (${errorMessage(error).replace(/^image reference '.*?': /s, '')})`,
+    );
+  }
+  if (!reference.digest && !allowTag) {
+    throw new InputError(
+      'image',
+      `got ${JSON.stringify(image)}, a tag; expected repository@sha256:<64 hex> (or set allow-tag: true to resolve the tag to its digest)`,
+    );
+  }
+  const slash = image.indexOf('/');
+  const host = slash < 0 ? '' : image.slice(0, slash);
+  return host !== '' && host.toLowerCase() === reference.registry.toLowerCase()
+    ? `${host.toLowerCase()}${image.slice(slash)}`
+    : image;
 }
 
 function cluster(
@@ -81,6 +110,17 @@ function githubDeployment(reader: InputReader): Inputs['githubDeployment'] {
   return { token, environmentUrl };
 }
 
+function jobCheckRunId(reader: InputReader): string | undefined {
+  const value = reader.getOptionalString('job-check-run-id');
+  if (value !== undefined && !/^[1-9][0-9]{0,19}$/.test(value)) {
+    throw new InputError(
+      'job-check-run-id',
+      `got "${value}"; expected the job's numeric check run id (\${{ job.check_run_id }})`,
+    );
+  }
+  return value;
+}
+
 export function readInputs(reader: InputReader = runnerInputs): Inputs {
   const target = cluster(reader, { cluster: 'cluster-name', role: 'role-to-assume', kubeconfig: 'kubeconfig' });
   const namespace = reader.getString('namespace', { required: true });
@@ -104,16 +144,7 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
   if (image && fromEnvironment)
     throw new InputError('from-environment', "is given together with 'image'; give one of them");
   if (image) {
-    if (!PINNED.test(image)) {
-      if (TAGGED.test(image) && !allowTag) {
-        throw new InputError(
-          'image',
-          `got "${image}", a tag; expected repository@sha256:<64 hex> (or set allow-tag: true to resolve the tag to its digest)`,
-        );
-      }
-      if (!TAGGED.test(image)) throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex>`);
-    }
-    source = { kind: 'image', image, allowTag };
+    source = { kind: 'image', image: imageInput(image, allowTag), allowTag };
   } else if (fromEnvironment) {
     const sourceNamespace = reader.getString('source-namespace', { default: fromEnvironment });
     if (!DNS_LABEL.test(sourceNamespace))
@@ -153,5 +184,6 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     stsEndpoint: reader.getOptionalString('sts-endpoint'),
     ecrEndpoint: reader.getOptionalString('ecr-endpoint'),
     githubDeployment: githubDeployment(reader),
+    jobCheckRunId: jobCheckRunId(reader),
   };
 }

@@ -1,16 +1,17 @@
 import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
-import { coreLogger, errorMessage, setOutput } from '@bakeline/toolkit';
+import { coreLogger, errorMessage, maskSecret, setOutput } from '@bakeline/toolkit';
 import { explainAccessError } from './access-errors.ts';
 import { connect, describeIdentity } from './cluster.ts';
 import { GithubApi } from './github-api.ts';
 import { GithubDeployment, runContextFromEnv } from './github-deployment.ts';
+import { deploymentRef } from './image-revision.ts';
 import { readInputs } from './inputs.ts';
 import { printDiagnostics, writeFailureSummary, writeSuccessSummary } from './summary.ts';
 
 export async function run(signal: AbortSignal): Promise<void> {
   const inputs = readInputs();
   const github = inputs.githubDeployment;
-  const context = github ? runContextFromEnv() : undefined;
+  const context = github ? runContextFromEnv(process.env, inputs.jobCheckRunId) : undefined;
   const started = Date.now();
   const target = await connect(inputs.target, inputs);
   let image: string;
@@ -47,6 +48,7 @@ export async function run(signal: AbortSignal): Promise<void> {
           environmentUrl: github.environmentUrl,
           image,
           digest,
+          ref: await deploymentRef(image, context.sha, target.readRevision, coreLogger),
           logger: coreLogger,
         }).catch(async (error: unknown) => {
           target.client.close();
@@ -66,6 +68,7 @@ export async function run(signal: AbortSignal): Promise<void> {
       rollbackOnFailure: inputs.rollbackOnFailure,
       changeCause,
       logger: coreLogger,
+      mask: maskSecret,
       signal,
       ...(inputs.container ? { container: inputs.container } : {}),
     });

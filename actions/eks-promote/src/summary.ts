@@ -54,13 +54,18 @@ export async function writeFailureSummary(environment: string, message: string, 
     .write();
 }
 
+/**
+ * Pods, events and logs come from the cluster (an event message, a container's output): every
+ * line goes through the runner-exact neutralizer, so none can be read as a workflow command.
+ */
 export async function printDiagnostics(logger: Logger, diagnostics: Diagnostics): Promise<void> {
+  const safe = (line: string) => logger.info(neutralizeWorkflowCommands(line));
   await logger.group('Pods, events and logs of the failed rollout', async () => {
-    for (const line of diagnostics.pods) logger.info(`pod ${line}`);
-    for (const line of diagnostics.events) logger.info(`event ${line}`);
+    for (const line of diagnostics.pods) safe(`pod ${line}`);
+    for (const line of diagnostics.events) safe(`event ${line}`);
     for (const log of diagnostics.logs) {
-      logger.info(`--- last log lines of ${log.pod}/${log.container}`);
-      logger.info(neutralizeWorkflowCommands(log.lines));
+      safe(`--- last log lines of ${log.pod}/${log.container}`);
+      safe(log.lines);
     }
   });
 }

@@ -11,7 +11,9 @@ import {
   type Spec,
   SpecError,
 } from '@bakeline/platform';
-import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+import { InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { readJunitPath } from './junit-path.ts';
+import { readSecretEnv } from './secret-env.ts';
 
 /** What the step's inputs decide of a platform test (the run id, work dir and logger come from the runner). */
 export type Inputs = Pick<
@@ -53,10 +55,13 @@ function targetInput(reader: InputReader): PlatformTarget {
     try {
       pinned = parseReference(image).digest;
     } catch (error: unknown) {
-      throw new InputError('image', `got "${image}"; ${(error as Error).message}`, { cause: error });
+      throw new InputError('image', `got ${JSON.stringify(image)}; ${(error as Error).message}`, { cause: error });
     }
     if (!pinned)
-      throw new InputError('image', `got "${image}"; expected repository@sha256:<64 hex> (a tag is never tested)`);
+      throw new InputError(
+        'image',
+        `got ${JSON.stringify(image)}; expected repository@sha256:<64 hex> (a tag is never tested)`,
+      );
     return { kind: 'image', source: { kind: 'image', reference: image }, ...(digest ? { digest } : {}) };
   }
   const kind = layout ? 'layout' : 'archive';
@@ -66,7 +71,13 @@ function targetInput(reader: InputReader): PlatformTarget {
   return { kind: 'image', source: { kind, path: layout || archive }, digest };
 }
 
-export function readInputs(reader: InputReader = runnerInputs, env = process.env): Inputs {
+export function readInputs(
+  reader: InputReader = runnerInputs,
+  env = process.env,
+  mask: (value: string) => void = maskSecret,
+): Inputs {
+  // first: masked before any other input is read or any error can print a value
+  const secretEnv = readSecretEnv(reader, mask);
   const target = targetInput(reader);
   const specPath = reader.getPath('spec', { required: true, mustExist: 'file' });
   let spec: Spec;
@@ -87,11 +98,11 @@ export function readInputs(reader: InputReader = runnerInputs, env = process.env
     target,
     spec,
     env: { ...fileEnv, ...reader.getKeyValues('env') },
-    secretEnv: reader.getKeyValues('secret-env'),
+    secretEnv,
     startupTimeoutMs: reader.getDuration('startup-timeout', { default: 60_000, min: 1000, max: 3_600_000 }),
     keepOnFailure: reader.getBoolean('keep-on-failure', { default: false }),
     junitPath:
-      reader.getOptionalString('junit-path') ??
+      readJunitPath(reader, env.GITHUB_WORKSPACE ?? process.cwd()) ??
       join(env.RUNNER_TEMP ?? '/tmp', `platform-test-${env.GITHUB_RUN_ID ?? 'local'}-${process.pid}-junit.xml`),
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { DockerCli, LABEL, type Resources, runPlatformTest } from '@bakeline/platform';
-import { coreLogger, maskSecret, runAction, saveState, setOutput } from '@bakeline/toolkit';
+import { coreLogger, runAction, saveState, setOutput } from '@bakeline/toolkit';
 import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';
 import { printContainerLog, writeSummary } from './report.ts';
@@ -14,8 +14,8 @@ export async function run(): Promise<void> {
   const stopListening = onCancel(controller, removeNow, coreLogger);
   try {
     await runAction(async () => {
+      // secret-env values are masked inside readInputs, before any other input is read
       const inputs = readInputs();
-      for (const value of Object.values(inputs.secretEnv)) maskSecret(value);
       // Saved before anything starts, so the post step can remove what this run leaves behind.
       saveState('run-id', runId);
       const result = await runPlatformTest({

@@ -17,13 +17,35 @@ const digest = `sha256:${'a'.repeat(64)}`;
 let server: Server;
 let baseUrl: string;
 let productName = 'Ostock';
+let requests = 0;
+
+/**
+ * Hostile response bodies, quoted in the ✗ line of a failed check: `::` commands, `##[` at the
+ * start and in mid-line, a U+0085 lead, `%0A`, a `\r` line break, stop-commands.
+ */
+const HOSTILE: [string, string][] = [
+  ['::error:: at the start', '::error::injected-1'],
+  ['::add-mask::', '::add-mask::injected-2'],
+  ['::set-output', '::set-output name=passed::injected-3'],
+  ['##[ at the start', '##[error]injected-4'],
+  ['##[ in mid-line', 'harmless text ##[warning]injected-5'],
+  ['a U+0085 lead', '\u0085::error::injected-6'],
+  ['%0A before a command', '%0A::error::injected-7'],
+  ['\r as a line break', 'progress 50%\r::error::injected-8'],
+  ['stop-commands', '::stop-commands::injected-9'],
+];
 
 beforeAll(async () => {
   // Stands for a deployed licensing service.
   server = createServer((req, res) => {
+    requests++;
     const match = /^\/v1\/organization\/([\w-]+)\/license\/([\w-]+)$/.exec(req.url ?? '');
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/actuator/health') res.end('{"status":"UP"}');
+    const hostile = /^\/hostile\/(\d+)$/.exec(req.url ?? '');
+    if (hostile) {
+      res.statusCode = 500;
+      res.end(HOSTILE[Number(hostile[1])]?.[1] ?? '');
+    } else if (req.url === '/actuator/health') res.end('{"status":"UP"}');
     else if (match?.[2] === 'f2a9c9d4-d2c0-44fa-97fe-724d77173c62') {
       res.end(
         JSON.stringify({
@@ -84,6 +106,125 @@ describe('platform-test inputs', () => {
     expect(result.annotations[0]?.message).toMatch(
       /^Input 'spec': .*typo\.yml:\d+:9: checks\[0\]\.http\.expect\.header: unknown key 'header'/,
     );
+  });
+});
+
+/** The stdout lines other than the runner's `::add-mask::` commands (which the runner consumes). */
+function shownLines(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+describe('secret-env is masked before anything can print it', () => {
+  const SECRET = 'pl4tformSecretValue-0001';
+  it.each([
+    [
+      'a value pasted alone on a line',
+      `OK_KEY=fine-value-001\n${SECRET}`,
+      "Input 'secret-env': line 2 is not KEY=VALUE",
+    ],
+    ['a key with a space', `BAD KEY=${SECRET}`, "Input 'secret-env': line 1 is not KEY=VALUE"],
+    ['a repeated key', `K=${SECRET}\nK=${SECRET}`, "Input 'secret-env': line 2 repeats the key K"],
+  ])('%s: the error names the line number, never the value', async (_what, secretEnv, message) => {
+    const before = requests;
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'secret-env': secretEnv },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toContain(message);
+    expect(result.masks).toContain(SECRET);
+    expect(result.log).not.toContain(SECRET);
+    expect(shownLines(result.stdout)).not.toContain(SECRET);
+    expect(result.stderr).not.toContain(SECRET);
+    expect(requests).toBe(before);
+  });
+
+  it('is masked before another input is refused', async () => {
+    const result = await runAction('platform-test', {
+      inputs: { spec, layout: workspace, digest: `sha256:${SECRET}`, 'secret-env': `API_TOKEN=${SECRET}` },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toMatch(/^Input 'digest': got "sha256:/);
+    expect(result.log).toContain('got "sha256:***"');
+    expect(result.log).not.toContain(SECRET);
+    // raw stdout: the value appears only after the runner was told to mask it
+    const firstMask = result.stdout.indexOf(`::add-mask::${SECRET}`);
+    expect(firstMask).toBeGreaterThanOrEqual(0);
+    expect(result.stdout.indexOf(SECRET)).toBe(firstMask + '::add-mask::'.length);
+    expect(result.stderr).not.toContain(SECRET);
+  });
+});
+
+describe('junit-path is checked before anything runs', () => {
+  it.each([
+    ['outside the workspace', '../outside-junit.xml', 'expected a path inside the workspace'],
+    ['a directory', '.', 'expected a file path, found a directory'],
+    ['a trailing slash', 'reports/', 'expected a file path, found a directory'],
+    ['under a file', `${spec}/junit.xml`, 'its parent cannot be created'],
+  ])('refuses a path %s, naming the input', async (_what, junitPath, message) => {
+    const before = requests;
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'junit-path': junitPath },
+      workspace,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toMatch(/^Input 'junit-path': /);
+    expect(result.annotations[0]?.message).toContain(message);
+    expect(requests).toBe(before);
+    expect(result.outputs['junit-path']).toBeUndefined();
+  });
+
+  it('writes the report where asked, creating its directory', async () => {
+    const result = await runAction('platform-test', {
+      inputs: { spec, 'base-url': baseUrl, 'junit-path': 'reports/nested/junit.xml' },
+      workspace,
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs['junit-path']).toBe(join(workspace, 'reports', 'nested', 'junit.xml'));
+    expect(readFileSync(join(workspace, 'reports', 'nested', 'junit.xml'), 'utf8')).toContain('<testsuite');
+  });
+});
+
+describe('HTTP bodies quoted in ✗ lines carry workflow commands', () => {
+  let result: Awaited<ReturnType<typeof runAction>>;
+  beforeAll(async () => {
+    const checks = HOSTILE.map(
+      (_, index) =>
+        `  - name: hostile body ${index}\n    http:\n      path: /hostile/${index}\n      expect:\n        status: 200\n`,
+    ).join('');
+    writeFileSync(
+      join(workspace, 'hostile.yml'),
+      `target:\n  port: 8080\n  readiness:\n    http: /actuator/health\nchecks:\n${checks}`,
+    );
+    result = await runAction('platform-test', { inputs: { spec: 'hostile.yml', 'base-url': baseUrl }, workspace });
+  });
+
+  it('the verdict is the checks’: exit 1, every check failed, one error annotation', () => {
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ passed: '0', failed: String(HOSTILE.length), skipped: '0' });
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]?.message).toMatch(
+      new RegExp(`^${HOSTILE.length} check\\(s\\) failed: hostile body 0`),
+    );
+    expect(result.deprecatedCommands).toEqual([]);
+    expect(result.masks).toEqual([]);
+    expect(Object.keys(result.outputs).sort()).toEqual(['failed', 'junit-path', 'passed', 'skipped']);
+  });
+
+  it.each(HOSTILE)('%s: quoted in its ✗ line, inert', (_what, text) => {
+    const marker = /injected-\d+/.exec(text)?.[0] ?? '';
+    const lines = result.stdout.split(/\r?\n/);
+    expect(lines.some((line) => line.startsWith('✗ hostile body') && line.includes(marker))).toBe(true);
+    for (const value of Object.values(result.outputs)) expect(value).not.toContain(marker);
+    expect(result.masks).not.toContain(marker);
+    // the step's own failure quotes the messages as data; no other annotation may carry the text
+    const own = `${HOSTILE.length} check(s) failed`;
+    for (const a of result.annotations.filter((x) => !x.message.startsWith(own)))
+      expect(a.message).not.toContain(marker);
   });
 });
 

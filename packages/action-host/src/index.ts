@@ -1,3 +1,11 @@
+export {
+  type ActionCommand,
+  type CommandOutcome,
+  CommandProcessor,
+  RUNNER_COMMANDS,
+  UNSUPPORTED_STOP_TOKEN,
+  unescapeData,
+} from './action-command.ts';
 export { parseKeyValueFile, parsePathFile } from './file-commands.ts';
 export { hostEnv } from './host-env.ts';
 export { type ActionInput, type ActionMetadata, type ActionRuns, readActionMetadata } from './metadata.ts';

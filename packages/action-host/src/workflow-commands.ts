@@ -1,5 +1,9 @@
 // Workflow commands written to stdout (`::error file=a,line=3::message`, `::add-mask::value`, ...),
-// parsed as the runner parses them, including `::stop-commands::<token>` ... `::<token>::`.
+// parsed as the runner parses them (actions/runner ActionCommand.cs, ActionCommandManager.cs): the
+// `::` form after .NET's TrimStart, the legacy `##[` form anywhere in a line, `::stop-commands::<token>`
+// ... `::<token>::`, names without regard to case, and the runner's exact unescaping.
+import { RUNNER_LINE_BREAK, trimStartLikeRunner } from '@bakeline/toolkit';
+import { type ActionCommand, CommandProcessor } from './action-command.ts';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -22,75 +26,51 @@ export interface ParsedCommands {
   unknown: string[];
 }
 
-const COMMAND = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/;
-
-function unescapeData(value: string): string {
-  return value.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%');
-}
-
-function unescapeProperty(value: string): string {
-  return unescapeData(value).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
-}
-
-function properties(text: string | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (!text) return result;
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) result[part.slice(0, eq).trim()] = unescapeProperty(part.slice(eq + 1));
-  }
-  return result;
-}
-
 function toNumber(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);
 }
 
+function annotationOf(level: Annotation['level'], command: ActionCommand): Annotation {
+  const p = command.properties;
+  const annotation: Annotation = { level, message: command.data };
+  if (p.file !== undefined) annotation.file = p.file;
+  const line = toNumber(p.line);
+  if (line !== undefined) annotation.line = line;
+  const endLine = toNumber(p.endLine);
+  if (endLine !== undefined) annotation.endLine = endLine;
+  const col = toNumber(p.col);
+  if (col !== undefined) annotation.col = col;
+  const endColumn = toNumber(p.endColumn);
+  if (endColumn !== undefined) annotation.endColumn = endColumn;
+  if (p.title !== undefined) annotation.title = p.title;
+  return annotation;
+}
+
+/** A step's stdout read line by line with the runner's own processor (action-command.ts). */
 export function parseWorkflowCommands(stdout: string): ParsedCommands {
   const parsed: ParsedCommands = { annotations: [], masks: [], deprecated: [], groups: [], unknown: [] };
-  let stopToken: string | undefined;
-  for (const rawLine of stdout.split(/\r?\n/)) {
-    const line = rawLine.trimStart();
-    if (stopToken !== undefined) {
-      // the runner resumes on `::<token>::`, whatever characters the token has (digits included)
-      if (line.startsWith(`::${stopToken}::`)) stopToken = undefined;
+  const processor = new CommandProcessor();
+  for (const line of stdout.split(RUNNER_LINE_BREAK)) {
+    const outcome = processor.process(line);
+    if (outcome.kind === 'none') {
+      if (/^::[A-Za-z-]+(?: [^:]*)?::/.test(trimStartLikeRunner(line)) && !processor.stopped) parsed.unknown.push(line);
       continue;
     }
-    const match = COMMAND.exec(line);
-    if (!match) continue;
-    const [, name = '', props, data = ''] = match;
-    const p = properties(props);
+    if (outcome.kind !== 'command') continue;
+    const command = outcome.command;
+    const name = command.command.toLowerCase();
     switch (name) {
       case 'error':
       case 'warning':
-      case 'notice': {
-        const annotation: Annotation = { level: name, message: unescapeData(data) };
-        if (p.file !== undefined) annotation.file = p.file;
-        const line = toNumber(p.line);
-        if (line !== undefined) annotation.line = line;
-        const endLine = toNumber(p.endLine);
-        if (endLine !== undefined) annotation.endLine = endLine;
-        const col = toNumber(p.col);
-        if (col !== undefined) annotation.col = col;
-        const endColumn = toNumber(p.endColumn);
-        if (endColumn !== undefined) annotation.endColumn = endColumn;
-        if (p.title !== undefined) annotation.title = p.title;
-        parsed.annotations.push(annotation);
+      case 'notice':
+        parsed.annotations.push(annotationOf(name, command));
         break;
-      }
       case 'add-mask':
-        if (data !== '') parsed.masks.push(unescapeData(data));
-        break;
-      case 'stop-commands':
-        stopToken = data;
+        if (command.data !== '') parsed.masks.push(command.data);
         break;
       case 'group':
-        parsed.groups.push(unescapeData(data));
-        break;
-      case 'endgroup':
-      case 'debug':
-      case 'echo':
+        parsed.groups.push(command.data);
         break;
       case 'set-output':
       case 'save-state':
@@ -99,7 +79,7 @@ export function parseWorkflowCommands(stdout: string): ParsedCommands {
         parsed.deprecated.push(line);
         break;
       default:
-        parsed.unknown.push(line);
+        break;
     }
   }
   return parsed;

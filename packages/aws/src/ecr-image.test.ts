@@ -57,3 +57,23 @@ describe('describeImageByTag', () => {
     expect(await describeImageByTag(ecr, { repository: 'svc', tag: 'v1' })).toBeUndefined();
   });
 });
+
+describe('parseEcrImage through the oci reference parser', () => {
+  it.each([
+    [
+      'an upper-case ECR host (host names are case-insensitive)',
+      '123456789012.DKR.ECR.eu-west-1.AmazonAWS.com/svc:1',
+      'svc',
+    ],
+    ['a FIPS host', '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/team/svc:1', 'team/svc'],
+  ])('reads %s', (_what, image, repository) => {
+    expect(parseEcrImage(image)?.repository).toBe(repository);
+  });
+  it.each([
+    ['an empty tag before a digest', `123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc:@${DIGEST}`],
+    ['an upper-case repository', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/Svc:1'],
+    ['no tag', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc'],
+  ])('leaves %s alone', (_what, image) => {
+    expect(parseEcrImage(image)).toBeUndefined();
+  });
+});

@@ -1,12 +1,12 @@
 // An image of an ECR repository by tag (DescribeImages): its digest, tags and scan status. How a
 // tag given to eks-promote with `allow-tag` becomes the digest the workload is set to.
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { type ImageReference, parseReference } from '@bakeline/oci';
 import type { CredentialsProvider } from './aws-credentials.ts';
 import { awsErrorCode } from './aws-error.ts';
 import { createEcrClient } from './ecr-client.ts';
 import { explainEcrError } from './ecr-errors.ts';
-
-const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+import { ecrHostRegion } from './ecr-registry.ts';
 
 export interface EcrImageRef {
   registryId: string;
@@ -23,21 +23,21 @@ export interface EcrImageDetail {
   scanStatus?: string;
 }
 
-/** `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` -> its parts; undefined for other registries. */
+/**
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` -> its parts (read with the oci reference
+ * parser; the host is case-insensitive); undefined for other registries and for digest references.
+ */
 export function parseEcrImage(image: string): EcrImageRef | undefined {
-  const slash = image.indexOf('/');
-  const host = image.slice(0, slash);
-  const match = ECR_HOST.exec(host);
-  if (slash < 0 || !match) return undefined;
-  const rest = image.slice(slash + 1);
-  const colon = rest.lastIndexOf(':');
-  if (colon < 0 || rest.includes('@')) return undefined;
-  return {
-    registryId: match[1] ?? '',
-    region: match[2] ?? '',
-    repository: rest.slice(0, colon),
-    tag: rest.slice(colon + 1),
-  };
+  let reference: ImageReference;
+  try {
+    reference = parseReference(image);
+  } catch {
+    return undefined;
+  }
+  const host = reference.registry.toLowerCase();
+  const region = ecrHostRegion(host);
+  if (!region || reference.digest || reference.tag === undefined) return undefined;
+  return { registryId: host.slice(0, host.indexOf('.')), region, repository: reference.repository, tag: reference.tag };
 }
 
 /** The image a tag names, or undefined when the tag (or the repository) does not exist. */

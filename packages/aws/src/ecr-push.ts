@@ -45,8 +45,8 @@ export interface EcrPushOptions {
   concurrency: number;
   mask: MaskSecret;
   logger?: Logger;
-  /** Passed to the registry client (tests inject faults through fetch). */
-  registryOptions?: Pick<RegistryClientOptions, 'fetch' | 'retry' | 'chunkSize'>;
+  /** Passed to the registry client (tests inject faults through fetch; a signal cancels the push). */
+  registryOptions?: Pick<RegistryClientOptions, 'fetch' | 'retry' | 'chunkSize' | 'signal'>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }

@@ -1,7 +1,7 @@
 // The API endpoint and CA of an EKS cluster (eks:DescribeCluster), and a connection to it that
 // authenticates with a renewing EKS token: no kubectl, no `aws eks update-kubeconfig`, no exec plugin.
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import type { AwsCredentials } from './aws-credentials.ts';
+import type { AwsCredentials, MaskSecret } from './aws-credentials.ts';
 import { eksTokenProvider } from './eks-token.ts';
 
 export interface EksClusterOptions {
@@ -10,6 +10,8 @@ export interface EksClusterOptions {
   credentials: () => Promise<AwsCredentials>;
   eksEndpoint?: string;
   stsEndpoint?: string;
+  /** setSecret: the bearer token is masked as soon as it is made */
+  mask: MaskSecret;
 }
 
 export interface EksConnection {
@@ -41,6 +43,7 @@ export async function connectEksCluster(options: EksClusterOptions): Promise<Eks
         clusterName: options.clusterName,
         region: options.region,
         credentials: options.credentials,
+        mask: options.mask,
         ...(options.stsEndpoint ? { stsEndpoint: options.stsEndpoint } : {}),
       }),
     };

@@ -137,9 +137,11 @@ describe('EKS token', () => {
   it('renews the token after 14 minutes, and not before', async () => {
     let now = date.getTime();
     let asked = 0;
+    const masked: string[] = [];
     const provider = eksTokenProvider({
       clusterName: 'c',
       region: 'us-east-1',
+      mask: (secret) => masked.push(secret),
       now: () => new Date(now),
       credentials: async () => {
         asked++;
@@ -153,5 +155,7 @@ describe('EKS token', () => {
     const second = await provider();
     expect(second).not.toBe(first);
     expect(asked).toBe(2);
+    // each token is masked once, before it is handed out
+    expect(masked).toEqual([first, second]);
   });
 });

@@ -4,7 +4,7 @@
 // X-Amz-Date; the provider renews it after 14.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentials } from './aws-credentials.ts';
+import type { AwsCredentials, MaskSecret } from './aws-credentials.ts';
 
 export interface EksTokenOptions {
   clusterName: string;
@@ -60,12 +60,14 @@ export function decodeEksToken(token: string): URL {
 /**
  * A token provider for long rollouts: returns the cached token while it is younger than
  * `renewAfterMs` (default 14 minutes), then signs a new one (with fresh credentials when a
- * credentials provider is given).
+ * credentials provider is given). Every token is masked before it is returned.
  */
 export function eksTokenProvider(
   options: Omit<EksTokenOptions, 'credentials'> & {
     credentials: () => Promise<AwsCredentials>;
     renewAfterMs?: number;
+    /** Registers each new token as a secret (setSecret) before it is handed to anyone. */
+    mask: MaskSecret;
   },
 ): () => Promise<string> {
   let cached: { token: string; signedAt: Date } | undefined;
@@ -73,7 +75,9 @@ export function eksTokenProvider(
   const renewAfter = options.renewAfterMs ?? 14 * 60_000;
   return async () => {
     if (!cached || now().getTime() - cached.signedAt.getTime() >= renewAfter) {
-      cached = await createEksToken({ ...options, credentials: await options.credentials() });
+      const created = await createEksToken({ ...options, credentials: await options.credentials() });
+      options.mask(created.token);
+      cached = created;
     }
     return cached.token;
   };

@@ -1,9 +1,10 @@
 // One entry for the action and the local pipeline: resolve the base image, run the chosen
 // builder, return the image's identity. Inputs arrive validated and typed.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Docker } from '@bakeline/docker';
 import type { LoadedImage, RegistryCredentials } from '@bakeline/oci';
-import { exec as defaultExec, type Exec, type Logger } from '@bakeline/toolkit';
+import type { Exec, Logger } from '@bakeline/toolkit';
 import type { BakeResult } from './bake-result.ts';
 import { dockerConfigCredentials } from './base/docker-config-credentials.ts';
 import { type BaseImageSource, type ResolveBaseOptions, resolveBaseImage } from './base/resolve-base-image.ts';
@@ -11,9 +12,13 @@ import { loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
 import { buildDockerfileImage, type DockerfileBakeResult } from './dockerfile/build-dockerfile-image.ts';
 import { buildJarImage } from './jar/build-jar-image.ts';
 import type { JarImageSettings } from './jar/jar-image-config.ts';
+import { createStaging, publishRun } from './output/run-output.ts';
 
 interface CommonRequest {
+  /** Each run writes `bake-<short digest>/` (layout/ and image.tar) here; nothing in it is replaced or deleted. */
   outputDir: string;
+  /** Cancels the bake: running commands are killed, scratch files and temporary tags removed. */
+  signal?: AbortSignal;
   sourceDateEpoch: number;
   /** OCI annotations for the manifest (also labels). */
   annotations: Record<string, string>;
@@ -57,17 +62,41 @@ export interface BakeOutcome extends BakeResult {
   /** False when a tag was resolved to a digest by this build. */
   basePinned: boolean;
   engine?: DockerfileBakeResult['engine'];
+  /** How the dockerfile builder made the docker archive. */
+  exportPath?: DockerfileBakeResult['exportPath'];
+  /** The run's directory, `<outputDir>/bake-<short digest>`. */
+  runDir: string;
 }
 
 /** Loads the image into the engine under `tag`, unless the tag already names it (its ID is the config or the manifest digest). */
 async function ensureInDocker(image: LoadedImage, tag: string, exec: Exec | undefined): Promise<void> {
-  const inspected = await (exec ?? defaultExec)('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]);
-  const id = inspected.exitCode === 0 ? inspected.stdout.trim() : '';
+  const inspected = await new Docker(exec ? { exec } : {}).inspectImage(tag);
+  const id = inspected?.id;
   if (id === image.configDigest || id === image.digest) return;
   await loadLayoutIntoDocker(image.layoutDir, image.digest, tag, { ...(exec ? { exec } : {}) });
 }
 
 export async function bake(request: BakeRequest): Promise<BakeOutcome> {
+  request.signal?.throwIfAborted();
+  const staging = createStaging(request.outputDir);
+  try {
+    const result = await bakeInto({ ...request, outputDir: staging });
+    request.signal?.throwIfAborted();
+    const runDir = await publishRun(staging, request.outputDir, result.digest);
+    request.logger.info(`written to ${runDir}`);
+    return {
+      ...result,
+      layoutDir: join(runDir, 'layout'),
+      ...(result.archivePath ? { archivePath: join(runDir, 'image.tar') } : {}),
+      runDir,
+    };
+  } finally {
+    // gone already once published; on failure or cancellation, this run's partial output
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function bakeInto(request: BakeRequest): Promise<Omit<BakeOutcome, 'runDir'>> {
   const credentials = async (registry: string) =>
     request.baseCredentials ??
     dockerConfigCredentials(registry, {
@@ -82,6 +111,7 @@ export async function bake(request: BakeRequest): Promise<BakeOutcome> {
   };
   if (request.builder === 'jar') {
     const base = await resolveBaseImage(request.base, resolveOptions);
+    request.signal?.throwIfAborted();
     request.logger.info(`base image ${base.name} (${base.image.digest})`);
     const result = await buildJarImage({
       jarPath: request.jarPath,
@@ -108,7 +138,9 @@ export async function bake(request: BakeRequest): Promise<BakeOutcome> {
     // built image's base layers keep the base's compressed blobs (nothing compressed again)
     const base = await resolveBaseImage(request.base, resolveOptions);
     const tag = `bakeline-base:${base.image.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+    request.signal?.throwIfAborted();
     await ensureInDocker(base.image, tag, request.exec);
+    request.signal?.throwIfAborted();
     buildArgs.BASE_IMAGE = tag;
     baseName = base.name;
     baseReference = base.reference;
@@ -136,6 +168,7 @@ export async function bake(request: BakeRequest): Promise<BakeOutcome> {
     logger: request.logger,
     ...(request.exec ? { exec: request.exec } : {}),
     ...(request.env ? { env: request.env } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
   });
   return {
     ...result,

@@ -27,19 +27,12 @@ export {
   ensureBaseImage,
 } from './base-image/ensure-base-image.ts';
 export { type LoadedIntoDocker, loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
-export { buildxArgv, classicBuildArgv, type DockerBuildSpec, saveArgv } from './dockerfile/build-argv.ts';
 export {
   buildDockerfileImage,
   type DockerfileBakeResult,
   type DockerfileBuildOptions,
-} from './dockerfile/build-dockerfile-image.ts';
-export {
-  detectEngine,
   type EngineInfo,
-  hasBuildx,
-  type ImageStore,
-  parseEngineInfo,
-} from './dockerfile/docker-engine.ts';
+} from './dockerfile/build-dockerfile-image.ts';
 export { finalStageBase } from './dockerfile/dockerfile-base.ts';
 export { type ImageName, parseImageName } from './image/image-name.ts';
 export { epochToIso, imageTitle, ociAnnotations, type SourceContext } from './image/oci-annotations.ts';
@@ -48,3 +41,4 @@ export { checkEnvName, checkUser, looksSecret, normalizePort, parseEntrypoint } 
 export { commitTime } from './image/source-date-epoch.ts';
 export { buildJarImage, type JarBuildOptions } from './jar/build-jar-image.ts';
 export { DEFAULT_USER, defaultEntrypoint, type JarImageSettings } from './jar/jar-image-config.ts';
+export { createStaging, publishRun, runDirName, STAGING_PREFIX } from './output/run-output.ts';

@@ -1,34 +1,55 @@
-// Image references as they appear in a pod spec and in a container status' imageID.
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// Image references as they appear in a pod spec and in a container status' imageID, read with
+// the one reference parser of packages/oci (the distribution grammar).
+import { type ImageReference, isDigest, parseReference } from '@bakeline/oci';
 
 export interface PinnedImage {
-  /** `registry/repository` without tag or digest */
+  /** `registry/repository` as written, without tag or digest */
   repository: string;
   digest: string;
 }
 
-/** Splits `repo[:tag]@sha256:…`; undefined when the reference has no digest. */
-export function pinnedImage(reference: string): PinnedImage | undefined {
-  const at = reference.indexOf('@');
-  if (at < 0) return undefined;
-  const digest = reference.slice(at + 1);
-  if (!DIGEST.test(digest)) return undefined;
-  return { repository: repositoryOf(reference.slice(0, at)), digest };
+function parsed(reference: string): ImageReference | undefined {
+  try {
+    return parseReference(reference);
+  } catch {
+    return undefined;
+  }
 }
 
-/** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon after the last slash is a tag). */
+/** `repo[:tag]@sha256:…` as written, without the tag and digest; the reference itself when it does not parse. */
+function writtenRepository(reference: string, ref: ImageReference | undefined): string {
+  if (!ref) return reference;
+  const at = reference.indexOf('@');
+  const name = at < 0 ? reference : reference.slice(0, at);
+  return ref.tag === undefined ? name : name.slice(0, name.length - ref.tag.length - 1);
+}
+
+/** Splits `repo[:tag]@sha256:…`; undefined when the reference has no digest or is not a reference. */
+export function pinnedImage(reference: string): PinnedImage | undefined {
+  const ref = parsed(reference);
+  if (!ref?.digest) return undefined;
+  return { repository: writtenRepository(reference, ref), digest: ref.digest };
+}
+
+/** `host:5000/a/b:tag` -> `host:5000/a/b`, as written. */
 export function repositoryOf(reference: string): string {
-  const withoutDigest = reference.split('@')[0] ?? reference;
-  const slash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  return writtenRepository(reference, parsed(reference));
+}
+
+/**
+ * The repository in canonical form for comparisons: the registry host lower-cased (host names are
+ * case-insensitive), Docker Hub's short names expanded (`busybox` -> `docker.io/library/busybox`).
+ */
+export function canonicalRepository(reference: string): string {
+  const ref = parsed(reference);
+  return ref ? `${ref.registry.toLowerCase()}/${ref.repository}` : reference;
 }
 
 /** The digest in a container status imageID (`docker-pullable://repo@sha256:…`, `repo@sha256:…`, or `sha256:…`). */
 export function digestOfImageId(imageId: string): string | undefined {
-  const match = /sha256:[a-f0-9]{64}/.exec(imageId);
-  return match?.[0];
+  const withoutScheme = imageId.replace(/^[a-z-]+:\/\//, '');
+  if (isDigest(withoutScheme)) return withoutScheme;
+  return parsed(withoutScheme)?.digest;
 }
 
 /** The last path component of a repository: `host:5000/team/svc` -> `svc`. */
@@ -42,5 +63,8 @@ export function imageName(reference: string): string {
  * repository, or (for manifests written before the registry is known) the same image name.
  */
 export function sameImage(containerImage: string, promoted: string): boolean {
-  return repositoryOf(containerImage) === repositoryOf(promoted) || imageName(containerImage) === imageName(promoted);
+  return (
+    canonicalRepository(containerImage) === canonicalRepository(promoted) ||
+    imageName(containerImage) === imageName(promoted)
+  );
 }

@@ -1,7 +1,7 @@
 export { type ClusterConnection, KubeClient, PatchType } from './client.ts';
 export { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 export { apiError, KubeApiError } from './errors.ts';
-export { digestOfImageId, type PinnedImage, pinnedImage, repositoryOf } from './image-ref.ts';
+export { canonicalRepository, digestOfImageId, type PinnedImage, pinnedImage, repositoryOf } from './image-ref.ts';
 export { readKubeconfig } from './kubeconfig.ts';
 export { type AppliedManifest, applyManifest, type Manifest, pinImages, readManifests } from './manifests.ts';
 export { describePod, isPodReady, STUCK_REASONS, type StuckContainer, stuckContainers } from './pod-health.ts';

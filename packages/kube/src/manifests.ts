@@ -6,6 +6,7 @@ import { type KubeClient, PatchType } from './client.ts';
 import { KubeApiError } from './errors.ts';
 import { sameImage } from './image-ref.ts';
 import { ANNOTATION_CHANGE_CAUSE, ANNOTATION_DIGEST } from './set-image.ts';
+import { yamlSyntaxError } from './yaml-errors.ts';
 
 interface KindInfo {
   group: string;
@@ -36,15 +37,45 @@ export interface AppliedManifest {
   action: 'created' | 'patched';
 }
 
-/** Reads every document of the files; refuses kinds this tool does not apply, naming file and document. */
-export function readManifests(files: string[]): { file: string; manifest: Manifest }[] {
+/** Masks the values of a Secret's stringData and data (and data's base64 decoding). */
+function maskSecretValues(manifest: Manifest, mask: (secret: string) => void): void {
+  if (manifest.kind !== 'Secret') return;
+  const values = (field: unknown): unknown[] =>
+    typeof field === 'object' && field !== null ? Object.values(field as Record<string, unknown>) : [];
+  for (const value of values(manifest.stringData)) if (typeof value === 'string' && value !== '') mask(value);
+  for (const value of values(manifest.data)) {
+    if (typeof value !== 'string' || value === '') continue;
+    mask(value);
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    if (decoded !== '') mask(decoded);
+  }
+}
+
+/**
+ * Reads every document of the files; refuses kinds this tool does not apply, naming file and
+ * document. A Secret's values are masked as soon as they are read; a YAML error names the file,
+ * line and column, never the line.
+ */
+export function readManifests(
+  files: string[],
+  mask: (secret: string) => void = () => {},
+): { file: string; manifest: Manifest }[] {
   const result: { file: string; manifest: Manifest }[] = [];
   for (const file of files) {
-    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    const docs = parseAllDocuments(readFileSync(file, 'utf8'), { uniqueKeys: true });
     for (const [index, doc] of docs.entries()) {
-      if (doc.errors.length > 0) throw new Error(`${file}: document ${index + 1}: ${doc.errors[0]?.message}`);
-      const value = doc.toJS() as Manifest | null;
+      const [syntax] = doc.errors;
+      if (syntax) throw yamlSyntaxError(`${file} (document ${index + 1})`, syntax);
+      let value: Manifest | null;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 }) as Manifest | null;
+      } catch (error: unknown) {
+        throw new Error(
+          `${file}: document ${index + 1}: invalid YAML (${error instanceof Error ? error.name : 'error'})`,
+        );
+      }
       if (value === null) continue;
+      maskSecretValues(value, mask);
       if (!value.kind || !value.apiVersion || !value.metadata?.name) {
         throw new Error(`${file}: document ${index + 1} needs apiVersion, kind and metadata.name`);
       }

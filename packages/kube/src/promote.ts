@@ -1,7 +1,7 @@
 // A promotion: set the image by digest on each workload, wait like `kubectl rollout status`,
 // verify that the ready pods run the digest; on failure collect diagnostics and roll back
 // (like `kubectl rollout undo`) every workload this run changed.
-import type { Logger } from '@bakeline/toolkit';
+import { type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { KubeApiError } from './errors.ts';
@@ -24,6 +24,8 @@ export interface PromoteOptions {
   image: string;
   container?: string;
   manifests?: string[];
+  /** setSecret: the values of Secret manifests are masked as they are read */
+  mask?: (secret: string) => void;
   timeoutMs: number;
   rollbackOnFailure: boolean;
   changeCause: string;
@@ -94,7 +96,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   }
   if (options.manifests && options.manifests.length > 0) {
     await logger.group('Apply manifests', async () => {
-      for (const { file, manifest } of readManifests(options.manifests ?? [])) {
+      for (const { file, manifest } of readManifests(options.manifests ?? [], options.mask)) {
         const pinned = pinImages(manifest, options.image);
         // A Deployment this run creates or moves to the image records the promotion, as set-image does.
         const live = before.get(manifest.metadata.name);
@@ -137,10 +139,13 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       const changed = set.changed || earlier === undefined || !earlier.includes(options.image);
       const result: WorkloadResult = { name, changes: set.changes, changed, previousDigest, revision: 0, pods: [] };
       done.push({ deployment: set.after, result });
+      // the images that ran come from the cluster
       logger.info(
-        changed
-          ? `${namespace}/${name}: ${previousImages.join(', ') || '(new)'} -> ${options.image}`
-          : `${namespace}/${name}: already set to ${options.image}; checking the rollout`,
+        neutralizeWorkflowCommands(
+          changed
+            ? `${namespace}/${name}: ${previousImages.join(', ') || '(new)'} -> ${options.image}`
+            : `${namespace}/${name}: already set to ${options.image}; checking the rollout`,
+        ),
       );
       const rolled = await waitForRollout({
         client,
@@ -189,7 +194,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
           continue;
         }
         logger.info(
-          `${namespace}/${deployment.metadata.name}: rolling back to revision ${undo.toRevision} (${undo.images.join(', ')})`,
+          neutralizeWorkflowCommands(
+            `${namespace}/${deployment.metadata.name}: rolling back to revision ${undo.toRevision} (${undo.images.join(', ')})`,
+          ),
         );
         await waitForRollout({
           client,
@@ -238,5 +245,5 @@ export async function digestRunningIn(
   if (found.size > 1)
     throw new Error(`workloads in namespace '${namespace}' run different images: ${[...found].join(', ')}`);
   const image = [...found][0] ?? '';
-  return { image, digest: image.slice(image.indexOf('@') + 1) };
+  return { image, digest: pinnedImage(image)?.digest ?? '' };
 }

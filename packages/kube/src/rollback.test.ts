@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestOfImageId, pinnedImage, repositoryOf } from './image-ref.ts';
+import { canonicalRepository, digestOfImageId, pinnedImage, repositoryOf } from './image-ref.ts';
 import { stuckContainers } from './pod-health.ts';
 import { previousReplicaSet, undoPatch } from './rollback.ts';
 import { selectContainers } from './set-image.ts';
@@ -146,5 +146,22 @@ describe('pinImages', () => {
       'envoy:1.30',
     ]);
     expect(manifest.spec.template.spec.containers[0]?.image).toBe('licensing-service:placeholder');
+  });
+});
+
+describe('image references through the oci parser', () => {
+  const D = `sha256:${'c'.repeat(64)}`;
+  it.each([
+    ['an empty tag before the digest', `repo:@${D}`],
+    ['an upper-case repository', `127.0.0.1:5000/Svc@${D}`],
+    ['a short digest', 'r/svc@sha256:abc'],
+  ])('is not a pinned image: %s', (_what, ref) => expect(pinnedImage(ref)).toBeUndefined());
+  it('reads a tag before the digest and an upper-case registry host', () => {
+    expect(pinnedImage(`Registry.Example.com/team/svc:1.0@${D}`)).toEqual({
+      repository: 'Registry.Example.com/team/svc',
+      digest: D,
+    });
+    expect(canonicalRepository(`Registry.Example.com/team/svc@${D}`)).toBe('registry.example.com/team/svc');
+    expect(canonicalRepository('busybox:1')).toBe('docker.io/library/busybox');
   });
 });

@@ -5,7 +5,7 @@
 import { retry } from '@bakeline/toolkit';
 import { type KubeClient, PatchType } from './client.ts';
 import { KubeApiError } from './errors.ts';
-import { repositoryOf } from './image-ref.ts';
+import { canonicalRepository, repositoryOf } from './image-ref.ts';
 import { getDeployment, patchDeployment } from './resources.ts';
 import type { Deployment } from './types.ts';
 
@@ -21,16 +21,16 @@ export interface ContainerChange {
 /** Containers to change: the named one, or every container whose image repository matches. */
 export function selectContainers(deployment: Deployment, image: string, containerName?: string): ContainerChange[] {
   const containers = deployment.spec.template.spec.containers;
-  const targetRepository = repositoryOf(image);
+  const targetRepository = canonicalRepository(image);
   const chosen = containerName
     ? containers.filter((c) => c.name === containerName)
-    : containers.filter((c) => repositoryOf(c.image) === targetRepository);
+    : containers.filter((c) => canonicalRepository(c.image) === targetRepository);
   if (chosen.length === 0) {
     const have = containers.map((c) => `${c.name}=${c.image}`).join(', ');
     throw new Error(
       containerName
         ? `deployment ${deployment.metadata.name}: no container named '${containerName}' (containers: ${have})`
-        : `deployment ${deployment.metadata.name}: no container runs an image of ${targetRepository} (containers: ${have}); set 'container'`,
+        : `deployment ${deployment.metadata.name}: no container runs an image of ${repositoryOf(image)} (containers: ${have}); set 'container'`,
     );
   }
   return chosen.map((c) => ({ container: c.name, from: c.image, to: image }));

@@ -1,7 +1,7 @@
 // Waits for a Deployment rollout with exactly kubectl's conditions (rollout-status.ts), driven
 // by watches on the Deployment and its pods; fails fast when new pods are stuck
 // (CrashLoopBackOff, ImagePullBackOff, ErrImagePull) past a grace period, which kubectl does not.
-import type { Logger } from '@bakeline/toolkit';
+import { type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
 import { type StuckContainer, stuckContainers } from './pod-health.ts';
 import { selectorString } from './resources.ts';
@@ -77,8 +77,11 @@ export async function waitForRollout(options: WaitRolloutOptions): Promise<Deplo
       if (state.message !== lastMessage) {
         lastMessage = state.message;
         const s = latest.status ?? {};
+        // the message quotes the Deployment's conditions, text from the cluster
         logger.info(
-          `${namespace}/${name}: ${state.message} (updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0} of ${latest.spec.replicas ?? 1})`,
+          neutralizeWorkflowCommands(
+            `${namespace}/${name}: ${state.message} (updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0} of ${latest.spec.replicas ?? 1})`,
+          ),
         );
       }
       if (state.phase === 'complete') return finish(undefined);

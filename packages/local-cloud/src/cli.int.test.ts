@@ -58,8 +58,10 @@ describe('local-cloud CLI', () => {
     expect(endpoints.region).toBe('eu-central-1');
     expect(endpoints.roles['bakeline-ecr-push']).toBe('arn:aws:iam::123456789012:role/bakeline-ecr-push');
     expect(endpoints.credentials.accessKeyId).toMatch(/^AKIA/);
-    for (const url of [endpoints.sts, endpoints.ecr, endpoints.registry.url, endpoints.oidc.issuer])
+    for (const url of [endpoints.sts, endpoints.ecr, endpoints.registry.url])
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // IAM accepts only https OIDC providers, so the local issuer speaks https
+    expect(endpoints.oidc.issuer).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(existsSync(join(stateDir, 'endpoints.json'))).toBe(true);
 
     expect((await fetch(`${endpoints.sts}/?Action=GetCallerIdentity&Version=2011-06-15`)).status).toBe(403);

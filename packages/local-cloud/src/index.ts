@@ -37,6 +37,8 @@ export { validateLifecyclePolicy } from './ecr/lifecycle-policy.ts';
 export { ManifestRejectedError, MEDIA_TYPES, type ParsedManifest, parseManifest } from './ecr/manifest.ts';
 export { type RegistryToken, RegistryTokens } from './ecr/registry-tokens.ts';
 export { type ScanFinding, ScanFindingsStore, SEVERITIES, type Severity, severityCounts } from './ecr/scan-findings.ts';
+export { FAULT_KINDS, type FaultKind, FaultPlan, type FaultPlanOptions, requestKey } from './faults/fault-plan.ts';
+export { type FaultEvent, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './faults/fault-proxy.ts';
 export { freePort } from './free-port.ts';
 export * from './github/index.ts';
 export { type HttpServerHandler, listen, type StartedServer } from './http/server.ts';

@@ -24,6 +24,8 @@ export interface HttpInit {
   method: string;
   headers: Record<string, string>;
   body?: Uint8Array | AsyncIterable<Uint8Array> | FileRange;
+  /** Aborts the exchange (request, upload and answer). */
+  signal?: AbortSignal;
 }
 
 export type HttpSend = (url: URL, init: HttpInit) => Promise<HttpResponse>;
@@ -80,6 +82,7 @@ export function nodeHttpSend(): HttpSend {
         method: init.method,
         headers: init.headers,
         agent: agents[secure ? 'https:' : 'http:'],
+        ...(init.signal ? { signal: init.signal } : {}),
       });
       let answered = false;
       req.setTimeout(IDLE_TIMEOUT_MS, () => {
@@ -150,6 +153,7 @@ export function fetchSend(fetchFn: typeof fetch): HttpSend {
       headers: init.headers,
       redirect: 'follow',
     };
+    if (init.signal) request.signal = init.signal;
     if (init.body !== undefined) {
       const body = isFileRange(init.body) ? fileRangeChunks(init.body) : init.body;
       request.body = body as NonNullable<RequestInit['body']>;

@@ -33,6 +33,18 @@ export interface RegistryAuthOptions {
   fetch: typeof fetch;
   logger: Logger;
   now?: () => number;
+  /** How long a token request may take, answer and body included (default 30 s). */
+  tokenTimeoutMs?: number;
+  /** Aborts token requests (a cancelled push). */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+
+/** 127.0.0.0/8, localhost and ::1: where plain http stays on the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function scopeKey(scopes: readonly string[]): string {
@@ -162,16 +174,41 @@ export class RegistryAuth {
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     const wanted = [...new Set(scopes)].sort();
     for (const scope of wanted) url.searchParams.append('scope', scope);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new Error(`registry ${this.#options.registry}: token realm '${realm}' is not an http(s) URL`);
+    }
     const credentials = await this.#getCredentials();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credentials) {
+      // the Basic credentials would cross the network in clear text (crane refuses such realms too)
+      if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        throw new Error(
+          `registry ${this.#options.registry}: token realm '${url.origin}${url.pathname}' is plain http on another machine; refusing to send the registry credentials there: https is required`,
+        );
+      }
       url.searchParams.set('account', credentials.username);
       headers.authorization = basicHeader(credentials);
     }
-    this.#options.logger.debug(
-      `registry ${this.#options.registry}: token for ${wanted.join(' ')} from ${url.origin}${url.pathname}`,
-    );
-    const response = await this.#options.fetch(url, { headers });
+    const where = `${url.origin}${url.pathname}`;
+    this.#options.logger.debug(`registry ${this.#options.registry}: token for ${wanted.join(' ')} from ${where}`);
+    const timeoutMs = this.#options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = this.#options.signal ? AbortSignal.any([timeout, this.#options.signal]) : timeout;
+    try {
+      return await this.#requestToken(url, headers, signal);
+    } catch (error: unknown) {
+      if (timeout.aborted && !this.#options.signal?.aborted) {
+        throw new Error(
+          `registry ${this.#options.registry}: token request to ${where} got no complete answer within ${timeoutMs / 1000} s`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #requestToken(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<CachedToken> {
+    const response = await this.#options.fetch(url, { headers, signal });
     if (!response.ok) {
       const text = (await response.text().catch(() => '')).slice(0, 200).trim();
       throw new Error(

@@ -15,7 +15,7 @@ import { checkDigestHeader, discard, mountBlob, pullScope, pushScope, startUploa
 import { mapConcurrent } from './concurrency.ts';
 import { type Digest, isDigest, sha256Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
-import { fetchSend, nodeHttpSend } from './http-exchange.ts';
+import { fetchSend, type HttpResponse, nodeHttpSend } from './http-exchange.ts';
 import type { Descriptor, ImageIndex, Platform } from './image-types.ts';
 import { blobPath } from './layout-paths.ts';
 import { type LoadedImage, readLayoutImage, verifyBlob } from './layout-read.ts';
@@ -29,7 +29,7 @@ import {
   validateRepository,
   validateTag,
 } from './reference.ts';
-import { TagConflictError } from './registry-errors.ts';
+import { RegistryError, TagConflictError } from './registry-errors.ts';
 import { isRetryableRegistryError, RegistryTransport } from './registry-transport.ts';
 import type { PushResult, RegistryClientOptions } from './registry-types.ts';
 
@@ -68,6 +68,7 @@ export class RegistryClient {
   /** Chunked uploads (PATCH) of blobs above this size; undefined: every blob in one PUT. */
   readonly #chunkSize: number | undefined;
   readonly #retry: { attempts: number; baseDelayMs: number };
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: RegistryClientOptions) {
     validateRegistry(options.registry);
@@ -96,19 +97,39 @@ export class RegistryClient {
       logger: this.#logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;
+    if (options.tokenTimeoutMs !== undefined) {
+      if (!Number.isInteger(options.tokenTimeoutMs) || options.tokenTimeoutMs < 1) {
+        throw new Error(`registry client: tokenTimeoutMs '${options.tokenTimeoutMs}': expected a positive integer`);
+      }
+      transport.tokenTimeoutMs = options.tokenTimeoutMs;
+    }
+    this.#signal = options.signal;
+    if (options.signal !== undefined) transport.signal = options.signal;
     this.#transport = new RegistryTransport(transport);
   }
 
-  #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    return retry(operation, {
-      attempts: this.#retry.attempts,
-      baseDelayMs: this.#retry.baseDelayMs,
-      classify,
-      onRetry: ({ attempt, delayMs, error }) =>
-        this.#logger.warning(
-          `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
-        ),
-    });
+  async #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await retry(operation, {
+        attempts: this.#retry.attempts,
+        baseDelayMs: this.#retry.baseDelayMs,
+        classify,
+        ...(this.#signal ? { signal: this.#signal } : {}),
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.#logger.warning(
+            `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
+          ),
+      });
+    } catch (error: unknown) {
+      // A fault that a retry could cure outlasted the budget: say so, and that trying again is safe.
+      if (classify(error) !== 'retry' || this.#signal?.aborted) throw error;
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${what}: failed ${this.#retry.attempts} times in a row (last: ${cause}); the registry or the network is failing. ` +
+          'Retrying is safe: a push is idempotent and resumes with the blobs already stored (re-run the step).',
+        { cause: error },
+      );
+    }
   }
 
   async hasBlob(repository: string, digest: Digest): Promise<boolean> {
@@ -194,19 +215,45 @@ export class RegistryClient {
     const digest = sha256Digest(bytes);
     const what = `put manifest ${this.registry}/${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
     return this.#retrying(what, async () => {
-      const response = await this.#transport.request({
-        method: 'PUT',
-        url: `/v2/${repository}/manifests/${reference}`,
-        scopes: [pushScope(repository)],
-        headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
-        body: () => bytes,
-        expect: [201, 200],
-        what,
-      });
+      let response: HttpResponse;
+      try {
+        response = await this.#transport.request({
+          method: 'PUT',
+          url: `/v2/${repository}/manifests/${reference}`,
+          scopes: [pushScope(repository)],
+          headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+          body: () => bytes,
+          expect: [201, 200],
+          what,
+        });
+      } catch (error: unknown) {
+        if (!isDigest(reference) && error instanceof RegistryError && error.code === 'TAG_INVALID') {
+          return this.#tagAlreadySet(repository, reference, digest, error);
+        }
+        throw error;
+      }
       await discard(response);
       checkDigestHeader(response, digest, what);
       return digest;
     });
+  }
+
+  /**
+   * A tag PUT refused with TAG_INVALID: an IMMUTABLE repository (ECR) refuses any PUT of an existing
+   * tag, the same digest included. That is what a retry meets when the answer to the first PUT was
+   * lost after the registry stored it, or when another run pushed the same image meanwhile. Read
+   * the tag back: naming this digest, the tag is right; naming another, it is a conflict.
+   */
+  async #tagAlreadySet(repository: string, tag: string, digest: Digest, refusal: RegistryError): Promise<Digest> {
+    const named = await this.resolveDigest(repository, tag);
+    if (named === digest) {
+      this.#logger.info(
+        `tag ${this.registry}/${repository}:${tag} already names ${digest} (an earlier attempt landed)`,
+      );
+      return digest;
+    }
+    if (named !== undefined) throw new TagConflictError(this.registry, repository, tag, named, digest);
+    throw refusal;
   }
 
   async #pushBlob(

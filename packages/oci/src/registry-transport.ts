@@ -1,6 +1,9 @@
 // One HTTP exchange with a registry, authenticated: a request that gets 401 learns the challenge
 // (registry-auth.ts) and is sent once more with credentials. Bodies are factories so the retry
-// can send them again (a file stream is reopened).
+// can send them again (a file stream is reopened). Credentials go only to the registry's own
+// origin (scheme, host and port): an upload Location on another host (a storage front, or a
+// hostile registry) gets no Authorization, and its 401 challenges are not learnt. This is what
+// go-containerregistry's bearer transport does (matchesHost) and what the redirects here do.
 import type { Logger } from '@bakeline/toolkit';
 import type { FileRange } from './file-range.ts';
 import type { HttpInit, HttpResponse, HttpSend } from './http-exchange.ts';
@@ -29,6 +32,10 @@ export interface TransportOptions {
   /** How requests are sent (node:http by default). */
   send: HttpSend;
   logger: Logger;
+  /** Token requests time out after this (default 30 s). */
+  tokenTimeoutMs?: number;
+  /** Aborts every request (a cancelled push). */
+  signal?: AbortSignal;
 }
 
 export class RegistryTransport {
@@ -37,9 +44,13 @@ export class RegistryTransport {
   readonly #send: HttpSend;
   readonly #auth: RegistryAuth;
   readonly #logger: Logger;
+  readonly #origin: string;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: TransportOptions) {
     this.baseUrl = options.baseUrl;
+    this.#origin = new URL(options.baseUrl).origin;
+    this.#signal = options.signal;
     this.registry = options.registry;
     this.#send = options.send;
     this.#logger = options.logger;
@@ -49,6 +60,8 @@ export class RegistryTransport {
       logger: options.logger,
     };
     if (options.credentials !== undefined) authOptions.credentials = options.credentials;
+    if (options.tokenTimeoutMs !== undefined) authOptions.tokenTimeoutMs = options.tokenTimeoutMs;
+    if (options.signal !== undefined) authOptions.signal = options.signal;
     this.#auth = new RegistryAuth(authOptions);
   }
 
@@ -56,15 +69,25 @@ export class RegistryTransport {
     return new URL(url, this.baseUrl);
   }
 
-  async #exchange(request: RegistryRequest): Promise<{ response: HttpResponse; authorization: string | undefined }> {
+  /** Whether `url` is the registry itself (scheme, host and port), the one origin that gets credentials. */
+  isRegistryOrigin(url: URL): boolean {
+    return url.origin === this.#origin;
+  }
+
+  async #exchange(
+    request: RegistryRequest,
+  ): Promise<{ response: HttpResponse; authorization: string | undefined; own: boolean }> {
+    this.#signal?.throwIfAborted();
+    const url = this.resolve(request.url);
+    const own = this.isRegistryOrigin(url);
     const headers: Record<string, string> = { ...request.headers };
-    const authorization = await this.#auth.header(request.scopes);
+    const authorization = own ? await this.#auth.header(request.scopes) : undefined;
     if (authorization) headers.authorization = authorization;
     const init: HttpInit = { method: request.method, headers };
+    if (this.#signal) init.signal = this.#signal;
     if (request.body) init.body = request.body();
-    const url = this.resolve(request.url);
-    this.#logger.debug(`${request.method} ${url.pathname}${url.search}`);
-    return { response: await this.#send(url, init), authorization };
+    this.#logger.debug(`${request.method} ${own ? '' : url.origin}${url.pathname}${url.search}`);
+    return { response: await this.#send(url, init), authorization, own };
   }
 
   /**
@@ -75,7 +98,11 @@ export class RegistryTransport {
   async request(request: RegistryRequest): Promise<HttpResponse> {
     const first = await this.#exchange(request);
     let response = first.response;
-    if (response.status === 401 && (await this.#auth.unauthorized(response, request.scopes, first.authorization))) {
+    if (
+      response.status === 401 &&
+      first.own &&
+      (await this.#auth.unauthorized(response, request.scopes, first.authorization))
+    ) {
       await response.discard();
       response = (await this.#exchange(request)).response;
     }

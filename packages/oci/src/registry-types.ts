@@ -25,6 +25,10 @@ export interface RegistryClientOptions {
   logger?: Logger;
   fetch?: typeof fetch;
   retry?: { attempts: number; baseDelayMs: number };
+  /** Token requests time out after this many milliseconds (default 30 000). */
+  tokenTimeoutMs?: number;
+  /** Aborts every request of this client: a cancelled push stops at once (re-running it is safe). */
+  signal?: AbortSignal;
 }
 
 export interface PushResult {

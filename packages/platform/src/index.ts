@@ -18,7 +18,7 @@ export { envFileText, parseEnvFile } from './env-file.ts';
 export { evaluateJsonPath, parseJsonPath } from './json-path.ts';
 export { type JunitOptions, junitXml } from './junit.ts';
 export { expectedImageId, ImageMismatchError, type ImageSource, type LoadedImage, loadImage } from './load-image.ts';
-export { maskSecrets, neutralizeCommands, safeText } from './log-safety.ts';
+export { maskSecrets, safeText } from './log-safety.ts';
 export { NotReadyError, waitUntilReady } from './readiness.ts';
 export {
   type PlatformTarget,

@@ -163,6 +163,23 @@ describe('loadImage from a registry', () => {
     ]);
   });
 
+  it('matches RepoDigests whose registry host differs only in case (host names are case-insensitive)', async () => {
+    const upper = `Registry.Example.com:5000/ostock/licensing@${pinned}`;
+    const engine = new FakeEngine({
+      store: 'classic',
+      images: { [upper]: imageInspect(configDigestOf(), {}, [`registry.example.com:5000/ostock/licensing@${pinned}`]) },
+    });
+    await expect(
+      loadImage(
+        new DockerCli({ exec: engine.exec }),
+        { kind: 'image', reference: upper },
+        undefined,
+        work,
+        silentLogger,
+      ),
+    ).resolves.toMatchObject({ digest: pinned });
+  });
+
   it.each([
     [[`127.0.0.1:5000/other@${pinned}`], 'its RepoDigests for 127.0.0.1:5000/ostock/licensing are none'],
     [[`127.0.0.1:5000/ostock/licensing@sha256:${'b'.repeat(64)}`], `does not carry ${pinned}`],

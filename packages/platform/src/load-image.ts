@@ -46,9 +46,10 @@ export function expectedImageId(store: ImageStore, manifestDigest: Digest, confi
   return store === 'containerd' ? manifestDigest : configDigest;
 }
 
+/** The repository for comparisons: the registry host lower-cased (host names are case-insensitive). */
 function repositoryOf(reference: string): string {
   const ref = parseReference(reference);
-  return formatReference({ registry: ref.registry, repository: ref.repository });
+  return formatReference({ registry: ref.registry.toLowerCase(), repository: ref.repository });
 }
 
 async function pullByDigest(docker: DockerCli, reference: string, digest: Digest | undefined, logger: Logger) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecrets, neutralizeCommands, safeText } from './log-safety.ts';
+import { maskSecrets, safeText } from './log-safety.ts';
 
 describe('log safety', () => {
   it('masks every secret, longest first', () => {
@@ -13,8 +13,10 @@ describe('log safety', () => {
     ['  ::add-mask::x', '  :\u200b:add-mask::x'],
     ['##[set-output name=a]b', '#\u200b#[set-output name=a]b'],
     ['text ::error:: in the middle', 'text ::error:: in the middle'],
+    ['mid-line ##[error]pwned', 'mid-line #\u200b#[error]pwned'],
+    ['\u0085::error::pwned', '\u0085:\u200b:error::pwned'],
   ])('neutralises a workflow command in %j', (line, safe) => {
-    expect(neutralizeCommands(`first\n${line}\nlast`)).toBe(`first\n${safe}\nlast`);
+    expect(safeText(`first\n${line}\nlast`, [])).toBe(`first\n${safe}\nlast`);
   });
 
   it('masks before neutralising', () => {

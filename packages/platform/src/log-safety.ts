@@ -1,6 +1,6 @@
 // Text from outside (a container's log, a response body, a command's output) made safe to print:
 // secret values replaced by ***, and no line can be read by the runner as a workflow command
-// (`::command::` or the older `##[command]`).
+// (toolkit's neutralizeWorkflowCommands: the runner's own rules for `::command::` and `##[command]`).
 import { neutralizeWorkflowCommands } from '@bakeline/toolkit';
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
@@ -11,10 +11,6 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-export function neutralizeCommands(text: string): string {
-  return neutralizeWorkflowCommands(text).replace(/^(\s*)##\[/gm, '$1#\u200b#[');
-}
-
 export function safeText(text: string, secrets: readonly string[]): string {
-  return neutralizeCommands(maskSecrets(text, secrets));
+  return neutralizeWorkflowCommands(maskSecrets(text, secrets));
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseWorkflowCommands } from '@bakeline/action-host';
 import type { Digest } from '@bakeline/oci';
 import { silentLogger } from '@bakeline/toolkit';
 import { XMLValidator } from 'fast-xml-parser';
@@ -275,5 +276,41 @@ describe('runPlatformTest', () => {
     await expect(run()).rejects.toThrow(`does not carry ${pinned}`);
     expect(engine.calls.some((c) => c.args[0] === 'run')).toBe(false);
     expect(readFileSync(junitPath, 'utf8')).toContain('tests="0"');
+  });
+});
+
+describe('container output quoted in ✗ lines and the container log carries workflow commands', () => {
+  const HOSTILE: [string, string][] = [
+    ['::error:: at the start', '::error::injected'],
+    ['::add-mask::', '::add-mask::injected'],
+    ['##[ at the start', '##[error]injected'],
+    ['##[ in mid-line', 'harmless text ##[warning]injected'],
+    ['a U+0085 lead', '\u0085::error::injected'],
+    ['%0A before a command', '%0A::error::injected'],
+    ['\\r as a line break', 'progress 50%\r::error::injected'],
+    ['stop-commands', '::stop-commands::injected'],
+  ];
+
+  it.each(HOSTILE)('%s: the printed lines and the log the step prints hold no command', async (_what, text) => {
+    const printedLines: string[] = [];
+    const logger = { ...silentLogger, info: (line: string) => printedLines.push(line) };
+    const { run } = setup({
+      engine: {
+        logs: `started\n${text}\n`,
+        exec: (argv) =>
+          argv[0] === 'stat'
+            ? { stdout: '644|0|0|root|root|regular file\n' }
+            : { exitCode: 1, stderr: `${text}\n${text}` },
+      },
+      run: { logger },
+    });
+    const result = await run();
+    expect(result.results.find((r) => r.name === 'java')?.status).toBe('failed');
+    expect(printedLines.some((line) => line.startsWith('✗ java') && line.includes('injected'))).toBe(true);
+    const printed = parseWorkflowCommands(printedLines.join('\n'));
+    expect(printed).toMatchObject({ annotations: [], masks: [], deprecated: [], unknown: [] });
+    expect(result.containerLog).toContain('injected');
+    const log = parseWorkflowCommands(result.containerLog ?? '');
+    expect(log).toMatchObject({ annotations: [], masks: [], deprecated: [], unknown: [] });
   });
 });

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Digest } from '@bakeline/oci';
-import { errorMessage, type Logger } from '@bakeline/toolkit';
+import { errorMessage, type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { CheckResult } from './check-result.ts';
 import { runCommandCheck } from './checks/command-check.ts';
 import { runFileCheck } from './checks/file-check.ts';
@@ -213,8 +213,11 @@ export async function runPlatformTest(options: PlatformTestOptions): Promise<Pla
         continue;
       }
       const mark = { passed: '✓', failed: '✗', skipped: '-' }[result.status];
+      // the message quotes container output and HTTP bodies: the whole line is neutralized again
       logger.info(
-        `${mark} ${result.name} (${result.kind}, ${result.durationMs} ms)${result.message ? `: ${result.message}` : ''}`,
+        neutralizeWorkflowCommands(
+          `${mark} ${result.name} (${result.kind}, ${result.durationMs} ms)${result.message ? `: ${result.message}` : ''}`,
+        ),
       );
       results.push(result);
     }

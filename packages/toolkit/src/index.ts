@@ -36,3 +36,4 @@ export {
   retry,
 } from './retry.ts';
 export { runAction } from './run-action.ts';
+export { RUNNER_LINE_BREAK, trimStartLikeRunner } from './runner-command-syntax.ts';

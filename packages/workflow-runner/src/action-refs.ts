@@ -5,11 +5,19 @@
 // equivalents (see BUILTIN_ACTIONS); anything else is an error.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkNode24Major } from './action-majors.ts';
 
 /** The owner placeholder of bakeline's references in this repository; the release rewrites it. */
 export const ACTIONS_REPOSITORY = 'bakeline-dev/bakeline';
 
-export const BUILTIN_ACTIONS = ['actions/checkout', 'actions/upload-artifact', 'actions/download-artifact'] as const;
+export const BUILTIN_ACTIONS = [
+  'actions/checkout',
+  'actions/upload-artifact',
+  'actions/download-artifact',
+  'actions/setup-java',
+  'actions/setup-node',
+  'actions/create-github-app-token',
+] as const;
 export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
 
 export type ActionTarget =
@@ -33,13 +41,6 @@ function isBakelineRepo(owner: string, repo: string, options: RefResolverOptions
   return repo === 'bakeline';
 }
 
-/** Major version 4 or later, a longer version of it, or a full commit sha. */
-function artifactRefSupported(ref: string): boolean {
-  if (/^[0-9a-f]{40}$/.test(ref)) return true;
-  const major = /^v(\d+)(\.\d+){0,2}$/.exec(ref);
-  return major !== null && Number(major[1]) >= 4;
-}
-
 export function resolveAction(uses: string, workspace: string, options: RefResolverOptions): ActionTarget {
   if (uses.startsWith('./')) {
     const dir = resolve(workspace, uses);
@@ -53,10 +54,8 @@ export function resolveAction(uses: string, workspace: string, options: RefResol
   const at = uses.lastIndexOf('@');
   const path = at > 0 ? uses.slice(0, at) : uses;
   const ref = at > 0 ? uses.slice(at + 1) : '';
+  checkNode24Major(path, ref);
   if ((BUILTIN_ACTIONS as readonly string[]).includes(path)) {
-    if (path !== 'actions/checkout' && !artifactRefSupported(ref)) {
-      throw new Error(`uses: ${uses}: only v4 and later of ${path} are mapped (v3 and earlier are retired on GitHub)`);
-    }
     return { kind: 'builtin', action: path as BuiltinAction, ref };
   }
   const m = REMOTE.exec(uses);

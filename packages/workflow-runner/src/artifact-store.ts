@@ -2,6 +2,8 @@
 // per artifact name under the store root (files kept with their paths relative to the upload
 // root), and a manifest with the SHA-256 of each file. Artifacts are immutable once uploaded
 // (upload-artifact v4 refuses a second upload under the same name unless `overwrite`).
+// A name is a name, never a path: its directory is the name with `%` and `.` percent-encoded
+// (`..` becomes `%2E%2E`), so no name reaches outside the store root.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -21,6 +23,11 @@ export interface StoredArtifact {
 }
 
 const NAME = /^[^"<>|*?\r\n\\/:]+$/;
+
+/** The store directory of an artifact name: `%` and `.` encoded, so `.` and `..` stay names. */
+export function directoryName(name: string): string {
+  return name.replace(/[%.]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -46,7 +53,7 @@ export class ArtifactStore {
   }
 
   private dir(name: string): string {
-    return join(this.root, name);
+    return join(this.root, directoryName(name));
   }
 
   has(name: string): boolean {
@@ -55,6 +62,7 @@ export class ArtifactStore {
 
   names(): string[] {
     return readdirSync(this.root)
+      .map((entry) => decodeURIComponent(entry))
       .filter((n) => this.has(n))
       .sort();
   }

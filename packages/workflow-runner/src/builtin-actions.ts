@@ -1,20 +1,32 @@
 // Local equivalents of the third-party actions the workflows use. Each accepts only the inputs
 // listed here (anything else is an error) and gives the outputs the real action gives.
-//   actions/checkout           clone of the run's source snapshot (github.sha) into `path`
+//   actions/checkout           clone of the run's source snapshot (github.sha) into `path`; with a remote
+//                              URL, `origin` is it and the token is persisted as checkout does
 //   actions/upload-artifact    files into the run's artifact store (v4 rules: immutable names, root = common ancestor)
 //   actions/download-artifact  files from the run's artifact store
+//   actions/setup-java         the machine's JDK when its major is the one asked for (setup-java.ts)
+//   actions/setup-node         the runner's Node when its major is the one asked for (setup-node.ts)
+//   actions/create-github-app-token  an installation token of a GitHub App the run knows (create-app-token.ts)
 import { existsSync, globSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { execChecked } from '@bakeline/toolkit';
 import type { BuiltinAction } from './action-refs.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { APP_PERMISSION_SCOPES, createAppToken } from './create-app-token.ts';
 import { matchesFilter } from './ref-filter.ts';
+import { machineJdk, setupJava } from './setup-java.ts';
+import { setupNode } from './setup-node.ts';
 import { cloneSnapshot, type SourceSnapshot } from './source-snapshot.ts';
+import type { GithubApp, TokenGrants } from './token-grants.ts';
 
 /** Outputs each mapped action gives. */
 export const BUILTIN_OUTPUTS: Record<BuiltinAction, string[]> = {
   'actions/checkout': ['ref', 'commit'],
   'actions/upload-artifact': ['artifact-id', 'artifact-url', 'artifact-digest'],
   'actions/download-artifact': ['download-path'],
+  'actions/setup-java': ['distribution', 'version', 'path', 'cache-hit', 'cache-primary-key'],
+  'actions/setup-node': ['node-version', 'cache-hit'],
+  'actions/create-github-app-token': ['token', 'installation-id', 'app-slug'],
 };
 
 export interface BuiltinContext {
@@ -25,11 +37,24 @@ export interface BuiltinContext {
   ref: string;
   runId: string;
   serverUrl: string;
+  /** The step's environment (PATH finds the machine's tools). */
+  env: Record<string, string>;
+  /** The job's GITHUB_TOKEN (actions/checkout's default token). */
+  githubToken: string;
+  /** `origin` of a checkout (stands in for https://github.com/<repository>); the snapshot when unset. */
+  remoteUrl?: string;
+  tokens: TokenGrants;
+  githubApps: readonly GithubApp[];
+  /** The Node the runner runs actions with. */
+  node: string;
   log: (line: string) => void;
 }
 
 export interface BuiltinResult {
   outputs: Record<string, string>;
+  exportedEnv?: Record<string, string>;
+  addedPath?: string[];
+  masks?: string[];
 }
 
 /** Inputs each mapped action accepts, with their defaults. */
@@ -57,6 +82,29 @@ export const BUILTIN_INPUTS: Record<BuiltinAction, Record<string, string | undef
     path: undefined,
     pattern: undefined,
     'merge-multiple': 'false',
+  },
+  'actions/setup-java': {
+    'java-version': undefined,
+    'java-version-file': undefined,
+    distribution: undefined,
+    'java-package': 'jdk',
+    architecture: undefined,
+    'check-latest': 'false',
+  },
+  'actions/setup-node': {
+    'node-version': undefined,
+    'node-version-file': undefined,
+    'check-latest': 'false',
+    cache: undefined,
+  },
+  'actions/create-github-app-token': {
+    'app-id': undefined,
+    'private-key': undefined,
+    owner: undefined,
+    repositories: undefined,
+    'skip-token-revoke': 'false',
+    'github-api-url': undefined,
+    ...Object.fromEntries(APP_PERMISSION_SCOPES.map((scope) => [`permission-${scope}`, undefined])),
   },
 };
 
@@ -102,6 +150,18 @@ async function checkout(ctx: BuiltinContext, given: Record<string, string>): Pro
     for (const entry of readdirSync(dest)) rmSync(join(dest, entry), { recursive: true, force: true });
   }
   await cloneSnapshot(ctx.snapshot, dest);
+  if (ctx.remoteUrl !== undefined) {
+    // as actions/checkout: origin is the repository's URL, and the token goes in an extra header
+    await execChecked('git', ['remote', 'set-url', 'origin', ctx.remoteUrl], { cwd: dest });
+    if (bool('actions/checkout', 'persist-credentials', input['persist-credentials'])) {
+      const basic = Buffer.from(`x-access-token:${input.token ?? ctx.githubToken}`).toString('base64');
+      await execChecked(
+        'git',
+        ['config', '--local', `http.${new URL(ctx.remoteUrl).origin}/.extraheader`, `AUTHORIZATION: basic ${basic}`],
+        { cwd: dest },
+      );
+    }
+  }
   ctx.log(`checked out ${ctx.repository}@${ctx.snapshot.sha} (local snapshot) into ${dest}`);
   return { outputs: { ref: ctx.ref, commit: ctx.snapshot.sha } };
 }
@@ -221,5 +281,24 @@ export async function runBuiltinAction(
       return upload(ctx, inputs);
     case 'actions/download-artifact':
       return download(ctx, inputs);
+    case 'actions/setup-node': {
+      const result = await setupNode(ctx.node, inputsOf(action, inputs));
+      ctx.log(`Node ${result.outputs['node-version']} (the local runner's) on PATH`);
+      return result;
+    }
+    case 'actions/create-github-app-token': {
+      const result = createAppToken(
+        { repository: ctx.repository, apps: ctx.githubApps, tokens: ctx.tokens },
+        inputsOf(action, inputs),
+      );
+      ctx.log(`installation token of GitHub App '${result.outputs['app-slug']}' created`);
+      return result;
+    }
+    case 'actions/setup-java': {
+      const input = inputsOf(action, inputs);
+      const result = setupJava(await machineJdk(ctx.env), input);
+      ctx.log(`Java ${result.outputs.version} (the machine's JDK) at ${result.outputs.path}`);
+      return result;
+    }
   }
 }

@@ -79,3 +79,18 @@ test.each([
   expect(r.code).toBe(2);
   expect(r.err).toMatch(message);
 });
+
+test('--job runs only the named job; its needs count as met, with no outputs (like act -j)', () => {
+  const r = runCli('run', '.github/workflows/failure-01.yml', '--event', 'push', '--job', 'after');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/✓ job after: success/);
+  expect(r.out).not.toContain('about to fail');
+  expect(r.out).toContain('- job tolerant: skipped — not selected (--job)');
+});
+
+test('--job with a job the workflow does not have is an error naming its jobs', () => {
+  const r = runCli('run', '.github/workflows/failure-01.yml', '--event', 'push', '--job', 'nope');
+  expect(r.code).not.toBe(0);
+  expect(r.err).toContain('--job nope: ');
+  expect(r.err).toContain('has no such job (jobs: tolerant, strict, after)');
+});

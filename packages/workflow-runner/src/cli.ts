@@ -12,7 +12,8 @@ import { type RunOptions, runWorkflow } from './run.ts';
 const USAGE = `usage: node packages/workflow-runner/src/cli.ts run <workflow.yml> --event ${EVENTS.join('|')}
   [--input name=value]... [--environments <file>] [--approve <environment>]... [--repo <dir>]
   [--json <summary.json>] [--repository owner/name] [--ref <ref>] [--head-ref <branch>] [--base-ref <branch>]
-  [--run-dir <dir>] [--tool-cache <dir>] [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>] [--quiet]`;
+  [--run-dir <dir>] [--tool-cache <dir>] [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>]
+  [--job <id>]... [--quiet]`;
 
 function keyValues(list: readonly string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       input: { type: 'string', multiple: true, default: [] },
       environments: { type: 'string' },
       approve: { type: 'string', multiple: true, default: [] },
+      job: { type: 'string', multiple: true, default: [] },
       repo: { type: 'string', default: '.' },
       json: { type: 'string' },
       repository: { type: 'string' },
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     onEvent: createPrinter((line) => console.log(line), { logs: !values.quiet }),
   };
   if (values.environments !== undefined) options.environments = loadEnvironments(values.environments);
+  if (values.job.length > 0) options.jobs = values.job;
   if (values.repository !== undefined) options.repository = values.repository;
   if (values.ref !== undefined) options.ref = values.ref;
   if (values['head-ref'] !== undefined) options.headRef = values['head-ref'];

@@ -7,6 +7,7 @@ export {
   workflowRepoRoot,
 } from './action-refs.ts';
 export { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
+export { InvalidWorkflowError, validateCalls } from './call-validation.ts';
 export {
   type EnvironmentSpec,
   type EnvironmentsConfig,
@@ -19,6 +20,8 @@ export { httpIdTokenIssuer, type IdTokenClaims, type IdTokenIssuer } from './git
 export { createPrinter, outputLines } from './report.ts';
 export { DEFAULT_BAKELINE_ROOT, type RunOptions, type RunOutcome, runWorkflow } from './run.ts';
 export type { Conclusion, JobResult, RunEvent, StepResult, WorkflowResult } from './run-types.ts';
+export { type SourceSnapshot, snapshotSource } from './source-snapshot.ts';
 export { type CheckOptions, checkWorkflows, type Finding, formatFinding } from './static-check.ts';
+export { type GithubApp, type TokenGrant, TokenGrants } from './token-grants.ts';
 export { type ParsedWorkflow, parseWorkflowFile, parseWorkflowText, WorkflowParseError } from './workflow-file.ts';
 export { readWorkflowSpec, type WorkflowSpec } from './workflow-model.ts';

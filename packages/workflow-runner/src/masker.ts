@@ -4,7 +4,7 @@ export class Masker {
   private readonly values = new Set<string>();
 
   add(value: string): void {
-    for (const part of [value, ...value.split(/\r?\n/)]) {
+    for (const part of [value, ...value.split(/[\r\n]/)]) {
       const trimmed = part.trim();
       if (trimmed !== '') this.values.add(trimmed);
     }

@@ -1,9 +1,11 @@
 // A job with `steps:`: its environment (GitHub environment, vars, secrets, protection rules), its
 // permissions (id-token decides whether it can request an OIDC token), env precedence
 // (workflow < job < GITHUB_ENV < step), `if:` per step with the status functions, `outputs:`.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { hostEnv } from '@bakeline/action-host';
+import { CommandProcessor, hostEnv } from '@bakeline/action-host';
+
 import { EnvironmentRefused, enterEnvironment } from './environments.ts';
 import {
   evaluateCondition,
@@ -53,17 +55,30 @@ function defaultStepName(step: StepSpec): string {
 export async function runStepsJob(input: JobInput): Promise<void> {
   const { session, inv, job, result } = input;
   const file = inv.spec.file;
-  const gh = session.github;
+  // each job its own GITHUB_TOKEN, with the job's permissions (what a push or an API call may do)
+  const jobToken = session.tokens.issue('GITHUB_TOKEN', job.id, compact(input.permissions)).token;
+  session.masker.add(jobToken);
+  const gh = { ...session.github, token: jobToken };
   const depth = inv.depth;
-  // between `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
-  let stopToken: string | undefined;
+  // workflow commands as the runner parses them (action-command.ts); between
+  // `::stop-commands::<token>` and `::<token>::` no line is a command (e.g. a container log)
+  const commands = new CommandProcessor();
   const log = (line: string) => {
-    if (stopToken !== undefined) {
-      if (line.trimStart().startsWith(`::${stopToken}::`)) stopToken = undefined;
-    } else if (line.startsWith('::stop-commands::')) {
-      stopToken = line.slice('::stop-commands::'.length).trim() || undefined;
-    } else if (line.startsWith('::add-mask::')) {
-      session.masker.add(line.slice('::add-mask::'.length));
+    const outcome = commands.process(line);
+    if (outcome.kind === 'stopped' && outcome.token.length > 6) session.masker.add(outcome.token);
+    if (outcome.kind === 'refused') {
+      session.emit({ type: 'log', depth, jobId: job.id, line: session.masker.apply(`error: ${outcome.message}`) });
+    }
+    if (outcome.kind === 'command' && outcome.command.command.toLowerCase() === 'add-mask') {
+      const value = outcome.command.data;
+      if (value.trim() === '') {
+        session.emit({
+          type: 'log',
+          depth,
+          jobId: job.id,
+          line: "warning: Can't add secret mask for empty string in ##[add-mask] command.",
+        });
+      } else session.masker.add(value);
       return;
     }
     session.emit({ type: 'log', depth, jobId: job.id, line: session.masker.apply(line) });
@@ -156,10 +171,15 @@ export async function runStepsJob(input: JobInput): Promise<void> {
   let failed = false;
   const status = statusFunctions({ succeeded: () => !failed, failed: () => failed, cancelled: () => false });
   const functions = [...status, hashFilesFunction(place.workspace)];
+  const checkRunId = Number.parseInt(
+    createHash('sha256').update(`${gh.runId}/${job.id}`).digest('hex').slice(0, 10),
+    16,
+  );
   const stepContexts = (env: Record<string, string>): Record<string, JsonValue> => ({
     github: githubContext(gh, place),
     needs: input.needs,
-    job: { status: failed ? 'failure' : 'success', container: {}, services: {} },
+    // check_run_id: GitHub's numeric id of the job's check run (what a job's log URL names)
+    job: { status: failed ? 'failure' : 'success', container: {}, services: {}, check_run_id: checkRunId },
     runner: runnerContext(place),
     env,
     vars,

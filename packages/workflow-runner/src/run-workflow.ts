@@ -170,8 +170,14 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
       needs[n] = { result: r?.result ?? 'skipped', outputs: r?.outputs ?? {} };
     }
     const upstream = ancestors(spec.jobs, job.id);
+    const notSelected = (id: string) => inv.depth === 0 && session.onlyJobs !== undefined && !session.onlyJobs.has(id);
+    if (notSelected(job.id)) {
+      result.error = 'not selected (--job)';
+      session.emit({ type: 'job-end', depth: inv.depth, job: result });
+      continue;
+    }
     const status = statusFunctions({
-      succeeded: () => job.needs.every((n) => results.get(n)?.result === 'success'),
+      succeeded: () => job.needs.every((n) => results.get(n)?.result === 'success' || notSelected(n)),
       failed: () => [...upstream].some((n) => results.get(n)?.result === 'failure'),
       cancelled: () => false,
     });
@@ -201,6 +207,9 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     session.emit({ type: 'job-end', depth: inv.depth, job: result });
   }
   if (wf.jobs.some((j) => j.result === 'failure')) wf.result = 'failure';
+  if (inv.depth === 0 && session.onlyJobs !== undefined) {
+    wf.notes.push(`only job(s) ${[...session.onlyJobs].join(', ')} ran (--job); their needs counted as met`);
+  }
 
   if (spec.callOutputs !== undefined) {
     const jobs: Record<string, JsonValue> = {};

@@ -1,4 +1,5 @@
 // The local runner against the corpus in test/workflows/corpus/.github/workflows/.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,13 @@ async function run(file: string, event: EventName, extra: Partial<RunOptions> = 
   });
   const logs = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
   return { ...outcome, logs };
+}
+
+function machineJavaMajor(): string {
+  const text = spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr;
+  const m = /version "(\d+)/.exec(text);
+  if (m === null) throw new Error(`no java -version: ${text}`);
+  return m[1] as string;
 }
 
 function job(result: WorkflowResult, id: string): JobResult {
@@ -228,6 +236,33 @@ describe('corpus workflows', () => {
     expect(logs).toContain('this is ***');
   });
 
+  test('::add-mask:: values are unescaped (%25, %0A) and every runner command form registers one', async () => {
+    const { result, logs } = await run('add-mask-01.yml', 'push');
+    expect(result.result).toBe('success');
+    expect(logs).toEqual(expect.arrayContaining(['first ***', 'second ***', 'third ***', 'fourth ***']));
+    expect(logs.join('\n')).not.toMatch(/pa%ss|line-two|nel-secret|legacy-secret/);
+  });
+
+  test("actions/setup-java gives the machine's JDK when the major matches", async () => {
+    const machine = machineJavaMajor();
+    const { result } = await run('setup-java-01.yml', 'workflow_dispatch', { inputs: { 'java-version': machine } });
+    expect(result.result).toBe('success');
+    expect(job(result, 'java').outputs.version).toMatch(new RegExp(`^${machine}\\.`));
+    expect(job(result, 'java').outputs.home).toMatch(/\/jvm\//);
+  });
+
+  test('actions/setup-java with another major fails clearly, naming the JDK the machine has', async () => {
+    const other = String(Number(machineJavaMajor()) + 4);
+    const { result } = await run('setup-java-01.yml', 'workflow_dispatch', { inputs: { 'java-version': other } });
+    expect(result.result).toBe('failure');
+    expect(job(result, 'java').steps[0]?.error).toMatch(
+      new RegExp(
+        `^actions/setup-java: java-version '${other}' is not on this machine: the local runner uses the machine's JDK, ${machineJavaMajor()}\\.`,
+      ),
+    );
+    expect(job(result, 'java').steps[1]?.outcome).toBe('skipped');
+  });
+
   test('workflow_dispatch inputs are typed; github.event.inputs are text', async () => {
     const { result } = await run('inputs-01.yml', 'workflow_dispatch', {
       inputs: { environment: 'test', 'dry-run': 'false' },
@@ -270,7 +305,7 @@ describe('errors instead of silent differences', () => {
 
   test.each([
     ['unsupported-02.yml', /Unrecognized named-value: 'matrix'/],
-    ['unsupported-03.yml', /uses: actions\/setup-java@v4: no local mapping/],
+    ['unsupported-03.yml', /uses: docker\/setup-qemu-action@v3: no local mapping/],
   ])('%s fails its step with a clear error', async (file, message) => {
     const { result } = await run(file, 'push');
     expect(result.result).toBe('failure');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { workflowRepoRoot } from './action-refs.ts';
 import { ArtifactStore } from './artifact-store.ts';
+import { validateCalls } from './call-validation.ts';
 import { type EnvironmentsConfig, emptyEnvironments } from './environments.ts';
 import { evaluateNode, type JsonValue } from './expressions.ts';
 import { type EventName, eventPayload, githubContext, type IdTokenIssuer, type RunGithub } from './github-context.ts';
@@ -14,6 +15,7 @@ import type { RunEvent, WorkflowResult } from './run-types.ts';
 import { runWorkflowSpec } from './run-workflow.ts';
 import type { RunSession } from './session.ts';
 import { type SourceSnapshot, snapshotSource } from './source-snapshot.ts';
+import { type GithubApp, type TokenGrant, TokenGrants } from './token-grants.ts';
 import { parseWorkflowFile } from './workflow-file.ts';
 import { eventInputs, resolveInputs } from './workflow-inputs.ts';
 import { readWorkflowSpec, type WorkflowSpec } from './workflow-model.ts';
@@ -51,6 +53,14 @@ export interface RunOptions {
   node?: string;
   /** Extra variables for every step. */
   env?: Record<string, string>;
+  /** Run only these jobs of the workflow (like `act -j`); their `needs` count as met, with no outputs. */
+  jobs?: readonly string[];
+  /** Told of every token the run hands out (each job's GITHUB_TOKEN, GitHub App tokens) and what it may do. */
+  onTokenIssued?: (grant: TokenGrant) => void;
+  /** The URL actions/checkout sets as `origin`, standing in for https://github.com/<repository>. */
+  remoteUrl?: string;
+  /** GitHub Apps for the local actions/create-github-app-token. */
+  githubApps?: readonly GithubApp[];
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -110,6 +120,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const ref = event === 'pull_request' ? 'refs/pull/1/merge' : (options.ref ?? 'refs/heads/main');
   const notes: string[] = [];
   checkTrigger(spec, { eventName: event, ref, baseRef: options.baseRef ?? 'main' }, notes);
+  await validateCalls(spec, workflowRepoRoot(workflowPath), {
+    bakelineRoot,
+    ...(options.actionsRepository ? { actionsRepository: options.actionsRepository } : {}),
+  });
 
   const given: Record<string, JsonValue> = { ...(options.inputs ?? {}) };
   let inputs: Record<string, JsonValue> = {};
@@ -177,7 +191,18 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     masker,
     emit: options.onEvent ?? (() => {}),
     jobCount: 0,
+    tokens: new TokenGrants(options.onTokenIssued),
+    githubApps: options.githubApps ?? [],
   };
+  if (options.jobs !== undefined) {
+    for (const id of options.jobs) {
+      if (!spec.jobs.some((j) => j.id === id)) {
+        throw new Error(`--job ${id}: ${display} has no such job (jobs: ${spec.jobs.map((j) => j.id).join(', ')})`);
+      }
+    }
+    session.onlyJobs = new Set(options.jobs);
+  }
+  if (options.remoteUrl !== undefined) session.remoteUrl = options.remoteUrl;
   if (options.actionsRepository !== undefined) session.actionsRepository = options.actionsRepository;
   if (options.idTokenIssuer !== undefined) session.idTokenIssuer = options.idTokenIssuer;
   if (options.node !== undefined) session.node = options.node;

@@ -9,6 +9,7 @@ import type { Masker } from './masker.ts';
 import type { Permissions } from './permissions.ts';
 import type { RunEvent } from './run-types.ts';
 import type { SourceSnapshot } from './source-snapshot.ts';
+import type { GithubApp, TokenGrants } from './token-grants.ts';
 import type { WorkflowSpec } from './workflow-model.ts';
 
 export interface RunSession {
@@ -28,6 +29,14 @@ export interface RunSession {
   masker: Masker;
   emit(event: RunEvent): void;
   jobCount: number;
+  /** Jobs of the top-level workflow to run (`--job`); the others are not run and their needs count as met. */
+  onlyJobs?: ReadonlySet<string>;
+  /** What the tokens a run hands out may do (each job's GITHUB_TOKEN, GitHub App tokens). */
+  tokens: TokenGrants;
+  /** The URL actions/checkout sets as `origin` (stands in for https://github.com/<repository>). */
+  remoteUrl?: string;
+  /** GitHub Apps the run knows (the local actions/create-github-app-token checks against them). */
+  githubApps: readonly GithubApp[];
 }
 
 /** One workflow being run: the top-level one, or a reusable workflow called by a job. */

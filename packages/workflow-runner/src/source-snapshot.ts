@@ -3,7 +3,7 @@
 // not ignore; uncommitted changes included) into a git repository of its own with one commit
 // dated like the source's HEAD. That commit is `github.sha`; actions/checkout clones it. Same
 // files and same source commit time give the same sha, so digests stay reproducible.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { exec as defaultExec, type Exec, execChecked } from '@bakeline/toolkit';
 
@@ -69,7 +69,10 @@ export async function snapshotSource(
   mkdirSync(target, { recursive: true });
   for (const file of files) {
     mkdirSync(dirname(join(target, file)), { recursive: true });
-    cpSync(join(repoDir, file), join(target, file), { verbatimSymlinks: true });
+    const source = join(repoDir, file);
+    // a symbolic link is copied as the link (git stores links, not what they point to)
+    if (lstatSync(source).isSymbolicLink()) symlinkSync(readlinkSync(source), join(target, file));
+    else cpSync(source, join(target, file));
   }
   const date = `@${commitTime} +0000`;
   const env = {

@@ -1,7 +1,7 @@
 // Runs one step that is due: a `run:` script or a `uses:` action (bakeline's from dist/ through
 // @bakeline/action-host, pre and post included; a local ./ action; or a mapped third-party action).
 import { join, resolve } from 'node:path';
-import { runActionStep } from '@bakeline/action-host';
+import { resolveNode, runActionStep } from '@bakeline/action-host';
 import { resolveAction, unmappedError } from './action-refs.ts';
 import { runBuiltinAction } from './builtin-actions.ts';
 import type { RunGithub } from './github-context.ts';
@@ -81,11 +81,24 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
         ref: place.github.ref,
         runId: place.github.runId,
         serverUrl: place.github.serverUrl,
+        env: place.env,
+        githubToken: place.github.token,
+        ...(place.session.remoteUrl === undefined ? {} : { remoteUrl: place.session.remoteUrl }),
+        tokens: place.session.tokens,
+        githubApps: place.session.githubApps,
+        node: place.session.node ?? resolveNode('node24'),
         log: place.log,
       },
       work.inputs,
     );
-    return { ...none(), outputs: result.outputs, mappedTo: `local ${target.action} (see README)` };
+    return {
+      ...none(),
+      outputs: result.outputs,
+      exportedEnv: result.exportedEnv ?? {},
+      addedPath: result.addedPath ?? [],
+      masks: result.masks ?? [],
+      mappedTo: `local ${target.action} (see README)`,
+    };
   }
   const actionDir = target.dir;
   const mappedTo =

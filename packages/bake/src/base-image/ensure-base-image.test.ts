@@ -120,4 +120,42 @@ describe('ensureBaseImage', () => {
     expect(second.built).toBe(true);
     expect(calls.filter((c) => c[0] === 'debootstrap')).toHaveLength(2);
   });
+
+  test.each<
+    [string, (layoutDir: string, manifest: { config: { digest: string }; layers: { digest: string }[] }) => void]
+  >([
+    [
+      'a layer blob of the same size whose bytes do not hash to its name',
+      (dir, m) => {
+        const path = join(dir, 'blobs', 'sha256', (m.layers[0]?.digest ?? '').slice(7));
+        const bytes = readFileSync(path);
+        bytes[bytes.length - 9] = (bytes[bytes.length - 9] ?? 0) ^ 0xff;
+        writeFileSync(path, bytes);
+      },
+    ],
+    [
+      'a config blob of the same size whose bytes do not hash to its name',
+      (dir, m) => {
+        const path = join(dir, 'blobs', 'sha256', m.config.digest.slice(7));
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"os":"linux"', '"os":"linuy"'));
+      },
+    ],
+  ])('never serves a cached image with %s: it is rebuilt', async (_name, corrupt) => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'bakeline-base-'));
+    const { exec, calls } = standIn();
+    const first = await ensureBaseImage({ cacheDir, logger: silentLogger, aptDir, exec });
+    const manifest = JSON.parse(readFileSync(join(first.layoutDir, 'blobs', 'sha256', first.digest.slice(7)), 'utf8'));
+    corrupt(first.layoutDir, manifest);
+    const second = await ensureBaseImage({ cacheDir, logger: silentLogger, aptDir, exec });
+    expect(second.built).toBe(true);
+    expect(calls.filter((c) => c[0] === 'debootstrap')).toHaveLength(2);
+    for (const digest of [
+      second.configDigest,
+      ...JSON.parse(readFileSync(join(second.layoutDir, 'blobs', 'sha256', second.digest.slice(7)), 'utf8')).layers.map(
+        (l: { digest: string }) => l.digest,
+      ),
+    ]) {
+      expect(sha256(readFileSync(join(second.layoutDir, 'blobs', 'sha256', digest.slice(7))))).toBe(digest);
+    }
+  });
 });

@@ -4,7 +4,14 @@
 // and renamed into place, under a lock, so parallel callers build it once and never see half a layout.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ImageConfig, LayoutWriter, MediaType, sha256Digest, writeDeterministicLayer } from '@bakeline/oci';
+import {
+  type ImageConfig,
+  LayoutWriter,
+  MediaType,
+  sha256Digest,
+  verifyLayout,
+  writeDeterministicLayer,
+} from '@bakeline/oci';
 import {
   exec as defaultExec,
   type Exec,
@@ -80,8 +87,23 @@ function blobPath(layoutDir: string, digest: string): string {
   return join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
 }
 
-/** The cached image, if its layout is complete (every blob of the manifest present with its size). */
-function readCached(layoutDir: string): Metadata | undefined {
+/**
+ * The cached image, if its layout is complete and bound to the digest it is filed under: the
+ * manifest hashes to the recorded digest, and the config and every layer hash to their names
+ * (a blob changed in place, even at the same size, makes it a miss, and the image is rebuilt).
+ */
+async function readCached(layoutDir: string): Promise<Metadata | undefined> {
+  const metadata = readCachedMetadata(layoutDir);
+  if (!metadata) return undefined;
+  const verified = await verifyLayout(layoutDir, metadata.digest).then(
+    (image) => image.configDigest === metadata.configDigest,
+    () => false,
+  );
+  return verified ? metadata : undefined;
+}
+
+/** The metadata, if every blob of the manifest is present with its size. */
+function readCachedMetadata(layoutDir: string): Metadata | undefined {
   const metadataPath = join(layoutDir, METADATA_FILE);
   if (!existsSync(metadataPath)) return undefined;
   try {
@@ -135,14 +157,14 @@ export async function ensureBaseImage(options: EnsureBaseImageOptions): Promise<
   const inputs = await resolveBaseImageInputs(options);
   const key = baseImageKey(inputs);
   const layoutDir = join(cacheDir, key);
-  const cached = readCached(layoutDir);
+  const cached = await readCached(layoutDir);
   if (cached) return toBaseImage(layoutDir, cached, false);
 
   mkdirSync(cacheDir, { recursive: true });
   return withLock(
     join(cacheDir, `${key}.lock`),
     async () => {
-      const again = readCached(layoutDir);
+      const again = await readCached(layoutDir);
       if (again) return toBaseImage(layoutDir, again, false);
       // we hold the lock: leftovers of an earlier, interrupted build of this key are garbage
       for (const name of readdirSync(cacheDir)) {

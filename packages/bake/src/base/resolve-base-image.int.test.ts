@@ -1,10 +1,10 @@
 // Integration: base images from a real registry (Distribution): a tag is resolved to its digest
 // and reported, a digest is used as given, and a pulled image is kept and reused by digest.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
-import { type LoadedImage, parseReference, RegistryClient } from '@bakeline/oci';
+import { LayoutWriter, type LoadedImage, parseReference, RegistryClient } from '@bakeline/oci';
 import { type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tinyBaseLayout } from '../../test/layout-fixtures.ts';
@@ -75,5 +75,30 @@ describe('resolveBaseImage from a registry', () => {
         { logger: silentLogger, pullCacheDir: mkdtempSync(join(tmpdir(), 'bakeline-pulls-')) },
       ),
     ).rejects.toThrow(/bases\/tiny:missing/);
+  });
+
+  test('a cache entry filed under the digest asked for that holds another image is never used: it is pulled again', async () => {
+    const pullCacheDir = mkdtempSync(join(tmpdir(), 'bakeline-pulls-'));
+    // another image (the same blobs, one more annotation) filed under the base's digest
+    const other = join(pullCacheDir, base.digest.slice(7));
+    mkdirSync(other);
+    const writer = await LayoutWriter.create(other);
+    for (const blob of [base.manifest.config, ...base.manifest.layers]) await writer.copyBlobFrom(base.layoutDir, blob);
+    const forged = await writer.writeManifest({ ...base.manifest, annotations: { 'org.example.forged': 'yes' } });
+    expect(forged.digest).not.toBe(base.digest);
+    const before = registry
+      .readLog()
+      .split('\n')
+      .filter((l) => l.includes('GET /v2/bases/tiny/manifests/')).length;
+    const resolved = await resolveBaseImage(
+      { kind: 'registry', reference: parseReference(`${registry.host}/bases/tiny@${base.digest}`) },
+      { logger: silentLogger, pullCacheDir },
+    );
+    const after = registry
+      .readLog()
+      .split('\n')
+      .filter((l) => l.includes('GET /v2/bases/tiny/manifests/')).length;
+    expect(resolved.image.digest).toBe(base.digest);
+    expect(after).toBeGreaterThan(before);
   });
 });

@@ -2,7 +2,7 @@
 // registry reference pulled through the registry client (a tag is resolved to its digest and the
 // digest reported, so the build records exactly what it stood on). Pulled images are kept in a
 // cache directory by digest and reused.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Digest,
@@ -17,6 +17,9 @@ import {
   verifyLayout,
 } from '@bakeline/oci';
 import type { Logger } from '@bakeline/toolkit';
+
+/** In a pull cache entry taken from an index: the index digest it was pulled as. */
+const PULLED_FROM = 'bakeline-pulled-from';
 
 export type BaseImageSource =
   | { kind: 'layout'; dir: string; digest?: Digest }
@@ -93,9 +96,19 @@ export async function resolveBaseImage(
   const cached = join(options.pullCacheDir, digest.slice('sha256:'.length));
   if (existsSync(join(cached, 'index.json'))) {
     try {
-      const image = await verifyLayout(cached, (await readLayoutImage(cached)).digest);
+      // bound to the digest it is filed under: the image itself, or the one image taken from
+      // that index (recorded at pull time); every blob hashes to its name
+      const held = (await readLayoutImage(cached)).digest;
+      const fromIndex = existsSync(join(cached, PULLED_FROM))
+        ? readFileSync(join(cached, PULLED_FROM), 'utf8').trim()
+        : '';
+      if (held !== digest && fromIndex !== digest) throw new Error(`holds ${held}, filed under ${digest}`);
+      const image = await verifyLayout(cached, held);
       return { image, name: formatReference(pinnedRef), reference: formatReference(pinnedRef), pinned };
-    } catch {
+    } catch (error: unknown) {
+      options.logger.info(
+        `pull cache entry ${cached} is not the image ${digest} (${(error as Error).message}); pulling again`,
+      );
       rmSync(cached, { recursive: true, force: true });
     }
   }
@@ -108,6 +121,7 @@ export async function resolveBaseImage(
     );
     if (pulled.digest !== digest) {
       options.logger.info(`base image ${digest} is an index; took its linux/amd64 image ${pulled.digest}`);
+      writeFileSync(join(temp, PULLED_FROM), `${digest}\n`);
     }
     rmSync(cached, { recursive: true, force: true });
     renameSync(temp, cached);

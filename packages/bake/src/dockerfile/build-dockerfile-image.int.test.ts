@@ -1,13 +1,17 @@
 // Integration: the dockerfile builder against the real engine (classic builder, then docker
-// save), and the buildx path through a stand-in buildx plugin that records its argv.
-import { cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+// save), and every export path through the strict buildx stand-in (packages/docker/test).
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLayoutImage, verifyLayout } from '@bakeline/oci';
-import { execChecked, silentLogger } from '@bakeline/toolkit';
+import { Docker, type ExportPath } from '@bakeline/docker';
+import { verifyLayout } from '@bakeline/oci';
+import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildxStandIn, tinyBaseImage } from '../../test/docker-fixtures.ts';
-import { buildDockerfileImage } from './build-dockerfile-image.ts';
+import { type EngineCase, standInEngine } from '../../../docker/test/buildx-stand-in.ts';
+import { tinyBaseImage } from '../../test/docker-fixtures.ts';
+import { buildDockerfileImage, type DockerfileBakeResult } from './build-dockerfile-image.ts';
 
 const fixture = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');
 const SDE = 1_700_000_000;
@@ -26,7 +30,7 @@ function checkout(mtime: number): string {
   return dir;
 }
 
-function build(context: string, extra: { env?: Record<string, string | undefined> } = {}) {
+function build(context: string, extra: { env?: Record<string, string | undefined>; logger?: Logger } = {}) {
   return buildDockerfileImage({
     context,
     dockerfile: join(context, 'Dockerfile'),
@@ -84,25 +88,89 @@ describe('dockerfile builder, classic path (no buildx here)', () => {
   });
 });
 
-describe('dockerfile builder, buildx path (stand-in plugin)', () => {
-  test('calls buildx build with no provenance, no SBOM, a docker archive output and SOURCE_DATE_EPOCH', async () => {
-    const standIn = buildxStandIn(base);
-    const context = checkout(1_750_000_000);
-    const result = await build(context, { env: { ...process.env, DOCKER_CONFIG: standIn.dockerConfig } });
-    expect(result.builder).toBe('buildx');
-    const calls = standIn.calls();
-    expect(calls[0]).toEqual(['buildx', 'version']);
-    const argv = calls.find((c) => c[1] === 'build') ?? [];
-    expect(argv.slice(0, 5)).toEqual(['buildx', 'build', '--provenance=false', '--sbom=false', '--output']);
-    expect(argv[5]).toMatch(/^type=docker,dest=\/.+\.tar$/);
-    expect(argv).toContain(`SOURCE_DATE_EPOCH=${SDE}`);
-    expect(argv).toContain(`BASE_IMAGE=${base}`);
-    expect(argv).toContain('--no-cache');
-    expect(argv.at(-1)).toBe(context);
-    expect(standIn.sourceDateEpochs().at(-1)).toBe(String(SDE));
-    // the archive the plugin wrote went through the same conversion
-    const image = await readLayoutImage(result.layoutDir);
-    expect(image.digest).toBe(result.digest);
-    expect(readFileSync(join(result.layoutDir, 'oci-layout'), 'utf8')).toContain('1.0.0');
+describe('dockerfile builder on each engine a runner can have (strict buildx stand-in)', () => {
+  // The legacy builder and BuildKit record different history in the config (`/bin/sh -c #(nop)
+  // COPY file:<hash> in ...` vs `COPY app.txt /app/app.txt # buildkit`), so each has its digest;
+  // the layers are the same bytes on every path.
+  let legacy: DockerfileBakeResult;
+  let buildkit: DockerfileBakeResult;
+  beforeAll(async () => {
+    legacy = await build(checkout(1_750_000_000));
+    const engine = standInEngine({ driver: 'docker-container', imageStore: 'classic' });
+    buildkit = await build(checkout(1_750_000_000), { env: { ...process.env, ...engine.env } });
+  });
+
+  test("the argv of a Docker-exporter build is refused on the docker driver with the classic store, with buildx's text", async () => {
+    const engine = standInEngine({ driver: 'docker', imageStore: 'classic' });
+    const out = join(mkdtempSync(join(tmpdir(), 'bakeline-out-')), 'x.tar');
+    const docker = new Docker({ env: { ...process.env, ...engine.env } });
+    const spec = {
+      context: checkout(1_750_000_000),
+      dockerfile: 'Dockerfile',
+      buildArgs: { BASE_IMAGE: base },
+      labels: {},
+      sourceDateEpoch: SDE,
+    };
+    await expect(docker.buildToArchive(spec, { path: 'buildx-archive', reason: '' }, out)).rejects.toThrow(
+      'ERROR: Docker exporter is not supported for the docker driver.\nSwitch to a different driver, or turn on the containerd image store, and try again.\nLearn more at https://docs.docker.com/go/build-exporters/',
+    );
+  });
+
+  test.each<[string, EngineCase, ExportPath, string]>([
+    [
+      'docker driver, classic store (GitHub-hosted Ubuntu)',
+      { driver: 'docker', imageStore: 'classic' },
+      'buildx-load',
+      'builder: buildx 0.29.1-bakeline-stand-in (driver docker, classic image store: no Docker exporter) -> --load + docker save',
+    ],
+    [
+      'docker driver, containerd store',
+      { driver: 'docker', imageStore: 'containerd' },
+      'buildx-archive',
+      'builder: buildx 0.29.1-bakeline-stand-in (driver docker, containerd image store: the Docker exporter is available) -> --output type=docker,dest=<archive>',
+    ],
+    [
+      'docker-container driver, classic store',
+      { driver: 'docker-container', imageStore: 'classic' },
+      'buildx-archive',
+      'builder: buildx 0.29.1-bakeline-stand-in (driver docker-container, classic image store) -> --output type=docker,dest=<archive>',
+    ],
+    [
+      'docker-container driver, containerd store',
+      { driver: 'docker-container', imageStore: 'containerd' },
+      'buildx-archive',
+      'builder: buildx 0.29.1-bakeline-stand-in (driver docker-container, containerd image store) -> --output type=docker,dest=<archive>',
+    ],
+    [
+      'no buildx, classic store',
+      { imageStore: 'classic' },
+      'classic',
+      'builder: classic (no buildx; classic image store) -> docker build + docker save',
+    ],
+    [
+      'no buildx, containerd store',
+      { imageStore: 'containerd' },
+      'classic',
+      'builder: classic (no buildx; containerd image store) -> docker build + docker save',
+    ],
+  ])('%s: the working export, the reason printed, the same digest', async (_name, engineCase, path, reason) => {
+    const engine = standInEngine(engineCase);
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => lines.push(m) };
+    const result = await build(checkout(1_760_000_000), { env: { ...process.env, ...engine.env }, logger });
+    expect(result.exportPath).toBe(path);
+    expect(result.builder).toBe(path === 'classic' ? 'classic' : 'buildx');
+    expect(result.engine.imageStore).toBe(engineCase.imageStore);
+    expect(lines).toContain(reason);
+    const expected = path !== 'classic' && engine.buildkit ? buildkit : legacy;
+    expect(result.digest).toBe(expected.digest);
+    expect(result.layers.map((l) => l.digest)).toEqual(legacy.layers.map((l) => l.digest));
+    await verifyLayout(result.layoutDir, result.digest);
+    const leftovers = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((r) => r.startsWith('bakeline-bake-tmp:') || r.startsWith('bakeline-buildx-stand-in:'));
+    expect(leftovers).toEqual([]);
   });
 });

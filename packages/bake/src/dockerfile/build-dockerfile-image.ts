@@ -1,10 +1,12 @@
-// The dockerfile builder: the Docker engine builds (buildx when `docker buildx version` answers,
-// else the classic builder then `docker save`), the docker archive is converted to an OCI layout
-// with every layer re-packed deterministically, and the config normalized; the manifest (OCI,
-// with the annotations) is written by bakeline, so both paths end in the same tested code.
-import { randomBytes } from 'node:crypto';
+// The dockerfile builder: the Docker engine builds (through @bakeline/docker, by the export path
+// this engine supports: a buildx archive, buildx --load then docker save, or the classic builder
+// then docker save), the docker archive is converted to an OCI layout with every layer re-packed
+// deterministically, and the config normalized; the manifest (OCI, with the annotations) is
+// written by bakeline, so every path ends in the same tested code. Every line the engine prints
+// goes through neutralizeWorkflowCommands: a Dockerfile's RUN output is not trusted.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Docker, type DockerBuildSpec, type DockerInfo, type ExportPath } from '@bakeline/docker';
 import {
   type Descriptor,
   dockerArchiveToLayout,
@@ -14,11 +16,9 @@ import {
   MediaType,
   packLayout,
 } from '@bakeline/oci';
-import { exec as defaultExec, type Exec, execChecked, type Logger } from '@bakeline/toolkit';
+import { exec as defaultExec, type Exec, type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { BakeResult, LayerReport } from '../bake-result.ts';
 import { ociLayerMediaType } from '../jar/build-jar-image.ts';
-import { buildxArgv, classicBuildArgv, type DockerBuildSpec, saveArgv } from './build-argv.ts';
-import { detectEngine, type EngineInfo, hasBuildx } from './docker-engine.ts';
 import { finalStageBase } from './dockerfile-base.ts';
 
 export interface DockerfileBuildOptions {
@@ -27,7 +27,7 @@ export interface DockerfileBuildOptions {
   buildArgs: Record<string, string>;
   target?: string;
   noCache?: boolean;
-  /** Receives `layout/` and `image.tar` (replaced if present). */
+  /** Receives `layout/` and `image.tar` (replaced if present): a directory the caller owns; bake() gives a fresh one. */
   outputDir: string;
   sourceDateEpoch: number;
   /** Manifest annotations (the OCI ones); also passed as labels. */
@@ -49,10 +49,16 @@ export interface DockerfileBuildOptions {
    * instead of being re-packed and compressed again.
    */
   baseImage?: LoadedImage;
+  /** Cancels the build: the running docker command is killed, temporary tags and files removed. */
+  signal?: AbortSignal;
 }
+
+export type EngineInfo = DockerInfo;
 
 export interface DockerfileBakeResult extends BakeResult {
   builder: 'buildx' | 'classic';
+  /** How the docker archive was made (see @bakeline/docker chooseExport). */
+  exportPath: ExportPath;
   engine: EngineInfo;
 }
 
@@ -63,13 +69,19 @@ function sorted(record: Record<string, string>): Record<string, string> {
 export async function buildDockerfileImage(options: DockerfileBuildOptions): Promise<DockerfileBakeResult> {
   const { logger } = options;
   const run = options.exec ?? defaultExec;
-  const docker = options.docker ?? 'docker';
   const env = { ...(options.env ?? process.env), SOURCE_DATE_EPOCH: String(options.sourceDateEpoch) };
-  const engine = await detectEngine(docker, { exec: run, env });
-  const buildx = await hasBuildx(docker, { exec: run, env });
+  const docker = new Docker({
+    exec: run,
+    ...(options.docker ? { command: options.docker } : {}),
+    env,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const plan = await docker.exportPlan();
+  const engine = plan.engine.info;
   logger.info(
-    `engine ${engine.serverVersion}, ${engine.imageStore} image store (${engine.storageDriver}: image ID = ${engine.imageIdIs}); builder: ${buildx ? 'buildx' : 'classic (no buildx)'}`,
+    `engine ${engine.serverVersion}, ${engine.imageStore} image store (${engine.storageDriver}: image ID = ${engine.imageIdIs})`,
   );
+  logger.info(plan.reason);
   const labels = sorted({ ...options.annotations, ...options.labels });
   const spec: DockerBuildSpec = {
     context: options.context,
@@ -80,32 +92,29 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
     ...(options.target ? { target: options.target } : {}),
     ...(options.noCache ? { noCache: true } : {}),
   };
+  const layoutDir = join(options.outputDir, 'layout');
+  const archivePath = join(options.outputDir, 'image.tar');
+  // the caller owns outputDir (bake() gives a fresh staging directory); a rerun replaces its own output
+  rmSync(layoutDir, { recursive: true, force: true });
+  rmSync(archivePath, { force: true });
   mkdirSync(options.outputDir, { recursive: true });
   const work = options.workDir ?? mkdtempSync(join(options.outputDir, '.bake-'));
   mkdirSync(work, { recursive: true });
   const dockerArchive = join(work, 'docker-archive.tar');
   const converted = join(work, 'converted');
-  const stream = {
-    onStdout: (t: string) => logger.info(t.trimEnd()),
-    onStderr: (t: string) => logger.info(t.trimEnd()),
-  };
+  const title = {
+    'buildx-archive': 'docker buildx build',
+    'buildx-load': 'docker buildx build --load, then docker save',
+    classic: 'docker build (classic builder), then docker save',
+  }[plan.path];
   try {
-    if (buildx) {
-      await logger.group('docker buildx build', () =>
-        execChecked(docker, buildxArgv(spec, dockerArchive), { env, ...stream }, run),
-      );
-    } else {
-      const tag = `bakeline-bake-tmp:${randomBytes(6).toString('hex')}`;
-      try {
-        await logger.group('docker build (classic builder)', () =>
-          execChecked(docker, classicBuildArgv(spec, tag), { env, ...stream }, run),
-        );
-        await logger.group('docker save', () => execChecked(docker, saveArgv(tag, dockerArchive), { env }, run));
-      } finally {
-        // the tag only; the layers stay in the engine's build cache
-        await run(docker, ['image', 'rm', '--no-prune', tag], { env }).catch(() => undefined);
-      }
-    }
+    await logger.group(title, () =>
+      docker.buildToArchive(spec, plan, dockerArchive, {
+        onLine: (line) => logger.info(neutralizeWorkflowCommands(line)),
+        tempRepository: 'bakeline-bake-tmp',
+      }),
+    );
+    options.signal?.throwIfAborted();
     // re-packs every layer deterministically and makes the config reproducible (times =
     // SOURCE_DATE_EPOCH, the builder container, parent ID and daemon version dropped)
     const image = await logger.group(
@@ -120,12 +129,9 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
     );
     rmSync(dockerArchive, { force: true });
     const config = image.config;
-    const layoutDir = join(options.outputDir, 'layout');
-    const archivePath = join(options.outputDir, 'image.tar');
-    rmSync(layoutDir, { recursive: true, force: true });
-    rmSync(archivePath, { force: true });
+    options.signal?.throwIfAborted();
     const writer = await LayoutWriter.create(layoutDir);
-    const baseLayerCount = await baseLayers(options, run, env, image.config.rootfs.diff_ids.length);
+    const baseLayerCount = await baseLayers(options, docker, image.config.rootfs.diff_ids.length);
     const layers: Descriptor[] = [];
     const reports: LayerReport[] = [];
     for (const [index, layer] of image.manifest.layers.entries()) {
@@ -159,7 +165,8 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
       layers: reports,
       platform: [config.os, config.architecture].join('/'),
       labels: config.config?.Labels ?? {},
-      builder: buildx ? 'buildx' : 'classic',
+      builder: plan.path === 'classic' ? 'classic' : 'buildx',
+      exportPath: plan.path,
       engine,
     };
   } finally {
@@ -169,21 +176,11 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
 }
 
 /** How many of the image's first layers come from the final stage's base (0 when unknown). */
-async function baseLayers(
-  options: DockerfileBuildOptions,
-  run: Exec,
-  env: Record<string, string | undefined>,
-  imageLayerCount: number,
-): Promise<number> {
+async function baseLayers(options: DockerfileBuildOptions, docker: Docker, imageLayerCount: number): Promise<number> {
   const base = finalStageBase(readFileSync(options.dockerfile, 'utf8'), options.buildArgs);
   if (!base) return 0;
-  const docker = options.docker ?? 'docker';
-  const inspected = await run(docker, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', base], { env });
-  if (inspected.exitCode !== 0) return 0;
-  try {
-    const count = (JSON.parse(inspected.stdout) as unknown[]).length;
-    return count <= imageLayerCount ? count : 0;
-  } catch {
-    return 0;
-  }
+  const inspected = await docker.inspectImage(base).catch(() => undefined);
+  if (!inspected) return 0;
+  const count = inspected.layers.length;
+  return count <= imageLayerCount ? count : 0;
 }

@@ -27,3 +27,14 @@ describe('parseImageName', () => {
     expect(() => parseImageName(value)).toThrow(message);
   });
 });
+
+describe('parseImageName uses the one reference parser', () => {
+  test.each([
+    ['a registry port out of range', '127.0.0.1:99999/svc', /port between 1 and 65535/],
+    ['an empty name', '', /empty string/],
+    ['whitespace', 'team/ svc', /no whitespace/],
+    ['a host with an empty label', 'a..b:5000/svc', /host name or IP address/],
+  ])('refuses %s as parseReference does', (_name, value, message) => {
+    expect(() => parseImageName(value)).toThrow(message);
+  });
+});

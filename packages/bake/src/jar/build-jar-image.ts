@@ -25,7 +25,7 @@ export interface JarBuildOptions {
   base: LoadedImage;
   /** Written to `org.opencontainers.image.base.name`. */
   baseName?: string;
-  /** Receives `layout/` and `image.tar` (replaced if present). */
+  /** Receives `layout/` and `image.tar` (replaced if present): a directory the caller owns; bake() gives a fresh one. */
   outputDir: string;
   sourceDateEpoch: number;
   settings: JarImageSettings;
@@ -61,6 +61,7 @@ export async function buildJarImage(options: JarBuildOptions): Promise<BakeResul
   const jar = await readJar(options.jarPath);
   const layoutDir = join(options.outputDir, 'layout');
   const archivePath = join(options.outputDir, 'image.tar');
+  // the caller owns outputDir (bake() gives a fresh staging directory); a rerun replaces its own output
   rmSync(layoutDir, { recursive: true, force: true });
   rmSync(archivePath, { force: true });
   mkdirSync(options.outputDir, { recursive: true });

@@ -28,6 +28,8 @@ interface SignInput {
   service?: string;
   date?: Date;
   contentSha?: boolean;
+  /** A payload hash header set before signing (the signer then signs that value, not the body's hash). */
+  payloadHashHeader?: string;
 }
 
 /** Signs a request as an SDK would and returns it in the shape the server receives. */
@@ -53,6 +55,7 @@ async function signed(input: SignInput): Promise<ReceivedRequest> {
         host: '127.0.0.1:4566',
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeImages',
+        ...(input.payloadHashHeader === undefined ? {} : { 'x-amz-content-sha256': input.payloadHashHeader }),
       },
       body,
     },
@@ -141,6 +144,21 @@ describe('SigV4Verifier', () => {
       failure: 'signature',
       message: 'The provided x-amz-content-sha256 header does not match what was computed.',
     });
+  });
+
+  test.each([
+    ['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD'],
+    ['a streaming payload', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'],
+  ])('refuses a body left out of the signature (%s), swapped or not: only S3 allows that', async (_name, value) => {
+    const { verifier, user } = setup();
+    const req = await signed({ creds: user, payloadHashHeader: value });
+    expect(String(req.headers.authorization)).toContain('x-amz-content-sha256');
+    for (const body of [req.body ?? new Uint8Array(), Buffer.from('{"repositoryName":"swapped"}')]) {
+      expect(await failure(verifier, { ...req, body })).toEqual({
+        failure: 'signature',
+        message: expect.stringContaining('The request signature we calculated does not match'),
+      });
+    }
   });
 
   test.each([

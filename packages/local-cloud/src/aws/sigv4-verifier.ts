@@ -8,6 +8,9 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { CredentialStore, StoredCredentials } from './credential-store.ts';
 
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
 export type SigV4Failure =
   /** no Authorization header and no X-Amz-Signature */
   | 'missing'
@@ -232,9 +235,14 @@ export class SigV4Verifier {
       );
     }
     const body = request.body ?? new Uint8Array();
+    // Only S3 lets a client leave the payload out of the signature (`UNSIGNED-PAYLOAD`, the
+    // `STREAMING-*` forms). STS, ECR and EKS always sign the body's SHA-256 (SigV4 docs, "Create
+    // a canonical request": HashedPayload is the hash of the body), so a body swapped after
+    // signing cannot verify, whatever the header claims.
     const contentSha = header(request.headers, 'x-amz-content-sha256');
-    if (contentSha !== undefined && contentSha !== 'UNSIGNED-PAYLOAD') {
+    if (contentSha !== undefined) {
       const actual = createHash('sha256').update(body).digest('hex');
+      if (!/^[0-9a-f]{64}$/.test(contentSha)) throw new SigV4Error('signature', SIGNATURE_MISMATCH);
       if (contentSha !== actual) {
         throw new SigV4Error('signature', 'The provided x-amz-content-sha256 header does not match what was computed.');
       }
@@ -260,10 +268,7 @@ export class SigV4Verifier {
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1] ?? '';
     if (!sameHex(fields.get('Signature') ?? '', expected)) {
-      throw new SigV4Error(
-        'signature',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-      );
+      throw new SigV4Error('signature', SIGNATURE_MISMATCH);
     }
     return creds;
   }
@@ -340,10 +345,7 @@ export class SigV4Verifier {
     );
     const expected = String(presigned.query?.['X-Amz-Signature'] ?? '');
     if (!sameHex(q.get('X-Amz-Signature') ?? '', expected)) {
-      throw new SigV4Error(
-        'signature',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-      );
+      throw new SigV4Error('signature', SIGNATURE_MISMATCH);
     }
     return creds;
   }

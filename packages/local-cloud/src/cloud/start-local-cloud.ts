@@ -163,7 +163,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       layerBucket,
     }).handler();
 
-    const sts = await startSts({ iam, store, verifier, region, jwks: discoveryJwksSource(), now, onError });
+    const sts = await startSts({ iam, store, verifier, region, jwks: discoveryJwksSource(oidc.caPem), now, onError });
     stoppers.push(sts.stop);
     const ecrApi = new EcrApi({ iam, verifier, registry, tokens, region, proxyEndpoint: front.url, now });
     const ecr = await listen(ecrApi.handler(), { onError });
@@ -199,7 +199,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       oidc: {
         issuer: oidc.url,
         jwksUri: `${oidc.url}/.well-known/jwks`,
-        idTokenGrantUrl: `${oidc.url}/id-token-grants`,
+        idTokenGrantUrl: `${oidc.grantsUrl}/id-token-grants`,
         requestUrl: standing.requestUrl,
         requestToken: standing.requestToken,
       },

@@ -1,11 +1,12 @@
 // A small HTTP server on 127.0.0.1 for the stand-ins: listens (port 0 unless told), catches
 // handler errors (500, reported through onError), and closes its keep-alive connections at stop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export type HttpServerHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface StartedServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://` with `tls` */
   url: string;
   /** `127.0.0.1:<port>` */
   host: string;
@@ -18,10 +19,12 @@ export interface ListenOptions {
   port?: number;
   /** Called with a handler's unexpected error (after a 500 was sent). */
   onError?: (error: unknown, req: IncomingMessage) => void;
+  /** Serve HTTPS with this certificate (issued by the local cloud's CA). */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export async function listen(handler: HttpServerHandler, options: ListenOptions = {}): Promise<StartedServer> {
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((error: unknown) => {
@@ -33,7 +36,10 @@ export async function listen(handler: HttpServerHandler, options: ListenOptions 
           res.destroy();
         }
       });
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, serve)
+    : createServer(serve);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -46,7 +52,7 @@ export async function listen(handler: HttpServerHandler, options: ListenOptions 
   if (typeof address !== 'object' || address === null) throw new Error('listen: no address assigned');
   const host = `127.0.0.1:${address.port}`;
   return {
-    url: `http://${host}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}`,
     host,
     port: address.port,
     server,

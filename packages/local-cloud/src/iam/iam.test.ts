@@ -144,6 +144,50 @@ describe('Iam', () => {
     }
   });
 
+  test.each([
+    ['a role ARN ending in *', 'arn:aws:iam::123456789012:role/*'],
+    ['a role name with a wildcard', 'arn:aws:iam::123456789012:role/deploy-*'],
+    ['an account with a wildcard', 'arn:aws:iam::12345678901?:root'],
+    ['a user path with a wildcard', 'arn:aws:iam::123456789012:user/ci/*'],
+  ])('refuses a trust policy whose principal is a partial wildcard: %s', (_name, principal) => {
+    const iam = new Iam({ accountId: '123456789012' });
+    const trust = {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' },
+    };
+    expect(() => iam.createRole({ name: 'r', trustPolicy: trust })).toThrow(
+      `Invalid principal in policy: "AWS":"${principal}"`,
+    );
+  });
+
+  it('accepts `*` alone as a principal, in both forms', () => {
+    const iam = new Iam({ accountId: '123456789012' });
+    for (const [name, principal] of [
+      ['star', '*'],
+      ['aws-star', { AWS: '*' }],
+    ] as const) {
+      const trust = {
+        Version: '2012-10-17',
+        Statement: { Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' },
+      };
+      expect(iam.createRole({ name, trustPolicy: trust }).name).toBe(name);
+    }
+  });
+
+  it('refuses an OIDC provider whose URL is not https, and finds providers by https issuers only', () => {
+    const iam = new Iam({ accountId: '123456789012' });
+    for (const url of ['http://127.0.0.1:8080', 'http://token.actions.githubusercontent.com']) {
+      expect(() => iam.addOidcProvider({ url, clientIds: ['sts.amazonaws.com'] })).toThrow(
+        /Invalid Openid Connect Provider URL: .*must begin with https:\/\//,
+      );
+    }
+    iam.addOidcProvider({ url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
+    expect(iam.findOidcProvider('https://token.actions.githubusercontent.com')?.keyPrefix).toBe(
+      'token.actions.githubusercontent.com',
+    );
+    expect(iam.findOidcProvider('http://token.actions.githubusercontent.com')).toBeUndefined();
+  });
+
   it('denies principals it does not know and principals of other accounts', () => {
     const iam = new Iam({ accountId: '123456789012' });
     expect(iam.explain('arn:aws:sts::123456789012:assumed-role/ghost/s', 'ecr:PutImage', '*').reason).toBe(

@@ -124,6 +124,13 @@ export class Iam {
     } catch (error) {
       throw new IamError('ValidationError', `OIDC provider URL: got '${input.url}'; expected a URL`, { cause: error });
     }
+    // CreateOpenIDConnectProvider: "The URL must begin with https://" (IAM API reference, Url).
+    if (url.protocol !== 'https:') {
+      throw new IamError(
+        'InvalidInput',
+        `Invalid Openid Connect Provider URL: ${input.url}: the URL must begin with https://`,
+      );
+    }
     const keyPrefix = `${url.host}${url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '')}`;
     const arn = `arn:${this.partition}:iam::${this.accountId}:oidc-provider/${keyPrefix}`;
     if (this.#providers.has(arn)) {
@@ -139,9 +146,10 @@ export class Iam {
     return entry;
   }
 
-  /** The provider registered for a token's `iss` (scheme and trailing slash ignored). */
+  /** The provider registered for a token's `iss`: an https URL (trailing slash ignored). */
   findOidcProvider(issuer: string): OidcProviderEntry | undefined {
-    const bare = issuer.replace(/^https?:\/\//, '').replace(/\/$/, '');
+    if (!issuer.startsWith('https://')) return undefined;
+    const bare = issuer.slice('https://'.length).replace(/\/$/, '');
     return this.#providers.get(`arn:${this.partition}:iam::${this.accountId}:oidc-provider/${bare}`);
   }
 

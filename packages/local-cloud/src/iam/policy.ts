@@ -93,7 +93,13 @@ function principals(value: unknown, field: string): '*' | Record<string, string[
     if (!PRINCIPAL_TYPES.has(type)) {
       throw new MalformedPolicyDocumentError(`Invalid principal in policy: "${type}"`);
     }
-    out[type] = list(ids, `${field}.${type}`);
+    const values = list(ids, `${field}.${type}`);
+    // IAM: "You cannot use a wildcard to match part of a principal name or ARN"; `*` alone is allowed.
+    const partial = values.find((v) => v !== '*' && /[*?]/.test(v));
+    if (partial !== undefined) {
+      throw new MalformedPolicyDocumentError(`Invalid principal in policy: "${type}":"${partial}"`);
+    }
+    out[type] = values;
   }
   return out;
 }

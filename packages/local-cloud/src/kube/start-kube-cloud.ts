@@ -21,6 +21,7 @@ import { Authenticator, type AuthFailure } from './auth/authenticate.ts';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './auth/bootstrap-policy.ts';
 import type { CallerIdentity as AuthCallerIdentity, PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
 import { RbacAuthorizer, unionAuthorizer } from './auth/rbac.ts';
+import { RbacEscalationCheck } from './auth/rbac-escalation.ts';
 import type { UserInfo } from './auth/user.ts';
 import { createClusterCa } from './cluster-ca.ts';
 import { ControllerManager } from './controllers/controller-manager.ts';
@@ -182,7 +183,15 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   );
   const ca = await createClusterCa(clusterName);
   const store = new ObjectStore({ now });
-  const api = new ObjectApi(store);
+  const accessEntries = new AccessEntries();
+  for (const e of entries) accessEntries.set(e);
+  const rbac = new RbacAuthorizer(store);
+  const authorizer = unionAuthorizer(
+    accessEntries.authorizer((role) => rbac.rulesOf('ClusterRole', role, '')),
+    rbac,
+  );
+  const escalation = new RbacEscalationCheck(rbac, authorizer);
+  const api = new ObjectApi(store, { admission: [(write) => escalation.admit(write)] });
   const nsDef = findResource('', 'v1', 'namespaces') as ResourceDef;
   for (const ns of new Set([
     'default',
@@ -204,8 +213,6 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   for (const r of BOOTSTRAP_CLUSTER_ROLES) api.create(crDef, undefined, r, { fieldValidation: 'Strict' });
   for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
 
-  const accessEntries = new AccessEntries();
-  for (const e of entries) accessEntries.set(e);
   const staticTokens = new Map<string, UserInfo>();
   const authenticator = new Authenticator({
     staticTokens,
@@ -215,11 +222,6 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       ? { eks: { clusterName, stsEndpoints: [options.sts.url], verifier: stsVerifier(options.sts), now } }
       : {}),
   });
-  const rbac = new RbacAuthorizer(store);
-  const authorizer = unionAuthorizer(
-    accessEntries.authorizer((role) => rbac.rulesOf('ClusterRole', role, '')),
-    rbac,
-  );
 
   let kubelet: Kubelet | undefined;
   let runtime: DockerRuntime | undefined;

@@ -1,5 +1,5 @@
-// The issuer's HTTP face: discovery and JWKS as GitHub serves them, the runner's ID-token request
-// endpoint, and `POST /id-token-grants` (claims JSON in, `{requestUrl, requestToken}` out), the
+// The issuer's faces: discovery and JWKS as GitHub serves them (HTTPS), the runner's ID-token request
+// endpoint (HTTP), and `POST /id-token-grants` (claims JSON in, `{requestUrl, requestToken}` out), the
 // protocol of the local workflow runner's `--id-token-endpoint`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server.ts';
@@ -24,15 +24,25 @@ function jobClaims(body: unknown): GithubJobClaims {
   return claims as unknown as GithubJobClaims;
 }
 
+function issuerRoute(issuer: OidcIssuer, method: string | undefined, path: string, res: ServerResponse): void {
+  if (method === 'GET' && path === '/.well-known/openid-configuration') {
+    sendJson(res, 200, issuer.discovery());
+  } else if (method === 'GET' && path === '/.well-known/jwks') {
+    sendJson(res, 200, issuer.jwks());
+  } else {
+    sendJson(res, 404, { message: `no route for ${method} ${path}` });
+  }
+}
+
+/**
+ * `issuer`: the HTTPS face (discovery, JWKS); `grants`: the runner's token service. Each serves
+ * only its own routes.
+ */
 export function oidcHandler(options: OidcHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return async (face: 'issuer' | 'grants', req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
-      sendJson(res, 200, options.issuer.discovery());
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/.well-known/jwks') {
-      sendJson(res, 200, options.issuer.jwks());
+    if (face === 'issuer') {
+      issuerRoute(options.issuer, req.method, url.pathname, res);
       return;
     }
     if (IdTokenGrants.matches(url.pathname)) {

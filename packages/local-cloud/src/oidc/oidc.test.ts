@@ -1,5 +1,6 @@
+import { get } from 'node:https';
 import { getIDToken } from '@actions/core';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type OidcService, startOidc } from './start-oidc.ts';
 
@@ -22,6 +23,17 @@ afterEach(() => {
   }
 });
 
+/** GET over HTTPS trusting only the issuer's CA (what STS does with the provider's certificate). */
+function getJson(url: string, ca?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, ca ? { ca } : {}, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    }).on('error', reject);
+  });
+}
+
 function useGrant(grant: { requestUrl: string; requestToken: string }) {
   process.env.ACTIONS_ID_TOKEN_REQUEST_URL = grant.requestUrl;
   process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = grant.requestToken;
@@ -29,7 +41,8 @@ function useGrant(grant: { requestUrl: string; requestToken: string }) {
 
 describe('OIDC issuer', () => {
   it('serves discovery and a JWKS that verifies its tokens', async () => {
-    const discovery = (await (await fetch(`${oidc.url}/.well-known/openid-configuration`)).json()) as Record<
+    expect(oidc.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const discovery = (await getJson(`${oidc.url}/.well-known/openid-configuration`, oidc.caPem)) as Record<
       string,
       unknown
     >;
@@ -44,7 +57,7 @@ describe('OIDC issuer', () => {
     );
     const { payload, protectedHeader } = await jwtVerify(
       token,
-      createRemoteJWKSet(new URL(discovery.jwks_uri as string)),
+      createLocalJWKSet((await getJson(discovery.jwks_uri as string, oidc.caPem)) as JSONWebKeySet),
       {
         issuer: oidc.url,
         audience: 'sts.amazonaws.com',
@@ -90,8 +103,16 @@ describe('OIDC issuer', () => {
     expect(res.status).toBe(401);
   });
 
+  it('serves the issuer over HTTPS only, with a certificate of its own CA, and each face only its routes', async () => {
+    await expect(getJson(`${oidc.url}/.well-known/jwks`)).rejects.toThrow(/self-signed|unable to verify|certificate/);
+    const plain = oidc.url.replace('https://', 'http://');
+    await expect(fetch(`${plain}/.well-known/jwks`)).rejects.toThrow();
+    expect((await fetch(`${oidc.grantsUrl}/.well-known/jwks`)).status).toBe(404);
+    expect(oidc.grantsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
   it('issues expired tokens and tokens signed by unpublished keys on request', async () => {
-    const jwks = createRemoteJWKSet(new URL(`${oidc.url}/.well-known/jwks`));
+    const jwks = createLocalJWKSet((await getJson(`${oidc.url}/.well-known/jwks`, oidc.caPem)) as JSONWebKeySet);
     const expired = await oidc.issuer.issue({ repository: 'octo/app' }, { expired: true });
     await expect(jwtVerify(expired, jwks)).rejects.toThrow(/"exp" claim timestamp check failed/);
     const wrong = await oidc.issuer.issue({ repository: 'octo/app' }, { wrongKey: true });
@@ -102,7 +123,7 @@ describe('OIDC issuer', () => {
   });
 
   it("speaks the workflow runner's grant protocol", async () => {
-    const res = await fetch(`${oidc.url}/id-token-grants`, {
+    const res = await fetch(`${oidc.grantsUrl}/id-token-grants`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ repository: 'octo/app', sub: 'repo:octo/app:environment:prod', environment: 'prod' }),
@@ -111,7 +132,10 @@ describe('OIDC issuer', () => {
     const grant = (await res.json()) as { requestUrl: string; requestToken: string };
     useGrant(grant);
     expect(decodeJwt(await getIDToken('sts.amazonaws.com'))).toMatchObject({ sub: 'repo:octo/app:environment:prod' });
-    const bad = await fetch(`${oidc.url}/id-token-grants`, { method: 'POST', body: JSON.stringify({ sub: 'x' }) });
+    const bad = await fetch(`${oidc.grantsUrl}/id-token-grants`, {
+      method: 'POST',
+      body: JSON.stringify({ sub: 'x' }),
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ message: "id-token grant: 'repository' (owner/name) is required" });
   });

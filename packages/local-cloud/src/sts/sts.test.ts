@@ -35,13 +35,19 @@ beforeAll(async () => {
       account_id: ACCOUNT,
       region: REGION,
       partition: 'aws',
-      oidc_provider: oidc.url.replace('http://', ''),
+      oidc_provider: new URL(oidc.url).host,
       github_repository: REPO,
     }),
     { issuerUrl: oidc.url },
   );
   store = new CredentialStore();
-  sts = await startSts({ iam, store, verifier: new SigV4Verifier(store), region: REGION, jwks: discoveryJwksSource() });
+  sts = await startSts({
+    iam,
+    store,
+    verifier: new SigV4Verifier(store),
+    region: REGION,
+    jwks: discoveryJwksSource(oidc.caPem),
+  });
 });
 afterAll(async () => {
   await sts.stop();

@@ -1,6 +1,7 @@
 // Verifies a web identity token as STS AssumeRoleWithWebIdentity does: a JWT from an issuer
 // registered as an IAM OIDC provider, signed by a key of the issuer's JWKS (fetched through its
 // discovery document, as AWS does), not expired, with an audience among the provider's client IDs.
+import { get as httpsGet } from 'node:https';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload } from 'jose';
 import { QueryProtocolError } from '../aws/query-protocol.ts';
 import type { Iam, OidcProviderEntry } from '../iam/iam.ts';
@@ -15,14 +16,50 @@ export interface VerifiedWebIdentity {
 
 export type JwksSource = (provider: OidcProviderEntry) => Promise<{ keys: JWK[] }>;
 
-/** Fetches `<issuer>/.well-known/openid-configuration`, then its `jwks_uri`. */
-export function discoveryJwksSource(fetchFn: typeof fetch = fetch): JwksSource {
+/** GETs a JSON document over HTTPS, trusting `caPem` (the local cloud's issuer), bounded in size and time. */
+function getJsonOverHttps(url: string, caPem: string | undefined): Promise<unknown> {
+  const target = new URL(url);
+  // AWS fetches the keys of an OIDC provider over HTTPS only.
+  if (target.protocol !== 'https:') return Promise.reject(new Error(`${url}: not an https URL`));
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(target, { ...(caPem ? { ca: caPem } : {}), timeout: 10_000 }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`${url}: HTTP ${res.statusCode}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > 1024 * 1024) req.destroy(new Error(`${url}: more than 1 MiB`));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer within 10 s`)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Fetches `<issuer>/.well-known/openid-configuration`, then its `jwks_uri`, over HTTPS as AWS does;
+ * `caPem` is the CA the local issuer's certificate comes from.
+ */
+export function discoveryJwksSource(caPem?: string): JwksSource {
   return async (provider) => {
-    const discovery = (await (await fetchFn(`${provider.url}/.well-known/openid-configuration`)).json()) as {
+    const discovery = (await getJsonOverHttps(`${provider.url}/.well-known/openid-configuration`, caPem)) as {
       jwks_uri?: unknown;
     };
     if (typeof discovery.jwks_uri !== 'string') throw new Error(`${provider.url}: discovery has no jwks_uri`);
-    const jwks = (await (await fetchFn(discovery.jwks_uri)).json()) as { keys?: unknown };
+    const jwks = (await getJsonOverHttps(discovery.jwks_uri, caPem)) as { keys?: unknown };
     if (!Array.isArray(jwks.keys)) throw new Error(`${discovery.jwks_uri}: no keys`);
     return { keys: jwks.keys as JWK[] };
   };

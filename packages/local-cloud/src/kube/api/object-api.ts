@@ -3,6 +3,7 @@
 // deletion with graceful pods and garbage collection of dependents. Controllers write through
 // this layer too, so their writes are validated like anyone's.
 import { randomInt } from 'node:crypto';
+import type { UserInfo } from '../auth/user.ts';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, findResource, RESOURCES, type ResourceContext, type ResourceDef } from './resources.ts';
 import { checkSchema, scaleSchema } from './schema.ts';
@@ -25,7 +26,12 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export interface WriteOptions {
   fieldValidation?: FieldValidation;
   dryRun?: boolean;
+  /** Who asks (requests through the API server); internal writes (controllers, bootstrap) have none. */
+  requester?: UserInfo;
 }
+
+/** A check run on every write a requester makes, after validation and before storing (dry runs too). */
+export type AdmissionCheck = (write: { resource: string; group: string; object: Obj; user: UserInfo }) => void;
 
 export interface WriteResult {
   object: Obj;
@@ -71,8 +77,11 @@ export class ObjectApi {
   readonly #ctx: ResourceContext;
   #nextIp = 10;
 
-  constructor(store: ObjectStore) {
+  readonly #admission: readonly AdmissionCheck[];
+
+  constructor(store: ObjectStore, options: { admission?: readonly AdmissionCheck[] } = {}) {
     this.store = store;
+    this.#admission = options.admission ?? [];
     this.#ctx = {
       allocateClusterIp: () => {
         const n = this.#nextIp++;
@@ -137,6 +146,12 @@ export class ObjectApi {
     if (errors.length > 0) throw invalid(def.kind, def.group, meta.name ?? '', errors);
   }
 
+  #admit(def: ResourceDef, object: Obj, options: WriteOptions): void {
+    const user = options.requester;
+    if (!user) return;
+    for (const check of this.#admission) check({ resource: def.resource, group: def.group, object, user });
+  }
+
   #requireNamespace(def: ResourceDef, namespace: string | undefined): void {
     if (!def.namespaced) return;
     const ns = namespace ? this.store.get(namespacesDef, undefined, namespace) : undefined;
@@ -160,6 +175,7 @@ export class ObjectApi {
     delete (meta as Partial<Meta>).resourceVersion;
     this.#prepare(def, object, undefined);
     if (def.namespaced) this.#requireNamespace(def, meta.namespace);
+    this.#admit(def, object, options);
     if (options.dryRun) return { object, warnings };
     return { object: this.store.create(def, object), warnings };
   }
@@ -208,6 +224,7 @@ export class ObjectApi {
       return { object: this.store.update(def, merged, 'status'), warnings };
     }
     this.#prepare(def, object, current);
+    this.#admit(def, object, options);
     if (options.dryRun) return { object, warnings };
     return { object: this.store.update(def, object, 'main'), warnings };
   }

@@ -144,12 +144,12 @@ function fieldValidationOf(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported value: ${v}, allowed values are: Ignore, Warn, Strict`);
 }
 
-function writeOptionsOf(query: URLSearchParams): WriteOptions {
+function writeOptionsOf(query: URLSearchParams, requester: UserInfo): WriteOptions {
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) {
     if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
   }
-  return { fieldValidation: fieldValidationOf(query), dryRun: dryRun.length > 0 };
+  return { fieldValidation: fieldValidationOf(query), dryRun: dryRun.length > 0, requester };
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {
@@ -334,7 +334,10 @@ export class KubeApiServer {
     if (info.subresource === 'scale') {
       if (method === 'GET') return this.#ok(res, api.scaleOf(def, namespace ?? '', info.name));
       if (method === 'PUT')
-        return this.#ok(res, api.writeScale(def, namespace ?? '', info.name, body, undefined, writeOptionsOf(query)));
+        return this.#ok(
+          res,
+          api.writeScale(def, namespace ?? '', info.name, body, undefined, writeOptionsOf(query, user)),
+        );
       if (method === 'PATCH') {
         return this.#ok(
           res,
@@ -344,7 +347,7 @@ export class KubeApiServer {
             info.name,
             body,
             req.headers['content-type'] ?? '',
-            writeOptionsOf(query),
+            writeOptionsOf(query, user),
           ),
         );
       }
@@ -361,7 +364,7 @@ export class KubeApiServer {
         return this.#watch(res, def, namespace, info.name, query);
       case 'create': {
         if (info.name !== '') throw methodNotAllowed();
-        const { object, warnings } = api.create(def, namespace, body, writeOptionsOf(query));
+        const { object, warnings } = api.create(def, namespace, body, writeOptionsOf(query, user));
         return this.#ok(res, object, 201, warnings);
       }
       case 'update': {
@@ -373,7 +376,7 @@ export class KubeApiServer {
           subresource: info.subresource,
           user,
         });
-        const { object, warnings } = api.update(def, namespace, info.name, body, writeOptionsOf(query), sub);
+        const { object, warnings } = api.update(def, namespace, info.name, body, writeOptionsOf(query, user), sub);
         return this.#ok(res, object, 200, warnings);
       }
       case 'patch': {
@@ -391,7 +394,7 @@ export class KubeApiServer {
           info.name,
           req.headers['content-type'] ?? '',
           body,
-          writeOptionsOf(query),
+          writeOptionsOf(query, user),
           sub,
         );
         return this.#ok(res, object, 200, warnings);

@@ -71,6 +71,33 @@ export class RbacAuthorizer {
     return ((role?.rules as PolicyRule[] | undefined) ?? []).slice();
   }
 
+  /** The rules of a referenced role, or undefined when it does not exist. */
+  roleRules(kind: string, name: string, namespace: string): PolicyRule[] | undefined {
+    const role =
+      kind === 'ClusterRole'
+        ? this.#store.get(rbac('clusterroles'), undefined, name)
+        : kind === 'Role' && namespace !== ''
+          ? this.#store.get(rbac('roles'), namespace, name)
+          : undefined;
+    return role ? ((role.rules as PolicyRule[] | undefined) ?? []).slice() : undefined;
+  }
+
+  /** Every RBAC rule that applies to `user` in `namespace` (the rule resolver's RulesFor). */
+  rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
+    const rules: PolicyRule[] = [];
+    for (const o of this.#store.list(rbac('clusterrolebindings'))) {
+      const b = o as unknown as Binding;
+      if (subjectMatches(b, user, '')) rules.push(...this.rulesOf('ClusterRole', b.roleRef.name, ''));
+    }
+    if (namespace !== '') {
+      for (const o of this.#store.list(rbac('rolebindings'), namespace)) {
+        const b = o as unknown as Binding;
+        if (subjectMatches(b, user, namespace)) rules.push(...this.rulesOf(b.roleRef.kind, b.roleRef.name, namespace));
+      }
+    }
+    return rules;
+  }
+
   authorize(a: RequestAttributes): Decision {
     for (const o of this.#store.list(rbac('clusterrolebindings'))) {
       const b = o as unknown as Binding;

@@ -16,6 +16,8 @@ export interface BusyboxImageOptions {
   files?: Record<string, string>;
   /** path of the static busybox (default /bin/busybox from busybox-static) */
   busybox?: string;
+  /** image config labels (`docker import --change LABEL ...`) */
+  labels?: Record<string, string>;
   /** docker login before the push (a registry that wants credentials) */
   login?: { username: string; password: string };
   exec?: Exec;
@@ -58,7 +60,11 @@ export async function buildBusyboxImage(options: BusyboxImageOptions): Promise<B
     const tagged = `${options.registry}/${options.repository}:${options.tag}`;
     const docker = (args: string[], input?: string) =>
       execChecked('docker', ['--config', config, ...args], input === undefined ? {} : { input }, run);
-    await docker(['import', '--change', `CMD ${JSON.stringify(BUSYBOX_HTTPD)}`, tar, tagged]);
+    const labels = Object.entries(options.labels ?? {}).flatMap(([k, v]) => [
+      '--change',
+      `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`,
+    ]);
+    await docker(['import', '--change', `CMD ${JSON.stringify(BUSYBOX_HTTPD)}`, ...labels, tar, tagged]);
     if (options.login)
       await docker(
         ['login', '--username', options.login.username, '--password-stdin', options.registry],

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { FaultPlan, requestKey } from './fault-plan.ts';
+
+const upload = (digest: string) => ({
+  method: 'PUT',
+  url: `/v2/ostock/app/blobs/uploads/${crypto.randomUUID()}?_state=x&digest=${digest}`,
+  hasBody: true,
+});
+
+describe('FaultPlan', () => {
+  it('keys retries of one operation alike, whatever the upload session', () => {
+    expect(requestKey(upload('sha256:aa'))).toBe('PUT /v2/ostock/app/blobs/uploads/{session} sha256:aa');
+    expect(requestKey(upload('sha256:aa'))).toBe(requestKey(upload('sha256:aa')));
+    expect(requestKey(upload('sha256:bb'))).not.toBe(requestKey(upload('sha256:aa')));
+  });
+
+  it('decides the same faults for one seed, whatever the order requests arrive in', () => {
+    const requests = Array.from({ length: 200 }, (_, i) => upload(`sha256:${i}`));
+    const forward = new FaultPlan({ seed: 7, rate: 0.3 });
+    const backward = new FaultPlan({ seed: 7, rate: 0.3 });
+    const a = requests.map((r) => forward.decide(r).fault);
+    const b = [...requests]
+      .reverse()
+      .map((r) => backward.decide(r).fault)
+      .reverse();
+    expect(a).toEqual(b);
+    const other = new FaultPlan({ seed: 8, rate: 0.3 });
+    expect(requests.map((r) => other.decide(r).fault)).not.toEqual(a);
+  });
+
+  it('injects at about the rate asked, uploads with drop-mid-body, other requests with the other kinds', () => {
+    const plan = new FaultPlan({ seed: 1, rate: 0.1 });
+    const faults = Array.from({ length: 5000 }, (_, i) =>
+      plan.decide({ method: 'GET', url: `/v2/x/blobs/sha256:${i}`, hasBody: false }),
+    ).filter((d) => d.fault);
+    expect(faults.length).toBeGreaterThan(400);
+    expect(faults.length).toBeLessThan(600);
+    expect(new Set(faults.map((f) => f.fault))).toEqual(
+      new Set(['reset-before-response', 'status-500', 'status-502', 'status-503', 'throttle-429', 'delay', 'truncate']),
+    );
+    const uploads = Array.from({ length: 500 }, (_, i) => plan.decide(upload(`sha256:${i}`))).filter((d) => d.fault);
+    expect(new Set(uploads.map((u) => u.fault))).toEqual(new Set(['drop-mid-body']));
+  });
+
+  it('counts occurrences per key, so a retry draws anew', () => {
+    const plan = new FaultPlan({ seed: 3, rate: 0.5 });
+    const r = { method: 'HEAD', url: '/v2/x/manifests/v1', hasBody: false };
+    expect([1, 2, 3].map(() => plan.decide(r).occurrence)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a rate outside 0..1 and a seed that is not an integer', () => {
+    expect(() => new FaultPlan({ seed: 1, rate: 1.5 })).toThrow('rate 1.5');
+    expect(() => new FaultPlan({ seed: 0.5, rate: 0.1 })).toThrow('seed 0.5');
+  });
+});

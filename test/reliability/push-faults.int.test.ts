@@ -1,0 +1,224 @@
+// Pushes under injected faults (issue #15): the example image pushed again and again, each time
+// into an empty Distribution registry behind the seeded fault proxy (10% of requests faulted;
+// every faulted upload dies mid-body). It checks what a user relies on:
+// - at least 90% of the pushes succeed within the retry budget, with the expected digest;
+// - a push that fails says it can be retried, and only after more consecutive faults on one
+//   operation than the budget allows;
+// - no tag ever names an incomplete or different image, and every stored blob hashes to its name
+//   (read back from the registry's storage).
+// The seed comes from BAKELINE_FAULT_SEED (default below) and is printed; the figures go to
+// test/reliability/results/push-faults.json.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBaseImage } from '@bakeline/bake';
+import { FAULT_KINDS, type FaultKind, startDistribution, startFaultProxy } from '@bakeline/local-cloud';
+import { RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { repoRoot, runAction } from '@bakeline/test/harness';
+import { consoleLogger, execChecked } from '@bakeline/toolkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SEED = Number(process.env.BAKELINE_FAULT_SEED ?? '20261203');
+// 10% of all requests: uploads (about 3 of the 11 requests of a push) at 20%, the rest at 6.5%, so
+// that faults in the middle of a blob upload are frequent enough to count; the rate measured over
+// the run is reported and checked.
+const RATE = 0.1;
+const UPLOAD_RATE = 0.2;
+const OTHER_RATE = 0.065;
+const MIN_PUSHES = 30;
+const MIN_MID_UPLOAD = 10;
+const MAX_PUSHES = 60; // bounds the loop whatever the seed
+const ATTEMPTS = 4; // the registry client's retry budget per operation
+const REPO = 'ostock/licensing-service';
+const TAG = 'sha-0123abc';
+
+let work: string;
+let layout: string;
+let digest: string;
+
+beforeAll(async () => {
+  const base = await ensureBaseImage({ logger: consoleLogger });
+  work = mkdtempSync(join(tmpdir(), 'bakeline-push-faults-'));
+  const service = join(work, 'service');
+  cpSync(join(repoRoot, 'examples', 'licensing-service'), service, {
+    recursive: true,
+    filter: (src) => !src.includes('/target'),
+  });
+  await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: service, timeoutMs: 300_000 });
+  const baked = await runAction('docker-bake', {
+    workspace: service,
+    github: {
+      sha: '0123abc4567def890123abc4567def890123abcd',
+      ref: 'refs/heads/main',
+      repository: 'o/licensing-service',
+    },
+    inputs: {
+      builder: 'jar',
+      jar: 'target/*.jar',
+      'image-name': 'licensing-service',
+      'base-image': `oci:${base.layoutDir}`,
+      'source-date-epoch': '1714564800',
+      'output-dir': join(service, 'out'),
+    },
+    timeoutMs: 300_000,
+  });
+  expect(baked.exitCode, baked.stdout).toBe(0);
+  layout = baked.outputs['layout-path'] ?? '';
+  digest = baked.outputs.digest ?? '';
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Every blob the registry stored, re-hashed from its storage: the name must be the content's hash. */
+function misnamedBlobs(storage: string): string[] {
+  const root = join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256');
+  if (!existsSync(root)) return [];
+  const bad: string[] = [];
+  for (const prefix of readdirSync(root)) {
+    for (const hex of readdirSync(join(root, prefix))) {
+      const data = join(root, prefix, hex, 'data');
+      if (!existsSync(data)) continue;
+      const actual = createHash('sha256').update(readFileSync(data)).digest('hex');
+      if (actual !== hex) bad.push(`sha256:${hex} holds sha256:${actual}`);
+    }
+  }
+  return bad;
+}
+
+/** What the tag names, read from the registry directly (not through the proxy), and whether it is whole. */
+async function tagState(registry: string): Promise<'absent' | { digest: string; complete: boolean }> {
+  const head = await fetch(`${registry}/v2/${REPO}/manifests/${TAG}`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  if (head.status === 404) return 'absent';
+  const body = Buffer.from(await head.arrayBuffer());
+  const named = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const manifest = JSON.parse(body.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+  let complete = true;
+  for (const d of [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]) {
+    const blob = await fetch(`${registry}/v2/${REPO}/blobs/${d}`, { method: 'HEAD' });
+    if (blob.status !== 200) complete = false;
+  }
+  return { digest: named, complete };
+}
+
+/** The longest run of consecutive faulted requests on one operation (one request key). */
+function longestFaultRun(events: { key: string; fault: FaultKind | undefined }[]): number {
+  const runs = new Map<string, number>();
+  let longest = 0;
+  for (const e of events) {
+    const run = e.fault && e.fault !== 'delay' ? (runs.get(e.key) ?? 0) + 1 : 0;
+    runs.set(e.key, run);
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+describe('pushes under injected faults', () => {
+  it(`survives a ${RATE * 100}% fault rate: >= 90% succeed, failures say retry, no tag names a broken image`, {
+    timeout: 600_000,
+  }, async () => {
+    const image = await readLayoutImage(layout);
+    const totals = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+    const outcomes: { push: number; ok: boolean; longestRun: number; message?: string }[] = [];
+    let midUpload = 0;
+    const proxyErrors: string[] = [];
+    let requests = 0;
+    const started = Date.now();
+    for (let push = 1; push <= MAX_PUSHES; push++) {
+      if (push > MIN_PUSHES && midUpload >= MIN_MID_UPLOAD) break;
+      const storage = mkdtempSync(join(work, 'storage-'));
+      const registry = await startDistribution({ storageDir: storage });
+      const proxy = await startFaultProxy({
+        upstream: registry.url,
+        seed: SEED * 1000 + push,
+        rate: RATE,
+        delayMs: 50,
+      });
+      try {
+        const client = new RegistryClient({
+          registry: proxy.host,
+          retry: { attempts: ATTEMPTS, baseDelayMs: 20 },
+          concurrency: 4,
+        });
+        let outcome: (typeof outcomes)[number];
+        try {
+          const result = await client.pushImage(image, { repository: REPO, tags: [TAG] });
+          expect(result.digest).toBe(digest);
+          outcome = { push, ok: true, longestRun: longestFaultRun(proxy.events) };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          outcome = { push, ok: false, longestRun: longestFaultRun(proxy.events), message };
+          if (proxy.errors.length > 0) console.log(`push ${push}: proxy errors: ${proxy.errors.join('; ')}`);
+        }
+        outcomes.push(outcome);
+        console.log(
+          `push ${push}: ${outcome.ok ? 'ok' : `failed: ${outcome.message}`} (${proxy.events.filter((e) => e.fault).length} faults, longest run ${outcome.longestRun})`,
+        );
+        const counts = proxy.counts();
+        for (const k of FAULT_KINDS) totals[k] += counts[k];
+        midUpload += proxy.events.filter(
+          (e) => e.fault === 'drop-mid-body' && e.key.includes('/blobs/uploads/'),
+        ).length;
+        requests += proxy.events.length;
+        proxyErrors.push(...proxy.errors);
+
+        // every blob upload went through the proxy (the registry's Location led back to it)
+        expect(proxy.events.filter((e) => e.key.includes('/blobs/uploads/{session}')).length).toBeGreaterThan(0);
+        // what a user would find in the registry afterwards
+        expect(misnamedBlobs(storage)).toEqual([]);
+        const tag = await tagState(registry.url);
+        if (outcome.ok) expect(tag).toEqual({ digest, complete: true });
+        else if (tag !== 'absent') expect(tag).toEqual({ digest, complete: true });
+      } finally {
+        await proxy.close();
+        await registry.stop();
+        rmSync(storage, { recursive: true, force: true });
+      }
+    }
+
+    const succeeded = outcomes.filter((o) => o.ok).length;
+    const failures = outcomes.filter((o) => !o.ok);
+    const figures = {
+      suite: 'push-faults',
+      seed: SEED,
+      rate: RATE,
+      uploadRate: UPLOAD_RATE,
+      otherRate: OTHER_RATE,
+      measuredRate: Number((Object.values(totals).reduce((a, b) => a + b, 0) / requests).toFixed(3)),
+      retryAttempts: ATTEMPTS,
+      pushes: outcomes.length,
+      succeeded,
+      failed: failures.length,
+      requests,
+      faultsByKind: totals,
+      faultsMidUpload: midUpload,
+      failures: failures.map((f) => ({ push: f.push, longestRun: f.longestRun, message: f.message })),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    console.log(`push-faults: ${JSON.stringify(figures, null, 2)}`);
+    writeFileSync(
+      join(repoRoot, 'test', 'reliability', 'results', `push-faults.json`),
+      `${JSON.stringify(figures, null, 2)}\n`,
+    );
+
+    expect(proxyErrors, 'the proxy itself failed (not an injected fault)').toEqual([]);
+    expect(outcomes.length).toBeGreaterThanOrEqual(MIN_PUSHES);
+    expect(figures.measuredRate).toBeGreaterThanOrEqual(RATE * 0.7);
+    expect(figures.measuredRate).toBeLessThanOrEqual(RATE * 1.3);
+    expect(midUpload).toBeGreaterThanOrEqual(MIN_MID_UPLOAD);
+    expect(succeeded / outcomes.length).toBeGreaterThanOrEqual(0.9);
+    for (const f of failures) {
+      expect(
+        f.longestRun,
+        `push ${f.push} failed with no run of ${ATTEMPTS} faults: ${f.message}`,
+      ).toBeGreaterThanOrEqual(ATTEMPTS);
+      expect(f.message).toMatch(/retr/i);
+    }
+    // every kind was injected at least once over the run, so each path was exercised
+    for (const k of FAULT_KINDS) expect(totals[k], `no ${k} injected`).toBeGreaterThan(0);
+  });
+});
