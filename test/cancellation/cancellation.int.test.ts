@@ -218,10 +218,10 @@ describe('cancellation at each step of each action, then a re-run', () => {
         digest: world.image.digest,
         spec: 'platform-test.yml',
         env: 'PORT=8080',
-        'junit-path': join(dirs.runnerTemp, 'platform-test.junit.xml'),
+        'junit-path': 'platform-test.junit.xml',
       },
     }),
-    outputs: (p) => p === join(dirs.runnerTemp, 'platform-test.junit.xml'),
+    outputs: (p) => p === join(world.workspace, 'platform-test.junit.xml'),
   };
   test('platform-test: early, while the container under test starts; the re-run passes', async () => {
     const at = await measure(platform);

@@ -139,7 +139,7 @@ async function plantSecretEnv(value: string): Promise<void> {
       spec: 'platform-test.yml',
       env: 'PORT=8080',
       'secret-env': `DB_PASSWORD=${value}`,
-      'junit-path': join(runnerTemp, 'platform-test.junit.xml'),
+      'junit-path': 'platform-test.junit.xml',
     },
     timeoutMs: 180_000,
   });
