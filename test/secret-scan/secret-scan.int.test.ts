@@ -104,7 +104,7 @@ beforeAll(async () => {
     toolCache: join(dir, 'tool-cache'),
     outFile: join(dir, 'main-job.out'),
   });
-  rmSync(environmentsFile, { force: true });
+  rmSync(join(environmentsFile, '..'), { recursive: true, force: true });
   console.log(`secret scan: main job done in ${Date.now() - started} ms, digest ${job.digest}`);
 }, 1_200_000);
 
