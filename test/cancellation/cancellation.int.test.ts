@@ -1,0 +1,307 @@
+// Cancellation at each step of each action, then a re-run (issue #12, "Suites to build" 3). The
+// harness cancels as the runner does (SIGINT, then SIGTERM 7.5 s later, then `post:`), early (the
+// step has just validated its inputs) and in the middle of its work (during Maven, during the
+// docker build, while the container under test starts, during the blob uploads, during the
+// rollout wait). After each cancellation nothing is left: no container or network labelled by
+// bakeline, no temporary image tag, no new file under RUNNER_TEMP, TMPDIR or the workspace (the
+// declared outputs aside), no process of the step. Then the same step, run again, completes with
+// the result it would have had.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessOptions, type HarnessResult, runAction } from '@bakeline/test/harness';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { kubectl, promoteOptions, pushOptions, SDE, SHA, startWorld, type World } from '../hostile/world.ts';
+import { type Debris, leftBehind, NOTHING, readDebris } from './debris.ts';
+
+let world: World;
+let pushCloud: LocalCloud;
+let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
+const started = Date.now();
+/**
+ * Where to cancel, from the step's own uncancelled duration on this machine now (a loaded machine
+ * and an idle one differ by 3x): early, just after the bundle has started and read its inputs
+ * (about 0.5 s), and in the middle of its work.
+ */
+function points(mainMs: number): { early: number; mid: number } {
+  // no floor: a jar bake with its layers cached takes about a second here, and must still be cut short
+  return { early: Math.min(700, Math.round(mainMs * 0.3)), mid: Math.round(mainMs * 0.5) };
+}
+
+/** Runs the step once uncancelled (it must succeed) and gives the cancellation points for it. */
+async function measure(step: Step): Promise<{ early: number; mid: number }> {
+  const result = await rerun(step);
+  const main = result.phases.find((p) => p.name === 'main')?.durationMs ?? 0;
+  timings.push(`  ${step.action} uncancelled: main ${main} ms`);
+  return points(main);
+}
+/** This suite's GITHUB_RUN_ID and, for the Dockerfile bake, GITHUB_SHA: its debris is told apart by them. */
+const RUN_ID = `${process.pid}${Date.now() % 100000}`;
+const REVISION = randomBytes(20).toString('hex');
+const timings: string[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+  // a registry with nothing in it, so an upload takes long enough to be cancelled in the middle
+  pushCloud = await startLocalCloud({ kube: false, log: () => {} });
+  dirs = {
+    runnerTemp: join(world.scratch, 'runner-temp'),
+    tmp: join(world.scratch, 'tmp'),
+    toolCache: join(world.scratch, 'tool-cache'),
+    out: join(world.scratch, 'out'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  console.log(`cancellation: setup ${Date.now() - started} ms`);
+}, 900_000);
+
+afterAll(async () => {
+  console.log(`cancellation: ${Date.now() - started} ms in all\n${timings.join('\n')}`);
+  await pushCloud?.stop();
+  await world?.stop();
+  if (world?.scratch) rmSync(world.scratch, { recursive: true, force: true });
+});
+
+interface Step {
+  action: string;
+  options: () => HarnessOptions;
+  /** files under these are the step's declared outputs, not debris */
+  outputs?: (path: string) => boolean;
+}
+
+function isHarnessDir(path: string): boolean {
+  return path.startsWith(join(dirs.runnerTemp, 'bakeline-step-'));
+}
+
+async function debris(step: Step): Promise<Debris> {
+  return readDebris(
+    [world.workspace, dirs.runnerTemp, dirs.tmp, dirs.out],
+    { runId: RUN_ID, revision: REVISION, scratch: world.scratch },
+    (p) => isHarnessDir(p) || (step.outputs?.(p) ?? false),
+  );
+}
+
+function clearHarnessDirs(): void {
+  for (const name of readdirSync(dirs.runnerTemp)) {
+    if (name.startsWith('bakeline-step-')) rmSync(join(dirs.runnerTemp, name), { recursive: true, force: true });
+  }
+}
+
+function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessResult> {
+  const base = step.options();
+  return runAction(step.action, {
+    ...base,
+    github: { runId: RUN_ID, ...(base.github ?? {}) },
+    runnerTemp: dirs.runnerTemp,
+    toolCache: dirs.toolCache,
+    env: { ...(base.env ?? {}), TMPDIR: dirs.tmp },
+    timeoutMs: 300_000,
+    ...extra,
+  });
+}
+
+/**
+ * Cancels `step` `afterMs` into main; checks it stopped, had printed `reached` (the phase meant)
+ * by then, and left nothing. Soft checks: a later point and the re-run still run and report.
+ */
+async function cancelAt(step: Step, afterMs: number, reached?: RegExp): Promise<HarnessResult> {
+  const before = await debris(step);
+  const t0 = Date.now();
+  const result = await run(step, { cancelAfterMs: afterMs });
+  timings.push(`  ${step.action} cancelled at ${afterMs} ms: stopped after ${Date.now() - t0} ms`);
+  // the runner kills what is left 7.5 s after SIGINT; a step that handles SIGINT is gone well before
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await debris(step);
+  clearHarnessDirs();
+  const at = `${step.action} cancelled ${afterMs} ms into main`;
+  expect.soft(result.cancelled, at).toBe(true);
+  expect.soft(result.exitCode, `${at}: a cancelled step does not succeed`).not.toBe(0);
+  if (reached) expect.soft(result.stdout, `${at}: the cancellation came in the phase meant`).toMatch(reached);
+  expect.soft(leftBehind(before, after), `${at}: nothing is left behind`).toEqual(NOTHING);
+  return result;
+}
+
+async function rerun(step: Step): Promise<HarnessResult> {
+  const t0 = Date.now();
+  const result = await run(step);
+  timings.push(`  ${step.action} re-run: ${Date.now() - t0} ms`);
+  clearHarnessDirs();
+  expect(
+    result.exitCode,
+    `${result.annotations.find((a) => a.level === 'error')?.message}\n${result.stdout.slice(-3000)}`,
+  ).toBe(0);
+  return result;
+}
+
+describe('cancellation at each step of each action, then a re-run', () => {
+  const maven: Step = {
+    action: 'maven-build',
+    options: () => ({
+      workspace: world.workspace,
+      inputs: { arguments: '-o', cache: 'false', 'source-date-epoch': SDE },
+    }),
+    // Maven's target/ is the build's product, rebuilt by the re-run
+    outputs: (p) => p.startsWith(join(world.workspace, 'target')),
+  };
+  test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
+    const at = await measure(maven);
+    await cancelAt(maven, at.early);
+    await cancelAt(maven, at.mid, /::group::mvn /);
+    const result = await rerun(maven);
+    expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
+    expect(result.outputs['tests-failed']).toBe('0');
+  });
+
+  const jarBake: Step = {
+    action: 'docker-bake',
+    options: () => ({
+      workspace: world.workspace,
+      github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      inputs: {
+        builder: 'jar',
+        jar: 'target/*.jar',
+        'image-name': 'licensing-service',
+        'base-image': `oci:${world.base.layoutDir}`,
+        'source-date-epoch': SDE,
+        ports: '8080',
+        'output-dir': join(dirs.out, 'jar'),
+      },
+    }),
+    outputs: (p) =>
+      p === join(dirs.out, 'jar') ||
+      p.startsWith(join(dirs.out, 'jar', 'layout')) ||
+      p === join(dirs.out, 'jar', 'image.tar'),
+  };
+  test('docker-bake (jar builder): early, while writing the layers; the re-run bakes the same digest', async () => {
+    const at = await measure(jarBake);
+    await cancelAt(jarBake, at.early);
+    await cancelAt(jarBake, at.mid);
+    const result = await rerun(jarBake);
+    expect(result.outputs.digest).toBe(world.image.digest);
+  });
+
+  const dockerfileBake: Step = {
+    action: 'docker-bake',
+    options: () => ({
+      workspace: world.workspace,
+      github: { sha: REVISION, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      inputs: {
+        builder: 'dockerfile',
+        'image-name': 'licensing-service',
+        'base-image': `oci:${world.base.layoutDir}`,
+        'source-date-epoch': SDE,
+        'no-cache': 'true',
+        'output-dir': join(dirs.out, 'dockerfile'),
+      },
+    }),
+    outputs: (p) =>
+      p === join(dirs.out, 'dockerfile') ||
+      p.startsWith(join(dirs.out, 'dockerfile', 'layout')) ||
+      p === join(dirs.out, 'dockerfile', 'image.tar'),
+  };
+  let dockerfileDigest = '';
+  test('docker-bake (dockerfile builder): during the docker build; the re-run bakes a digest', async () => {
+    const at = await measure(dockerfileBake);
+    await cancelAt(dockerfileBake, at.early);
+    await cancelAt(dockerfileBake, at.mid, /::group::docker (buildx build|build \(classic builder\)|save)/);
+    const result = await rerun(dockerfileBake);
+    dockerfileDigest = result.outputs.digest ?? '';
+    expect(dockerfileDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  const platform: Step = {
+    action: 'platform-test',
+    options: () => ({
+      workspace: world.workspace,
+      inputs: {
+        archive: world.image.archive,
+        digest: world.image.digest,
+        spec: 'platform-test.yml',
+        env: 'PORT=8080',
+        'junit-path': 'platform-test.junit.xml',
+      },
+    }),
+    outputs: (p) => p === join(world.workspace, 'platform-test.junit.xml'),
+  };
+  test('platform-test: early, while the container under test starts; the re-run passes', async () => {
+    const at = await measure(platform);
+    await cancelAt(platform, at.early);
+    await cancelAt(platform, at.mid, /::group::Verify|Load into|started/);
+    const result = await rerun(platform);
+    expect(result.outputs.failed).toBe('0');
+  });
+
+  const push: Step = {
+    action: 'ecr-push',
+    options: () =>
+      pushOptions(
+        { cloud: pushCloud, workspace: world.workspace },
+        { archive: world.image.archive, digest: world.image.digest, tags: 'sha-0123abc', concurrency: '1' },
+      ),
+  };
+  test('ecr-push: early, during the blob uploads; the re-run pushes the digest and tags it once', async () => {
+    // not measured: an uncancelled push would fill the empty registry; uploading the 130 MiB base takes 3-8 s here
+    const at = points(4000);
+    await cancelAt(push, at.early);
+    await cancelAt(push, at.mid);
+    const result = await rerun(push);
+    expect(result.outputs.digest).toBe(world.image.digest);
+    const repo = pushCloud.admin.ecr.getRepository('ostock/licensing-service');
+    expect(Object.fromEntries(repo?.tags ?? [])).toEqual({ 'sha-0123abc': world.image.digest });
+  });
+
+  let target = '';
+  const promote: Step = {
+    action: 'eks-promote',
+    options: () => {
+      const options = promoteOptions(world, { image: target, timeout: '3m' });
+      return { ...options, inputs: { ...options.inputs, 'rollback-on-failure': 'false' } };
+    },
+  };
+  const runningImage = () =>
+    kubectl(
+      world,
+      'get',
+      'deployment/licensing-service',
+      '-n',
+      'dev',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
+  test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
+    // another digest of the service (other JVM defaults): promoting the one not running is a rollout
+    const variant = await runAction('docker-bake', {
+      ...jarBake.options(),
+      inputs: {
+        ...jarBake.options().inputs,
+        'java-options': '-XX:MaxRAMPercentage=50',
+        'output-dir': join(dirs.out, 'variant'),
+      },
+    });
+    expect(variant.exitCode).toBe(0);
+    const pushed = await runAction(
+      'ecr-push',
+      pushOptions(world, {
+        layout: variant.outputs['layout-path'] ?? '',
+        digest: variant.outputs.digest ?? '',
+        tags: 'sha-variant',
+      }),
+    );
+    expect(pushed.exitCode).toBe(0);
+    const images = [world.image.uri, pushed.outputs['image-uri'] ?? ''];
+    const other = async () => ((await runningImage()) === images[0] ? images[1] : images[0]) ?? '';
+    // one replica, ready (a readiness probe on the JVM's health endpoint): a rollout waits for a JVM
+    await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+    await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
+    target = await other();
+    const at = await measure(promote);
+    target = await other();
+    await cancelAt(promote, at.early);
+    await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
+    target = await other();
+    await cancelAt(promote, at.mid, /Waiting for deployment|rollout|ready/i);
+    const result = await rerun(promote);
+    expect(result.outputs.digest).toBe(target.slice(target.indexOf('@') + 1));
+    expect(await runningImage()).toBe(target);
+  });
+});

@@ -1,0 +1,104 @@
+// Looks for secret values in files, in every form a leak may take: raw, URL-encoded (percent and
+// form encoding), and base64 / base64url at each of the three byte alignments. A secret that sits
+// at byte offset k of a longer string encodes differently for k mod 3 = 0, 1, 2; only the middle
+// characters that depend on the secret's bytes alone are stable, so those are the needles.
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Secret {
+  name: string;
+  value: string;
+}
+
+export interface Needle {
+  secret: string;
+  form: string;
+  text: string;
+}
+
+export interface Hit {
+  secret: string;
+  form: string;
+  file: string;
+  offset: number;
+}
+
+/** The base64 characters of `value` placed at byte offset `alignment`, independent of its neighbours. */
+export function stableBase64(value: Buffer, alignment: 0 | 1 | 2, url: boolean): string {
+  const encoded = Buffer.concat([Buffer.alloc(alignment, 0x41), value]).toString(url ? 'base64url' : 'base64');
+  const total = alignment + value.length;
+  // character i holds bits [6i, 6i+6): stable when they lie inside the secret's bytes
+  const first = Math.ceil((8 * alignment) / 6);
+  const end = Math.floor((8 * total) / 6);
+  return encoded.slice(first, end);
+}
+
+export function needlesOf(secret: Secret): Needle[] {
+  const bytes = Buffer.from(secret.value, 'utf8');
+  const forms: [string, string][] = [
+    ['raw', secret.value],
+    ['url-encoded', encodeURIComponent(secret.value)],
+    ['form-encoded', new URLSearchParams({ x: secret.value }).toString().slice(2)],
+  ];
+  for (const alignment of [0, 1, 2] as const) {
+    forms.push([`base64@${alignment}`, stableBase64(bytes, alignment, false)]);
+    forms.push([`base64url@${alignment}`, stableBase64(bytes, alignment, true)]);
+  }
+  // raw and URL-encoded, base64 and base64url are often the same text: one needle, every form named
+  const byText = new Map<string, string[]>();
+  for (const [form, text] of forms) {
+    if (text.length < 8) throw new Error(`secret '${secret.name}': its ${form} needle is too short to look for`);
+    byText.set(text, [...(byText.get(text) ?? []), form]);
+  }
+  return [...byText].map(([text, names]) => ({ secret: secret.name, form: names.join('|'), text }));
+}
+
+/** Every regular file under `roots` (symbolic links are not followed; they point into what is read anyway). */
+export function filesUnder(roots: readonly string[]): string[] {
+  const files: string[] = [];
+  const walk = (path: string) => {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(path).sort()) walk(join(path, name));
+    } else if (st.isFile()) {
+      files.push(path);
+    }
+  };
+  for (const root of roots) walk(root);
+  return files;
+}
+
+export interface ScanReport {
+  files: string[];
+  bytes: number;
+  hits: Hit[];
+}
+
+/**
+ * Reads every file and searches it for every needle. Files with the same bytes (a blob in the
+ * registry, in a layout and in an artifact) are searched once; a hit is reported for each of them.
+ */
+export function scanFiles(files: readonly string[], secrets: readonly Secret[]): ScanReport {
+  const needles = secrets.flatMap(needlesOf).map((n) => ({ ...n, bytes: Buffer.from(n.text, 'utf8') }));
+  const hitsByContent = new Map<string, { secret: string; form: string; offset: number }[]>();
+  const hits: Hit[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    const content = readFileSync(file);
+    bytes += content.length;
+    const key = createHash('sha256').update(content).digest('hex');
+    let found = hitsByContent.get(key);
+    if (found === undefined) {
+      found = [];
+      for (const needle of needles) {
+        const at = content.indexOf(needle.bytes);
+        if (at >= 0) found.push({ secret: needle.secret, form: needle.form, offset: at });
+      }
+      hitsByContent.set(key, found);
+    }
+    for (const h of found) hits.push({ ...h, file });
+  }
+  return { files: [...files], bytes, hits };
+}
