@@ -1,7 +1,7 @@
 // The inputs of ecr-push, typed and checked before anything runs: each bad value fails with one
 // line naming the input, the value and what was expected.
 import { readFileSync } from 'node:fs';
-import { parseRegistryTarget, type RegistryTarget } from '@bakeline/aws';
+import { isAwsRegion, parseRegistryTarget, type RegistryTarget } from '@bakeline/aws';
 import { type Digest, parseDigest, validateRepository, validateTag } from '@bakeline/oci';
 import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
@@ -30,14 +30,6 @@ export interface Inputs {
 
 const show = (value: string) => JSON.stringify(value);
 
-function endpoint(reader: InputReader, name: string): string | undefined {
-  const value = reader.getOptionalString(name);
-  if (value !== undefined && !/^https?:\/\/[^\s/?#]+\/?$/.test(value)) {
-    throw new InputError(name, `got ${show(value)}; expected http(s)://host[:port]`);
-  }
-  return value;
-}
-
 function checked<T>(name: string, value: string, expected: string, parse: () => T, withReason = false): T {
   try {
     return parse();
@@ -65,7 +57,7 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
     checked('tags', tag, 'tags matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}', () => validateTag(tag));
   }
   const region = reader.getOptionalString('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+  if (!isAwsRegion(region)) {
     throw new InputError('region', `got ${show(region)}; expected an AWS region such as eu-west-1 (or set AWS_REGION)`);
   }
   const registryText = reader.getString('registry');
@@ -128,7 +120,7 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
     failOnSeverity,
     scanTimeoutMs: reader.getDuration('scan-timeout', { default: 600_000, min: 1000, max: 3_600_000 }),
     concurrency: reader.getInteger('concurrency', { min: 1, max: 16, default: 4 }),
-    ecrEndpoint: endpoint(reader, 'ecr-endpoint'),
-    stsEndpoint: endpoint(reader, 'sts-endpoint'),
+    ecrEndpoint: reader.getEndpoint('ecr-endpoint'),
+    stsEndpoint: reader.getEndpoint('sts-endpoint'),
   };
 }

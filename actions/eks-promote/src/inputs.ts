@@ -1,4 +1,5 @@
 // Typed inputs of eks-promote, all validated before anything talks to a cluster.
+import { isAwsRegion } from '@bakeline/aws';
 import { parseReference } from '@bakeline/oci';
 import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
 
@@ -94,6 +95,17 @@ function cluster(
   throw new InputError(names.cluster, `is required (or '${names.kubeconfig}')`);
 }
 
+/** The region (input, then AWS_REGION, AWS_DEFAULT_REGION), checked before any call. */
+function region(reader: InputReader): string | undefined {
+  const given = reader.getOptionalString('region');
+  const value = given ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (value !== undefined && !isAwsRegion(value)) {
+    const from = given !== undefined ? '' : ' (from AWS_REGION / AWS_DEFAULT_REGION)';
+    throw new InputError('region', `got ${JSON.stringify(value)}${from}; expected an AWS region such as eu-west-1`);
+  }
+  return value;
+}
+
 function githubDeployment(reader: InputReader): Inputs['githubDeployment'] {
   const enabled = reader.getBoolean('github-deployment', { default: false });
   const environmentUrl = reader.getOptionalString('environment-url');
@@ -168,7 +180,7 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
   const manifests = reader.getPathList('manifests', { mustExist: 'file' });
   return {
     target,
-    region: reader.getOptionalString('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    region: region(reader),
     roleSessionName: reader.getString('role-session-name', { default: 'bakeline-eks-promote' }),
     audience: reader.getString('audience', { default: 'sts.amazonaws.com' }),
     namespace,
@@ -180,9 +192,9 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     stuckGraceMs: reader.getDuration('stuck-grace', { default: 45_000, min: 0, max: 3_600_000 }),
     rollbackOnFailure: reader.getBoolean('rollback-on-failure', { default: true }),
     environment: reader.getString('environment', { default: namespace }),
-    eksEndpoint: reader.getOptionalString('eks-endpoint'),
-    stsEndpoint: reader.getOptionalString('sts-endpoint'),
-    ecrEndpoint: reader.getOptionalString('ecr-endpoint'),
+    eksEndpoint: reader.getEndpoint('eks-endpoint'),
+    stsEndpoint: reader.getEndpoint('sts-endpoint'),
+    ecrEndpoint: reader.getEndpoint('ecr-endpoint'),
     githubDeployment: githubDeployment(reader),
     jobCheckRunId: jobCheckRunId(reader),
   };

@@ -40,5 +40,6 @@ export {
 export { connectEksCluster, type EksClusterOptions, type EksConnection } from './eks-cluster.ts';
 export { createEksToken, decodeEksToken, EKS_TOKEN_PREFIX, eksTokenProvider, stsEndpointFor } from './eks-token.ts';
 export { environmentCredentials } from './environment-credentials.ts';
+export { isAwsRegion } from './region.ts';
 export { ecrPermissionFor, explainRegistryError } from './registry-errors.ts';
 export { type WebIdentityOptions, webIdentityCredentials } from './web-identity-credentials.ts';

@@ -148,3 +148,31 @@ describe('getPath', () => {
     );
   });
 });
+
+describe('getEndpoint', () => {
+  it.each(['http://127.0.0.1:4566', 'https://sts.eu-west-1.amazonaws.com', 'https://[::1]:8443/', 'http://localhost'])(
+    'takes %s',
+    (value) => {
+      expect(reader({ 'sts-endpoint': value }).getEndpoint('sts-endpoint')).toBe(value);
+    },
+  );
+
+  it.each([
+    'http://127.0.0.1:notaport',
+    'http://127.0.0.1:0',
+    'http://127.0.0.1:70000',
+    'ftp://example.com',
+    '127.0.0.1:4566',
+    'https://example.com/path',
+    'https://example.com?x=1',
+    'https://exa mple.com',
+  ])('refuses %s naming the input and the form', (value) => {
+    expect(() => reader({ 'sts-endpoint': value }).getEndpoint('sts-endpoint')).toThrow(
+      `Input 'sts-endpoint': got ${JSON.stringify(value)}; expected http(s)://host[:port]`,
+    );
+  });
+
+  it('is undefined when not given', () => {
+    expect(reader({}).getEndpoint('sts-endpoint')).toBeUndefined();
+  });
+});

@@ -56,6 +56,21 @@ export class InputReader {
     return value === '' ? undefined : value;
   }
 
+  /**
+   * An optional service endpoint: `http(s)://host[:port]` with a valid host and a port from 1 to
+   * 65535, nothing after it but one `/` (the URL a client is pointed at, not a page).
+   */
+  getEndpoint(name: string): string | undefined {
+    const value = this.getOptionalString(name);
+    if (value === undefined) return undefined;
+    const expected = `got ${JSON.stringify(value)}; expected http(s)://host[:port]`;
+    const match = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?\/?$/.exec(value);
+    if (!match) throw new InputError(name, expected);
+    const port = match[3];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw new InputError(name, expected);
+    return value;
+  }
+
   getBoolean(name: string, options: { default: boolean }): boolean {
     const value = this.getString(name);
     if (value === '') return options.default;
