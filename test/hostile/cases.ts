@@ -1,7 +1,7 @@
 // The corpus of hostile input values: one row per value, over the five actions and the two
 // reusable workflows. Each must fail the step (exit 1) before anything is changed, with a first
 // error line that starts with `Input '<input>'` and says what was expected (`expected` below).
-// `awaits` names the issue #12 defect a row is known to fail on until it is fixed.
+// `guards` names the issue #12 defect a row would have found (it failed until that defect was fixed).
 import type { HostileTar } from './tar-fixtures.ts';
 
 export type Target =
@@ -38,7 +38,7 @@ export interface HostileInputCase {
   /** a value that must never be printed (stdout, stderr, summary, annotations) */
   secret?: string;
   /** the defect of issue #12 this row waits for, when it fails today */
-  awaits?: string;
+  guards?: string;
   /**
    * `value`: the first line names the value (a file's path) instead of starting with
    * `Input '<input>'`: a tar's or a manifest's content is refused naming the file and where in it.
@@ -97,14 +97,14 @@ export const CASES: HostileInputCase[] = [
     input: 'jar',
     value: '../../../../etc/hostname',
     expected: /inside the workspace|expected/,
-    awaits: "#12 defect 5: docker-bake's jar may point outside the workspace",
+    guards: "#12 defect 5: docker-bake's jar may point outside the workspace",
   },
   {
     target: 'docker-bake',
     input: 'jar',
     value: '/etc/hostname',
     expected: /inside the workspace|expected/,
-    awaits: "#12 defect 5: docker-bake's jar may point outside the workspace",
+    guards: "#12 defect 5: docker-bake's jar may point outside the workspace",
   },
   { target: 'docker-bake', input: 'jar', value: 'target/*.nothing', expected: /expected exactly one matching file/ },
   { target: 'docker-bake', input: 'source-date-epoch', value: 'yesterday', expected: /expected|integer/ },
@@ -189,7 +189,7 @@ export const CASES: HostileInputCase[] = [
     input: 'junit-path',
     value: '../tmp/escaped-junit.xml',
     expected: /inside the workspace|RUNNER_TEMP|expected/,
-    awaits: "#12 defect 5: platform-test's junit-path is not checked",
+    guards: "#12 defect 5: platform-test's junit-path is not checked",
   },
   { target: 'platform-test', input: 'env', value: 'NO_EQUALS_SIGN', expected: /expected|KEY=VALUE/ },
   {
@@ -198,7 +198,7 @@ export const CASES: HostileInputCase[] = [
     value: 'DB_PASSWORD hostile-secret-env-9Kq3',
     expected: /expected|KEY=VALUE/,
     secret: 'hostile-secret-env-9Kq3',
-    awaits: '#12 defect 3: platform-test masks secret-env only after reading all inputs (a malformed line is echoed)',
+    guards: '#12 defect 3: platform-test masks secret-env only after reading all inputs (a malformed line is echoed)',
   },
   {
     target: 'platform-test',
@@ -214,7 +214,7 @@ export const CASES: HostileInputCase[] = [
     value: (c) => c.tars['pax-size-abc'],
     expected: /size/,
     names: 'value',
-    awaits: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
+    guards: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
   },
   {
     target: 'platform-test',
@@ -222,7 +222,7 @@ export const CASES: HostileInputCase[] = [
     value: (c) => c.tars['pax-size-negative'],
     expected: /size/,
     names: 'value',
-    awaits: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
+    guards: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
   },
 
   // ecr-push: digests, repository names, tags, regions, ARNs, durations, numbers, endpoints, archives
@@ -276,7 +276,7 @@ export const CASES: HostileInputCase[] = [
     expected: /size/,
     names: 'value',
     with: { layout: undefined },
-    awaits: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
+    guards: '#12 defect 1: a crafted tar (PAX size=abc) loops forever',
   },
   {
     target: 'ecr-push',
@@ -285,7 +285,7 @@ export const CASES: HostileInputCase[] = [
     expected: /size/,
     names: 'value',
     with: { layout: undefined },
-    awaits: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
+    guards: '#12 defect 1: a crafted tar (PAX size=-1536) loops forever',
   },
   {
     target: 'ecr-push',
@@ -302,7 +302,7 @@ export const CASES: HostileInputCase[] = [
     expected: /mtime/,
     names: 'value',
     with: { layout: undefined },
-    awaits: '#12 defect 1: a PAX mtime is read with Number() and never checked',
+    guards: '#12 defect 1: a PAX mtime is read with Number() and never checked',
   },
   {
     target: 'ecr-push',
@@ -335,7 +335,7 @@ export const CASES: HostileInputCase[] = [
     input: 'image',
     value: (c) => `${c.registryHost}/ostock/licensing-service:@${D}`,
     expected: /expected repository@sha256/,
-    awaits: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
+    guards: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
   },
   {
     target: 'eks-promote',
@@ -368,14 +368,14 @@ export const CASES: HostileInputCase[] = [
     input: 'region',
     value: 'us-east-1; curl 169.254.169.254',
     expected: /expected an AWS region/,
-    awaits: "#12 defect 5: eks-promote's region input is not validated",
+    guards: "#12 defect 5: eks-promote's region input is not validated",
   },
   {
     target: 'eks-promote',
     input: 'eks-endpoint',
     value: 'ftp://127.0.0.1:21',
     expected: /expected http/,
-    awaits: "#12 defect 5: eks-promote's endpoint inputs are not validated",
+    guards: "#12 defect 5: eks-promote's endpoint inputs are not validated",
   },
   {
     target: 'eks-promote',
@@ -391,7 +391,7 @@ export const CASES: HostileInputCase[] = [
     names: 'value',
     with: { 'cluster-name': undefined, 'role-to-assume': undefined },
     secret: TOKEN,
-    awaits: '#12 defect 3: YAML parse errors of kubeconfigs print the offending line (a token)',
+    guards: '#12 defect 3: YAML parse errors of kubeconfigs print the offending line (a token)',
   },
   {
     target: 'eks-promote',
@@ -413,7 +413,7 @@ export const CASES: HostileInputCase[] = [
     expected: /YAML|line \d+, column \d+/,
     names: 'value',
     secret: MANIFEST_SECRET,
-    awaits: "#12 defect 3: YAML parse errors of manifests print the offending line (a Secret's stringData)",
+    guards: "#12 defect 3: YAML parse errors of manifests print the offending line (a Secret's stringData)",
   },
   {
     target: 'eks-promote',
@@ -452,6 +452,6 @@ export const CASES: HostileInputCase[] = [
     input: 'image',
     value: (c) => `${c.registryHost}/ostock/licensing-service:@${D}`,
     expected: /expected <?repository>?@sha256/,
-    awaits: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
+    guards: "#12 defect 5: eks-promote's own image regex accepts repo:@sha256:...",
   },
 ];

@@ -278,7 +278,7 @@ function rowName(row: HostileInputCase): string {
   const shown = (
     typeof row.value === 'function' ? row.value.toString().replace(/^\(?c\)? => /, '') : JSON.stringify(row.value)
   ).slice(0, 60);
-  return `${row.target} ${row.input}=${shown}${row.awaits ? ` [awaits ${row.awaits.split(':')[0]}]` : ''}`;
+  return `${row.target} ${row.input}=${shown}${row.guards ? ` [guards ${row.guards.split(':')[0]}]` : ''}`;
 }
 
 describe('hostile input values: exit 1, the first error line names the input and what was expected, nothing changes', () => {
