@@ -239,15 +239,19 @@ export async function runPlatformTest(options: PlatformTestOptions): Promise<Pla
       if (removed > 0) logger.info(`removed ${removed} container(s) labelled ${environment.label}`);
     }
     rmSync(work, { recursive: true, force: true });
-    mkdirSync(dirname(options.junitPath), { recursive: true });
-    writeFileSync(
-      options.junitPath,
-      junitXml(results, {
-        suite: 'platform-test',
-        timestamp: startedAt,
-        ...(containerLog ? { systemOut: containerLog } : {}),
-      }),
-    );
+    // No report when nothing was tested: an image that could not be loaded (a refused archive or
+    // layout, a digest that does not match) fails the step before anything ran, and leaves no file.
+    if (results.length > 0 || image !== undefined) {
+      mkdirSync(dirname(options.junitPath), { recursive: true });
+      writeFileSync(
+        options.junitPath,
+        junitXml(results, {
+          suite: 'platform-test',
+          timestamp: startedAt,
+          ...(containerLog ? { systemOut: containerLog } : {}),
+        }),
+      );
+    }
   }
   return {
     results,
