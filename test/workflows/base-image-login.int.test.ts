@@ -73,12 +73,12 @@ function service(name: string, extra: string[]): { dir: string; environments: st
   return { dir, environments };
 }
 
-async function build(name: string, extra: string[]) {
+async function build(name: string, extra: string[], event: 'push' | 'pull_request' = 'push') {
   const { dir, environments } = service(name, extra);
   const logs: string[] = [];
   const outcome = await runWorkflow({
     workflow: join(dir, '.github/workflows/build.yml'),
-    event: 'push',
+    event,
     repoDir: dir,
     repository: REPOSITORY,
     environments: loadEnvironments(environments),
@@ -125,6 +125,16 @@ describe('build.yml with a private base image in ECR', () => {
     expect(run.logs).toMatch(
       new RegExp(`::error.*${BASE_REPOSITORY.replace('/', '\\/')}.*(401|credentials|unauthorized)`, 'i'),
     );
+  }, 300_000);
+
+  test('a pull request cannot assume the push role: STS refuses and the build fails before docker-bake', async () => {
+    const before = baseManifestRequests().length;
+    const run = await build('pull-request', [`base-image-registry: ${cloud.endpoints.registry.host}`], 'pull_request');
+    expect(run.jobs.build).toBe('failure');
+    expect(run.logs).toMatch(
+      /error: Could not assume role \S+\/bakeline-ecr-push: the OIDC token's subject '[^']+:pull_request' is not allowed.*STS said: AccessDenied/,
+    );
+    expect(baseManifestRequests().slice(before)).toEqual([]);
   }, 300_000);
 
   test('a registry that is not an ECR host is refused in the first step, before anything is built', async () => {
