@@ -58,6 +58,7 @@ function service(name: string, extra: string[]): { dir: string; environments: st
   cpSync(example, dir, { recursive: true, filter: (src) => !src.includes(`${example}/target`) });
   const caller = join(dir, '.github/workflows/build.yml');
   const text = readFileSync(caller, 'utf8');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression in the caller file
   const anchor = '      base-image: ${{ vars.BAKELINE_BASE_IMAGE }}\n';
   if (!text.includes(anchor)) throw new Error(`${caller} does not pass base-image`);
   const lines = ['platform-test-spec: no-such-spec.yml', ...extra].map((l) => `      ${l}\n`).join('');
