@@ -3,7 +3,7 @@
 // (amazon-ecr-login) and docker-bake pulls the base by digest with that login; without it, the
 // registry refuses the anonymous pull and docker-bake says so. Only the build job matters here:
 // platform-test is pointed at a spec that does not exist, so the run stops after build.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pushImageToEcr } from '@bakeline/aws';
@@ -77,6 +77,7 @@ function service(name: string, extra: string[]): { dir: string; environments: st
 async function build(name: string, extra: string[], event: 'push' | 'pull_request' = 'push') {
   const { dir, environments } = service(name, extra);
   const logs: string[] = [];
+  const runDir = join(dir, '..', 'run');
   const outcome = await runWorkflow({
     workflow: join(dir, '.github/workflows/build.yml'),
     event,
@@ -84,14 +85,18 @@ async function build(name: string, extra: string[], event: 'push' | 'pull_reques
     repository: REPOSITORY,
     environments: loadEnvironments(environments),
     idTokenIssuer: httpIdTokenIssuer(cloud.endpoints.oidc.idTokenGrantUrl),
-    runDir: join(dir, '..', 'run'),
+    runDir,
     onEvent: (event) => {
       if (event.type === 'log') logs.push(event.line);
     },
   });
   const called = outcome.result.jobs[0]?.workflow;
   if (!called) throw new Error('the caller did not call build.yml');
-  return { jobs: Object.fromEntries(called.jobs.map((job) => [job.id, job.result])), logs: logs.join('\n') };
+  return {
+    jobs: Object.fromEntries(called.jobs.map((job) => [job.id, job.result])),
+    logs: logs.join('\n'),
+    runDir,
+  };
 }
 
 /** Requests for the base image's manifest at the registry front, with their status. */
@@ -113,6 +118,18 @@ describe('build.yml with a private base image in ECR', () => {
     const pulls = baseManifestRequests().slice(before);
     expect(pulls.filter((p) => /^(GET|HEAD) 200$/.test(p)).length).toBeGreaterThan(0);
     for (const secret of secrets) expect(run.logs).not.toContain(secret);
+    // the login went to a docker config under the job's temp directory, and its password is masked
+    const configs = globSync('**/docker-config/config.json', { cwd: run.runDir });
+    expect(configs).toHaveLength(1);
+    expect(configs[0]).toMatch(/(^|\/)temp\/docker-config\/config\.json$/);
+    const config = JSON.parse(readFileSync(join(run.runDir, configs[0] ?? ''), 'utf8')) as {
+      auths: Record<string, { auth: string }>;
+    };
+    const auth = config.auths[cloud.endpoints.registry.host]?.auth ?? '';
+    const password = Buffer.from(auth, 'base64').toString('utf8').replace(/^AWS:/, '');
+    expect(password.length).toBeGreaterThan(20);
+    expect(run.logs).not.toContain(password);
+    expect(run.logs).not.toContain(auth);
   }, 300_000);
 
   test('without base-image-registry the anonymous pull is refused with a clear error', async () => {
