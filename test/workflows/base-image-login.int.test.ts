@@ -161,6 +161,18 @@ describe('build.yml with a private base image in ECR', () => {
     expect(run.logs).toContain(
       "::error::input 'base-image-registry' is 'registry.example.com'; expected an ECR registry host, <account>.dkr.ecr.<region>.amazonaws.com",
     );
-    expect(run.logs).not.toContain('configure-aws-credentials');
+    expect(run.logs).not.toContain('through GitHub OIDC');
+    expect(run.logs).not.toContain('mvn -B');
+  }, 120_000);
+
+  test('a base-image outside base-image-registry is refused in the first step', async () => {
+    const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+    const run = await build('outside-registry', [`base-image-registry: ${registry}`]);
+    expect(run.jobs.build).toBe('failure');
+    expect(run.logs).toContain(
+      `::error::input 'base-image' is '${baseRef}'; expected an image of base-image-registry ${registry} (<registry>/<repository>@sha256:...)`,
+    );
+    expect(run.logs).not.toContain('through GitHub OIDC');
+    expect(run.logs).not.toContain('mvn -B');
   }, 120_000);
 });
