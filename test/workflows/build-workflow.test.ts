@@ -119,13 +119,15 @@ describe('build.yml through the caller example', () => {
     expect(result.jobs[0]?.outputs).toEqual(build.outputs);
     expect(pushed()).toEqual([`ostock_licensing-service@${digest}`]);
     expect(running('dev')).toBe(build.outputs['image-uri']);
+    // build holds id-token: write for the optional base-image login (base-image-registry), publish to push
     expect(world.claims.map((c) => c.sub)).toEqual([
+      'repo:bakeline-dev/licensing-service:ref:refs/heads/main',
       'repo:bakeline-dev/licensing-service:ref:refs/heads/main',
       'repo:bakeline-dev/licensing-service:environment:dev',
     ]);
     expect(world.claims[0]?.job_workflow_ref).toBe('bakeline-dev/bakeline/.github/workflows/build.yml@v1');
     const job = (id: string) => build.jobs.find((j) => j.id === id);
-    expect(job('build')?.permissions).toEqual({ contents: 'read' });
+    expect(job('build')?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(job('publish')?.permissions).toEqual({ 'id-token': 'write' });
     expect(job('deploy-dev')?.environment).toBe('dev');
     expect(job('deploy-dev')?.concurrency).toEqual({

@@ -17,6 +17,8 @@ export const BUILTIN_ACTIONS = [
   'actions/setup-java',
   'actions/setup-node',
   'actions/create-github-app-token',
+  'aws-actions/configure-aws-credentials',
+  'aws-actions/amazon-ecr-login',
 ] as const;
 export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
 

@@ -7,11 +7,15 @@
 //   actions/setup-java         the machine's JDK when its major is the one asked for (setup-java.ts)
 //   actions/setup-node         the runner's Node when its major is the one asked for (setup-node.ts)
 //   actions/create-github-app-token  an installation token of a GitHub App the run knows (create-app-token.ts)
+//   aws-actions/configure-aws-credentials  OIDC + the local STS (configure-aws-credentials.ts)
+//   aws-actions/amazon-ecr-login  the local ECR's login into a docker config under the job's temp (amazon-ecr-login.ts)
 import { existsSync, globSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { execChecked } from '@bakeline/toolkit';
 import type { BuiltinAction } from './action-refs.ts';
+import { AMAZON_ECR_LOGIN_INPUTS, amazonEcrLogin, ECR_LOGIN_OUTPUTS } from './amazon-ecr-login.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { CONFIGURE_AWS_INPUTS, CONFIGURE_AWS_OUTPUTS, configureAwsCredentials } from './configure-aws-credentials.ts';
 import { APP_PERMISSION_SCOPES, createAppToken } from './create-app-token.ts';
 import { matchesFilter } from './ref-filter.ts';
 import { machineJdk, setupJava } from './setup-java.ts';
@@ -27,10 +31,14 @@ export const BUILTIN_OUTPUTS: Record<BuiltinAction, string[]> = {
   'actions/setup-java': ['distribution', 'version', 'path', 'cache-hit', 'cache-primary-key'],
   'actions/setup-node': ['node-version', 'cache-hit'],
   'actions/create-github-app-token': ['token', 'installation-id', 'app-slug'],
+  'aws-actions/configure-aws-credentials': CONFIGURE_AWS_OUTPUTS,
+  'aws-actions/amazon-ecr-login': ECR_LOGIN_OUTPUTS,
 };
 
 export interface BuiltinContext {
   workspace: string;
+  /** The job's temp directory (RUNNER_TEMP). */
+  temp: string;
   store: ArtifactStore;
   snapshot: SourceSnapshot;
   repository: string;
@@ -47,6 +55,8 @@ export interface BuiltinContext {
   githubApps: readonly GithubApp[];
   /** The Node the runner runs actions with. */
   node: string;
+  /** Registers a secret with the run's masker at once (before anything can print it). */
+  mask: (secret: string) => void;
   log: (line: string) => void;
 }
 
@@ -106,6 +116,8 @@ export const BUILTIN_INPUTS: Record<BuiltinAction, Record<string, string | undef
     'github-api-url': undefined,
     ...Object.fromEntries(APP_PERMISSION_SCOPES.map((scope) => [`permission-${scope}`, undefined])),
   },
+  'aws-actions/configure-aws-credentials': CONFIGURE_AWS_INPUTS,
+  'aws-actions/amazon-ecr-login': AMAZON_ECR_LOGIN_INPUTS,
 };
 
 function inputsOf(action: BuiltinAction, given: Record<string, string>): Record<string, string | undefined> {
@@ -292,6 +304,16 @@ export async function runBuiltinAction(
         inputsOf(action, inputs),
       );
       ctx.log(`installation token of GitHub App '${result.outputs['app-slug']}' created`);
+      return result;
+    }
+    case 'aws-actions/configure-aws-credentials': {
+      const result = await configureAwsCredentials({ env: ctx.env, mask: ctx.mask }, inputsOf(action, inputs));
+      ctx.log(`assumed ${inputs['role-to-assume'] ?? ''} through GitHub OIDC (local STS); AWS_* exported`);
+      return result;
+    }
+    case 'aws-actions/amazon-ecr-login': {
+      const result = await amazonEcrLogin({ env: ctx.env, temp: ctx.temp, mask: ctx.mask }, inputsOf(action, inputs));
+      ctx.log(`logged in to ${result.outputs.registry} (local ECR); DOCKER_CONFIG exported`);
       return result;
     }
     case 'actions/setup-java': {

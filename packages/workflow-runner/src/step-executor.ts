@@ -75,6 +75,7 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
       target.action,
       {
         workspace: place.workspace,
+        temp: place.temp,
         store: place.session.store,
         snapshot: place.session.snapshot,
         repository: place.github.repository,
@@ -87,6 +88,7 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
         tokens: place.session.tokens,
         githubApps: place.session.githubApps,
         node: place.session.node ?? resolveNode('node24'),
+        mask: (secret) => place.session.masker.add(secret),
         log: place.log,
       },
       work.inputs,
