@@ -92,6 +92,7 @@ describe('docker-bake cancelled like the runner cancels', () => {
       const ws = workspace();
       const tmp = mkdtempSync(join(tmpdir(), 'bakeline-tmpdir-'));
       const cancelAt = Math.round(when(reference.marks, reference.total));
+      const tagsBefore = new Set(tempTags()); // left by other runs on this shared engine
       const cancelled = await bake(ws, tmp, cancelAt);
       const phase = cancelled.seen.filter((s) => s.at <= cancelAt).at(-1)?.phase;
       console.log(
@@ -102,7 +103,7 @@ describe('docker-bake cancelled like the runner cancels', () => {
       expect(cancelled.result.outputs).toEqual({});
       expect(existsSync(join(ws, 'out')) ? readdirSync(join(ws, 'out')) : []).toEqual([]);
       expect(readdirSync(tmp)).toEqual([]);
-      expect(tempTags()).toEqual([]);
+      expect(tempTags().filter((tag) => !tagsBefore.has(tag))).toEqual([]);
       // the engine removes a cancelled build's container once the client is gone
       let containers = buildContainers();
       for (let i = 0; i < 30 && containers.length > 0; i++) {

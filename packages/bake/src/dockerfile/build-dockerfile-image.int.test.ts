@@ -155,6 +155,7 @@ describe('dockerfile builder on each engine a runner can have (strict buildx sta
     ],
   ])('%s: the working export, the reason printed, the same digest', async (_name, engineCase, path, reason) => {
     const engine = standInEngine(engineCase);
+    const tagsBefore = new Set(temporaryTags()); // left by other runs on this shared engine
     const lines: string[] = [];
     const logger = { ...silentLogger, info: (m: string) => lines.push(m) };
     const result = await build(checkout(1_760_000_000), { env: { ...process.env, ...engine.env }, logger });
@@ -166,11 +167,13 @@ describe('dockerfile builder on each engine a runner can have (strict buildx sta
     expect(result.digest).toBe(expected.digest);
     expect(result.layers.map((l) => l.digest)).toEqual(legacy.layers.map((l) => l.digest));
     await verifyLayout(result.layoutDir, result.digest);
-    const leftovers = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter((r) => r.startsWith('bakeline-bake-tmp:') || r.startsWith('bakeline-buildx-stand-in:'));
-    expect(leftovers).toEqual([]);
+    expect(temporaryTags().filter((tag) => !tagsBefore.has(tag))).toEqual([]);
   });
 });
+
+/** The engine's temporary tags of bakes and of the buildx stand-in. */
+function temporaryTags(): string[] {
+  return execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((r) => r.startsWith('bakeline-bake-tmp:') || r.startsWith('bakeline-buildx-stand-in:'));
+}
