@@ -14,6 +14,13 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Abort kills the child the same way and rejects. */
   signal?: AbortSignal;
+  /**
+   * Start the child in a process group of its own, and stop the whole group (what it started, a
+   * forked test JVM say, with it); once the child is gone after a stop, the group gets SIGKILL.
+   */
+  processGroup?: boolean;
+  /** Between SIGTERM and SIGKILL when stopping (default 5 s). */
+  killGraceMs?: number;
 }
 
 export interface ExecResult {
@@ -58,7 +65,19 @@ export const exec: Exec = (command, args, options = {}) =>
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
+      detached: options.processGroup === true,
     });
+    const kill = (signal: NodeJS.Signals) => {
+      if (!options.processGroup) {
+        child.kill(signal);
+        return;
+      }
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
     let stdout = '';
     let stderr = '';
     let stopReason: string | undefined;
@@ -66,8 +85,8 @@ export const exec: Exec = (command, args, options = {}) =>
     const stop = (reason: string) => {
       if (stopReason !== undefined) return;
       stopReason = reason;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      kill('SIGTERM');
+      killTimer = setTimeout(() => kill('SIGKILL'), options.killGraceMs ?? 5000);
     };
     const timer =
       options.timeoutMs === undefined
@@ -106,6 +125,8 @@ export const exec: Exec = (command, args, options = {}) =>
       cleanup();
       const result: ExecResult = { exitCode: code ?? 128, signal, stdout, stderr, durationMs: Date.now() - started };
       if (stopReason !== undefined) {
+        // the child is gone; what it started in its group may still be stopping
+        if (options.processGroup) kill('SIGKILL');
         reject(new ExecError(command, args, `${command}: ${stopReason}`, result));
       } else {
         resolve(result);
