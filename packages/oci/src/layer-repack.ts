@@ -32,12 +32,8 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
   try {
     const start = options.start ?? 0;
     const end = options.end ?? (await handle.stat()).size;
-    const index = await indexTar(
-      handle,
-      start,
-      end,
-      `layer '${path}'${options.start === undefined ? '' : ` at ${start}`}`,
-    );
+    const what = `layer '${path}'${options.start === undefined ? '' : ` at ${start}`}`;
+    const index = await indexTar(handle, start, end, what);
     const reader = new RangeReader(handle);
     const entries: TarEntry[] = index.map((item) => {
       const entry: TarEntry = {
@@ -63,7 +59,10 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
     const layerOptions: DeterministicLayerOptions = { sourceDateEpoch: options.sourceDateEpoch };
     if (options.directory !== undefined) layerOptions.directory = options.directory;
     if (options.onProgress !== undefined) layerOptions.onProgress = options.onProgress;
-    const layer = await writeDeterministicLayer(entries, layerOptions);
+    // the entries' own errors (a hardlink to a directory) name the archive they came from too
+    const layer = await writeDeterministicLayer(entries, layerOptions).catch((error: unknown) => {
+      throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
     return { ...layer, sourceMaxMtime: index.reduce((max, item) => Math.max(max, item.mtime), 0) };
   } finally {
     await handle.close();
