@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const ncc = join(root, 'node_modules', '.bin', 'ncc');
+const nccCli = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+/**
+ * ncc's entry points rewrite their own V8 code cache (dist/ncc/*.cache) on exit unless
+ * `process.pkg` is set. Those files are hard links into pnpm's store, so each build would mutate
+ * the store: pnpm then counts @vercel/ncc as modified and an offline install fails on it. The
+ * cache only speeds up ncc's start; the bundles are the same without it.
+ */
+const NO_CODE_CACHE = 'data:text/javascript,process.pkg ??= {}';
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -25,7 +32,8 @@ export function bundle(actionDir: string, outDir: string): void {
   ] as const) {
     const src = join(actionDir, 'src', `${entry}.ts`);
     if (!existsSync(src)) continue;
-    const r = spawnSync(ncc, ['build', src, '-o', join(outDir, sub), '-m', '--target', 'es2022', '-q'], {
+    const argv = ['build', src, '-o', join(outDir, sub), '-m', '--target', 'es2022', '-q'];
+    const r = spawnSync(process.execPath, ['--import', NO_CODE_CACHE, nccCli, ...argv], {
       cwd: actionDir,
       encoding: 'utf8',
     });

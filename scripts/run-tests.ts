@@ -40,6 +40,9 @@ function checkSuite(name: string, command: string, argv: string[]): void {
 checkSuite('lint (biome)', bin('biome'), ['check', '.']);
 checkSuite('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 checkSuite('bundles up to date (check-dist)', process.execPath, ['scripts/build-bundles.ts', '--check']);
+// the bundling above must leave pnpm's store as installed: an offline install (the release
+// workflow's test) refuses a store whose packages were written to through node_modules
+checkSuite('package store untouched (pnpm store status)', 'pnpm', ['store', 'status']);
 
 const out = mkdtempSync(join(tmpdir(), 'bakeline-vitest-'));
 const report = join(out, 'report.json');

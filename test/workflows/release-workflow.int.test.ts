@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execChecked } from '@bakeline/toolkit';
 import {
   emptyEnvironments,
@@ -39,6 +39,7 @@ function app(publicKeyPem: string): GithubApp {
   };
 }
 let releaseApp: GithubApp;
+let storeDir: string;
 
 /** A bare remote holding what the runner's snapshot of this repository will be, as main. */
 async function freshRemote(name: string): Promise<string> {
@@ -68,8 +69,10 @@ async function release(workflow: string, remote: string) {
       secrets: { BAKELINE_RELEASE_APP_ID: releaseApp.appId, BAKELINE_RELEASE_APP_PRIVATE_KEY: privateKey },
     },
     onTokenIssued: (grant) => grants.set(grant.token, grant),
-    // pnpm installs from the machine's store: no registry traffic from a test
-    env: { npm_config_offline: 'true' },
+    // pnpm installs from this checkout's store, offline: no registry traffic from a test. The
+    // store is named because pnpm picks one per filesystem, and the job's workspace (under the
+    // temp root) may be on another filesystem than the checkout.
+    env: { npm_config_offline: 'true', npm_config_store_dir: storeDir },
     onEvent: (e: RunEvent) => {
       if (e.type === 'log') logs.push(e.line);
     },
@@ -83,6 +86,8 @@ async function tags(bare: string): Promise<string[]> {
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'bakeline-release-wf-'));
+  // `pnpm store path` names the versioned folder (…/store/v10); store-dir is its parent
+  storeDir = dirname((await execChecked('pnpm', ['store', 'path'], { cwd: root })).stdout.trim());
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   privateKey = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   releaseApp = app(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
