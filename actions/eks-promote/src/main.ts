@@ -35,9 +35,8 @@ export async function run(signal: AbortSignal): Promise<void> {
   } else {
     image = inputs.source.allowTag ? await target.resolveTag(inputs.source.image) : inputs.source.image;
   }
-  const digest = pinnedImage(image)?.digest ?? '';
-  setOutput('image', image);
-  setOutput('digest', digest);
+  const pinned = pinnedImage(image);
+  const digest = pinned?.digest ?? '';
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const deployment =
     github && context
@@ -72,13 +71,20 @@ export async function run(signal: AbortSignal): Promise<void> {
       signal,
       ...(inputs.container ? { container: inputs.container } : {}),
     });
+    setOutput('image', image);
+    setOutput('digest', result.digest);
     setOutput('previous-digest', result.previousDigest ?? '');
     setOutput('revision', String(Math.max(0, ...result.workloads.map((w) => w.revision))));
     setOutput('rolled-back', 'false');
     await deployment?.finish({ state: 'success', revision: Math.max(0, ...result.workloads.map((w) => w.revision)) });
     await writeSuccessSummary(inputs.environment, inputs.namespace, result, Date.now() - started);
   } catch (error: unknown) {
+    // outputs say what runs now: after a failure, the digest the ready pods run (not the one asked for)
+    const running = error instanceof PromotionFailedError ? error.runningDigest : undefined;
+    setOutput('image', running && pinned ? `${pinned.repository}@${running}` : '');
+    setOutput('digest', running ?? '');
     if (!(error instanceof PromotionFailedError)) {
+      // thrown before the first write: nothing was changed, as the messages say
       const explained = explainAccessError(error, targetAccess);
       await deployment?.finish({ state: 'error', reason: errorMessage(explained) });
       throw explained;
@@ -88,9 +94,8 @@ export async function run(signal: AbortSignal): Promise<void> {
     );
     setOutput('rolled-back', String(error.rolledBack));
     if (error.diagnostics) await printDiagnostics(coreLogger, error.diagnostics);
-    const now = error.rolledBack ? 'the previous revision runs again' : 'the workloads were left as they are';
-    const message = `Promotion of ${image} to ${inputs.environment} failed: ${errorMessage(error)}; ${now}`;
-    await writeFailureSummary(inputs.environment, message, error.rolledBack);
+    const message = `Promotion of ${image} to ${inputs.environment} failed: ${errorMessage(error)}; ${error.outcome}`;
+    await writeFailureSummary(inputs.environment, message, error);
     throw new Error(message, { cause: error });
   } finally {
     target.client.close();

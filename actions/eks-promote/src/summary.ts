@@ -46,11 +46,24 @@ export async function writeSuccessSummary(
     .write();
 }
 
-export async function writeFailureSummary(environment: string, message: string, rolledBack: boolean): Promise<void> {
+export async function writeFailureSummary(
+  environment: string,
+  message: string,
+  state: { rolledBack: boolean; runningDigest: string | undefined },
+): Promise<void> {
   await summary
     .addHeading(`Promotion to ${environment} failed`, 3)
     .addRaw(`${escapeHtml(message)}\n\n`)
-    .addRaw(rolledBack ? 'The workloads were rolled back to their previous revision.\n' : 'Nothing was rolled back.\n')
+    .addRaw(
+      state.rolledBack
+        ? 'What this promotion changed was restored; what it created was deleted.\n\n'
+        : 'Nothing was restored.\n\n',
+    )
+    .addRaw(
+      state.runningDigest
+        ? `The ready pods run <code>${escapeHtml(state.runningDigest)}</code>.\n`
+        : 'The ready pods run no single digest.\n',
+    )
     .write();
 }
 

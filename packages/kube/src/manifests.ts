@@ -1,27 +1,14 @@
-// Applies manifests before a promotion: each document is created, or strategic-merged onto what
-// exists; in Deployments the images of the promoted repository are replaced by the digest.
+// Manifests of a promotion: read (every document, Secrets masked as read), pinned to the digest,
+// and applied: each document is created, or strategic-merged onto what exists. A dry run
+// (`dryRun=All`) makes the same calls and changes nothing.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { type KubeClient, PatchType } from './client.ts';
 import { KubeApiError } from './errors.ts';
 import { sameImage } from './image-ref.ts';
+import { type ObjectRef, objectRef } from './object-ref.ts';
 import { ANNOTATION_CHANGE_CAUSE, ANNOTATION_DIGEST } from './set-image.ts';
 import { yamlSyntaxError } from './yaml-errors.ts';
-
-interface KindInfo {
-  group: string;
-  version: string;
-  plural: string;
-}
-
-const KINDS: Record<string, KindInfo> = {
-  Deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
-  Service: { group: '', version: 'v1', plural: 'services' },
-  ConfigMap: { group: '', version: 'v1', plural: 'configmaps' },
-  Secret: { group: '', version: 'v1', plural: 'secrets' },
-  Role: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles' },
-  RoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings' },
-};
 
 export interface Manifest {
   apiVersion: string;
@@ -30,11 +17,38 @@ export interface Manifest {
   [key: string]: unknown;
 }
 
+/** One document of a manifest file: `index` counts from 1, as in messages. */
+export interface ManifestDocument {
+  file: string;
+  index: number;
+  manifest: Manifest;
+}
+
+/** `k8s/app.yaml (document 2, Service/svc)`: how every message names a document. */
+export function describeDocument(doc: ManifestDocument): string {
+  return `${doc.file} (document ${doc.index}, ${doc.manifest.kind}/${doc.manifest.metadata.name})`;
+}
+
 export interface AppliedManifest {
-  kind: string;
-  name: string;
-  namespace: string;
+  ref: ObjectRef;
   action: 'created' | 'patched';
+  /** The object as the server answered (for a dry run: as it would be). */
+  object: KubeObject;
+}
+
+/** What every Kubernetes object has; the rest is kept as it came. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
 }
 
 /** Masks the values of a Secret's stringData and data (and data's base64 decoding). */
@@ -52,15 +66,12 @@ function maskSecretValues(manifest: Manifest, mask: (secret: string) => void): v
 }
 
 /**
- * Reads every document of the files; refuses kinds this tool does not apply, naming file and
- * document. A Secret's values are masked as soon as they are read; a YAML error names the file,
- * line and column, never the line.
+ * Reads every document of the files (kinds and namespaces are checked by validateDocuments). A
+ * Secret's values are masked as soon as they are read; a YAML error names the file, line and
+ * column, never the line.
  */
-export function readManifests(
-  files: string[],
-  mask: (secret: string) => void = () => {},
-): { file: string; manifest: Manifest }[] {
-  const result: { file: string; manifest: Manifest }[] = [];
+export function readManifests(files: string[], mask: (secret: string) => void = () => {}): ManifestDocument[] {
+  const result: ManifestDocument[] = [];
   for (const file of files) {
     const docs = parseAllDocuments(readFileSync(file, 'utf8'), { uniqueKeys: true });
     for (const [index, doc] of docs.entries()) {
@@ -79,16 +90,7 @@ export function readManifests(
       if (!value.kind || !value.apiVersion || !value.metadata?.name) {
         throw new Error(`${file}: document ${index + 1} needs apiVersion, kind and metadata.name`);
       }
-      const info = KINDS[value.kind];
-      const expectedApiVersion = info ? (info.group ? `${info.group}/${info.version}` : info.version) : '';
-      if (!info || value.apiVersion !== expectedApiVersion) {
-        throw new Error(
-          `${file}: document ${index + 1} is ${value.apiVersion}/${value.kind}; supported kinds: ${Object.entries(KINDS)
-            .map(([k, i]) => `${i.group ? `${i.group}/` : ''}${i.version}/${k}`)
-            .join(', ')}`,
-        );
-      }
-      result.push({ file, manifest: value });
+      result.push({ file, index: index + 1, manifest: value });
     }
   }
   return result;
@@ -131,35 +133,37 @@ export function annotatePromotion(manifest: Manifest, changeCause: string, diges
   return copy;
 }
 
-function collectionPath(info: KindInfo, namespace: string): string {
-  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
-  return `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`;
+export interface ApplyOptions {
+  /** `dryRun=All`: admission, RBAC and schema are checked; nothing is stored. */
+  dryRun?: boolean;
 }
 
+/** Creates the object, or strategic-merges it onto the one that exists (after a 409 AlreadyExists). */
 export async function applyManifest(
   client: KubeClient,
   manifest: Manifest,
   namespace: string,
+  options: ApplyOptions = {},
 ): Promise<AppliedManifest> {
-  const info = KINDS[manifest.kind];
-  if (!info) throw new Error(`apply: kind ${manifest.kind} is not supported`);
   const ns = manifest.metadata.namespace ?? namespace;
   if (ns !== namespace) {
     throw new Error(
       `apply: ${manifest.kind}/${manifest.metadata.name} names namespace '${ns}', but the target is '${namespace}'`,
     );
   }
+  const ref = objectRef(manifest.kind, namespace, manifest.metadata.name);
   const body = { ...manifest, metadata: { ...manifest.metadata, namespace } };
-  const path = collectionPath(info, namespace);
+  const query = options.dryRun ? { dryRun: 'All' } : undefined;
   try {
-    await client.request('POST', path, { body });
-    return { kind: manifest.kind, name: manifest.metadata.name, namespace, action: 'created' };
+    const object = await client.request<KubeObject>('POST', ref.collection, { body, ...(query ? { query } : {}) });
+    return { ref, action: 'created', object };
   } catch (error: unknown) {
     if (!(error instanceof KubeApiError) || error.status !== 409) throw error;
   }
-  await client.request('PATCH', `${path}/${encodeURIComponent(manifest.metadata.name)}`, {
+  const object = await client.request<KubeObject>('PATCH', ref.path, {
     body,
     contentType: PatchType.strategicMerge,
+    ...(query ? { query } : {}),
   });
-  return { kind: manifest.kind, name: manifest.metadata.name, namespace, action: 'patched' };
+  return { ref, action: 'patched', object };
 }

@@ -1,16 +1,36 @@
-// A promotion: set the image by digest on each workload, wait like `kubectl rollout status`,
-// verify that the ready pods run the digest; on failure collect diagnostics and roll back
-// (like `kubectl rollout undo`) every workload this run changed.
+// A promotion, as steps that each read alone:
+//   1. validate  every manifest document (kind, namespace) before any call   validate-documents.ts
+//   2. dry run   every write with dryRun=All, as the deploy identity           dry-run.ts
+//   3. snapshot  each object it will touch, before the first write            snapshot.ts
+//   4. apply     the manifests, images pinned to the digest                    manifests.ts
+//   5. set image by digest on each workload                                    set-image.ts
+//   6. wait      like `kubectl rollout status`, failing fast on stuck pods     wait-rollout.ts
+//   7. verify    the ready pods run the digest                                 verify-pods.ts
+// On a failure after the first write: restore what it changed, and only that (restore.ts), then
+// report the digest that runs now (running-digest.ts), never the one that was asked for.
 import { type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
+import { dryRunDocuments } from './dry-run.ts';
 import { KubeApiError } from './errors.ts';
 import { pinnedImage } from './image-ref.ts';
-import { annotatePromotion, applyManifest, pinImages, readManifests } from './manifests.ts';
+import {
+  annotatePromotion,
+  applyManifest,
+  describeDocument,
+  type KubeObject,
+  type ManifestDocument,
+  pinImages,
+  readManifests,
+} from './manifests.ts';
+import { type ObjectRef, objectRef, refName } from './object-ref.ts';
 import { getDeployment, listDeployments, revisionOf } from './resources.ts';
-import { NoPreviousRevisionError, rollbackDeployment } from './rollback.ts';
-import { type ContainerChange, setImageByDigest } from './set-image.ts';
+import { describeRestore, type RestoreReport, restoreObjects, type WrittenObject } from './restore.ts';
+import { digestRunning } from './running-digest.ts';
+import { type ContainerChange, selectContainers, setImageByDigest } from './set-image.ts';
+import { type Snapshot, takeSnapshots } from './snapshot.ts';
 import type { Deployment } from './types.ts';
+import { ManifestRefusedError, validateDocuments } from './validate-documents.ts';
 import { type PodImage, verifyPodsRunDigest } from './verify-pods.ts';
 import { RolloutFailedError, waitForRollout } from './wait-rollout.ts';
 
@@ -27,6 +47,7 @@ export interface PromoteOptions {
   /** setSecret: the values of Secret manifests are masked as they are read */
   mask?: (secret: string) => void;
   timeoutMs: number;
+  /** on a failure after the first write, restore what this promotion changed */
   rollbackOnFailure: boolean;
   changeCause: string;
   stuckGraceMs?: number;
@@ -50,17 +71,38 @@ export interface PromoteResult {
 }
 
 export class PromotionFailedError extends Error {
+  /** the restore put back or deleted what this promotion wrote */
   readonly rolledBack: boolean;
   readonly diagnostics: Diagnostics | undefined;
   readonly cancelled: boolean;
+  /** something was written before the failure (false: nothing was changed) */
+  readonly wrote: boolean;
+  /** the digest the ready pods of the workloads run now; undefined when none or several */
+  readonly runningDigest: string | undefined;
+  /** what the cluster is left with, in one sentence */
+  readonly outcome: string;
+  readonly restore: RestoreReport | undefined;
   constructor(
     message: string,
-    options: { rolledBack: boolean; diagnostics?: Diagnostics; cancelled?: boolean; cause?: unknown },
+    options: {
+      rolledBack: boolean;
+      wrote: boolean;
+      outcome: string;
+      runningDigest?: string | undefined;
+      diagnostics?: Diagnostics;
+      restore?: RestoreReport;
+      cancelled?: boolean;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.name = 'PromotionFailedError';
     this.rolledBack = options.rolledBack;
+    this.wrote = options.wrote;
+    this.outcome = options.outcome;
+    this.runningDigest = options.runningDigest;
     this.diagnostics = options.diagnostics;
+    this.restore = options.restore;
     this.cancelled = options.cancelled ?? false;
   }
 }
@@ -77,69 +119,154 @@ export async function resolveWorkloads(
   return found;
 }
 
+/** The workloads that exist now (none missing is an error here: a restore may have deleted them). */
+async function workloadsNow(client: KubeClient, namespace: string, workloads: WorkloadSelector) {
+  if ('selector' in workloads) return listDeployments(client, namespace, workloads.selector);
+  const found: Deployment[] = [];
+  for (const name of workloads.names) {
+    try {
+      found.push(await getDeployment(client, namespace, name));
+    } catch (error: unknown) {
+      if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+    }
+  }
+  return found;
+}
+
+type TemplateImages = { spec?: { template?: { spec?: { containers?: { name?: string; image?: string }[] } } } };
+
+/** The documents with images pinned; a Deployment moved to the image records the promotion. */
+function prepareDocuments(
+  docs: readonly ManifestDocument[],
+  options: PromoteOptions,
+  digest: string,
+  before: readonly Deployment[],
+): ManifestDocument[] {
+  const problems: string[] = [];
+  const prepared = docs.map((doc) => {
+    const pinned = pinImages(doc.manifest, options.image);
+    if (pinned.kind !== 'Deployment') return { ...doc, manifest: pinned };
+    const live = before.find((d) => d.metadata.name === pinned.metadata.name);
+    const containers = (pinned as TemplateImages).spec?.template?.spec?.containers ?? [];
+    const runsImage = containers.some((c) => c.image === options.image);
+    const selected = 'names' in options.workloads && options.workloads.names.includes(pinned.metadata.name);
+    if (selected) {
+      try {
+        selectContainers(pinned as unknown as Deployment, options.image, options.container);
+      } catch (error: unknown) {
+        problems.push(`${describeDocument(doc)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const moves = runsImage && !live?.spec.template.spec.containers.some((c) => c.image === options.image);
+    return { ...doc, manifest: moves ? annotatePromotion(pinned, options.changeCause, digest) : pinned };
+  });
+  if (problems.length > 0) throw new ManifestRefusedError(problems);
+  return prepared;
+}
+
+const deploymentRef = (namespace: string, name: string) => objectRef('Deployment', namespace, name);
+
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const { client, namespace, logger } = options;
   const pinned = pinnedImage(options.image);
   if (!pinned) throw new Error(`image '${options.image}' is not pinned by digest (repository@sha256:<64 hex>)`);
-  const pinnedDigest = pinned.digest;
-  // What runs before anything is applied: the previous digest, and whether this run changes a workload.
-  const before = new Map<string, string[]>();
-  for (const d of await resolveWorkloads(client, namespace, options.workloads).catch((error: unknown) => {
+  const digest = pinned.digest;
+
+  // 1. validate: no call to the cluster yet
+  const docs = readManifests(options.manifests ?? [], options.mask);
+  validateDocuments(docs, namespace);
+  const before = await resolveWorkloads(client, namespace, options.workloads).catch((error: unknown) => {
+    if (docs.length === 0) throw error;
     if (error instanceof KubeApiError && error.status === 404) return [];
-    if (error instanceof Error && error.message.startsWith('no Deployment') && options.manifests?.length) return [];
+    if (error instanceof Error && error.message.startsWith('no Deployment')) return [];
     throw error;
-  })) {
-    before.set(
-      d.metadata.name,
-      d.spec.template.spec.containers.map((c) => c.image),
+  });
+  const prepared = prepareDocuments(docs, options, digest, before);
+
+  // 2. dry run: every write, checked by the server, nothing stored
+  const inManifests = (name: string) =>
+    prepared.some((d) => d.manifest.kind === 'Deployment' && d.manifest.metadata.name === name);
+  await logger.group('Check every write with the server (dry run)', async () => {
+    await dryRunDocuments(
+      client,
+      prepared,
+      namespace,
+      before
+        .filter((d) => !inManifests(d.metadata.name))
+        .map((d) => ({
+          description: `Deployment/${d.metadata.name} (image)`,
+          run: () =>
+            setImageByDigest({
+              client,
+              namespace,
+              name: d.metadata.name,
+              image: options.image,
+              digest,
+              changeCause: options.changeCause,
+              dryRun: true,
+              ...(options.container ? { container: options.container } : {}),
+            }),
+        })),
     );
-  }
-  if (options.manifests && options.manifests.length > 0) {
-    await logger.group('Apply manifests', async () => {
-      for (const { file, manifest } of readManifests(options.manifests ?? [], options.mask)) {
-        const pinned = pinImages(manifest, options.image);
-        // A Deployment this run creates or moves to the image records the promotion, as set-image does.
-        const live = before.get(manifest.metadata.name);
-        const runsImage = (
-          (pinned as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }).spec?.template?.spec
-            ?.containers ?? []
-        ).some((c) => c.image === options.image);
-        const moves = manifest.kind === 'Deployment' && runsImage && !live?.includes(options.image);
-        const applied = await applyManifest(
-          client,
-          moves ? annotatePromotion(pinned, options.changeCause, pinnedDigest) : pinned,
-          namespace,
-        );
-        logger.info(`${applied.action} ${applied.kind}/${applied.name} from ${file}`);
-      }
-    });
-  }
-  const deployments = await resolveWorkloads(client, namespace, options.workloads);
-  const done: { deployment: Deployment; result: WorkloadResult }[] = [];
+    logger.info(`${prepared.length} document(s) and ${before.length} workload(s) pass the server's checks`);
+  });
+
+  // 3. snapshot: each object the promotion will touch
+  const refs: ObjectRef[] = [];
+  for (const ref of [
+    ...prepared.map((d) => objectRef(d.manifest.kind, namespace, d.manifest.metadata.name)),
+    ...before.map((d) => deploymentRef(namespace, d.metadata.name)),
+  ])
+    if (!refs.some((r) => r.path === ref.path)) refs.push(ref);
+  const snapshots = await takeSnapshots(client, refs);
+
+  const written: WrittenObject[] = [];
+  const record = (ref: ObjectRef, object: KubeObject) => {
+    const at = written.findIndex((w) => w.ref.path === ref.path);
+    if (at >= 0) written.splice(at, 1);
+    written.push({ ref, object });
+  };
+  let unsure = false;
+  const done: WorkloadResult[] = [];
   let current: Deployment | undefined;
   try {
-    for (const deployment of deployments) {
+    // 4. apply
+    if (prepared.length > 0) {
+      await logger.group('Apply manifests', async () => {
+        for (const doc of prepared) {
+          const applied = await applyManifest(client, doc.manifest, namespace).catch((error: unknown) => {
+            unsure ||= !(error instanceof KubeApiError);
+            throw error;
+          });
+          record(applied.ref, applied.object);
+          logger.info(`${applied.action} ${refName(applied.ref)} from ${doc.file}`);
+        }
+      });
+    }
+    for (const deployment of await resolveWorkloads(client, namespace, options.workloads)) {
       current = deployment;
       const name = deployment.metadata.name;
+      // 5. set image
       const set = await setImageByDigest({
         client,
         namespace,
         name,
         image: options.image,
-        digest: pinned.digest,
+        digest,
         changeCause: options.changeCause,
         ...(options.container ? { container: options.container } : {}),
+      }).catch((error: unknown) => {
+        unsure ||= !(error instanceof KubeApiError);
+        throw error;
       });
       current = set.after;
-      const earlier = before.get(name);
-      // Nothing ran before when the manifests above created the workload.
+      if (set.changed) record(deploymentRef(namespace, name), set.after as unknown as KubeObject);
+      const earlier = before.find((d) => d.metadata.name === name)?.spec.template.spec.containers.map((c) => c.image);
       const previousImages = earlier ?? [];
       const previousDigest = previousImages.map((i) => pinnedImage(i)?.digest).find(Boolean);
-      // Changed by this run: by the image patch, or already by the manifests applied above.
       const changed = set.changed || earlier === undefined || !earlier.includes(options.image);
       const result: WorkloadResult = { name, changes: set.changes, changed, previousDigest, revision: 0, pods: [] };
-      done.push({ deployment: set.after, result });
-      // the images that ran come from the cluster
+      done.push(result);
       logger.info(
         neutralizeWorkflowCommands(
           changed
@@ -147,6 +274,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
             : `${namespace}/${name}: already set to ${options.image}; checking the rollout`,
         ),
       );
+      // 6. wait
       const rolled = await waitForRollout({
         client,
         deployment: set.after,
@@ -156,63 +284,92 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
         ...(options.stuckGraceMs !== undefined ? { stuckGraceMs: options.stuckGraceMs } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      // 7. verify
       result.revision = revisionOf(rolled);
       result.pods = await verifyPodsRunDigest(
         client,
         rolled,
         set.changes.map((c) => c.container),
-        pinned.digest,
+        digest,
       );
       logger.info(
-        `${namespace}/${name}: revision ${result.revision}, ${result.pods.length} ready pod(s) run ${pinned.digest}`,
+        `${namespace}/${name}: revision ${result.revision}, ${result.pods.length} ready pod(s) run ${digest}`,
       );
     }
   } catch (error: unknown) {
-    const cancelled = error instanceof RolloutFailedError && error.failure === 'cancelled';
-    const diagnostics = current ? await collectDiagnostics(client, current) : undefined;
-    if (cancelled) {
-      const state = error instanceof Error ? error.message : String(error);
-      throw new PromotionFailedError(`promotion cancelled, nothing rolled back: ${state}`, {
-        rolledBack: false,
-        cancelled,
-        cause: error,
-        ...(diagnostics ? { diagnostics } : {}),
-      });
-    }
-    let rolledBack = false;
-    if (options.rollbackOnFailure) {
-      for (const { deployment, result } of done.reverse()) {
-        if (!result.changed) continue;
-        const fresh = await getDeployment(client, namespace, deployment.metadata.name);
-        let undo: Awaited<ReturnType<typeof rollbackDeployment>>;
-        try {
-          undo = await rollbackDeployment(client, fresh);
-        } catch (rollbackError: unknown) {
-          if (!(rollbackError instanceof NoPreviousRevisionError)) throw rollbackError;
-          // the rollout's own failure is what the user needs; a first revision has nothing to go back to
-          logger.warning(`${namespace}/${deployment.metadata.name}: not rolled back: it has no earlier revision`);
-          continue;
-        }
-        logger.info(
-          neutralizeWorkflowCommands(
-            `${namespace}/${deployment.metadata.name}: rolling back to revision ${undo.toRevision} (${undo.images.join(', ')})`,
-          ),
-        );
-        await waitForRollout({
-          client,
-          deployment: undo.deployment,
-          newImages: undo.images,
-          timeoutMs: options.timeoutMs,
-          logger,
-        });
-        rolledBack = true;
-      }
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    throw new PromotionFailedError(message, { rolledBack, cause: error, ...(diagnostics ? { diagnostics } : {}) });
+    if (written.length === 0 && !unsure) throw error; // the server refused the first write: nothing changed
+    throw await failAfterWrites(error, { options, snapshots, written, current });
   }
-  const previousDigest = done.map((d) => d.result.previousDigest).find(Boolean);
-  return { digest: pinned.digest, previousDigest, workloads: done.map((d) => d.result) };
+  return { digest, previousDigest: done.map((d) => d.previousDigest).find(Boolean), workloads: done };
+}
+
+/** After the first write: restore (unless cancelled or asked not to), then say what runs. */
+async function failAfterWrites(
+  error: unknown,
+  context: {
+    options: PromoteOptions;
+    snapshots: Snapshot[];
+    written: WrittenObject[];
+    current: Deployment | undefined;
+  },
+): Promise<PromotionFailedError> {
+  const { options, written } = context;
+  const { client, namespace, logger } = options;
+  const message = error instanceof Error ? error.message : String(error);
+  const cancelled = error instanceof RolloutFailedError && error.failure === 'cancelled';
+  const diagnostics = context.current ? await collectDiagnostics(client, context.current) : undefined;
+  const changedNames = written.map((w) => refName(w.ref)).join(', ');
+  let report: RestoreReport | undefined;
+  let outcome: string;
+  if (cancelled) {
+    outcome = `nothing restored; left as this promotion wrote them: ${changedNames}`;
+  } else if (!options.rollbackOnFailure) {
+    outcome = `the workloads were left as they are (rollback-on-failure is false); changed: ${changedNames}`;
+  } else {
+    report = await logger.group('Restore what this promotion changed', () =>
+      restoreObjects(client, context.snapshots, written, logger),
+    );
+    for (const { ref, object } of report.putBack) {
+      if (ref.kind !== 'Deployment') continue;
+      const deployment = object as unknown as Deployment;
+      await waitForRollout({
+        client,
+        deployment,
+        newImages: deployment.spec.template.spec.containers.map((c) => c.image),
+        timeoutMs: options.timeoutMs,
+        logger,
+      }).catch((waitError: unknown) =>
+        logger.warning(
+          neutralizeWorkflowCommands(
+            `${namespace}/${ref.name}: restored, but its rollout did not finish: ${waitError instanceof Error ? waitError.message : String(waitError)}`,
+          ),
+        ),
+      );
+    }
+    const restoredDeployment = report.putBack.some((p) => p.ref.kind === 'Deployment');
+    const clean = report.kept.length === 0 && report.failed.length === 0;
+    outcome = `${describeRestore(report)}${restoredDeployment && clean ? '; the previous revision runs again' : ''}`;
+  }
+  const now = await workloadsNow(client, namespace, options.workloads).catch(() => []);
+  const containers = (d: Deployment) => {
+    try {
+      return selectContainers(d, options.image, options.container).map((c) => c.container);
+    } catch {
+      return [];
+    }
+  };
+  const runningDigest = await digestRunning(client, now, [...new Set(now.flatMap(containers))]).catch(() => undefined);
+  const rolledBack = report !== undefined && (report.putBack.length > 0 || report.deleted.length > 0);
+  return new PromotionFailedError(cancelled ? `promotion cancelled: ${message}` : message, {
+    rolledBack,
+    wrote: true,
+    outcome,
+    runningDigest,
+    cancelled,
+    cause: error,
+    ...(report ? { restore: report } : {}),
+    ...(diagnostics ? { diagnostics } : {}),
+  });
 }
 
 /** The digest that runs in an environment: every selected workload pinned to one digest, verified on its ready pods. */

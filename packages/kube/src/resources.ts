@@ -32,10 +32,12 @@ export function patchDeployment(
   name: string,
   patch: unknown,
   type: PatchType,
+  options: { dryRun?: boolean } = {},
 ): Promise<Deployment> {
   return client.request<Deployment>('PATCH', `${deploymentsPath(namespace)}/${encodeURIComponent(name)}`, {
     body: patch,
     contentType: type,
+    ...(options.dryRun ? { query: { dryRun: 'All' } } : {}),
   });
 }
 

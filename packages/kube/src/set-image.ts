@@ -44,6 +44,8 @@ export interface SetImageOptions {
   digest: string;
   container?: string;
   changeCause: string;
+  /** `dryRun=All`: the patch is checked by the server and nothing is stored */
+  dryRun?: boolean;
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function setImageByDigest(options: SetImageOptions): Promise<SetIma
         options.name,
         patch,
         PatchType.strategicMerge,
+        { dryRun: options.dryRun === true },
       );
       return { before, after, changes, changed: true };
     },

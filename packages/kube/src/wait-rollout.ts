@@ -3,9 +3,10 @@
 // (CrashLoopBackOff, ImagePullBackOff, ErrImagePull) past a grace period, which kubectl does not.
 import { type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
-import { type StuckContainer, stuckContainers } from './pod-health.ts';
+import type { StuckContainer } from './pod-health.ts';
 import { selectorString } from './resources.ts';
 import { rolloutState } from './rollout-status.ts';
+import { judgeRollout } from './rollout-verdict.ts';
 import type { Deployment, Pod } from './types.ts';
 import { watchResumable } from './watch.ts';
 
@@ -45,7 +46,7 @@ export async function waitForRollout(options: WaitRolloutOptions): Promise<Deplo
   const stop = () => controller.abort();
   options.signal?.addEventListener('abort', stop, { once: true });
   const pods = new Map<string, Pod>();
-  const stuckSince = new Map<string, number>();
+  let stuckSince = new Map<string, number>();
   let latest = options.deployment;
   let lastMessage = '';
 
@@ -73,35 +74,31 @@ export async function waitForRollout(options: WaitRolloutOptions): Promise<Deplo
         );
         return;
       }
-      const state = rolloutState(latest);
-      if (state.message !== lastMessage) {
-        lastMessage = state.message;
+      const judged = judgeRollout({
+        deployment: latest,
+        pods: pods.values(),
+        newImages: options.newImages,
+        now: now(),
+        graceMs: grace,
+        stuckSince,
+      });
+      stuckSince = judged.stuckSince;
+      const { verdict } = judged;
+      if (verdict.verdict !== 'stuck-pods' && verdict.message !== lastMessage) {
+        lastMessage = verdict.message;
         const s = latest.status ?? {};
         // the message quotes the Deployment's conditions, text from the cluster
         logger.info(
           neutralizeWorkflowCommands(
-            `${namespace}/${name}: ${state.message} (updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0} of ${latest.spec.replicas ?? 1})`,
+            `${namespace}/${name}: ${verdict.message} (updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0} of ${latest.spec.replicas ?? 1})`,
           ),
         );
       }
-      if (state.phase === 'complete') return finish(undefined);
-      if (state.phase === 'failed') return finish(new RolloutFailedError('progress-deadline', state.message));
-      const newPods = [...pods.values()].filter((p) =>
-        p.spec.containers.some((c) => options.newImages.includes(c.image)),
-      );
-      const stuck = stuckContainers(newPods);
-      const t = now();
-      for (const key of [...stuckSince.keys()])
-        if (!stuck.some((s) => `${s.pod}/${s.container}` === key)) stuckSince.delete(key);
-      for (const s of stuck)
-        if (!stuckSince.has(`${s.pod}/${s.container}`)) stuckSince.set(`${s.pod}/${s.container}`, t);
-      const expired = stuck.filter((s) => t - (stuckSince.get(`${s.pod}/${s.container}`) ?? t) >= grace);
-      if (expired.length > 0) {
-        const what = expired
-          .map((s) => `${s.pod}/${s.container} ${s.reason}${s.message ? ` (${s.message})` : ''}`)
-          .join('; ');
-        finish(new RolloutFailedError('stuck-pods', `new pods of deployment "${name}" are stuck: ${what}`, expired));
-      }
+      if (verdict.verdict === 'complete') return finish(undefined);
+      if (verdict.verdict === 'progress-deadline')
+        return finish(new RolloutFailedError('progress-deadline', verdict.message));
+      if (verdict.verdict === 'stuck-pods')
+        return finish(new RolloutFailedError('stuck-pods', verdict.message, verdict.stuck));
     };
     const deadline = setTimeout(
       () =>
