@@ -1,0 +1,310 @@
+// A promotion checks everything before its first write, and a promotion that fails after it
+// restores what it changed, and only that. Run from the bundle through the harness against the
+// local cloud, with the dev deploy role (AmazonEKSEditPolicy on namespace dev: it may not write
+// RoleBindings). The real kubectl checks what the cluster is left with.
+// Time budget: about 1.5 minutes (busybox images, two short failing rollouts).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { exec, execChecked } from '@bakeline/toolkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const SHA = 'fedcba9876543210fedcba9876543210fedcba98';
+const REPO = 'ostock/flow-service';
+const WORKLOAD = 'flow-service';
+const NAMESPACE = 'dev';
+
+let cloud: LocalCloud;
+let kube: KubeCloudAdmin;
+let kubeEndpoints: { clusterName: string; kubeconfig: string; eks: string };
+let workspace: string;
+/** two images that become ready (different digests) and one that never does */
+const image = { good: '', good2: '', never: '' };
+const digestOf = (ref: string) => ref.slice(ref.indexOf('@') + 1);
+
+function failure(result: HarnessResult): string {
+  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
+}
+
+function expectSuccess(result: HarnessResult): void {
+  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
+}
+
+function promotion(inputs: Record<string, string>) {
+  const grant = cloud.admin.grantIdToken({ environment: NAMESPACE });
+  return {
+    workspace,
+    github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository, runId: '6161' },
+    inputs: {
+      'cluster-name': kubeEndpoints.clusterName,
+      region: cloud.endpoints.region,
+      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
+      'eks-endpoint': kubeEndpoints.eks,
+      'sts-endpoint': cloud.endpoints.sts,
+      namespace: NAMESPACE,
+      workload: WORKLOAD,
+      environment: NAMESPACE,
+      timeout: '2m',
+      ...inputs,
+    },
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    timeoutMs: 180_000,
+  };
+}
+
+function deployment(name: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: { app: ${name} }
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 12
+  selector: { matchLabels: { app: ${name} } }
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: app
+          image: ${WORKLOAD}
+          envFrom: [{ configMapRef: { name: settings } }]
+          readinessProbe:
+            httpGet: { path: /actuator/health, port: 8080 }
+            periodSeconds: 1
+            failureThreshold: 2
+`;
+}
+
+const configMap = (name: string, greeting: string, namespace?: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+${namespace ? `  namespace: ${namespace}\n` : ''}data:
+  GREETING: ${greeting}
+`;
+
+const FILES: Record<string, string> = {
+  'deployment.yaml': `${deployment(WORKLOAD)}---\n${configMap('settings', 'hello')}`,
+  'service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: ${WORKLOAD}
+spec:
+  selector: { app: ${WORKLOAD} }
+  ports: [{ port: 80, targetPort: 8080 }]
+`,
+  'changed.yaml': `${deployment(WORKLOAD)}---\n${configMap('settings', 'bonjour')}---\n${configMap('extra', 'new')}`,
+  'other-namespace.yaml': configMap('settings-test', 'hello', 'test'),
+  'rolebinding.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ${WORKLOAD}-readers
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: readers }]
+`,
+  'fresh.yaml': deployment('fresh-service'),
+};
+
+async function kubectl(...args: string[]): Promise<string> {
+  return (await execChecked('kubectl', ['--kubeconfig', kubeEndpoints.kubeconfig, ...args], { timeoutMs: 60_000 }))
+    .stdout;
+}
+
+const get = async (what: string, path: string) =>
+  (await kubectl('-n', NAMESPACE, 'get', what, '-o', `jsonpath={${path}}`)).trim();
+
+/** imageIDs of the ready, not terminating pods of a workload, through the real kubectl */
+async function readyImageIds(name: string): Promise<string[]> {
+  const pods = JSON.parse(await kubectl('-n', NAMESPACE, 'get', 'pods', '-l', `app=${name}`, '-o', 'json')) as {
+    items: {
+      metadata: { deletionTimestamp?: string };
+      status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { imageID: string }[] };
+    }[];
+  };
+  return pods.items
+    .filter((p) => p.metadata.deletionTimestamp === undefined)
+    .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .flatMap((p) => (p.status?.containerStatuses ?? []).map((c) => c.imageID));
+}
+
+/** The API requests of the deploy role since `at` that could change something (dry runs apart). */
+function writesSince(at: Date) {
+  return kube
+    .requestLog()
+    .filter((r) => r.at >= at && r.user.includes('bakeline-deploy-dev') && r.method !== 'GET')
+    .filter((r) => !/(^|[?&])dryRun=All(&|$)/.test(r.query.replace(/^\?/, '')));
+}
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-flow-'));
+  mkdirSync(join(workspace, 'k8s'));
+  for (const [file, text] of Object.entries(FILES)) writeFileSync(join(workspace, 'k8s', file), text);
+  cloud = await startLocalCloud({ log: () => {} });
+  kube = cloud.admin.kube as KubeCloudAdmin;
+  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
+  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
+  await execChecked(
+    '/usr/bin/aws',
+    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
+    {
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: accessKeyId,
+        AWS_SECRET_ACCESS_KEY: secretAccessKey,
+        AWS_REGION: cloud.endpoints.region,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeoutMs: 60_000,
+    },
+  );
+  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
+  const push = async (tag: string, files: Record<string, string>) =>
+    (
+      await buildBusyboxImage({
+        registry: cloud.endpoints.registry.host,
+        repository: REPO,
+        tag,
+        files,
+        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
+      })
+    ).ref;
+  image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
+  image.good2 = await push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
+  image.never = await push('never', { 'www/index.html': 'no health endpoint' });
+  expect(new Set([digestOf(image.good), digestOf(image.good2), digestOf(image.never)]).size).toBe(3);
+  const first = await runAction(
+    'eks-promote',
+    promotion({ image: image.good, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
+  );
+  expectSuccess(first);
+  await kubectl('-n', NAMESPACE, 'create', 'configmap', 'unrelated', '--from-literal=KEEP=me');
+}, 300_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('eks-promote checks everything before the first write', () => {
+  test('two manifests, the second in another namespace: refused before any call, the Deployment unchanged', async () => {
+    const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
+    const started = new Date();
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/other-namespace.yaml' }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toContain(
+      "k8s/other-namespace.yaml (document 1, ConfigMap/settings-test) names namespace 'test', but the environment's namespace is 'dev'",
+    );
+    expect(failure(result)).toContain('refused before any write, nothing was changed');
+    expect(writesSince(started)).toEqual([]);
+    expect(await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion')).toBe(before);
+    expect(result.outputs.digest ?? '').not.toBe(digestOf(image.good2));
+  });
+
+  test('a RoleBinding the deploy role may not create: refused in the dry run, nothing written, no claim beyond the 403', async () => {
+    const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
+    const started = new Date();
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/rolebinding.yaml' }),
+    );
+    expect(result.exitCode).toBe(1);
+    const message = failure(result);
+    expect(message).toContain(
+      `k8s/rolebinding.yaml (document 1, RoleBinding/${WORKLOAD}-readers): refused by the API server in a dry run (dryRun=All), Forbidden; nothing was changed`,
+    );
+    expect(message).toContain('cannot create resource "rolebindings" in API group "rbac.authorization.k8s.io"');
+    // the identity may read and write the namespace: the message does not say it has no access there
+    expect(message).not.toContain('has no access to namespace');
+    const dryRuns = kube
+      .requestLog()
+      .filter((r) => r.at >= started && r.method !== 'GET' && r.user.includes('bakeline-deploy-dev'));
+    expect(dryRuns.map((r) => `${r.method} ${r.path} ${r.status}`)).toContain(
+      `POST /apis/rbac.authorization.k8s.io/v1/namespaces/dev/rolebindings 403`,
+    );
+    expect(writesSince(started)).toEqual([]);
+    expect(await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion')).toBe(before);
+    expect(
+      (
+        await exec('kubectl', [
+          '--kubeconfig',
+          kubeEndpoints.kubeconfig,
+          '-n',
+          NAMESPACE,
+          'get',
+          'rolebindings',
+          '-o',
+          'name',
+        ])
+      ).stdout.trim(),
+    ).toBe('');
+  });
+});
+
+describe('eks-promote restores what a failed promotion changed, and only that', () => {
+  test('a rollout that fails after the apply: the Deployment and ConfigMap are restored, the new ConfigMap deleted, the rest untouched; digest is what the pods run', async () => {
+    const service = await get(`service/${WORKLOAD}`, '.metadata.resourceVersion');
+    const unrelated = await get('configmap/unrelated', '.metadata.resourceVersion');
+    expect(await get('configmap/settings', '.data.GREETING')).toBe('hello');
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.never, manifests: 'k8s/changed.yaml\nk8s/service.yaml' }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
+    expect(failure(result)).toContain(
+      'restored ConfigMap/settings, Deployment/flow-service; deleted ConfigMap/extra, which this promotion created; the previous revision runs again',
+    );
+    expect(result.outputs['rolled-back']).toBe('true');
+    // what runs now, not what was asked for
+    expect(result.outputs.digest).toBe(digestOf(image.good));
+    expect(result.outputs.image).toBe(image.good);
+    const ids = await readyImageIds(WORKLOAD);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids.map(digestOf))).toEqual(new Set([result.outputs.digest]));
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].image')).toBe(image.good);
+    expect(await get('configmap/settings', '.data.GREETING')).toBe('hello');
+    const extra = await exec('kubectl', [
+      '--kubeconfig',
+      kubeEndpoints.kubeconfig,
+      '-n',
+      NAMESPACE,
+      'get',
+      'configmap',
+      'extra',
+    ]);
+    expect(extra.stderr).toContain('NotFound');
+    // only what it changed: the Service (applied, unchanged) and an object it never named keep their versions
+    expect(await get(`service/${WORKLOAD}`, '.metadata.resourceVersion')).toBe(service);
+    expect(await get('configmap/unrelated', '.metadata.resourceVersion')).toBe(unrelated);
+  });
+
+  test('a first promotion of a workload that never becomes ready: the Deployment it created is deleted', async () => {
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.never, workload: 'fresh-service', manifests: 'k8s/fresh.yaml' }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toContain('deleted Deployment/fresh-service, which this promotion created');
+    expect(result.outputs['rolled-back']).toBe('true');
+    expect(result.outputs.digest).toBe('');
+    const gone = await exec('kubectl', [
+      '--kubeconfig',
+      kubeEndpoints.kubeconfig,
+      '-n',
+      NAMESPACE,
+      'get',
+      'deployment',
+      'fresh-service',
+    ]);
+    expect(gone.stderr).toContain('NotFound');
+    expect(await readyImageIds(WORKLOAD)).toEqual([`docker-pullable://${image.good}`]);
+  });
+});
