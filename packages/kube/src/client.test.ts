@@ -63,6 +63,18 @@ describe('KubeClient', () => {
     expect((error as KubeApiError).message).toContain('EKS access entry and RBAC');
   });
 
+  it('sends a DELETE body (DeleteOptions) framed by its length, so the server reads it', async () => {
+    let received: { length: string | undefined; body: string } | undefined;
+    const client = await serve((req, res, body) => {
+      received = { length: req.headers['content-length'], body };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"kind":"Status","status":"Success"}');
+    });
+    const options = { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'u-1' } };
+    await client.request('DELETE', '/api/v1/namespaces/dev/configmaps/x', { body: options });
+    expect(received).toEqual({ length: String(JSON.stringify(options).length), body: JSON.stringify(options) });
+  });
+
   it('retries a 409 on update with a fresh read and sends the resourceVersion it read', async () => {
     let version = 1;
     const patches: { rv: string; contentType: string | undefined }[] = [];

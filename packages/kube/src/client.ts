@@ -83,6 +83,8 @@ export class KubeClient {
     const url = this.url(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = await this.#headers(body === undefined ? undefined : (options.contentType ?? 'application/json'));
+    // Node frames a DELETE body neither by length nor by chunks unless told: say its length
+    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
     return new Promise<RawResponse>((resolve, reject) => {
       const req = this.#send(method, url, headers, options.signal);
       req.once('error', reject);
