@@ -449,6 +449,8 @@ describe('eks-promote acceptance', () => {
     expect(result.outputs['rolled-back']).toBe('true');
     expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
     expect(failure(result)).toContain('the previous revision runs again');
+    // what runs after the step, not what was asked for
+    expect(result.outputs.digest).toBe(digest.a);
     expect(Date.now() - started).toBeGreaterThanOrEqual(18_000);
     expect(result.stdout).toContain('Readiness probe failed');
     const d = await deploymentOf('dev');
@@ -461,19 +463,23 @@ describe('eks-promote acceptance', () => {
     expect(ids).toHaveLength(3);
   });
 
-  test('a first promotion that never becomes ready fails with the rollout reason; with no earlier revision nothing is rolled back', async () => {
+  test('a first promotion that never becomes ready fails with the rollout reason, and what it created is deleted again', async () => {
     const result = await runAction(
       'eks-promote',
       promotion('prod', { image: image.broken, manifests: manifests.prod }),
     );
     expect(result.exitCode).toBe(1);
-    expect(result.outputs['rolled-back']).toBe('false');
+    expect(result.outputs['rolled-back']).toBe('true');
     expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
-    expect(failure(result)).not.toContain('no previous revision');
-    expect(result.stdout).toContain('not rolled back: it has no earlier revision');
-    const d = await deploymentOf('prod');
-    expect(d.spec.template.spec.containers[0]?.image).toBe(image.broken);
-    await kubectlOk('delete', 'deployment', WORKLOAD, '-n', 'prod');
+    expect(failure(result)).toContain(
+      `deleted Service/${WORKLOAD}, Deployment/${WORKLOAD}, ConfigMap/${WORKLOAD}, which this promotion created`,
+    );
+    // nothing runs in prod: the digest output names none
+    expect(result.outputs.digest).toBe('');
+    for (const kind of ['deployment', 'service', 'configmap']) {
+      const gone = await kubectl('get', kind, WORKLOAD, '-n', 'prod');
+      expect(gone.stderr).toContain('NotFound');
+    }
   });
 
   test('from-environment: dev into test promotes the digest that runs in dev, read through the read-only role; nothing is pushed', async () => {

@@ -308,7 +308,8 @@ describe('eks-promote with hostile values', () => {
     test('the verdict is the rollout’s: exit 1, rolled back, one error annotation, no command from the text', () => {
       expect(result.exitCode).toBe(1);
       expect(result.outputs['rolled-back']).toBe('true');
-      expect(result.outputs.digest).toBe(image.crash.slice(image.crash.indexOf('@') + 1));
+      // the digest that runs after the restore, not the one that crashed
+      expect(result.outputs.digest).toBe(image.good.slice(image.good.indexOf('@') + 1));
       expect(result.annotations).toHaveLength(1);
       expect(failure(result)).toMatch(/^Promotion of .* to dev failed: .*; the previous revision runs again$/s);
       expect(result.deprecatedCommands).toEqual([]);

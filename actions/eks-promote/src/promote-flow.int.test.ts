@@ -108,6 +108,7 @@ roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
 subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: readers }]
 `,
   'fresh.yaml': deployment('fresh-service'),
+  'unrelated.yaml': configMap('unrelated', 'keep-me'),
 };
 
 async function kubectl(...args: string[]): Promise<string> {
@@ -183,7 +184,7 @@ beforeAll(async () => {
     promotion({ image: image.good, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
   );
   expectSuccess(first);
-  await kubectl('-n', NAMESPACE, 'create', 'configmap', 'unrelated', '--from-literal=KEEP=me');
+  await kubectl('-n', NAMESPACE, 'create', '-f', join(workspace, 'k8s', 'unrelated.yaml'));
 }, 300_000);
 
 afterAll(async () => {

@@ -1,0 +1,211 @@
+// The promotion's steps against a small scripted API server on 127.0.0.1 (ConfigMaps and
+// Deployments in memory, as the API answers them): the order of calls, and what a failure after
+// the first write leaves behind and says.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@bakeline/toolkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeClient } from './client.ts';
+import { DryRunRefusedError } from './dry-run.ts';
+import { KubeApiError } from './errors.ts';
+import { PromotionFailedError, promote } from './promote.ts';
+import { ManifestRefusedError } from './validate-documents.ts';
+
+const IMAGE = `127.0.0.1:5000/team/svc@sha256:${'a'.repeat(64)}`;
+type Obj = {
+  metadata: { name: string; namespace?: string; resourceVersion?: string | undefined; uid?: string };
+  [k: string]: unknown;
+};
+
+interface Scripted {
+  client: KubeClient;
+  calls: string[];
+  objects: Map<string, Obj>;
+}
+
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+function status(res: ServerResponse, code: number, reason: string, message: string) {
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code }));
+}
+
+/**
+ * ConfigMaps in namespace dev; no Deployment exists. `refuse(method, path, dryRun)` answers 403
+ * for the writes it names (an admission check that runs only on real writes, say).
+ */
+async function scripted(
+  initial: Record<string, Record<string, string>>,
+  refuse: (method: string, path: string, dryRun: boolean) => boolean,
+): Promise<Scripted> {
+  const objects = new Map<string, Obj>();
+  let rv = 100;
+  const base = '/api/v1/namespaces/dev/configmaps';
+  for (const [name, data] of Object.entries(initial))
+    objects.set(`${base}/${name}`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'dev', uid: `uid-${name}`, resourceVersion: String(rv++) },
+      data,
+    });
+  const calls: string[] = [];
+  const handle = (req: IncomingMessage, res: ServerResponse, text: string) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const dryRun = url.searchParams.get('dryRun') === 'All';
+    const method = req.method ?? '';
+    calls.push(`${method} ${url.pathname}${dryRun ? ' dryRun' : ''}`);
+    const ok = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname.startsWith('/apis/apps/v1/namespaces/dev/deployments/'))
+      return status(res, 404, 'NotFound', 'deployments.apps "svc" not found');
+    if (refuse(method, url.pathname, dryRun))
+      return status(res, 403, 'Forbidden', `configmaps is forbidden: refused by admission (${method})`);
+    const body = text ? (JSON.parse(text) as Obj) : undefined;
+    const path = method === 'POST' ? `${url.pathname}/${body?.metadata.name}` : url.pathname;
+    const current = objects.get(path);
+    if (method === 'GET') return current ? ok(200, current) : status(res, 404, 'NotFound', 'not found');
+    if (method === 'POST') {
+      if (current) return status(res, 409, 'AlreadyExists', 'already exists');
+      const created = {
+        ...body,
+        metadata: { ...body?.metadata, uid: `uid-new-${body?.metadata.name}`, resourceVersion: String(rv++) },
+      } as Obj;
+      if (!dryRun) objects.set(path, created);
+      return ok(201, created);
+    }
+    if (!current) return status(res, 404, 'NotFound', 'not found');
+    if (method === 'PATCH' || method === 'PUT') {
+      if (method === 'PUT' && body?.metadata.resourceVersion !== current.metadata.resourceVersion)
+        return status(res, 409, 'Conflict', 'the object has been modified');
+      const next = (method === 'PATCH' ? { ...current, ...body, metadata: { ...current.metadata } } : body) as Obj;
+      const same = JSON.stringify({ ...next, metadata: {} }) === JSON.stringify({ ...current, metadata: {} });
+      next.metadata = { ...current.metadata, resourceVersion: same ? current.metadata.resourceVersion : String(rv++) };
+      if (!dryRun) objects.set(path, next);
+      return ok(200, next);
+    }
+    if (method === 'DELETE') {
+      objects.delete(path);
+      return ok(200, { kind: 'Status', status: 'Success' });
+    }
+    status(res, 405, 'MethodNotAllowed', 'no');
+  };
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => {
+      text += c;
+    });
+    req.on('end', () => handle(req, res, text));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => server.close());
+  const client = new KubeClient({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  closers.push(() => client.close());
+  return { client, calls, objects };
+}
+
+function manifests(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bakeline-promote-test-'));
+  writeFileSync(join(dir, 'config.yaml'), text);
+  return join(dir, 'config.yaml');
+}
+
+const CONFIG = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { GREETING: bonjour }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: extra }
+data: { NEW: value }
+`;
+
+const run = (cluster: Scripted, file: string, rollbackOnFailure = true) =>
+  promote({
+    client: cluster.client,
+    namespace: 'dev',
+    workloads: { names: ['svc'] },
+    image: IMAGE,
+    manifests: [file],
+    timeoutMs: 5000,
+    rollbackOnFailure,
+    changeCause: 'test',
+    logger: silentLogger,
+  }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('promote: checks before the first write', () => {
+  it('refuses a document in another namespace before any call', async () => {
+    const cluster = await scripted({ settings: { GREETING: 'hello' } }, () => false);
+    const error = await run(
+      cluster,
+      manifests(`${CONFIG}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: prod }\n`),
+    );
+    expect(error).toBeInstanceOf(ManifestRefusedError);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('dry-runs every document before the first real write, and stops at a refusal saying nothing changed', async () => {
+    const cluster = await scripted(
+      { settings: { GREETING: 'hello' } },
+      (m, p, dryRun) => dryRun && p.endsWith('/configmaps') && m === 'POST',
+    );
+    const error = await run(cluster, manifests(CONFIG));
+    expect(error).toBeInstanceOf(DryRunRefusedError);
+    expect(String((error as Error).message)).toMatch(
+      /config\.yaml \(document 1, ConfigMap\/settings\): refused by the API server in a dry run \(dryRun=All\), Forbidden; nothing was changed/,
+    );
+    expect(cluster.calls.filter((c) => !c.startsWith('GET') && !c.endsWith('dryRun'))).toEqual([]);
+    expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'hello' });
+  });
+});
+
+describe('promote: a refusal after the first write', () => {
+  /** The dry run passes; after the first real write (a PATCH), real creates are refused. */
+  const refuseCreatesAfterAPatch = () => {
+    let patched = false;
+    return (method: string, path: string, dryRun: boolean) => {
+      if (!dryRun && method === 'PATCH') patched = true;
+      return patched && !dryRun && method === 'POST' && path.endsWith('/configmaps');
+    };
+  };
+
+  it('restores what it changed and never says that nothing was changed', async () => {
+    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseCreatesAfterAPatch());
+    const error = await run(cluster, manifests(CONFIG));
+    expect(error).toBeInstanceOf(PromotionFailedError);
+    const failed = error as PromotionFailedError;
+    expect(failed.wrote).toBe(true);
+    expect(failed.cause).toBeInstanceOf(KubeApiError);
+    expect(`${failed.message}; ${failed.outcome}`).not.toContain('nothing was changed');
+    expect(failed.outcome).toBe('restored ConfigMap/settings');
+    expect(failed.rolledBack).toBe(true);
+    expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'hello' });
+    const writes = cluster.calls.filter((c) => !c.startsWith('GET') && !c.endsWith('dryRun'));
+    expect(writes).toEqual([
+      'POST /api/v1/namespaces/dev/configmaps',
+      'PATCH /api/v1/namespaces/dev/configmaps/settings',
+      'POST /api/v1/namespaces/dev/configmaps',
+      'PUT /api/v1/namespaces/dev/configmaps/settings',
+    ]);
+  });
+
+  it('with rollback-on-failure false, says what it left changed', async () => {
+    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseCreatesAfterAPatch());
+    const failed = (await run(cluster, manifests(CONFIG), false)) as PromotionFailedError;
+    expect(failed.outcome).toBe(
+      'the workloads were left as they are (rollback-on-failure is false); changed: ConfigMap/settings',
+    );
+    expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'bonjour' });
+  });
+});
