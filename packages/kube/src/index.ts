@@ -29,7 +29,6 @@ export {
 export { getDeployment, listPods, ownedReplicaSets, revisionOf, selectorString } from './resources.ts';
 export { describeRestore, type RestoreReport, restoreObjects, type WrittenObject } from './restore.ts';
 export { changedSince, contentOf, decideRestore, type RestoreDecision } from './restore-decision.ts';
-export { previousReplicaSet, rollbackDeployment, undoPatch } from './rollback.ts';
 export { type RolloutState, rolloutState } from './rollout-status.ts';
 export { judgeRollout, type RolloutObservation, type RolloutVerdict } from './rollout-verdict.ts';
 export { digestRunning } from './running-digest.ts';

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalRepository, digestOfImageId, pinnedImage, repositoryOf } from './image-ref.ts';
 import { stuckContainers } from './pod-health.ts';
-import { previousReplicaSet, undoPatch } from './rollback.ts';
 import { selectContainers } from './set-image.ts';
-import type { Deployment, Pod, ReplicaSet } from './types.ts';
+import type { Deployment, Pod } from './types.ts';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
-
-const rs = (revision: number, image: string): ReplicaSet => ({
-  metadata: {
-    name: `svc-${revision}`,
-    annotations: {
-      'deployment.kubernetes.io/revision': String(revision),
-      'kubernetes.io/change-cause': `rev ${revision}`,
-    },
-  },
-  spec: {
-    selector: {},
-    template: {
-      metadata: { labels: { app: 'svc', 'pod-template-hash': `h${revision}` } },
-      spec: { containers: [{ name: 'app', image }] },
-    },
-  },
-});
 
 const deployment: Deployment = {
   metadata: {
@@ -42,33 +24,6 @@ const deployment: Deployment = {
     },
   },
 };
-
-describe('rollback like kubectl rollout undo', () => {
-  it('picks the highest revision below the current one', () => {
-    expect(previousReplicaSet(deployment, [rs(1, 'x'), rs(3, 'z'), rs(2, 'y')])?.metadata.name).toBe('svc-2');
-    expect(previousReplicaSet(deployment, [rs(3, 'z')])).toBeUndefined();
-  });
-
-  it('sends the old template without pod-template-hash, with its annotations, as a JSON patch', () => {
-    const patch = undoPatch(deployment, rs(2, `127.0.0.1:5000/svc@${A}`)) as {
-      op: string;
-      path: string;
-      value: unknown;
-    }[];
-    expect(patch.map((p) => [p.op, p.path])).toEqual([
-      ['replace', '/spec/template'],
-      ['replace', '/metadata/annotations'],
-    ]);
-    expect(patch[0]?.value).toEqual({
-      metadata: { labels: { app: 'svc' } },
-      spec: { containers: [{ name: 'app', image: `127.0.0.1:5000/svc@${A}` }] },
-    });
-    expect(patch[1]?.value).toEqual({
-      'deployment.kubernetes.io/revision': '3',
-      'kubernetes.io/change-cause': 'rev 2',
-    });
-  });
-});
 
 describe('image references', () => {
   it.each([
