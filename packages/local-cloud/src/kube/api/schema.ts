@@ -11,7 +11,8 @@ export type Schema =
   | { t: 'quantity' }
   /** free-form JSON: nothing below it is checked */
   | { t: 'any' }
-  | { t: 'object'; fields: Record<string, Schema> }
+  /** `atomic`: replaced whole by server-side apply and owned as one field (x-kubernetes-map-type: atomic) */
+  | { t: 'object'; fields: Record<string, Schema>; atomic?: boolean }
   | { t: 'map'; values: Schema }
   | { t: 'array'; items: Schema; mergeKey?: string; mergePrimitives?: boolean };
 
@@ -48,10 +49,11 @@ export const objectMeta = obj({
   managedFields: arr(any),
 });
 
-export const labelSelector = obj({
-  matchLabels: map(str),
-  matchExpressions: arr(obj({ key: str, operator: str, values: strings })),
-});
+export const labelSelector: Schema = {
+  t: 'object',
+  fields: { matchLabels: map(str), matchExpressions: arr(obj({ key: str, operator: str, values: strings })) },
+  atomic: true,
+};
 
 const keyRef = obj({ name: str, key: str, optional: bool });
 const envVar = obj({
