@@ -387,6 +387,42 @@ export const scaleSchema = topLevel({
   status: obj({ replicas: int, selector: str }),
 });
 
+const crossVersionObjectReference = obj({ apiVersion: str, kind: str, name: str });
+const metricTarget = obj({ type: str, value: quantity, averageValue: quantity, averageUtilization: int });
+const metricIdentifier = obj({ name: str, selector: labelSelector });
+const metricSpec = obj({
+  type: str,
+  object: obj({ describedObject: crossVersionObjectReference, target: metricTarget, metric: metricIdentifier }),
+  pods: obj({ metric: metricIdentifier, target: metricTarget }),
+  resource: obj({ name: str, target: metricTarget }),
+  containerResource: obj({ name: str, target: metricTarget, container: str }),
+  external: obj({ metric: metricIdentifier, target: metricTarget }),
+});
+const scalingRules = obj({
+  stabilizationWindowSeconds: int,
+  selectPolicy: str,
+  policies: arr(obj({ type: str, value: int, periodSeconds: int })),
+  tolerance: quantity,
+});
+/** autoscaling/v2 HorizontalPodAutoscaler (metrics and policies are atomic lists, as upstream). */
+export const horizontalPodAutoscalerSchema = topLevel({
+  spec: obj({
+    scaleTargetRef: crossVersionObjectReference,
+    minReplicas: int,
+    maxReplicas: int,
+    metrics: arr(metricSpec),
+    behavior: obj({ scaleUp: scalingRules, scaleDown: scalingRules }),
+  }),
+  status: obj({
+    observedGeneration: int,
+    lastScaleTime: str,
+    currentReplicas: int,
+    desiredReplicas: int,
+    currentMetrics: arr(any),
+    conditions,
+  }),
+});
+
 export const deleteOptionsSchema = obj({
   kind: str,
   apiVersion: str,

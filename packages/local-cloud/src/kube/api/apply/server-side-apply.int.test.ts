@@ -1,6 +1,7 @@
 // Server-side apply in the stand-in against the real kubectl: field managers, conflicts and
 // --force-conflicts, removal of what a manifest stops applying, --dry-run=server, the scale
-// subresource owning replicas, and the takeover of an object created by POST. A cluster
+// subresource owning replicas (an autoscaling/v2 HPA's target), and the takeover of an object
+// created by POST. A cluster
 // without nodes: no pods run, ownership is all that is checked.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,16 @@ ${options.replicas !== undefined ? `  replicas: ${options.replicas}\n` : ''}  se
         - name: app
           image: ${options.image ?? 'registry.local/web:1'}
 ${env.length > 0 ? `          env:\n${env.map(([k, v]) => `            - name: ${k}\n              value: "${v}"\n`).join('')}` : ''}`;
+}
+
+function hpaYaml(target: string, maxReplicas: number): string {
+  return `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: ${target}, namespace: dev }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${target} }
+  maxReplicas: ${maxReplicas}
+`;
 }
 
 interface Live {
@@ -136,6 +147,56 @@ describe('kubectl apply --server-side against the stand-in', () => {
     await kubectlOk('apply', '--server-side', '-f', manifestFile('scaled-2', deployment('scaled')));
     const after = await getDeployment('scaled');
     expect(after.spec.replicas).toBe(5);
+  });
+
+  test('an autoscaling/v2 HorizontalPodAutoscaler is served, and its scaling through /scale wins over the manifest', async () => {
+    await kubectlOk('apply', '--server-side', '-f', manifestFile('hpa-1', deployment('hpa-target', { replicas: 2 })));
+    const invalid = await kubectl('apply', '--server-side', '-f', manifestFile('hpa-bad', hpaYaml('hpa-target', 0)));
+    expect(invalid.stderr).toContain('The HorizontalPodAutoscaler "hpa-target" is invalid');
+    expect(invalid.stderr).toContain('spec.maxReplicas: Invalid value: 0: must be greater than 0');
+    await kubectlOk('apply', '--server-side', '-f', manifestFile('hpa-2', hpaYaml('hpa-target', 6)));
+    expect(await kubectlOk('get', 'hpa', '-n', 'dev', '-o', 'name')).toBe(
+      'horizontalpodautoscaler.autoscaling/hpa-target\n',
+    );
+    const hpa = JSON.parse(await kubectlOk('get', 'hpa', 'hpa-target', '-n', 'dev', '-o', 'json')) as {
+      spec: { minReplicas: number; metrics: unknown[] };
+    };
+    expect(hpa.spec.minReplicas).toBe(1);
+    expect(hpa.spec.metrics).toHaveLength(1);
+    // what the HPA controller does: scale the target through its scale subresource
+    await kubectlOk(
+      'patch',
+      'deployment',
+      'hpa-target',
+      '-n',
+      'dev',
+      '--subresource=scale',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":4}}',
+      '--field-manager=kube-controller-manager',
+    );
+    const scaled = await getDeployment('hpa-target');
+    expect(managers(scaled)).toEqual(['kubectl/Apply', 'kube-controller-manager/Update/scale']);
+    // a manifest that still says replicas: 2 now conflicts with the autoscaler's field
+    const again = await kubectl(
+      'apply',
+      '--server-side',
+      '-f',
+      manifestFile('hpa-3', deployment('hpa-target', { replicas: 2 })),
+    );
+    expect(again.stderr).toContain(
+      'Apply failed with 1 conflict: conflict with "kube-controller-manager" with subresource "scale" using apps/v1: .spec.replicas',
+    );
+    await kubectlOk(
+      'apply',
+      '--server-side',
+      '-f',
+      manifestFile('hpa-4', deployment('hpa-target', { image: 'registry.local/web:3' })),
+    );
+    const after = await getDeployment('hpa-target');
+    expect(after.spec.replicas).toBe(4);
+    expect(after.spec.template.spec.containers[0]?.image).toBe('registry.local/web:3');
   });
 
   test('an object created by POST is taken over by its first forced apply', async () => {
