@@ -15,9 +15,18 @@ export {
   type WorkloadResult,
   type WorkloadSelector,
 } from './promote.ts';
+export { apiVersionOf, groupOf, KIND_RESOURCES, type KindResource, resourcePath } from './resource-path.ts';
 export { getDeployment, listPods, ownedReplicaSets, revisionOf, selectorString } from './resources.ts';
 export { previousReplicaSet, rollbackDeployment, undoPatch } from './rollback.ts';
 export { type RolloutState, rolloutState } from './rollout-status.ts';
+export {
+  APPLY_PATCH_CONTENT_TYPE,
+  type ApplyObject,
+  checkFieldManager,
+  omitAutoscaledReplicas,
+  type ServerSideApplyOptions,
+  serverSideApply,
+} from './server-side-apply.ts';
 export {
   ANNOTATION_CHANGE_CAUSE,
   ANNOTATION_DIGEST,
