@@ -87,7 +87,7 @@ describe('serverSideApply', () => {
     await serverSideApply(client, object, { fieldManager: 'bakeline', force: false, namespace: 'dev' });
     expect(seen[0]?.path).toBe('/api/v1/namespaces/dev/configmaps/settings');
     expect(seen[0]?.query).toEqual({ fieldManager: 'bakeline', force: 'false' });
-    expect((seen[0]?.body as ApplyObject).metadata.namespace).toBe('dev');
+    expect((seen[0]?.body as ApplyObject | undefined)?.metadata.namespace).toBe('dev');
   });
 
   test('a conflict is a KubeApiError 409 carrying the server message', async () => {
