@@ -26,12 +26,21 @@ export {
   type WorkloadResult,
   type WorkloadSelector,
 } from './promote.ts';
+export { apiVersionOf, groupOf, KIND_RESOURCES, type KindResource, resourcePath } from './resource-path.ts';
 export { getDeployment, listPods, ownedReplicaSets, revisionOf, selectorString } from './resources.ts';
 export { describeRestore, type RestoreReport, restoreObjects, type WrittenObject } from './restore.ts';
 export { changedSince, contentOf, decideRestore, type RestoreDecision } from './restore-decision.ts';
 export { type RolloutState, rolloutState } from './rollout-status.ts';
 export { judgeRollout, type RolloutObservation, type RolloutVerdict } from './rollout-verdict.ts';
 export { digestRunning } from './running-digest.ts';
+export {
+  APPLY_PATCH_CONTENT_TYPE,
+  type ApplyObject,
+  checkFieldManager,
+  omitAutoscaledReplicas,
+  type ServerSideApplyOptions,
+  serverSideApply,
+} from './server-side-apply.ts';
 export {
   ANNOTATION_CHANGE_CAUSE,
   ANNOTATION_DIGEST,
