@@ -75,16 +75,20 @@ describe('KubeClient', () => {
     expect(received).toEqual({ length: String(JSON.stringify(options).length), body: JSON.stringify(options) });
   });
 
-  it('retries a 409 on update with a fresh read and sends the resourceVersion it read', async () => {
+  it('applies the image as bakeline-image, and retries a 409 with a fresh read and the resourceVersion it read', async () => {
     let version = 1;
-    const patches: { rv: string; contentType: string | undefined }[] = [];
+    const patches: { rv: string; contentType: string | undefined; query: string }[] = [];
     const client = await serve((req, res, body) => {
       if (req.method === 'GET') {
         res.end(JSON.stringify(deploymentAt(String(version))));
         return;
       }
       const patch = JSON.parse(body) as { metadata: { resourceVersion: string } };
-      patches.push({ rv: patch.metadata.resourceVersion, contentType: req.headers['content-type'] });
+      patches.push({
+        rv: patch.metadata.resourceVersion,
+        contentType: req.headers['content-type'],
+        query: new URL(req.url ?? '/', 'http://x').search,
+      });
       if (patches.length === 1) {
         version = 2; // someone else wrote in between
         res.writeHead(409, { 'content-type': 'application/json' });
@@ -106,8 +110,8 @@ describe('KubeClient', () => {
     });
     expect(result.changed).toBe(true);
     expect(patches).toEqual([
-      { rv: '1', contentType: 'application/strategic-merge-patch+json' },
-      { rv: '2', contentType: 'application/strategic-merge-patch+json' },
+      { rv: '1', contentType: 'application/apply-patch+yaml', query: '?fieldManager=bakeline-image&force=true' },
+      { rv: '2', contentType: 'application/apply-patch+yaml', query: '?fieldManager=bakeline-image&force=true' },
     ]);
   });
 

@@ -1,13 +1,17 @@
 // Manifests of a promotion: read (every document, Secrets masked as read), pinned to the digest,
-// and applied: each document is created, or strategic-merged onto what exists. A dry run
-// (`dryRun=All`) makes the same calls and changes nothing.
+// and applied like `kubectl apply --server-side`: each document is the whole intent of field
+// manager `bakeline`, so a field removed from the file is removed from the object. Conflicts are
+// forced (see FORCE_CONFLICTS). Where a HorizontalPodAutoscaler targets a Deployment, its
+// `replicas` is left out. A dry run (`dryRun=All`) makes the same calls and changes nothing.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { type KubeClient, PatchType } from './client.ts';
-import { KubeApiError } from './errors.ts';
+import type { KubeClient } from './client.ts';
+import { FORCE_CONFLICTS, MANIFEST_FIELD_MANAGER } from './field-managers.ts';
 import { sameImage } from './image-ref.ts';
 import { type ObjectRef, objectRef } from './object-ref.ts';
+import { omitAutoscaledReplicas, serverSideApply } from './server-side-apply.ts';
 import { ANNOTATION_CHANGE_CAUSE, ANNOTATION_DIGEST } from './set-image.ts';
+
 import { yamlSyntaxError } from './yaml-errors.ts';
 
 export interface Manifest {
@@ -31,9 +35,10 @@ export function describeDocument(doc: ManifestDocument): string {
 
 export interface AppliedManifest {
   ref: ObjectRef;
-  action: 'created' | 'patched';
   /** The object as the server answered (for a dry run: as it would be). */
   object: KubeObject;
+  /** The HorizontalPodAutoscaler that targets it: `replicas` was left out. */
+  autoscaler: string | undefined;
 }
 
 /** What every Kubernetes object has; the rest is kept as it came. */
@@ -138,7 +143,7 @@ export interface ApplyOptions {
   dryRun?: boolean;
 }
 
-/** Creates the object, or strategic-merges it onto the one that exists (after a 409 AlreadyExists). */
+/** Server-side apply of one document under MANIFEST_FIELD_MANAGER (creates it when absent). */
 export async function applyManifest(
   client: KubeClient,
   manifest: Manifest,
@@ -152,18 +157,16 @@ export async function applyManifest(
     );
   }
   const ref = objectRef(manifest.kind, namespace, manifest.metadata.name);
-  const body = { ...manifest, metadata: { ...manifest.metadata, namespace } };
-  const query = options.dryRun ? { dryRun: 'All' } : undefined;
-  try {
-    const object = await client.request<KubeObject>('POST', ref.collection, { body, ...(query ? { query } : {}) });
-    return { ref, action: 'created', object };
-  } catch (error: unknown) {
-    if (!(error instanceof KubeApiError) || error.status !== 409) throw error;
-  }
-  const object = await client.request<KubeObject>('PATCH', ref.path, {
-    body,
-    contentType: PatchType.strategicMerge,
-    ...(query ? { query } : {}),
+  const body: Manifest = { ...manifest, metadata: { ...manifest.metadata, namespace } };
+  const { object: intent, autoscaler } =
+    manifest.kind === 'Deployment'
+      ? await omitAutoscaledReplicas(client, body, { namespace })
+      : { object: body, autoscaler: undefined };
+  const object = await serverSideApply<Manifest>(client, intent, {
+    fieldManager: MANIFEST_FIELD_MANAGER,
+    force: FORCE_CONFLICTS,
+    namespace,
+    ...(options.dryRun ? { dryRun: true } : {}),
   });
-  return { ref, action: 'patched', object };
+  return { ref, object: object as KubeObject, autoscaler };
 }

@@ -72,7 +72,10 @@ async function scripted(
     const path = method === 'POST' ? `${url.pathname}/${body?.metadata.name}` : url.pathname;
     const current = objects.get(path);
     if (method === 'GET') return current ? ok(200, current) : status(res, 404, 'NotFound', 'not found');
-    if (method === 'POST') {
+    const apply = method === 'PATCH' && req.headers['content-type'] === 'application/apply-patch+yaml';
+    if (apply && url.searchParams.get('fieldManager') !== 'bakeline')
+      return status(res, 400, 'BadRequest', 'expected fieldManager bakeline');
+    if (method === 'POST' || (apply && !current)) {
       if (current) return status(res, 409, 'AlreadyExists', 'already exists');
       const created = {
         ...body,
@@ -85,6 +88,7 @@ async function scripted(
     if (method === 'PATCH' || method === 'PUT') {
       if (method === 'PUT' && body?.metadata.resourceVersion !== current.metadata.resourceVersion)
         return status(res, 409, 'Conflict', 'the object has been modified');
+      // an apply of a ConfigMap's whole intent: its data is the applied data
       const next = (method === 'PATCH' ? { ...current, ...body, metadata: { ...current.metadata } } : body) as Obj;
       const same = JSON.stringify({ ...next, metadata: {} }) === JSON.stringify({ ...current, metadata: {} });
       next.metadata = { ...current.metadata, resourceVersion: same ? current.metadata.resourceVersion : String(rv++) };
@@ -158,7 +162,7 @@ describe('promote: checks before the first write', () => {
   it('dry-runs every document before the first real write, and stops at a refusal saying nothing changed', async () => {
     const cluster = await scripted(
       { settings: { GREETING: 'hello' } },
-      (m, p, dryRun) => dryRun && p.endsWith('/configmaps') && m === 'POST',
+      (m, p, dryRun) => dryRun && p.endsWith('/configmaps/settings') && m === 'PATCH',
     );
     const error = await run(cluster, manifests(CONFIG));
     expect(error).toBeInstanceOf(DryRunRefusedError);
@@ -171,17 +175,19 @@ describe('promote: checks before the first write', () => {
 });
 
 describe('promote: a refusal after the first write', () => {
-  /** The dry run passes; after the first real write (a PATCH), real creates are refused. */
-  const refuseCreatesAfterAPatch = () => {
-    let patched = false;
+  /** The dry run passes; after the first real write, the real create of ConfigMap extra is refused. */
+  const refuseExtraAfterAWrite = () => {
+    let wrote = false;
     return (method: string, path: string, dryRun: boolean) => {
-      if (!dryRun && method === 'PATCH') patched = true;
-      return patched && !dryRun && method === 'POST' && path.endsWith('/configmaps');
+      if (dryRun || method === 'GET') return false;
+      if (path.endsWith('/configmaps/extra')) return wrote;
+      wrote = true;
+      return false;
     };
   };
 
   it('restores what it changed and never says that nothing was changed', async () => {
-    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseCreatesAfterAPatch());
+    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseExtraAfterAWrite());
     const error = await run(cluster, manifests(CONFIG));
     expect(error).toBeInstanceOf(PromotionFailedError);
     const failed = error as PromotionFailedError;
@@ -193,15 +199,14 @@ describe('promote: a refusal after the first write', () => {
     expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'hello' });
     const writes = cluster.calls.filter((c) => !c.startsWith('GET') && !c.endsWith('dryRun'));
     expect(writes).toEqual([
-      'POST /api/v1/namespaces/dev/configmaps',
       'PATCH /api/v1/namespaces/dev/configmaps/settings',
-      'POST /api/v1/namespaces/dev/configmaps',
+      'PATCH /api/v1/namespaces/dev/configmaps/extra',
       'PUT /api/v1/namespaces/dev/configmaps/settings',
     ]);
   });
 
   it('with rollback-on-failure false, says what it left changed', async () => {
-    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseCreatesAfterAPatch());
+    const cluster = await scripted({ settings: { GREETING: 'hello' } }, refuseExtraAfterAWrite());
     const failed = (await run(cluster, manifests(CONFIG), false)) as PromotionFailedError;
     expect(failed.outcome).toBe(
       'the workloads were left as they are (rollback-on-failure is false); changed: ConfigMap/settings',

@@ -239,7 +239,10 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
             throw error;
           });
           record(applied.ref, applied.object);
-          logger.info(`${applied.action} ${refName(applied.ref)} from ${doc.file}`);
+          const created = !snapshots.find((snap) => snap.ref.path === applied.ref.path)?.before;
+          logger.info(
+            `${created ? 'created' : 'applied'} ${refName(applied.ref)} from ${doc.file} (server-side apply)${applied.autoscaler ? `; replicas left to HorizontalPodAutoscaler ${applied.autoscaler}` : ''}`,
+          );
         }
       });
     }

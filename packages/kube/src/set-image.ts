@@ -1,12 +1,15 @@
 // Sets containers' images by digest, like `kubectl set image`, with the change cause and the
-// digest recorded as annotations. The patch carries the resourceVersion it was computed from, so
-// a concurrent write answers 409 Conflict; then the Deployment is read again and the patch
-// recomputed (bounded).
+// digest recorded as annotations: a server-side apply of only those fields, under its own field
+// manager (`bakeline-image`), so it never removes what the manifests' manager (`bakeline`) set.
+// The apply carries the resourceVersion it was computed from, so a concurrent write answers 409
+// Conflict; then the Deployment is read again and the apply recomputed (bounded).
 import { retry } from '@bakeline/toolkit';
-import { type KubeClient, PatchType } from './client.ts';
+import type { KubeClient } from './client.ts';
 import { KubeApiError } from './errors.ts';
+import { FORCE_CONFLICTS, IMAGE_FIELD_MANAGER } from './field-managers.ts';
 import { canonicalRepository, repositoryOf } from './image-ref.ts';
-import { getDeployment, patchDeployment } from './resources.ts';
+import { getDeployment } from './resources.ts';
+import { serverSideApply } from './server-side-apply.ts';
 import type { Deployment } from './types.ts';
 
 export const ANNOTATION_DIGEST = 'bakeline.io/digest';
@@ -65,9 +68,13 @@ export async function setImageByDigest(options: SetImageOptions): Promise<SetIma
       if (changes.every((c) => c.from === c.to)) {
         return { before, after: before, changes, changed: false };
       }
-      const patch = {
+      const intent = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
         metadata: {
-          resourceVersion: before.metadata.resourceVersion,
+          name: options.name,
+          namespace: options.namespace,
+          ...(before.metadata.resourceVersion ? { resourceVersion: before.metadata.resourceVersion } : {}),
           annotations: { [ANNOTATION_CHANGE_CAUSE]: options.changeCause, [ANNOTATION_DIGEST]: options.digest },
         },
         spec: {
@@ -77,14 +84,12 @@ export async function setImageByDigest(options: SetImageOptions): Promise<SetIma
           },
         },
       };
-      const after = await patchDeployment(
-        options.client,
-        options.namespace,
-        options.name,
-        patch,
-        PatchType.strategicMerge,
-        { dryRun: options.dryRun === true },
-      );
+      const after = (await serverSideApply(options.client, intent, {
+        fieldManager: IMAGE_FIELD_MANAGER,
+        force: FORCE_CONFLICTS,
+        namespace: options.namespace,
+        ...(options.dryRun ? { dryRun: true } : {}),
+      })) as unknown as Deployment;
       return { before, after, changes, changed: true };
     },
     {
