@@ -109,6 +109,19 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: readers }]
 `,
   'fresh.yaml': deployment('fresh-service'),
   'unrelated.yaml': configMap('unrelated', 'keep-me'),
+  'with-env.yaml': deployment(WORKLOAD).replace(
+    '          envFrom:',
+    '          env: [{ name: REMOVED_LATER, value: "1" }]\n          envFrom:',
+  ),
+  'hpa.yaml': `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${WORKLOAD}
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${WORKLOAD} }
+  minReplicas: 1
+  maxReplicas: 3
+`,
 };
 
 async function kubectl(...args: string[]): Promise<string> {
@@ -221,14 +234,14 @@ describe('eks-promote checks everything before the first write', () => {
     expect(message).toContain(
       `k8s/rolebinding.yaml (document 1, RoleBinding/${WORKLOAD}-readers): refused by the API server in a dry run (dryRun=All), Forbidden; nothing was changed`,
     );
-    expect(message).toContain('cannot create resource "rolebindings" in API group "rbac.authorization.k8s.io"');
+    expect(message).toContain('cannot patch resource "rolebindings" in API group "rbac.authorization.k8s.io"');
     // the identity may read and write the namespace: the message does not say it has no access there
     expect(message).not.toContain('has no access to namespace');
     const dryRuns = kube
       .requestLog()
       .filter((r) => r.at >= started && r.method !== 'GET' && r.user.includes('bakeline-deploy-dev'));
     expect(dryRuns.map((r) => `${r.method} ${r.path} ${r.status}`)).toContain(
-      `POST /apis/rbac.authorization.k8s.io/v1/namespaces/dev/rolebindings 403`,
+      `PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/dev/rolebindings/${WORKLOAD}-readers 403`,
     );
     expect(writesSince(started)).toEqual([]);
     expect(await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion')).toBe(before);
@@ -307,5 +320,65 @@ describe('eks-promote restores what a failed promotion changed, and only that', 
     ]);
     expect(gone.stderr).toContain('NotFound');
     expect(await readyImageIds(WORKLOAD)).toEqual([`docker-pullable://${image.good}`]);
+  });
+});
+
+describe('eks-promote applies like kubectl apply --server-side', () => {
+  const managers = async () =>
+    JSON.parse(await get(`deployment/${WORKLOAD}`, '.metadata.managedFields')) as {
+      manager: string;
+      operation: string;
+      fieldsV1?: { 'f:spec'?: Record<string, unknown> };
+    }[];
+
+  test('an env var removed from the manifest is removed from the Deployment (field manager bakeline)', async () => {
+    expectSuccess(
+      await runAction(
+        'eks-promote',
+        promotion({ image: image.good2, manifests: 'k8s/with-env.yaml\nk8s/service.yaml' }),
+      ),
+    );
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].env[0].name')).toBe('REMOVED_LATER');
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
+    );
+    expectSuccess(result);
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].env')).toBe('');
+    expect((await managers()).map((m) => `${m.manager} ${m.operation}`)).toContain('bakeline Apply');
+  });
+
+  test('an image-only promotion applies the image as bakeline-image and leaves what the manifests set', async () => {
+    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    expectSuccess(result);
+    expect(result.outputs.digest).toBe(digestOf(image.good));
+    expect((await managers()).map((m) => `${m.manager} ${m.operation}`)).toEqual(
+      expect.arrayContaining(['bakeline Apply', 'bakeline-image Apply']),
+    );
+    // the manifests' fields stay: the ConfigMap reference and the readiness probe
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].envFrom[0].configMapRef.name')).toBe(
+      'settings',
+    );
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].readinessProbe.httpGet.path')).toBe(
+      '/actuator/health',
+    );
+  });
+
+  test('with a HorizontalPodAutoscaler on the Deployment, a promotion leaves spec.replicas as the autoscaler set it', async () => {
+    await kubectl('-n', NAMESPACE, 'create', '-f', join(workspace, 'k8s', 'hpa.yaml'));
+    // the autoscaler's decision, through the scale subresource as its controller sends it
+    await kubectl('-n', NAMESPACE, 'scale', `deployment/${WORKLOAD}`, '--replicas=2');
+    await kubectl('-n', NAMESPACE, 'rollout', 'status', `deployment/${WORKLOAD}`, '--timeout=90s');
+    const result = await runAction(
+      'eks-promote',
+      promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
+    );
+    expectSuccess(result);
+    expect(result.stdout).toContain(`replicas left to HorizontalPodAutoscaler ${WORKLOAD}`);
+    expect(await get(`deployment/${WORKLOAD}`, '.spec.replicas')).toBe('2');
+    const bakeline = (await managers()).find((m) => m.manager === 'bakeline' && m.operation === 'Apply');
+    expect(bakeline?.fieldsV1?.['f:spec']).toBeDefined();
+    expect(bakeline?.fieldsV1?.['f:spec']?.['f:replicas']).toBeUndefined();
+    expect(await readyImageIds(WORKLOAD)).toEqual([1, 2].map(() => `docker-pullable://${image.good2}`));
   });
 });
