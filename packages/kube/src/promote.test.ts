@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClient } from './client.ts';
 import { DryRunRefusedError } from './dry-run.ts';
 import { KubeApiError } from './errors.ts';
-import { PromotionFailedError, promote } from './promote.ts';
+import { PromotionFailedError, prepareDocuments, promote } from './promote.ts';
 import { ManifestRefusedError } from './validate-documents.ts';
 
 const IMAGE = `127.0.0.1:5000/team/svc@sha256:${'a'.repeat(64)}`;
@@ -212,5 +212,46 @@ describe('promote: a refusal after the first write', () => {
       'the workloads were left as they are (rollback-on-failure is false); changed: ConfigMap/settings',
     );
     expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'bonjour' });
+  });
+});
+
+describe('promote: the promotion record in applied Deployments', () => {
+  const manifest = {
+    file: 'k8s/app.yaml',
+    index: 1,
+    manifest: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'svc' },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'svc' }] } } },
+    },
+  };
+  const live = (image: string) => ({
+    metadata: { name: 'svc', annotations: { 'kubernetes.io/change-cause': 'run 1' } },
+    spec: { selector: {}, template: { spec: { containers: [{ name: 'app', image }] } } },
+  });
+  const prepare = (before: ReturnType<typeof live>[]) =>
+    prepareDocuments(
+      [manifest],
+      {
+        image: IMAGE,
+        workloads: { names: ['svc'] },
+        changeCause: 'run 2',
+      } as Parameters<typeof prepareDocuments>[1],
+      `sha256:${'a'.repeat(64)}`,
+      before,
+    )[0]?.manifest.metadata as unknown as { annotations: Record<string, string> };
+
+  it('records this run on a Deployment it moves to the image', () => {
+    expect(prepare([live('127.0.0.1:5000/team/svc@sha256:old')]).annotations['kubernetes.io/change-cause']).toBe(
+      'run 2',
+    );
+    expect(prepare([]).annotations['kubernetes.io/change-cause']).toBe('run 2');
+  });
+
+  it('keeps the record of a Deployment that already runs the image, so a re-run applies no change', () => {
+    const annotations = prepare([live(IMAGE)]).annotations;
+    expect(annotations['kubernetes.io/change-cause']).toBe('run 1');
+    expect(annotations['bakeline.io/digest']).toBe(`sha256:${'a'.repeat(64)}`);
   });
 });

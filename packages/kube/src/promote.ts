@@ -27,7 +27,7 @@ import { type ObjectRef, objectRef, refName } from './object-ref.ts';
 import { getDeployment, listDeployments, revisionOf } from './resources.ts';
 import { describeRestore, type RestoreReport, restoreObjects, type WrittenObject } from './restore.ts';
 import { digestRunning } from './running-digest.ts';
-import { type ContainerChange, selectContainers, setImageByDigest } from './set-image.ts';
+import { ANNOTATION_CHANGE_CAUSE, type ContainerChange, selectContainers, setImageByDigest } from './set-image.ts';
 import { type Snapshot, takeSnapshots } from './snapshot.ts';
 import type { Deployment } from './types.ts';
 import { ManifestRefusedError, validateDocuments } from './validate-documents.ts';
@@ -136,7 +136,7 @@ async function workloadsNow(client: KubeClient, namespace: string, workloads: Wo
 type TemplateImages = { spec?: { template?: { spec?: { containers?: { name?: string; image?: string }[] } } } };
 
 /** The documents with images pinned; a Deployment moved to the image records the promotion. */
-function prepareDocuments(
+export function prepareDocuments(
   docs: readonly ManifestDocument[],
   options: PromoteOptions,
   digest: string,
@@ -157,8 +157,14 @@ function prepareDocuments(
         problems.push(`${describeDocument(doc)}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const moves = runsImage && !live?.spec.template.spec.containers.some((c) => c.image === options.image);
-    return { ...doc, manifest: moves ? annotatePromotion(pinned, options.changeCause, digest) : pinned };
+    if (!runsImage) return { ...doc, manifest: pinned };
+    // The promotion's record is part of what bakeline applies: a Deployment moved to the image
+    // records this run; one that already runs it keeps the record it has (so a re-run changes
+    // nothing, and an apply without the annotations would remove them).
+    const moves = !live?.spec.template.spec.containers.some((c) => c.image === options.image);
+    const recorded = live?.metadata.annotations?.[ANNOTATION_CHANGE_CAUSE];
+    const cause = moves || recorded === undefined ? options.changeCause : recorded;
+    return { ...doc, manifest: annotatePromotion(pinned, cause, digest) };
   });
   if (problems.length > 0) throw new ManifestRefusedError(problems);
   return prepared;
