@@ -428,13 +428,18 @@ describe('eks-promote acceptance', () => {
     const path = `/apis/apps/v1/namespaces/dev/deployments/${WORKLOAD}`;
     const writes = requestsSince(started, user)
       .filter((r) => r.path === path)
-      .map((r) => `${r.method} ${r.status}`);
-    // the patch carried the resourceVersion it was computed from; after the 409 it is read again and recomputed
-    const conflict = writes.indexOf('PATCH 409');
+      .map((r) => `${r.method} ${r.status}${/(^|[?&])dryRun=All/.test(r.query) ? ' (dry run)' : ''}`);
+    // the apply carried the resourceVersion it was computed from; after the 409 it is read again and
+    // recomputed. The concurrent write lands before the first apply, which is the dry run.
+    const conflict = writes.indexOf('PATCH 409 (dry run)');
     expect(conflict).toBeGreaterThan(0);
     expect(writes[conflict - 1]).toBe('GET 200');
-    expect(writes.slice(conflict + 1, conflict + 3)).toEqual(['GET 200', 'PATCH 200']);
-    expect(writes.filter((w) => w.startsWith('PATCH'))).toEqual(['PATCH 409', 'PATCH 200']);
+    expect(writes.slice(conflict + 1, conflict + 3)).toEqual(['GET 200', 'PATCH 200 (dry run)']);
+    expect(writes.filter((w) => w.startsWith('PATCH'))).toEqual([
+      'PATCH 409 (dry run)',
+      'PATCH 200 (dry run)',
+      'PATCH 200',
+    ]);
     const resumed = requestsSince(started, user).filter(
       (r) => r.query.includes('watch=1') && /[?&]resourceVersion=\d+/.test(r.query),
     );
