@@ -6,6 +6,7 @@
 // leaves the local cloud running for inspection.
 //   node scripts/main.ts          run the chain (starts the local cloud when it is not running)
 //   node scripts/main.ts stop     stop the local cloud
+//   node scripts/main.ts env      print `export` lines for aws, kubectl and skopeo (eval them)
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
@@ -18,6 +19,7 @@ import {
   runWorkflow,
   type WorkflowResult,
 } from '@bakeline/workflow-runner';
+import { envExports, runningCloud } from './main/env-exports.ts';
 import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
 import { writeEnvironmentsFile } from './main/environments-file.ts';
 import { ensureLocalCloud, type MainCloud, stopLocalCloud } from './main/local-cloud.ts';
@@ -89,12 +91,31 @@ async function runCaller(
   return outcome.result;
 }
 
+/** `env [--state-dir DIR]`: export lines on stdout; never starts the cloud. */
+async function printEnv(args: readonly string[]): Promise<number> {
+  const [flag, dir, ...rest] = args;
+  if ((flag !== undefined && (flag !== '--state-dir' || dir === undefined)) || rest.length > 0) {
+    throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh env [--state-dir DIR]`);
+  }
+  const from = dir ?? stateDir;
+  const cloud = await runningCloud(from);
+  if (!cloud) {
+    console.error(
+      `the local cloud is not running in ${relative(process.cwd(), from) || '.'}; start it with scripts/main.sh`,
+    );
+    return 1;
+  }
+  process.stdout.write(envExports(cloud));
+  return 0;
+}
+
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === 'stop') {
     console.log(await stopLocalCloud(root, stateDir));
     return 0;
   }
-  if (args.length > 0) throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh [stop]`);
+  if (args[0] === 'env') return printEnv(args.slice(1));
+  if (args.length > 0) throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh [stop|env]`);
   const started = Date.now();
 
   let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
@@ -139,10 +160,9 @@ async function main(args: readonly string[]): Promise<number> {
     rows.push({ environment, state, expected: digest, imageUri });
   }
   const ok = printReport(rows, {
-    kubeconfig: relative(process.cwd(), cloud.kube.kubeconfig),
-    registry: cloud.registry.host,
     imageUri,
     stop: 'scripts/main.sh stop',
+    env: 'scripts/main.sh env',
     durationMs: Date.now() - started,
   });
   return ok ? 0 : 1;
