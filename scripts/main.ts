@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
-import { consoleLogger, errorMessage, formatDuration } from '@bakeline/toolkit';
+import { consoleLogger, errorMessage, formatBytes, formatDuration } from '@bakeline/toolkit';
 import {
   createPrinter,
   httpIdTokenIssuer,
@@ -19,6 +19,7 @@ import {
   runWorkflow,
   type WorkflowResult,
 } from '@bakeline/workflow-runner';
+import { diskUsage } from './main/disk-usage.ts';
 import { envExports, runningCloud } from './main/env-exports.ts';
 import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
 import { writeEnvironmentsFile } from './main/environments-file.ts';
@@ -165,6 +166,10 @@ async function main(args: readonly string[]): Promise<number> {
     env: 'scripts/main.sh env',
     durationMs: Date.now() - started,
   });
+  const runsDir = join(stateDir, 'runs');
+  console.log(
+    `runs kept: ${readdirSync(runsDir).length} in ${relative(process.cwd(), runsDir)}, ${formatBytes(diskUsage(runsDir))} on disk (artifacts are hard links)`,
+  );
   return ok ? 0 : 1;
 }
 

@@ -4,8 +4,24 @@
 // (upload-artifact v4 refuses a second upload under the same name unless `overwrite`).
 // A name is a name, never a path: its directory is the name with `%` and `.` percent-encoded
 // (`..` becomes `%2E%2E`), so no name reaches outside the store root.
+// Files are hard-linked in and out of the store where the file system allows (copied otherwise):
+// an image archive is uploaded once and downloaded by two jobs, and three copies of it made each
+// run take hundreds of MB. A link shares the bytes with the job's file, so a download first
+// checks every file against the SHA-256 recorded at upload and refuses an artifact that changed.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface ArtifactFile {
@@ -31,6 +47,24 @@ export function directoryName(name: string): string {
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Puts `source`'s bytes at `target`: a hard link, or a copy (a clone where supported) across file systems. */
+export function placeFile(source: string, target: string): 'linked' | 'copied' {
+  if (existsSync(target)) {
+    const [a, b] = [statSync(source), statSync(target)];
+    if (a.ino === b.ino && a.dev === b.dev) return 'linked';
+    unlinkSync(target);
+  }
+  try {
+    linkSync(source, target);
+    return 'linked';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    copyFileSync(source, target, constants.COPYFILE_FICLONE);
+    return 'copied';
+  }
 }
 
 function walk(dir: string, base = dir): string[] {
@@ -81,7 +115,7 @@ export class ArtifactStore {
       if (rel.startsWith(`..${sep}`) || rel === '..')
         throw new Error(`artifact '${name}': ${file} is outside ${rootDir}`);
       mkdirSync(dirname(join(target, rel)), { recursive: true });
-      cpSync(file, join(target, rel));
+      placeFile(file, join(target, rel));
     }
     const stored = this.describe(name, this.nextId++);
     writeFileSync(join(this.dir(name), '.manifest.json'), `${JSON.stringify(stored, null, 2)}\n`);
@@ -108,12 +142,32 @@ export class ArtifactStore {
     return join(this.dir(name), 'files');
   }
 
-  /** Copies an artifact's files into `dest`; returns the files as stored (sizes and digests as they are now). */
+  /**
+   * Places an artifact's files into `dest` after checking each against the SHA-256 recorded at
+   * upload (a file changed since, through a link or by hand, is refused: nothing is placed).
+   */
   download(name: string, dest: string): StoredArtifact {
     const source = this.filesDir(name);
     const recorded = JSON.parse(readFileSync(join(this.dir(name), '.manifest.json'), 'utf8')) as StoredArtifact;
+    const now = this.describe(name, recorded.id);
+    const changed = now.digest !== recorded.digest ? changedFiles(recorded.files, now.files) : [];
+    if (now.digest !== recorded.digest) {
+      throw new Error(
+        `artifact '${name}' changed after it was uploaded (${changed.join(', ') || 'its file list'}); upload it again`,
+      );
+    }
     mkdirSync(dest, { recursive: true });
-    cpSync(source, dest, { recursive: true });
-    return this.describe(name, recorded.id);
+    for (const file of now.files) {
+      mkdirSync(dirname(join(dest, file.path)), { recursive: true });
+      placeFile(join(source, file.path), join(dest, file.path));
+    }
+    return now;
   }
+}
+
+function changedFiles(recorded: readonly ArtifactFile[], now: readonly ArtifactFile[]): string[] {
+  const before = new Map(recorded.map((f) => [f.path, f.sha256]));
+  const after = new Map(now.map((f) => [f.path, f.sha256]));
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths.filter((p) => before.get(p) !== after.get(p));
 }
