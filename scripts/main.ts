@@ -5,6 +5,8 @@
 // prints what runs where, exits non-zero unless every environment runs the built digest, and
 // leaves the local cloud running for inspection.
 //   node scripts/main.ts          run the chain (starts the local cloud when it is not running)
+//     --verbose                   expand the steps' ::group:: blocks (folded to one line otherwise)
+//     --debug                     show ::debug:: lines (also with ACTIONS_STEP_DEBUG=true)
 //   node scripts/main.ts stop     stop the local cloud
 //   node scripts/main.ts env      print `export` lines for aws, kubectl and skopeo (eval them)
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ import {
   createPrinter,
   httpIdTokenIssuer,
   loadEnvironments,
+  type PrinterOptions,
   type RunOptions,
   runWorkflow,
+  stepDebug,
   type WorkflowResult,
 } from '@bakeline/workflow-runner';
 import { diskUsage } from './main/disk-usage.ts';
@@ -55,7 +59,11 @@ function findWorkflowOutputs(result: WorkflowResult): Record<string, string> {
   return {};
 }
 
+/** How the steps' logs are shown: groups folded or expanded, debug lines hidden or shown. */
+type LogView = Pick<PrinterOptions, 'verbose' | 'debug'>;
+
 async function runCaller(
+  view: LogView,
   cloud: MainCloud,
   environmentsFile: string,
   workflow: 'build.yml' | 'promote.yml',
@@ -73,7 +81,7 @@ async function runCaller(
     idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
     runDir,
     toolCache: join(stateDir, 'tool-cache'),
-    onEvent: createPrinter((line) => console.log(line), { logs: true }),
+    onEvent: createPrinter((line) => console.log(line), { logs: true, ...view }),
     ...extra,
   });
   const summaries = outcome.result.jobs
@@ -116,7 +124,16 @@ async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (args[0] === 'env') return printEnv(args.slice(1));
-  if (args.length > 0) throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh [stop|env]`);
+  const unknown = args.filter((a) => a !== '--verbose' && a !== '--debug');
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown arguments '${unknown.join(' ')}'; usage: scripts/main.sh [--verbose] [--debug] | stop | env`,
+    );
+  }
+  const view: LogView = {
+    verbose: args.includes('--verbose'),
+    debug: args.includes('--debug') || stepDebug(process.env),
+  };
   const started = Date.now();
 
   let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
@@ -134,7 +151,7 @@ async function main(args: readonly string[]): Promise<number> {
   writeEnvironmentsFile(join(service, '.github/environments.local.yml'), environmentsFile, cloud, baseImage);
 
   done = step('build.yml: build, platform test, publish to ECR, deploy to dev (push to main)');
-  const build = findWorkflowOutputs(await runCaller(cloud, environmentsFile, 'build.yml', { event: 'push' }));
+  const build = findWorkflowOutputs(await runCaller(view, cloud, environmentsFile, 'build.yml', { event: 'push' }));
   const digest = build.digest ?? '';
   const imageUri = build['image-uri'] ?? '';
   if (!/^sha256:[0-9a-f]{64}$/.test(digest) || !imageUri.endsWith(`@${digest}`)) {
@@ -147,7 +164,7 @@ async function main(args: readonly string[]): Promise<number> {
     ['prod', 'test'],
   ] as const) {
     done = step(`promote.yml: ${source} -> ${target}${target === 'prod' ? ' (approved: --approve prod)' : ''}`);
-    await runCaller(cloud, environmentsFile, 'promote.yml', {
+    await runCaller(view, cloud, environmentsFile, 'promote.yml', {
       event: 'workflow_dispatch',
       inputs: { environment: target, 'from-environment': source },
       approve: target === 'prod' ? ['prod'] : [],

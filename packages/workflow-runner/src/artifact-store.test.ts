@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -42,35 +33,34 @@ describe('artifact names are names, never paths', () => {
   });
 });
 
-describe('files are linked, and a changed artifact is refused', () => {
-  test('upload and download share the bytes (one inode) on one file system', () => {
+describe('uploads copy, downloads link, and a changed artifact is reported', () => {
+  test('a download shares the stored bytes (one inode) on one file system', () => {
     const { run, store, file } = runDir();
     store.upload('jar', join(run, 'src'), [file], false);
-    const dest = join(run, 'job-2');
-    store.download('jar', dest);
-    expect(statSync(join(dest, 'a.txt')).ino).toBe(statSync(file).ino);
-    expect(readFileSync(join(dest, 'a.txt'), 'utf8')).toBe('alpha\n');
+    const [one, two] = [join(run, 'job-2'), join(run, 'job-3')];
+    store.download('jar', one);
+    store.download('jar', two);
+    expect(statSync(join(one, 'a.txt')).ino).toBe(statSync(join(two, 'a.txt')).ino);
+    expect(statSync(join(one, 'a.txt')).ino).not.toBe(statSync(file).ino);
+    expect(readFileSync(join(one, 'a.txt'), 'utf8')).toBe('alpha\n');
   });
 
-  test('a file written in place after upload: the download names it and places nothing', () => {
+  test('the uploader writing its file in place afterwards does not reach the artifact', () => {
     const { run, store, file } = runDir();
     store.upload('jar', join(run, 'src'), [file], false);
-    writeFileSync(file, 'beta\n'); // same inode: the stored file changes with it
-    const dest = join(run, 'job-2');
-    expect(() => store.download('jar', dest)).toThrow(
-      "artifact 'jar' changed after it was uploaded (a.txt); upload it again",
-    );
-    expect(existsSync(join(dest, 'a.txt'))).toBe(false);
-  });
-
-  test('a file replaced after upload (a new inode, as most tools write) leaves the artifact as uploaded', () => {
-    const { run, store, file } = runDir();
-    store.upload('jar', join(run, 'src'), [file], false);
-    rmSync(file);
     writeFileSync(file, 'beta\n');
-    const dest = join(run, 'job-2');
-    store.download('jar', dest);
-    expect(readFileSync(join(dest, 'a.txt'), 'utf8')).toBe('alpha\n');
+    const got = store.download('jar', join(run, 'job-2'));
+    expect(got.digestMismatch).toBe(false);
+    expect(readFileSync(join(run, 'job-2', 'a.txt'), 'utf8')).toBe('alpha\n');
+  });
+
+  test('a stored file changed after upload: the download reports a digest mismatch and still places it', () => {
+    const { run, store, file } = runDir();
+    store.upload('jar', join(run, 'src'), [file], false);
+    writeFileSync(join(store.filesDir('jar'), 'a.txt'), 'tampered\n');
+    const got = store.download('jar', join(run, 'job-2'));
+    expect(got.digestMismatch).toBe(true);
+    expect(readFileSync(join(run, 'job-2', 'a.txt'), 'utf8')).toBe('tampered\n');
   });
 
   test('placeFile over an existing different file replaces it', () => {

@@ -17,7 +17,7 @@ export {
 } from './environments.ts';
 export { evaluate, type JsonValue, type Scope } from './expressions.ts';
 export { httpIdTokenIssuer, type IdTokenClaims, type IdTokenIssuer } from './github-context.ts';
-export { createPrinter, outputLines } from './report.ts';
+export { createPrinter, outputLines, type PrinterOptions, stepDebug } from './report.ts';
 export { DEFAULT_BAKELINE_ROOT, type RunOptions, type RunOutcome, runWorkflow } from './run.ts';
 export type { Conclusion, JobResult, RunEvent, StepResult, WorkflowResult } from './run-types.ts';
 export { type SourceSnapshot, snapshotSource } from './source-snapshot.ts';
