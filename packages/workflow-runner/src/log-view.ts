@@ -6,9 +6,10 @@
 // - other workflow commands (set-output, add-matcher, stop-commands, ...) are not shown;
 // - when a step fails, the group it was in (or its last folded group) is shown expanded, so
 //   that the lines that explain the failure are on screen.
-// Commands are recognised by the runner's own parser (CommandProcessor): the same lines that are
-// commands to the runner are commands here, and nothing between `stop-commands` and its token is.
-import { type ActionCommand, CommandProcessor } from '@bakeline/action-host';
+// Lines are classified by log-line-kind.ts (the runner's own command parser): the same lines
+// that are commands to the runner are commands here, and nothing between `stop-commands` and its
+// token is.
+import { annotationLine, LogLineClassifier } from './log-line-kind.ts';
 
 export interface LogViewOptions {
   /** Expand groups instead of folding them. */
@@ -24,17 +25,8 @@ interface Group {
   lines: string[];
 }
 
-const ANNOTATION_LABEL: Record<string, string> = { error: 'Error', warning: 'Warning', notice: 'Notice' };
-
-/** `Error: src/Main.java:12:5: title: message`, as a compiler would put it (terminals link it). */
-export function annotationLine(level: string, command: ActionCommand): string {
-  const { file, line, col, title } = command.properties;
-  const where = file ? `${file}${line ? `:${line}${col ? `:${col}` : ''}` : ''}: ` : '';
-  return `${ANNOTATION_LABEL[level] ?? level}: ${where}${title ? `${title}: ` : ''}${command.data}`;
-}
-
 export class JobLogView {
-  private readonly commands = new CommandProcessor();
+  private readonly lines = new LogLineClassifier();
   private open: Group | undefined;
   /** The last group folded in the current step: shown again if the step fails. */
   private lastFolded: Group | undefined;
@@ -48,24 +40,28 @@ export class JobLogView {
   }
 
   line(raw: string): void {
-    const outcome = this.commands.process(raw);
-    if (outcome.kind === 'stopped' || outcome.kind === 'resumed') return;
-    if (outcome.kind !== 'command') {
-      this.content(raw);
-      return;
+    const line = this.lines.classify(raw);
+    switch (line.kind) {
+      case 'text':
+        this.content(line.text);
+        break;
+      case 'group':
+        this.startGroup(line.title);
+        break;
+      case 'endgroup':
+        this.endGroup();
+        break;
+      case 'debug':
+        if (this.options.debug) this.content(`debug: ${line.text}`);
+        break;
+      case 'annotation':
+        // an annotation is never folded away: GitHub lists it above the log as well
+        this.closeGroup(false);
+        this.write(annotationLine(line.level, line.command));
+        break;
+      case 'hidden':
+        break;
     }
-    const { command } = outcome;
-    const name = command.command.toLowerCase();
-    if (name === 'group') this.startGroup(command.data);
-    else if (name === 'endgroup') this.endGroup();
-    else if (name === 'debug') {
-      if (this.options.debug) this.content(`debug: ${command.data}`);
-    } else if (name in ANNOTATION_LABEL) {
-      // an annotation is never folded away: GitHub lists it above the log as well
-      this.closeGroup(false);
-      this.write(annotationLine(name, command));
-    }
-    // every other command acts on the run and is not part of the log
   }
 
   /** The step ended: an open group closes (expanded if the step failed); a failed step's last folded group is shown. */
