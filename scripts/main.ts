@@ -19,9 +19,11 @@ import {
   loadEnvironments,
   type PrinterOptions,
   type RunOptions,
+  RunRecorder,
   runWorkflow,
   stepDebug,
   type WorkflowResult,
+  writeRunPage,
 } from '@bakeline/workflow-runner';
 import { diskUsage } from './main/disk-usage.ts';
 import { envExports, runningCloud } from './main/env-exports.ts';
@@ -73,6 +75,8 @@ async function runCaller(
   pruneRuns(runsDir, KEEP_RUNS);
   const runDir = join(runsDir, `${Date.now()}-${workflow.replace('.yml', '')}`);
   mkdirSync(runDir, { recursive: true });
+  const print = createPrinter((line) => console.log(line), { logs: true, ...view });
+  const recorder = new RunRecorder();
   const outcome = await runWorkflow({
     workflow: join(service, '.github/workflows', workflow),
     repoDir: service,
@@ -81,7 +85,10 @@ async function runCaller(
     idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
     runDir,
     toolCache: join(stateDir, 'tool-cache'),
-    onEvent: createPrinter((line) => console.log(line), { logs: true, ...view }),
+    onEvent: (event) => {
+      print(event);
+      recorder.onEvent(event);
+    },
     ...extra,
   });
   const summaries = outcome.result.jobs
@@ -89,7 +96,9 @@ async function runCaller(
     .filter((job) => job.summary.trim() !== '')
     .map((job) => `<!-- job ${job.id} -->\n${job.summary.trim()}\n`);
   writeFileSync(join(outcome.runDir, 'summary.md'), summaries.join('\n'));
+  const page = writeRunPage(outcome.runDir, outcome.result, recorder);
   console.log(`run directory: ${relative(process.cwd(), outcome.runDir)} (job summaries: summary.md)`);
+  console.log(`run page: ${relative(process.cwd(), page)} (open it in a browser)`);
   if (outcome.result.result !== 'success') {
     const failed = outcome.result.jobs.flatMap((job) => [job, ...(job.workflow?.jobs ?? [])]);
     const reasons = failed

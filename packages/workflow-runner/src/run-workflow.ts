@@ -154,6 +154,7 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     const result: JobResult = {
       id: job.id,
       name: job.id,
+      needs: [...job.needs],
       result: 'skipped',
       outputs: {},
       steps: [],
