@@ -10,7 +10,7 @@ import {
   webIdentityCredentials,
 } from '@bakeline/aws';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
-import { Cancellation } from './cancellation.ts';
+import { pushCancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
 import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
@@ -33,7 +33,7 @@ const RERUN =
 
 export async function run(): Promise<void> {
   const inputs = readInputs();
-  const cancellation = new Cancellation({
+  const cancellation = pushCancellation({
     what: 'ecr-push',
     rerun: RERUN,
     log: (line) => core.info(line),
@@ -75,6 +75,8 @@ export async function run(): Promise<void> {
     if (inputs.failOnSeverity !== 'none' && Object.keys(result.blocked).length > 0) {
       throw new Error(scanGateMessage(result, inputs.failOnSeverity));
     }
+    // a cancel that came as the push was ending still fails the step, as the runner reports it
+    cancellation.throwIfCancelled();
   } catch (error: unknown) {
     throw cancellation.explain(error);
   } finally {

@@ -1,4 +1,11 @@
 export { type AnnotationSpec, annotate } from './annotations.ts';
+export {
+  Cancellation,
+  type CancellationOptions,
+  CancelledError,
+  type CancelSignal,
+  type SignalSource,
+} from './cancellation.ts';
 export { parseDuration } from './duration.ts';
 export { errorMessage, InputError } from './errors.ts';
 export { type Exec, ExecError, type ExecOptions, type ExecResult, exec, execChecked } from './exec.ts';
