@@ -17,6 +17,7 @@ import {
   type WriteOptions,
 } from './object-api.ts';
 import { buildOpenApiV3 } from './openapi.ts';
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from './protobuf/decode-body.ts';
 import { type RequestInfo, requestInfo } from './request-info.ts';
 import { apiVersionOf, findResource, type ResourceDef } from './resources.ts';
 import { checkSchema, deleteOptionsSchema } from './schema.ts';
@@ -118,14 +119,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+function parseBody(raw: Buffer, contentType: string | undefined, kind: string): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  // kubectl's typed clients (create, auth can-i, auth whoami) send protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(raw, kind);
   if (type.includes('protobuf') || type.includes('cbor')) {
-    // Only JSON (and YAML) bodies are served; kubectl's typed generators (`kubectl create
-    // configmap ...`) send protobuf: refuse it as an API server without that codec would.
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml', ...PATCH_TYPES]);
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE, ...PATCH_TYPES]);
   }
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(text);
@@ -323,7 +324,9 @@ export class KubeApiServer {
       throw new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
     const body =
-      method === 'GET' || method === 'HEAD' ? undefined : parseBody(await readBody(req), req.headers['content-type']);
+      method === 'GET' || method === 'HEAD'
+        ? undefined
+        : parseBody(await readBody(req), req.headers['content-type'], def.kind);
 
     if (def.virtual) {
       if (method !== 'POST' || info.name !== '') throw methodNotAllowed();
