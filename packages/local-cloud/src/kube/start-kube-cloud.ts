@@ -22,6 +22,7 @@ import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './auth
 import type { CallerIdentity as AuthCallerIdentity, PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
 import { RbacAuthorizer, unionAuthorizer } from './auth/rbac.ts';
 import { RbacEscalationCheck } from './auth/rbac-escalation.ts';
+import { rbacRuleResolver, unionRuleResolver, webhookRuleResolver } from './auth/rules-review.ts';
 import type { UserInfo } from './auth/user.ts';
 import { createClusterCa } from './cluster-ca.ts';
 import { ControllerManager } from './controllers/controller-manager.ts';
@@ -247,6 +248,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     api,
     authenticator,
     authorizer,
+    // EKS's access policies are a webhook authorizer: it cannot list rules (see rules-review.ts).
+    rules: unionRuleResolver(webhookRuleResolver, rbacRuleResolver(rbac)),
     ...(kubelet ? { logs: kubelet } : {}),
     tls: { certPem: ca.server.certPem, keyPem: ca.server.keyPem, caPem: ca.caPem },
     ...(options.maxWatchSeconds !== undefined ? { maxWatchSeconds: options.maxWatchSeconds } : {}),

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { AuthenticationFailed, type Authenticator } from '../auth/authenticate.ts';
 import { forbiddenMessage } from '../auth/rbac.ts';
+import { type RuleResolver, rulesReviewStatus } from '../auth/rules-review.ts';
 import type { Authorizer, RequestAttributes, UserInfo } from '../auth/user.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import {
@@ -60,6 +61,8 @@ export interface KubeApiServerOptions {
   api: ObjectApi;
   authenticator: Authenticator;
   authorizer: Authorizer;
+  /** the rules SelfSubjectRulesReview lists (default: none, incomplete) */
+  rules?: RuleResolver;
   logs?: PodLogSource;
   tls: { certPem: string; keyPem: string; caPem: string };
   /** upper bound of a watch's life (default 300 s; a client's timeoutSeconds is capped to it) */
@@ -512,6 +515,12 @@ export class KubeApiServer {
     const { object } = this.#options.api.validateVirtual(def, body, { fieldValidation: fieldValidationOf(query) });
     if (def.kind === 'SelfSubjectReview') {
       return { ...object, metadata: { creationTimestamp: null }, status: { userInfo: user } };
+    }
+    if (def.kind === 'SelfSubjectRulesReview') {
+      const namespace = ((object.spec ?? {}) as { namespace?: string }).namespace ?? '';
+      if (namespace === '') throw badRequest('no namespace on request');
+      const resolution = this.#options.rules?.rulesFor(user, namespace) ?? { rules: [], incomplete: true, errors: [] };
+      return { ...object, metadata: { creationTimestamp: null }, status: rulesReviewStatus(resolution) };
     }
     const spec = (object.spec ?? {}) as {
       resourceAttributes?: {
