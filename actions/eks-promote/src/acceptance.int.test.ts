@@ -579,7 +579,6 @@ describe('eks-promote acceptance', () => {
         clusterName: kubeEndpoints.clusterName,
         region: cloud.endpoints.region,
         credentials: creds,
-        stsEndpoint: cloud.endpoints.sts,
         now: () => new Date(Date.now() - ageMs),
       }).then((t) => t.token);
     const get = async (name: string, t: string) =>

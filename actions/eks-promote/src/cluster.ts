@@ -119,7 +119,6 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
       region,
       credentials,
       ...(inputs.eksEndpoint ? { eksEndpoint: inputs.eksEndpoint } : {}),
-      ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
     });
     client = new KubeClient(connection);
   }

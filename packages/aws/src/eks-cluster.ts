@@ -9,7 +9,6 @@ export interface EksClusterOptions {
   region: string;
   credentials: () => Promise<AwsCredentials>;
   eksEndpoint?: string;
-  stsEndpoint?: string;
   /** setSecret: the bearer token is masked as soon as it is made */
   mask: MaskSecret;
 }
@@ -44,7 +43,6 @@ export async function connectEksCluster(options: EksClusterOptions): Promise<Eks
         region: options.region,
         credentials: options.credentials,
         mask: options.mask,
-        ...(options.stsEndpoint ? { stsEndpoint: options.stsEndpoint } : {}),
       }),
     };
   } catch (error: unknown) {

@@ -11,7 +11,6 @@ import type { ReceivedRequest } from '../aws/sigv4-verifier.ts';
 import { EksApi } from '../eks/eks-api.ts';
 import { listen, type StartedServer } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
-import type { CallerIdentity } from '../sts/sts-service.ts';
 import { ObjectApi } from './api/object-api.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
 import { KubeApiServer, type KubeApiServer as KubeApiServerType, type RequestLogEntry } from './api/server.ts';
@@ -19,9 +18,10 @@ import { ObjectStore } from './api/store.ts';
 import { AccessEntries, type AccessEntry } from './auth/access-entries.ts';
 import { Authenticator, type AuthFailure } from './auth/authenticate.ts';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './auth/bootstrap-policy.ts';
-import type { CallerIdentity as AuthCallerIdentity, PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
 import { RbacAuthorizer, unionAuthorizer } from './auth/rbac.ts';
 import { RbacEscalationCheck } from './auth/rbac-escalation.ts';
+import { rbacRuleResolver, unionRuleResolver, webhookRuleResolver } from './auth/rules-review.ts';
+import { localStsTransport } from './auth/sts-forward.ts';
 import type { UserInfo } from './auth/user.ts';
 import { createClusterCa } from './cluster-ca.ts';
 import { ControllerManager } from './controllers/controller-manager.ts';
@@ -49,14 +49,13 @@ export interface KubeCloudOptions {
   now?: () => Date;
   /** namespaces created at start besides default, kube-system, kube-public, kube-node-lease */
   namespaces?: readonly string[];
-  /** EKS tokens: the local STS (its `http://127.0.0.1:<port>` and its presigned-URL check) */
-  sts?: {
-    url: string;
-    verifyPresignedGetCallerIdentity(
-      url: string | URL,
-      options?: { now?: Date; headers?: Record<string, string> },
-    ): Promise<CallerIdentity>;
-  };
+  /**
+   * EKS tokens: the local STS (`http://127.0.0.1:<port>`) that the authenticator sends a token's
+   * GetCallerIdentity to, whatever STS host the token names (it must be a real one).
+   */
+  sts?: { url: string };
+  /** the cluster's partition (default `aws`): which STS host names its tokens may name */
+  partition?: string;
   /** with `verifySignedRequest`: serve the EKS API (DescribeCluster) authorized by this IAM */
   iam?: Iam;
   verifySignedRequest?: (request: ReceivedRequest, service: string) => Promise<StoredCredentials>;
@@ -126,15 +125,6 @@ export interface StartedKubeCloud {
   endpoints: Record<string, unknown>;
   admin: KubeCloudAdmin;
   stop(): Promise<void>;
-}
-
-function stsVerifier(sts: NonNullable<KubeCloudOptions['sts']>): PresignedCallerIdentityVerifier {
-  return {
-    verifyPresignedGetCallerIdentity: async (url, o): Promise<AuthCallerIdentity> => {
-      const id = await sts.verifyPresignedGetCallerIdentity(url, o);
-      return { arn: id.arn, account: id.account, userId: id.userId, ...(id.roleArn ? { roleArn: id.roleArn } : {}) };
-    },
-  };
 }
 
 function nodePullCredentials(registry: NonNullable<KubeCloudOptions['registry']>) {
@@ -219,7 +209,15 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     accessEntries,
     now,
     ...(options.sts
-      ? { eks: { clusterName, stsEndpoints: [options.sts.url], verifier: stsVerifier(options.sts), now } }
+      ? {
+          eks: {
+            clusterName,
+            partition: options.partition ?? 'aws',
+            region,
+            sts: localStsTransport(options.sts.url),
+            now,
+          },
+        }
       : {}),
   });
 
@@ -247,6 +245,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     api,
     authenticator,
     authorizer,
+    // EKS's access policies are a webhook authorizer: it cannot list rules (see rules-review.ts).
+    rules: unionRuleResolver(webhookRuleResolver, rbacRuleResolver(rbac)),
     ...(kubelet ? { logs: kubelet } : {}),
     tls: { certPem: ca.server.certPem, keyPem: ca.server.keyPem, caPem: ca.caPem },
     ...(options.maxWatchSeconds !== undefined ? { maxWatchSeconds: options.maxWatchSeconds } : {}),

@@ -21,6 +21,7 @@ import {
   secretSchema,
   selfSubjectAccessReviewSchema,
   selfSubjectReviewSchema,
+  selfSubjectRulesReviewSchema,
   serviceSchema,
 } from './schema.ts';
 import type { FieldError } from './status.ts';
@@ -252,6 +253,17 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: false,
     verbs: ['create'],
     schema: selfSubjectAccessReviewSchema,
+    virtual: true,
+  }),
+  def({
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    resource: 'selfsubjectrulesreviews',
+    singular: 'selfsubjectrulesreview',
+    kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    verbs: ['create'],
+    schema: selfSubjectRulesReviewSchema,
     virtual: true,
   }),
   def({
