@@ -40,7 +40,7 @@ function explain(error: unknown, roleArn: string, tagged: boolean): AwsCredentia
   let what = '';
   if (code === 'AccessDenied' || code === 'AccessDeniedException') {
     what =
-      'the credentials the AWS SDK found may not assume it: allow their principal in the role\'s trust policy (sts:AssumeRole' +
+      "the credentials the AWS SDK found may not assume it: allow their principal in the role's trust policy (sts:AssumeRole" +
       `${tagged ? ' and sts:TagSession, for the GitHub session tags' : ''}), and check the ARN. `;
   } else if (code === 'ValidationError') {
     what =
@@ -81,9 +81,7 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): CredentialsPr
           classify: classifyAwsError,
           ...(options.sleep ? { sleep: options.sleep } : {}),
           onRetry: ({ attempt, delayMs, error }) =>
-            logger.warning(
-              `AssumeRole: attempt ${attempt} failed (${errorMessage(error)}); retrying in ${delayMs} ms`,
-            ),
+            logger.warning(`AssumeRole: attempt ${attempt} failed (${errorMessage(error)}); retrying in ${delayMs} ms`),
         },
       );
     try {

@@ -186,9 +186,7 @@ describe('credentialChain, the SDK default chain', () => {
       '/latest/meta-data/iam/security-credentials/',
       '/latest/meta-data/iam/security-credentials/bakeline-runner',
     ]);
-    expect(gets.every((c) => c.status === 200 && typeof c.headers['x-aws-ec2-metadata-token'] === 'string')).toBe(
-      true,
-    );
+    expect(gets.every((c) => c.status === 200 && typeof c.headers['x-aws-ec2-metadata-token'] === 'string')).toBe(true);
   });
 
   it('the IMDSv2 stand-in refuses what the real one refuses', async () => {

@@ -26,8 +26,14 @@ export {
 export { consoleLogger, coreLogger, type Logger, maskSecret, silentLogger } from './logger.ts';
 export { neutralizeWorkflowCommands } from './neutralize.ts';
 export { getState, saveState, setOutput, summary } from './outputs.ts';
-export { agentsSupportProxy, type ProxyEnv, proxyAgentOptions, proxyAwareAgents, proxyEnvFrom } from './proxy-agents.ts';
 export { type ProgressOptions, ProgressReporter } from './progress.ts';
+export {
+  agentsSupportProxy,
+  type ProxyEnv,
+  proxyAgentOptions,
+  proxyAwareAgents,
+  proxyEnvFrom,
+} from './proxy-agents.ts';
 export {
   backoffDelay,
   isTransientNetworkError,

@@ -29,7 +29,8 @@ export function proxyEnvFrom(env: Record<string, string | undefined>): ProxyEnv 
     if (!/no_proxy/i.test(key)) {
       const url = URL.canParse(picked[key]) ? new URL(picked[key]) : undefined;
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        throw new Error(`${key}: got ${JSON.stringify(value)}; expected a proxy URL http(s)://[user:password@]host:port`);
+        // the value is not shown: a proxy URL may carry a password
+        throw new Error(`${key} is not a proxy URL; expected http(s)://[user:password@]host:port`);
       }
     }
     any = true;
