@@ -1,14 +1,8 @@
-// ecr-push: verify the layout against the digest, get AWS credentials (GitHub OIDC or ambient),
+// ecr-push: verify the layout against the digest, get AWS credentials (GitHub OIDC or the SDK's chain),
 // push the exact bytes to ECR, write outputs and the summary, then apply the scan gate.
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import {
-  type CredentialsProvider,
-  environmentCredentials,
-  pushImageToEcr,
-  scanGateMessage,
-  webIdentityCredentials,
-} from '@bakeline/aws';
+import { type CredentialsProvider, credentialChain, pushImageToEcr, scanGateMessage } from '@bakeline/aws';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
 import { pushCancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
@@ -16,14 +10,13 @@ import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
 
 function credentialsFor(inputs: Inputs): CredentialsProvider {
-  if (!inputs.roleToAssume) return environmentCredentials(process.env, maskSecret);
-  return webIdentityCredentials({
-    roleArn: inputs.roleToAssume,
-    sessionName: inputs.roleSessionName,
+  return credentialChain({
     region: inputs.region,
+    roleSessionName: inputs.roleSessionName,
     idToken: () => core.getIDToken(inputs.audience),
     mask: maskSecret,
     logger: coreLogger,
+    ...(inputs.roleToAssume ? { roleToAssume: inputs.roleToAssume } : {}),
     ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
   });
 }

@@ -1,17 +1,17 @@
-// Connects to the target or source cluster: EKS through OIDC (or ambient) credentials,
-// DescribeCluster and a renewing token; or a kubeconfig.
+// Connects to the target or source cluster: EKS through GitHub OIDC or the AWS SDK's default
+// credential chain, DescribeCluster and a renewing token; or a kubeconfig. The source cluster may
+// be in another region (`source-region`).
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   type CredentialsProvider,
   connectEksCluster,
   createEcrClient,
+  credentialChain,
   EcrLogin,
   ecrDigestForTag,
   ecrHostRegion,
-  environmentCredentials,
   parseEcrImage,
-  webIdentityCredentials,
 } from '@bakeline/aws';
 import { KubeClient, pinnedImage, readKubeconfig } from '@bakeline/kube';
 import { parseReference, RegistryClient, type RegistryCredentials } from '@bakeline/oci';
@@ -32,13 +32,12 @@ function credentialsFor(
   inputs: Inputs,
   region: string,
 ): CredentialsProvider {
-  if (!cluster.roleToAssume) return environmentCredentials(process.env, maskSecret);
-  return webIdentityCredentials({
-    roleArn: cluster.roleToAssume,
-    sessionName: inputs.roleSessionName,
+  return credentialChain({
     region,
+    roleSessionName: inputs.roleSessionName,
     idToken: () => core.getIDToken(inputs.audience),
     mask: maskSecret,
+    ...(cluster.roleToAssume ? { roleToAssume: cluster.roleToAssume } : {}),
     ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
   });
 }
@@ -99,7 +98,7 @@ function registryClient(
 export function describeIdentity(cluster: ClusterInput): { identity: string; cluster: string } {
   if (cluster.kind === 'kubeconfig') return { identity: "the kubeconfig's user", cluster: cluster.path };
   return {
-    identity: cluster.roleToAssume ? `role ${cluster.roleToAssume}` : 'the ambient AWS credentials',
+    identity: cluster.roleToAssume ? `role ${cluster.roleToAssume}` : "the AWS SDK's default credentials",
     cluster: cluster.clusterName,
   };
 }
@@ -110,7 +109,7 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   if (cluster.kind === 'kubeconfig') {
     client = new KubeClient(readKubeconfig(cluster.path, { mask: maskSecret }));
   } else {
-    const region = inputs.region;
+    const region = cluster.region ?? inputs.region;
     if (!region) throw new InputError('region', 'is required for an EKS cluster (or set AWS_REGION)');
     credentials = credentialsFor(cluster, inputs, region);
     const connection = await connectEksCluster({

@@ -158,6 +158,9 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
       ...hostEnv(),
       CI: 'true',
       GITHUB_ACTIONS: 'true',
+      // the AWS SDK's default chain ends at the instance metadata address: never from here (a
+      // step that wants it sets AWS_EC2_METADATA_SERVICE_ENDPOINT to a stand-in and this to false)
+      AWS_EC2_METADATA_DISABLED: 'true',
       RUNNER_OS: 'Linux',
       RUNNER_ARCH: 'X64',
       RUNNER_NAME: 'bakeline-local',

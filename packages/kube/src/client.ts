@@ -2,8 +2,9 @@
 // cluster's own CA, a bearer token that can be refreshed (EKS tokens live 15 minutes), and watch
 // streams read line by line.
 
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
+import { proxyAgentOptions } from '@bakeline/toolkit';
 import { apiError } from './errors.ts';
 import type { WatchEvent } from './types.ts';
 
@@ -40,15 +41,20 @@ interface RawResponse {
 export class KubeClient {
   readonly server: URL;
   readonly #connection: ClusterConnection;
-  readonly #agent: Agent | undefined;
+  readonly #agent: Agent | HttpAgent;
 
-  constructor(connection: ClusterConnection) {
+  /** `env`: where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default process.env). */
+  constructor(connection: ClusterConnection, env: Record<string, string | undefined> = process.env) {
     this.server = new URL(connection.server);
     this.#connection = connection;
-    if (this.server.protocol === 'https:') {
+    const proxy = proxyAgentOptions(env);
+    if (this.server.protocol !== 'https:') {
+      this.#agent = new HttpAgent({ keepAlive: true, ...proxy });
+    } else {
       const options: ConstructorParameters<typeof Agent>[0] = {
         keepAlive: true,
         rejectUnauthorized: connection.insecureSkipTlsVerify !== true,
+        ...proxy,
       };
       if (connection.caPem) options.ca = connection.caPem;
       if (connection.clientCertPem) options.cert = connection.clientCertPem;
@@ -58,7 +64,7 @@ export class KubeClient {
   }
 
   close(): void {
-    this.#agent?.destroy();
+    this.#agent.destroy();
   }
 
   url(path: string, query?: RequestOptions['query']): URL {

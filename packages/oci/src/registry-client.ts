@@ -15,7 +15,7 @@ import { checkDigestHeader, discard, mountBlob, pullScope, pushScope, startUploa
 import { mapConcurrent } from './concurrency.ts';
 import { type Digest, isDigest, sha256Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
-import { fetchSend, type HttpResponse, nodeHttpSend } from './http-exchange.ts';
+import { fetchSend, type HttpResponse, nodeHttpSend, sendAsFetch } from './http-exchange.ts';
 import type { Descriptor, ImageIndex, Platform } from './image-types.ts';
 import { blobPath } from './layout-paths.ts';
 import { type LoadedImage, readLayoutImage, verifyBlob } from './layout-read.ts';
@@ -88,12 +88,13 @@ export class RegistryClient {
     this.#chunkSize = chunkSize;
     this.#retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
     const scheme = (options.insecure ?? isLoopback(options.registry)) ? 'http' : 'https';
+    const send = options.fetch ? fetchSend(options.fetch) : nodeHttpSend(options.env);
     const transport: ConstructorParameters<typeof RegistryTransport>[0] = {
       registry: options.registry,
       // Docker Hub's name is docker.io; its API answers on registry-1.docker.io
       baseUrl: `${scheme}://${options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry}`,
-      fetch: options.fetch ?? globalThis.fetch,
-      send: options.fetch ? fetchSend(options.fetch) : nodeHttpSend(),
+      fetch: options.fetch ?? sendAsFetch(send),
+      send,
       logger: this.#logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;

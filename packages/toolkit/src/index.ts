@@ -35,6 +35,13 @@ export { neutralizeWorkflowCommands } from './neutralize.ts';
 export { getState, saveState, setOutput, summary } from './outputs.ts';
 export { type ProgressOptions, ProgressReporter } from './progress.ts';
 export {
+  agentsSupportProxy,
+  type ProxyEnv,
+  proxyAgentOptions,
+  proxyAwareAgents,
+  proxyEnvFrom,
+} from './proxy-agents.ts';
+export {
   backoffDelay,
   isTransientNetworkError,
   type RetryDecision,
