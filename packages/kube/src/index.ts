@@ -3,6 +3,7 @@ export { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 export { apiError, KubeApiError } from './errors.ts';
 export { canonicalRepository, digestOfImageId, type PinnedImage, pinnedImage, repositoryOf } from './image-ref.ts';
 export { readKubeconfig } from './kubeconfig.ts';
+export { type FieldsV1, mergeFieldsV1, type UpgradeOptions, upgradeManagedFields } from './managed-fields-upgrade.ts';
 export { type AppliedManifest, applyManifest, type Manifest, pinImages, readManifests } from './manifests.ts';
 export { describePod, isPodReady, STUCK_REASONS, type StuckContainer, stuckContainers } from './pod-health.ts';
 export {
