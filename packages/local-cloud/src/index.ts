@@ -87,6 +87,7 @@ export {
   HOST_PORT_ANNOTATION,
   type KubeCloudAdmin,
   type StartedKubeCloud,
+  startKubeCloud,
   type TimedRequestLogEntry,
 } from './kube/index.ts';
 export * from './maven-dist/index.ts';

@@ -4,6 +4,10 @@
 // this layer too, so their writes are validated like anyone's.
 import { randomInt } from 'node:crypto';
 import type { UserInfo } from '../auth/user.ts';
+import { applyManagers } from './apply/field-manager.ts';
+import { decodeManagedFields, ManagedFieldsError } from './apply/managed-fields.ts';
+import { type Endpoint, keepTimesWhenUnchanged, recordUpdate, scopeOf, setManagedFields } from './apply/tracking.ts';
+import { TypedValueError } from './apply/typed-fields.ts';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, findResource, RESOURCES, type ResourceContext, type ResourceDef } from './resources.ts';
 import { checkSchema, scaleSchema } from './schema.ts';
@@ -11,6 +15,7 @@ import { selectorString } from './selectors.ts';
 import {
   badRequest,
   conflict,
+  internalError,
   invalid,
   KubeStatusError,
   notFound,
@@ -28,6 +33,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Who asks (requests through the API server); internal writes (controllers, bootstrap) have none. */
   requester?: UserInfo;
+  /** The manager a request's write is recorded under in managedFields (requests only). */
+  fieldManager?: string;
 }
 
 /** A check run on every write a requester makes, after validation and before storing (dry runs too). */
@@ -176,6 +183,7 @@ export class ObjectApi {
     this.#prepare(def, object, undefined);
     if (def.namespaced) this.#requireNamespace(def, meta.namespace);
     this.#admit(def, object, options);
+    this.#track(def, 'main', undefined, object, options);
     if (options.dryRun) return { object, warnings };
     return { object: this.store.create(def, object), warnings };
   }
@@ -225,8 +233,19 @@ export class ObjectApi {
     }
     this.#prepare(def, object, current);
     this.#admit(def, object, options);
+    this.#track(def, 'main', current, object, options);
     if (options.dryRun) return { object, warnings };
     return { object: this.store.update(def, object, 'main'), warnings };
+  }
+
+  /** Records a request's write in managedFields (internal writes leave them as they are). */
+  #track(def: ResourceDef, endpoint: Endpoint, live: Obj | undefined, next: Obj, options: WriteOptions): void {
+    if (!options.requester || options.fieldManager === undefined) return;
+    recordUpdate(def, endpoint, live, next, {
+      manager: options.fieldManager,
+      apiVersion: apiVersionOf(def),
+      time: this.now(),
+    });
   }
 
   patch(
@@ -257,6 +276,91 @@ export class ObjectApi {
     }
     meta.resourceVersion = currentRv;
     return this.#write(def, namespace, name, object, warnings, options, subresource);
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): merges the applied configuration
+   * into the object, or creates it, as `manager` (apply/field-manager.ts has the rules).
+   */
+  apply(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: WriteOptions & { fieldManager: string; force: boolean },
+  ): WriteResult & { created: boolean } {
+    const { object: config, warnings } = this.#decode(def, body, options);
+    // FieldManager.Apply's checks, in its order (structuredmerge.go)
+    if (config.apiVersion !== apiVersionOf(def)) {
+      throw badRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${typeof config.apiVersion === 'string' ? config.apiVersion : ''}, expected: ${apiVersionOf(def)}`,
+      );
+    }
+    if (typeof config.metadata !== 'object' || config.metadata === null) config.metadata = {};
+    const meta = config.metadata as Meta;
+    if ((meta as { managedFields?: unknown }).managedFields !== undefined) {
+      throw badRequest('metadata.managedFields must be nil');
+    }
+    if (config.kind !== def.kind) {
+      throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    }
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (def.namespaced && meta.namespace !== undefined && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.name = name;
+    if (def.namespaced && namespace !== undefined) meta.namespace = namespace;
+    const live = this.store.get(def, namespace, name);
+    let managers: ReturnType<typeof decodeManagedFields> = [];
+    try {
+      managers = live ? decodeManagedFields((live.metadata as Obj).managedFields) : [];
+    } catch (error: unknown) {
+      if (!(error instanceof ManagedFieldsError)) throw error;
+    }
+    let result: ReturnType<typeof applyManagers>;
+    try {
+      result = applyManagers({
+        scope: scopeOf(def, 'main'),
+        live,
+        config,
+        managers,
+        applier: { manager: options.fieldManager, apiVersion: apiVersionOf(def), time: this.now() },
+        force: options.force,
+      });
+    } catch (error: unknown) {
+      if (error instanceof TypedValueError) {
+        throw internalError(
+          `failed to create typed patch object (${apiVersionOf(def)}, Kind=${def.kind}): ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    const object = result.object;
+    setManagedFields(object, result.managers);
+    if (!live) {
+      const { warnings: _w, ...created } = this.#createApplied(def, namespace, object, options);
+      return { ...created, warnings, created: true };
+    }
+    const objectMeta = object.metadata as Meta;
+    objectMeta.resourceVersion = meta.resourceVersion ?? metaOf(live).resourceVersion;
+    if (meta.resourceVersion && meta.resourceVersion !== metaOf(live).resourceVersion) {
+      throw conflict(def.resource, def.group, name, STALE_WRITE);
+    }
+    this.#prepare(def, object, live);
+    setManagedFields(object, keepTimesWhenUnchanged(live, object, result.managers));
+    this.#admit(def, object, options);
+    if (options.dryRun) return { object, warnings, created: false };
+    return { object: this.store.update(def, object, 'main'), warnings, created: false };
+  }
+
+  #createApplied(def: ResourceDef, namespace: string | undefined, object: Obj, options: WriteOptions): WriteResult {
+    this.#prepare(def, object, undefined);
+    if (def.namespaced) this.#requireNamespace(def, namespace);
+    this.#admit(def, object, options);
+    if (options.dryRun) return { object, warnings: [] };
+    return { object: this.store.create(def, object), warnings: [] };
   }
 
   /** Decodes a review (nothing is stored). */
@@ -322,7 +426,9 @@ export class ObjectApi {
     const rv = (object.metadata as Meta | undefined)?.resourceVersion;
     const target = this.store.mustGet(def, namespace, name);
     if (rv && rv !== metaOf(target).resourceVersion) throw conflict(def.resource, def.group, name, STALE_WRITE);
+    const live = structuredClone(target);
     (target.spec as Obj).replicas = replicas;
+    this.#track(def, 'scale', live, target, options);
     if (!options.dryRun) this.update(def, namespace, name, target, { fieldValidation: 'Ignore' });
     return this.scaleOf(def, namespace, name);
   }

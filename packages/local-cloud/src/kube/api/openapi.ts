@@ -42,6 +42,7 @@ function toOpenApi(schema: Schema): Record<string, unknown> {
       return {
         type: 'object',
         properties: Object.fromEntries(Object.entries(schema.fields).map(([k, v]) => [k, toOpenApi(v)])),
+        ...(schema.atomic ? { 'x-kubernetes-map-type': 'atomic' } : {}),
       };
   }
 }

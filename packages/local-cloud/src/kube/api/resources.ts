@@ -7,11 +7,13 @@ import {
   defaultSecret,
   defaultService,
 } from './defaults.ts';
+import { defaultHorizontalPodAutoscaler, validateHorizontalPodAutoscaler } from './horizontal-pod-autoscaler.ts';
 import {
   clusterRoleSchema,
   configMapSchema,
   deploymentSchema,
   eventSchema,
+  horizontalPodAutoscalerSchema,
   namespaceSchema,
   podSchema,
   replicaSetSchema,
@@ -201,6 +203,22 @@ export const RESOURCES: readonly ResourceDef[] = [
     validate: validateReplicaSet,
   }),
   def({
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+    generation: true,
+    statusSubresource: true,
+    schema: horizontalPodAutoscalerSchema,
+    defaults: (o) => defaultHorizontalPodAutoscaler(o),
+    validate: (o) => validateHorizontalPodAutoscaler(o),
+  }),
+  def({
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     resource: 'roles',
@@ -293,6 +311,7 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceDef |
 
 export const GROUPS: readonly { name: string; version: string }[] = [
   { name: 'apps', version: 'v1' },
+  { name: 'autoscaling', version: 'v2' },
   { name: 'rbac.authorization.k8s.io', version: 'v1' },
   { name: 'authorization.k8s.io', version: 'v1' },
   { name: 'authentication.k8s.io', version: 'v1' },

@@ -11,7 +11,8 @@ export type Schema =
   | { t: 'quantity' }
   /** free-form JSON: nothing below it is checked */
   | { t: 'any' }
-  | { t: 'object'; fields: Record<string, Schema> }
+  /** `atomic`: replaced whole by server-side apply and owned as one field (x-kubernetes-map-type: atomic) */
+  | { t: 'object'; fields: Record<string, Schema>; atomic?: boolean }
   | { t: 'map'; values: Schema }
   | { t: 'array'; items: Schema; mergeKey?: string; mergePrimitives?: boolean };
 
@@ -48,10 +49,11 @@ export const objectMeta = obj({
   managedFields: arr(any),
 });
 
-export const labelSelector = obj({
-  matchLabels: map(str),
-  matchExpressions: arr(obj({ key: str, operator: str, values: strings })),
-});
+export const labelSelector: Schema = {
+  t: 'object',
+  fields: { matchLabels: map(str), matchExpressions: arr(obj({ key: str, operator: str, values: strings })) },
+  atomic: true,
+};
 
 const keyRef = obj({ name: str, key: str, optional: bool });
 const envVar = obj({
@@ -393,6 +395,42 @@ export const selfSubjectRulesReviewSchema = topLevel({
 export const scaleSchema = topLevel({
   spec: obj({ replicas: int }),
   status: obj({ replicas: int, selector: str }),
+});
+
+const crossVersionObjectReference = obj({ apiVersion: str, kind: str, name: str });
+const metricTarget = obj({ type: str, value: quantity, averageValue: quantity, averageUtilization: int });
+const metricIdentifier = obj({ name: str, selector: labelSelector });
+const metricSpec = obj({
+  type: str,
+  object: obj({ describedObject: crossVersionObjectReference, target: metricTarget, metric: metricIdentifier }),
+  pods: obj({ metric: metricIdentifier, target: metricTarget }),
+  resource: obj({ name: str, target: metricTarget }),
+  containerResource: obj({ name: str, target: metricTarget, container: str }),
+  external: obj({ metric: metricIdentifier, target: metricTarget }),
+});
+const scalingRules = obj({
+  stabilizationWindowSeconds: int,
+  selectPolicy: str,
+  policies: arr(obj({ type: str, value: int, periodSeconds: int })),
+  tolerance: quantity,
+});
+/** autoscaling/v2 HorizontalPodAutoscaler (metrics and policies are atomic lists, as upstream). */
+export const horizontalPodAutoscalerSchema = topLevel({
+  spec: obj({
+    scaleTargetRef: crossVersionObjectReference,
+    minReplicas: int,
+    maxReplicas: int,
+    metrics: arr(metricSpec),
+    behavior: obj({ scaleUp: scalingRules, scaleDown: scalingRules }),
+  }),
+  status: obj({
+    observedGeneration: int,
+    lastScaleTime: str,
+    currentReplicas: int,
+    desiredReplicas: int,
+    currentMetrics: arr(any),
+    conditions,
+  }),
 });
 
 export const deleteOptionsSchema = obj({

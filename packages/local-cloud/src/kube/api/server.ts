@@ -9,6 +9,8 @@ import { AuthenticationFailed, type Authenticator } from '../auth/authenticate.t
 import { forbiddenMessage } from '../auth/rbac.ts';
 import { type RuleResolver, rulesReviewStatus } from '../auth/rules-review.ts';
 import type { Authorizer, RequestAttributes, UserInfo } from '../auth/user.ts';
+import { patchOptionsOf } from './apply/apply-options.ts';
+import { managerFromUserAgent } from './apply/tracking.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import {
   type DeleteOptions,
@@ -148,12 +150,13 @@ function fieldValidationOf(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported value: ${v}, allowed values are: Ignore, Warn, Strict`);
 }
 
-function writeOptionsOf(query: URLSearchParams, requester: UserInfo): WriteOptions {
+function writeOptionsOf(query: URLSearchParams, requester: UserInfo, userAgent?: string): WriteOptions {
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) {
     if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
   }
-  return { fieldValidation: fieldValidationOf(query), dryRun: dryRun.length > 0, requester };
+  const fieldManager = query.get('fieldManager') || managerFromUserAgent(userAgent);
+  return { fieldValidation: fieldValidationOf(query), dryRun: dryRun.length > 0, requester, fieldManager };
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {
@@ -317,6 +320,7 @@ export class KubeApiServer {
     const api = this.#options.api;
     const namespace = def.namespaced ? info.namespace || undefined : undefined;
     const method = req.method ?? 'GET';
+    const agent = req.headers['user-agent'];
     if (def.namespaced && info.name !== '' && !namespace) {
       throw new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
@@ -342,7 +346,7 @@ export class KubeApiServer {
       if (method === 'PUT')
         return this.#ok(
           res,
-          api.writeScale(def, namespace ?? '', info.name, body, undefined, writeOptionsOf(query, user)),
+          api.writeScale(def, namespace ?? '', info.name, body, undefined, writeOptionsOf(query, user, agent)),
         );
       if (method === 'PATCH') {
         return this.#ok(
@@ -353,7 +357,7 @@ export class KubeApiServer {
             info.name,
             body,
             req.headers['content-type'] ?? '',
-            writeOptionsOf(query, user),
+            writeOptionsOf(query, user, agent),
           ),
         );
       }
@@ -370,7 +374,7 @@ export class KubeApiServer {
         return this.#watch(res, def, namespace, info.name, query);
       case 'create': {
         if (info.name !== '') throw methodNotAllowed();
-        const { object, warnings } = api.create(def, namespace, body, writeOptionsOf(query, user));
+        const { object, warnings } = api.create(def, namespace, body, writeOptionsOf(query, user, agent));
         return this.#ok(res, object, 201, warnings);
       }
       case 'update': {
@@ -382,10 +386,18 @@ export class KubeApiServer {
           subresource: info.subresource,
           user,
         });
-        const { object, warnings } = api.update(def, namespace, info.name, body, writeOptionsOf(query, user), sub);
+        const { object, warnings } = api.update(
+          def,
+          namespace,
+          info.name,
+          body,
+          writeOptionsOf(query, user, agent),
+          sub,
+        );
         return this.#ok(res, object, 200, warnings);
       }
       case 'patch': {
+        const patchOptions = patchOptionsOf(query, req.headers['content-type']);
         this.#options.beforeWrite?.({
           verb: 'patch',
           def,
@@ -394,13 +406,21 @@ export class KubeApiServer {
           subresource: info.subresource,
           user,
         });
+        if (patchOptions.apply && sub === undefined) {
+          const applied = api.apply(def, namespace, info.name, body, {
+            ...writeOptionsOf(query, user, agent),
+            fieldManager: patchOptions.fieldManager ?? '',
+            force: patchOptions.force,
+          });
+          return this.#ok(res, applied.object, applied.created ? 201 : 200, applied.warnings);
+        }
         const { object, warnings } = api.patch(
           def,
           namespace,
           info.name,
           req.headers['content-type'] ?? '',
           body,
-          writeOptionsOf(query, user),
+          writeOptionsOf(query, user, agent),
           sub,
         );
         return this.#ok(res, object, 200, warnings);

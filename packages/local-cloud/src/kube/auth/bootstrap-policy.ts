@@ -55,6 +55,11 @@ const viewRules: Obj[] = [
     ],
     verbs: READ,
   },
+  {
+    apiGroups: ['autoscaling'],
+    resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
+    verbs: READ,
+  },
 ];
 const editRules: Obj[] = [
   ...viewRules,
@@ -65,6 +70,7 @@ const editRules: Obj[] = [
     resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'],
     verbs: WRITE,
   },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
 ];
 const adminRules: Obj[] = [
   ...editRules,
