@@ -48,6 +48,8 @@ export interface KubeCloud {
   admin?: unknown;
   /** The objects to save for the next run. */
   saveObjects?(): SavedKubeObjects;
+  /** Fault injection: stops the API server or the kubelet as its crash would. */
+  crash?(component: 'api' | 'kubelet'): Promise<void>;
   stop(): Promise<void>;
 }
 

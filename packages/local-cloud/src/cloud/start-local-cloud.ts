@@ -242,6 +242,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log: requestLog,
       githubRepository,
     });
+    admin.crashable('ecr-front', front.close);
+    admin.crashable('layer-bucket', bucketServer.close);
+    admin.crashable('ecr-api', ecr.close);
+    admin.crashable('sts', sts.stop);
+    admin.crashable('oidc', oidc.stop);
     const user = admin.createUser({ name: LOCAL_USER_NAME, policies: { local: LOCAL_USER_POLICY } });
     const standing = oidc.grants.grant({ repository: githubRepository, ref: 'refs/heads/main' });
 
@@ -317,6 +322,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       endpoints.kube = kube.endpoints;
       admin.kube = kube.admin;
       kubeSave = kube.saveObjects;
+      const crashKube = kube.crash;
+      if (crashKube) {
+        admin.crashable('kube-api', () => crashKube('api'));
+        admin.crashable('kubelet', () => crashKube('kubelet'));
+      }
     }
     if (!ownStateDir) {
       const saver = new StateSaver(stateDir, { registry, findings, iam, kube: () => kubeSave?.() }, (error) =>

@@ -139,6 +139,8 @@ export interface StartedKubeCloud {
   admin: KubeCloudAdmin;
   /** the objects to save for the next run */
   saveObjects(): SavedKubeObjects;
+  /** fault injection: see KubeCloudAdmin.crash */
+  crash(component: 'api' | 'kubelet'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -359,8 +361,19 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   }
   options.log?.(`kube: API ${apiUrl} (cluster ${clusterName})${eks ? `, EKS API ${eks.url}` : ''}`);
 
+  const crash = async (component: 'api' | 'kubelet') => {
+    if (component === 'api') {
+      await server.stop();
+      return;
+    }
+    if (!kubeletRunning) return;
+    kubeletRunning = false;
+    await kubelet?.stop();
+    await kubeletHealthz?.close();
+  };
   let stopped = false;
   return {
+    crash,
     clusterName,
     region,
     accountId,
@@ -413,15 +426,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         concurrentWrites.push({ def, namespace: target.namespace, name: target.name, left: target.count });
       },
       dropWatches: () => server.dropWatches(),
-      async crash(component) {
-        if (component === 'api') {
-          await server.stop();
-          return;
-        }
-        kubeletRunning = false;
-        await kubelet?.stop();
-        await kubeletHealthz?.close();
-      },
+      crash,
       api,
     },
     async stop() {
