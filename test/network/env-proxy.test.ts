@@ -115,7 +115,7 @@ async function callAll(env: Record<string, string>, t: Awaited<ReturnType<typeof
   } finally {
     ecr.destroy();
   }
-  const kube = new KubeClient({ server: t.kube.url, caPem: t.ca.caPem, token: async () => 'kube-token' }, env);
+  const kube = new KubeClient({ server: t.kube.url, caPem: t.ca.caPem, token: async () => 'kube-token' }, { env });
   try {
     expect(await kube.request<{ metadata: { name: string } }>('GET', '/api/v1/namespaces/dev')).toMatchObject({
       metadata: { name: 'dev' },

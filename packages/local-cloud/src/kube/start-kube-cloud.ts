@@ -13,6 +13,7 @@ import { listen, type StartedServer } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
 import { ObjectApi } from './api/object-api.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
+import { restoreObjects, type SavedKubeObjects, saveObjects } from './api/saved-objects.ts';
 import { KubeApiServer, type KubeApiServer as KubeApiServerType, type RequestLogEntry } from './api/server.ts';
 import { ObjectStore } from './api/store.ts';
 import { AccessEntries, type AccessEntry } from './auth/access-entries.ts';
@@ -44,6 +45,10 @@ export interface KubeCloudOptions {
   accountId?: string;
   /** port on 127.0.0.1 (default: a free one) */
   port?: number;
+  /** ports to take again when free (a restarted local cloud keeps its addresses) */
+  preferredPorts?: { api?: number; eks?: number; kubeletHealthz?: number };
+  /** objects saved by an earlier run, put back before anything starts */
+  restore?: SavedKubeObjects;
   /** directory for the kubeconfigs (default: a temp directory, removed at stop) */
   stateDir?: string;
   now?: () => Date;
@@ -101,6 +106,11 @@ export interface KubeCloudAdmin {
   writeConcurrently(target: { resource: string; group?: string; namespace: string; name: string; count: number }): void;
   /** cuts every open watch connection (an API server restart); returns how many were open */
   dropWatches(): number;
+  /**
+   * Stops one component as its crash would (fault injection): the API server stops listening, or
+   * the kubelet stops working and its healthz endpoint goes away.
+   */
+  crash(component: 'api' | 'kubelet'): Promise<void>;
   /** the object store and API layer, for in-process checks */
   api: ObjectApi;
 }
@@ -123,7 +133,13 @@ export interface StartedKubeCloud {
   eksUrl?: string;
   /** what the local cloud's endpoints.json shows */
   endpoints: Record<string, unknown>;
+  /** the kubelet's health endpoint (`GET /healthz`, as a real kubelet serves on :10248) */
+  kubeletHealthzUrl?: string;
   admin: KubeCloudAdmin;
+  /** the objects to save for the next run */
+  saveObjects(): SavedKubeObjects;
+  /** fault injection: see KubeCloudAdmin.crash */
+  crash(component: 'api' | 'kubelet'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -173,6 +189,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   );
   const ca = await createClusterCa(clusterName);
   const store = new ObjectStore({ now });
+  if (options.restore) restoreObjects(store, options.restore);
   const accessEntries = new AccessEntries();
   for (const e of entries) accessEntries.set(e);
   const rbac = new RbacAuthorizer(store);
@@ -191,6 +208,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     ...entryNamespaces,
     ...(options.namespaces ?? []),
   ])) {
+    if (store.get(nsDef, undefined, ns)) continue;
     api.create(
       nsDef,
       undefined,
@@ -200,8 +218,14 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   }
   const crDef = findResource('rbac.authorization.k8s.io', 'v1', 'clusterroles') as ResourceDef;
   const crbDef = findResource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings') as ResourceDef;
-  for (const r of BOOTSTRAP_CLUSTER_ROLES) api.create(crDef, undefined, r, { fieldValidation: 'Strict' });
-  for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
+  const bootstrapped = (def: ResourceDef, o: Record<string, unknown>) =>
+    store.get(def, undefined, (o.metadata as { name: string }).name) !== undefined;
+  for (const r of BOOTSTRAP_CLUSTER_ROLES) {
+    if (!bootstrapped(crDef, r)) api.create(crDef, undefined, r, { fieldValidation: 'Strict' });
+  }
+  for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) {
+    if (!bootstrapped(crbDef, b)) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
+  }
 
   const staticTokens = new Map<string, UserInfo>();
   const authenticator = new Authenticator({
@@ -272,11 +296,31 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       );
     },
   });
-  const port = await server.listen(options.port ?? 0);
+  const preferredApiPort = options.port ?? options.preferredPorts?.api;
+  const port =
+    preferredApiPort === undefined
+      ? await server.listen(0)
+      : await server.listen(preferredApiPort).catch((error: unknown) => {
+          if (options.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+          return server.listen(0);
+        });
   const apiUrl = `https://127.0.0.1:${port}`;
   const controllers = new ControllerManager({ api, ...(options.onError ? { onError: options.onError } : {}) });
   controllers.start();
   kubelet?.start();
+  let kubeletRunning = kubelet !== undefined;
+  const kubeletHealthz = kubelet
+    ? await listen(
+        (req, res) => {
+          const healthy = kubeletRunning && req.method === 'GET' && req.url === '/healthz';
+          res.writeHead(healthy ? 200 : 404, { 'content-type': 'text/plain' });
+          res.end(healthy ? 'ok' : 'not found');
+        },
+        options.preferredPorts?.kubeletHealthz !== undefined
+          ? { preferredPort: options.preferredPorts.kubeletHealthz }
+          : {},
+      )
+    : undefined;
 
   const kubeconfigPath = join(dir, 'admin.kubeconfig');
   writeFileSync(
@@ -310,19 +354,41 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         },
       ],
     });
-    eks = await listen(eksApi.handler(), {});
+    eks = await listen(
+      eksApi.handler(),
+      options.preferredPorts?.eks !== undefined ? { preferredPort: options.preferredPorts.eks } : {},
+    );
   }
   options.log?.(`kube: API ${apiUrl} (cluster ${clusterName})${eks ? `, EKS API ${eks.url}` : ''}`);
 
+  const crash = async (component: 'api' | 'kubelet') => {
+    if (component === 'api') {
+      await server.stop();
+      return;
+    }
+    if (!kubeletRunning) return;
+    kubeletRunning = false;
+    await kubelet?.stop();
+    await kubeletHealthz?.close();
+  };
   let stopped = false;
   return {
+    crash,
     clusterName,
     region,
     accountId,
     clusterArn,
     createdAt,
     ...(eks ? { eksUrl: eks.url } : {}),
-    endpoints: { clusterName, apiUrl, kubeconfig: kubeconfigPath, ...(eks ? { eks: eks.url } : {}) },
+    endpoints: {
+      clusterName,
+      apiUrl,
+      kubeconfig: kubeconfigPath,
+      ...(eks ? { eks: eks.url } : {}),
+      ...(kubeletHealthz ? { kubeletHealthz: `${kubeletHealthz.url}/healthz` } : {}),
+    },
+    ...(kubeletHealthz ? { kubeletHealthzUrl: `${kubeletHealthz.url}/healthz` } : {}),
+    saveObjects: () => saveObjects(store),
     apiUrl,
     port,
     caPem: ca.caPem,
@@ -360,6 +426,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         concurrentWrites.push({ def, namespace: target.namespace, name: target.name, left: target.count });
       },
       dropWatches: () => server.dropWatches(),
+      crash,
       api,
     },
     async stop() {
@@ -368,7 +435,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       await controllers.stop();
       await eks?.close();
       await server.stop();
-      await kubelet?.stop();
+      await kubeletHealthz?.close();
+      if (kubeletRunning) await kubelet?.stop();
       runtime?.dispose();
       if (options.stateDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
