@@ -66,7 +66,7 @@ describe('eks-promote inputs', () => {
     [{ 'rollback-on-failure': 'yes' }, 'rollback-on-failure', 'YAML boolean'],
     [{ 'role-to-assume': 'admin' }, 'role-to-assume', 'IAM role ARN'],
     [{ 'cluster-name': '' }, 'cluster-name', 'is required'],
-    [{ manifests: 'k8s/missing.yml' }, 'manifests', 'no such file'],
+    [{ manifests: 'k8s/missing.yml', 'manifests-from': 'workspace' }, 'manifests', 'no such path'],
     [{ 'github-deployment': 'true', 'github-token': '' }, 'github-token', 'needs a token that may write deployments'],
     [{ 'github-deployment': 'yes' }, 'github-deployment', 'YAML boolean'],
     [{ 'environment-url': 'dev.example.com' }, 'environment-url', 'http(s) URL'],
