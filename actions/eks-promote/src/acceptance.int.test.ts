@@ -78,6 +78,8 @@ function promotion(
       workload: WORKLOAD,
       environment,
       timeout: '3m',
+      // the manifests are written into a workspace that is no git checkout
+      'manifests-from': 'workspace',
       ...inputs,
     },
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
