@@ -28,6 +28,9 @@ export function rowProblem(row: ReportRow): string | undefined {
     return `${state.readyPods} of ${state.replicas} pods ready (${state.pods} pods)`;
   }
   if (state.image !== row.imageUri) return `the Deployment names ${state.image}, not ${row.imageUri}`;
+  // each environment's overlay sets its own profile: another value means other manifests were applied
+  if (state.profile !== row.environment)
+    return `its ConfigMap's profile is '${state.profile}', not '${row.environment}'`;
   return undefined;
 }
 
@@ -46,12 +49,13 @@ export function printReport(rows: ReportRow[], context: ReportContext): boolean 
   const problems = rows.map(rowProblem);
   console.log('');
   for (const line of table(
-    ['environment', 'digest', 'image URI', 'pods ready', 'check'],
+    ['environment', 'digest', 'image URI', 'pods ready', 'profile', 'check'],
     rows.map((row, i) => [
       row.environment,
       row.state.digests.join(', '),
       row.state.image,
       `${row.state.readyPods}/${row.state.replicas}`,
+      row.state.profile,
       problems[i] ?? 'ok',
     ]),
   ))

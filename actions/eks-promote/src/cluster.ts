@@ -1,7 +1,3 @@
-// Connects to the target or source cluster: EKS through GitHub OIDC or the AWS SDK's default
-// credential chain, DescribeCluster and a renewing token; or a kubeconfig. The source cluster may
-// be in another region (`source-region`).
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   type CredentialsProvider,
@@ -121,10 +117,15 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
     });
     client = new KubeClient(connection);
   }
+  const revisions = new Map<string, Promise<string | undefined>>();
   return {
     client,
     resolveTag: (image: string) => resolveTag(image, credentials, inputs),
-    readRevision: (image: string) =>
-      readImageRevision(image, registryClient(image, credentials, inputs), process.env.RUNNER_TEMP || tmpdir()),
+    // read once per image: the manifests and the GitHub deployment both ask
+    readRevision: (image: string) => {
+      const known = revisions.get(image) ?? readImageRevision(image, registryClient(image, credentials, inputs));
+      revisions.set(image, known);
+      return known;
+    },
   };
 }

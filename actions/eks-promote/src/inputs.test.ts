@@ -106,7 +106,7 @@ describe('eks-promote inputs', () => {
       'the role is in partition aws, but region cn-north-1 is in aws-cn',
     ],
     [{ 'cluster-name': '' }, 'cluster-name', 'is required'],
-    [{ manifests: 'k8s/missing.yml' }, 'manifests', 'no such file'],
+    [{ manifests: 'k8s/missing.yml', 'manifests-from': 'workspace' }, 'manifests', 'no such path'],
     [{ 'github-deployment': 'true', 'github-token': '' }, 'github-token', 'needs a token that may write deployments'],
     [{ 'github-deployment': 'yes' }, 'github-deployment', 'YAML boolean'],
     [{ 'environment-url': 'dev.example.com' }, 'environment-url', 'http(s) URL'],

@@ -9,6 +9,7 @@ import {
 } from '@bakeline/aws';
 import { parseReference } from '@bakeline/oci';
 import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { type ManifestInputs, readManifestInputs } from './manifest-inputs.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SELECTOR = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*)*$/;
@@ -28,7 +29,8 @@ export interface Inputs {
   source:
     | { kind: 'image'; image: string; allowTag: boolean }
     | { kind: 'environment'; environment: string; cluster: ClusterInput; namespace: string };
-  manifests: string[];
+  /** `manifests`, `kustomize` and `manifests-from` (manifest-inputs.ts) */
+  manifests: ManifestInputs;
   timeoutMs: number;
   stuckGraceMs: number;
   rollbackOnFailure: boolean;
@@ -226,7 +228,7 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
   const container = reader.getOptionalString('container');
   if (container !== undefined && !DNS_LABEL.test(container))
     throw new InputError('container', `got "${container}"; expected a container name`);
-  const manifests = reader.getPathList('manifests', { mustExist: 'file' });
+  const manifests = readManifestInputs(reader, reader.getString('environment', { default: namespace }));
   return {
     target,
     region: targetRegion,
