@@ -134,15 +134,13 @@ afterAll(async () => {
       rows: verdicts.length,
       refused: refused.length,
       byTarget: Object.fromEntries(
-        [...new Set(verdicts.map((v) => v.target))]
-          .sort()
-          .map((t) => [
-            t,
-            {
-              rows: verdicts.filter((v) => v.target === t).length,
-              refused: refused.filter((v) => v.target === t).length,
-            },
-          ]),
+        [...new Set(verdicts.map((v) => v.target))].sort().map((t) => [
+          t,
+          {
+            rows: verdicts.filter((v) => v.target === t).length,
+            refused: refused.filter((v) => v.target === t).length,
+          },
+        ]),
       ),
       notRefused: verdicts.filter((v) => !v.refused).map((v) => v.row),
     });

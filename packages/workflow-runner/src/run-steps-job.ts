@@ -258,6 +258,8 @@ export async function runStepsJob(input: JobInput): Promise<void> {
         stepDir: stepDirName(jobDir, step.index),
         env: processEnv,
         timeoutMs,
+        // a step that runs after the cancellation (always(), cancelled()) is not stopped by it
+        ...(input.signal === undefined || input.signal.aborted ? {} : { signal: input.signal }),
         log,
       };
       if (step.run !== undefined) {
@@ -284,7 +286,7 @@ export async function runStepsJob(input: JobInput): Promise<void> {
     Object.assign(exported, effects.exportedEnv);
     addedPath.push(...effects.addedPath);
     result.summary += effects.summary;
-    record.outcome = effects.exitCode === 0 ? 'success' : 'failure';
+    record.outcome = effects.cancelled ? 'cancelled' : effects.exitCode === 0 ? 'success' : 'failure';
     record.conclusion = record.outcome === 'failure' && continueOnError ? 'success' : record.outcome;
     record.outputs = Object.fromEntries(Object.entries(effects.outputs).map(([k, v]) => [k, session.masker.apply(v)]));
     record.name = session.masker.apply(record.name);
