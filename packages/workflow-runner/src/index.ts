@@ -9,6 +9,13 @@ export {
 export { ArtifactStore, type StoredArtifact } from './artifact-store.ts';
 export { InvalidWorkflowError, validateCalls } from './call-validation.ts';
 export {
+  type Admission,
+  ConcurrencyGroups,
+  type GroupRequest,
+  type GroupSnapshot,
+  type Lease,
+} from './concurrency-groups.ts';
+export {
   type EnvironmentSpec,
   type EnvironmentsConfig,
   emptyEnvironments,
