@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 // Two projects: `unit` needs nothing running and finishes in seconds; `integration` talks to real
 // components (Docker engine, Distribution registry, Maven, the local cloud) and is marked by the
 // file name `*.int.test.ts` so it can be run alone: `pnpm test:int`.
+// No test may reach the EC2 instance metadata address: the AWS SDK's default credential chain
+// ends there, so it is disabled for every test (the chain's own test points it at a stand-in).
+const env = { AWS_EC2_METADATA_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: [
             'packages/*/src/**/*.test.ts',
             'actions/*/src/**/*.test.ts',
@@ -23,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          env,
           include: [
             'packages/*/src/**/*.int.test.ts',
             'actions/*/src/**/*.int.test.ts',

@@ -5,19 +5,28 @@
 // prints what runs where, exits non-zero unless every environment runs the built digest, and
 // leaves the local cloud running for inspection.
 //   node scripts/main.ts          run the chain (starts the local cloud when it is not running)
+//     --verbose                   expand the steps' ::group:: blocks (folded to one line otherwise)
+//     --debug                     show ::debug:: lines (also with ACTIONS_STEP_DEBUG=true)
 //   node scripts/main.ts stop     stop the local cloud
+//   node scripts/main.ts env      print `export` lines for aws, kubectl and skopeo (eval them)
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
-import { consoleLogger, errorMessage, formatDuration } from '@bakeline/toolkit';
+import { consoleLogger, errorMessage, formatBytes, formatDuration } from '@bakeline/toolkit';
 import {
   createPrinter,
   httpIdTokenIssuer,
   loadEnvironments,
+  type PrinterOptions,
   type RunOptions,
+  RunRecorder,
   runWorkflow,
+  stepDebug,
   type WorkflowResult,
+  writeRunPage,
 } from '@bakeline/workflow-runner';
+import { diskUsage } from './main/disk-usage.ts';
+import { envExports, runningCloud } from './main/env-exports.ts';
 import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
 import { writeEnvironmentsFile } from './main/environments-file.ts';
 import { ensureLocalCloud, type MainCloud, stopLocalCloud } from './main/local-cloud.ts';
@@ -52,7 +61,11 @@ function findWorkflowOutputs(result: WorkflowResult): Record<string, string> {
   return {};
 }
 
+/** How the steps' logs are shown: groups folded or expanded, debug lines hidden or shown. */
+type LogView = Pick<PrinterOptions, 'verbose' | 'debug'>;
+
 async function runCaller(
+  view: LogView,
   cloud: MainCloud,
   environmentsFile: string,
   workflow: 'build.yml' | 'promote.yml',
@@ -62,6 +75,8 @@ async function runCaller(
   pruneRuns(runsDir, KEEP_RUNS);
   const runDir = join(runsDir, `${Date.now()}-${workflow.replace('.yml', '')}`);
   mkdirSync(runDir, { recursive: true });
+  const print = createPrinter((line) => console.log(line), { logs: true, ...view });
+  const recorder = new RunRecorder();
   const outcome = await runWorkflow({
     workflow: join(service, '.github/workflows', workflow),
     repoDir: service,
@@ -70,7 +85,10 @@ async function runCaller(
     idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
     runDir,
     toolCache: join(stateDir, 'tool-cache'),
-    onEvent: createPrinter((line) => console.log(line), { logs: true }),
+    onEvent: (event) => {
+      print(event);
+      recorder.onEvent(event);
+    },
     ...extra,
   });
   const summaries = outcome.result.jobs
@@ -78,7 +96,9 @@ async function runCaller(
     .filter((job) => job.summary.trim() !== '')
     .map((job) => `<!-- job ${job.id} -->\n${job.summary.trim()}\n`);
   writeFileSync(join(outcome.runDir, 'summary.md'), summaries.join('\n'));
+  const page = writeRunPage(outcome.runDir, outcome.result, recorder);
   console.log(`run directory: ${relative(process.cwd(), outcome.runDir)} (job summaries: summary.md)`);
+  console.log(`run page: ${relative(process.cwd(), page)} (open it in a browser)`);
   if (outcome.result.result !== 'success') {
     const failed = outcome.result.jobs.flatMap((job) => [job, ...(job.workflow?.jobs ?? [])]);
     const reasons = failed
@@ -89,12 +109,40 @@ async function runCaller(
   return outcome.result;
 }
 
+/** `env [--state-dir DIR]`: export lines on stdout; never starts the cloud. */
+async function printEnv(args: readonly string[]): Promise<number> {
+  const [flag, dir, ...rest] = args;
+  if ((flag !== undefined && (flag !== '--state-dir' || dir === undefined)) || rest.length > 0) {
+    throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh env [--state-dir DIR]`);
+  }
+  const from = dir ?? stateDir;
+  const cloud = await runningCloud(from);
+  if (!cloud) {
+    console.error(
+      `the local cloud is not running in ${relative(process.cwd(), from) || '.'}; start it with scripts/main.sh`,
+    );
+    return 1;
+  }
+  process.stdout.write(envExports(cloud));
+  return 0;
+}
+
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === 'stop') {
     console.log(await stopLocalCloud(root, stateDir));
     return 0;
   }
-  if (args.length > 0) throw new Error(`unknown arguments '${args.join(' ')}'; usage: scripts/main.sh [stop]`);
+  if (args[0] === 'env') return printEnv(args.slice(1));
+  const unknown = args.filter((a) => a !== '--verbose' && a !== '--debug');
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown arguments '${unknown.join(' ')}'; usage: scripts/main.sh [--verbose] [--debug] | stop | env`,
+    );
+  }
+  const view: LogView = {
+    verbose: args.includes('--verbose'),
+    debug: args.includes('--debug') || stepDebug(process.env),
+  };
   const started = Date.now();
 
   let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
@@ -112,7 +160,7 @@ async function main(args: readonly string[]): Promise<number> {
   writeEnvironmentsFile(join(service, '.github/environments.local.yml'), environmentsFile, cloud, baseImage);
 
   done = step('build.yml: build, platform test, publish to ECR, deploy to dev (push to main)');
-  const build = findWorkflowOutputs(await runCaller(cloud, environmentsFile, 'build.yml', { event: 'push' }));
+  const build = findWorkflowOutputs(await runCaller(view, cloud, environmentsFile, 'build.yml', { event: 'push' }));
   const digest = build.digest ?? '';
   const imageUri = build['image-uri'] ?? '';
   if (!/^sha256:[0-9a-f]{64}$/.test(digest) || !imageUri.endsWith(`@${digest}`)) {
@@ -125,7 +173,7 @@ async function main(args: readonly string[]): Promise<number> {
     ['prod', 'test'],
   ] as const) {
     done = step(`promote.yml: ${source} -> ${target}${target === 'prod' ? ' (approved: --approve prod)' : ''}`);
-    await runCaller(cloud, environmentsFile, 'promote.yml', {
+    await runCaller(view, cloud, environmentsFile, 'promote.yml', {
       event: 'workflow_dispatch',
       inputs: { environment: target, 'from-environment': source },
       approve: target === 'prod' ? ['prod'] : [],
@@ -139,12 +187,15 @@ async function main(args: readonly string[]): Promise<number> {
     rows.push({ environment, state, expected: digest, imageUri });
   }
   const ok = printReport(rows, {
-    kubeconfig: relative(process.cwd(), cloud.kube.kubeconfig),
-    registry: cloud.registry.host,
     imageUri,
     stop: 'scripts/main.sh stop',
+    env: 'scripts/main.sh env',
     durationMs: Date.now() - started,
   });
+  const runsDir = join(stateDir, 'runs');
+  console.log(
+    `runs kept: ${readdirSync(runsDir).length} in ${relative(process.cwd(), runsDir)}, ${formatBytes(diskUsage(runsDir))} on disk (artifacts are hard links)`,
+  );
   return ok ? 0 : 1;
 }
 

@@ -39,6 +39,10 @@ function checkSuite(name: string, command: string, argv: string[]): void {
 
 checkSuite('lint (biome)', bin('biome'), ['check', '.']);
 checkSuite('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+checkSuite('reliability figures up to date (summary.json, README)', process.execPath, [
+  'scripts/reliability-figures.ts',
+  '--check',
+]);
 checkSuite('bundles up to date (check-dist)', process.execPath, ['scripts/build-bundles.ts', '--check']);
 // the bundling above must leave pnpm's store as installed: an offline install (the release
 // workflow's test) refuses a store whose packages were written to through node_modules

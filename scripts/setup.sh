@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Installs what bakeline's tests and main job need on a fresh Debian 12 machine, from the npm
 # registry and Debian's packages only, and starts the Docker engine. Idempotent: a second run
-# only checks. Usage: scripts/setup.sh [--no-docker]
+# only checks. Usage: scripts/setup.sh [--no-docker] [--for-tests]
+# --for-tests also installs what only the tests use (Debian's chromium, for the run page's
+# browser test), so that a newcomer's first main job does not wait for it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 NODE_VERSION=24.9.0
 PNPM_VERSION=10.34.8
 APT_PACKAGES=(docker.io docker-registry skopeo awscli debootstrap busybox-static)
+TEST_APT_PACKAGES=(chromium)
+with_docker=true
+for arg in "$@"; do
+  case "$arg" in
+    --no-docker) with_docker=false ;;
+    --for-tests) APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}") ;;
+    *) printf 'setup: unknown option %s (usage: scripts/setup.sh [--no-docker] [--for-tests])\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -43,6 +54,6 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
 fi
 
 # 5. The Docker engine.
-if [ "${1:-}" != "--no-docker" ]; then
+if [ "$with_docker" = true ]; then
   "$root/scripts/docker-engine.sh"
 fi

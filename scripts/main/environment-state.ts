@@ -1,5 +1,6 @@
 // What runs in one environment, read with the real kubectl through the local cloud's admin
-// kubeconfig: the workload's pods, which of them are ready, and the image digest each one runs.
+// kubeconfig: the workload's pods, which of them are ready, the image digest each one runs, and
+// the profile its ConfigMap gives (each environment's Kustomize overlay sets it).
 import { execChecked } from '@bakeline/toolkit';
 
 export interface EnvironmentState {
@@ -9,6 +10,8 @@ export interface EnvironmentState {
   readyPods: number;
   pods: number;
   replicas: number;
+  /** The `profile` of the workload's ConfigMap (set per environment by its Kustomize overlay). */
+  profile: string;
 }
 
 interface PodList {
@@ -19,6 +22,10 @@ interface PodList {
       containerStatuses?: { name: string; imageID?: string; ready?: boolean }[];
     };
   }[];
+}
+
+interface ConfigMap {
+  data?: Record<string, string>;
 }
 
 interface Deployment {
@@ -39,6 +46,7 @@ export async function readEnvironmentState(
 ): Promise<EnvironmentState> {
   const deployment = await kubectlJson<Deployment>(kubeconfig, ['-n', namespace, 'get', 'deployment', workload]);
   const pods = await kubectlJson<PodList>(kubeconfig, ['-n', namespace, 'get', 'pods', '-l', `app=${workload}`]);
+  const configMap = await kubectlJson<ConfigMap>(kubeconfig, ['-n', namespace, 'get', 'configmap', workload]);
   const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
   const digests = new Set<string>();
   let readyPods = 0;
@@ -57,5 +65,6 @@ export async function readEnvironmentState(
     readyPods,
     pods: live.length,
     replicas: deployment.spec.replicas ?? 1,
+    profile: configMap.data?.profile ?? '',
   };
 }

@@ -11,10 +11,10 @@ export interface ReportRow {
 }
 
 export interface ReportContext {
-  kubeconfig: string;
-  registry: string;
   imageUri: string;
   stop: string;
+  /** the command whose output `eval` takes to point the clients at the local cloud */
+  env: string;
   durationMs: number;
 }
 
@@ -28,6 +28,9 @@ export function rowProblem(row: ReportRow): string | undefined {
     return `${state.readyPods} of ${state.replicas} pods ready (${state.pods} pods)`;
   }
   if (state.image !== row.imageUri) return `the Deployment names ${state.image}, not ${row.imageUri}`;
+  // each environment's overlay sets its own profile: another value means other manifests were applied
+  if (state.profile !== row.environment)
+    return `its ConfigMap's profile is '${state.profile}', not '${row.environment}'`;
   return undefined;
 }
 
@@ -46,19 +49,18 @@ export function printReport(rows: ReportRow[], context: ReportContext): boolean 
   const problems = rows.map(rowProblem);
   console.log('');
   for (const line of table(
-    ['environment', 'digest', 'image URI', 'pods ready', 'check'],
+    ['environment', 'digest', 'image URI', 'pods ready', 'profile', 'check'],
     rows.map((row, i) => [
       row.environment,
       row.state.digests.join(', '),
       row.state.image,
       `${row.state.readyPods}/${row.state.replicas}`,
+      row.state.profile,
       problems[i] ?? 'ok',
     ]),
   ))
     console.log(line);
   const ok = problems.every((p) => p === undefined);
-  const endpoints = '.local-cloud/endpoints.json';
-  const field = (path: string) => `$(node -p "require('./${endpoints}').${path}")`;
   console.log(
     [
       '',
@@ -66,12 +68,12 @@ export function printReport(rows: ReportRow[], context: ReportContext): boolean 
         ? `every environment runs ${rows[0]?.expected} (${formatDuration(context.durationMs)})`
         : `FAILED: not every environment runs the built digest (${formatDuration(context.durationMs)})`,
       '',
-      'The local cloud is still running. Look around:',
-      `  kubectl --kubeconfig ${context.kubeconfig} get deploy,rs,pods -n prod -o wide`,
-      `  kubectl --kubeconfig ${context.kubeconfig} rollout history deployment/licensing-service -n dev`,
-      `  AWS_ACCESS_KEY_ID=${field('credentials.accessKeyId')} AWS_SECRET_ACCESS_KEY=${field('credentials.secretAccessKey')} \\`,
-      `    /usr/bin/aws --endpoint-url ${field('ecr')} --region ${field('region')} ecr describe-images --repository-name ostock/licensing-service`,
-      `  skopeo inspect --tls-verify=false --creds "AWS:$(AWS_ACCESS_KEY_ID=${field('credentials.accessKeyId')} AWS_SECRET_ACCESS_KEY=${field('credentials.secretAccessKey')} /usr/bin/aws --endpoint-url ${field('ecr')} --region ${field('region')} ecr get-login-password)" docker://${context.imageUri}`,
+      'The local cloud is still running. Look around (aws, kubectl and skopeo, with no flags):',
+      `  eval "$(${context.env})"`,
+      '  kubectl get deploy,rs,pods -n prod -o wide',
+      '  kubectl rollout history deployment/licensing-service -n dev',
+      '  aws ecr describe-images --repository-name ostock/licensing-service',
+      `  bakeline_registry_login && skopeo inspect --tls-verify=false docker://${context.imageUri}`,
       `Stop it: ${context.stop}`,
     ].join('\n'),
   );

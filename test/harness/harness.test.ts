@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,30 @@ describe('runAction (the runner protocol)', () => {
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['main', 'SIGINT', 'SIGTERM', 'post']);
     const at = (i: number) => Number(lines[i]?.split(' ').at(-1));
     expect(at(2) - at(1)).toBeGreaterThanOrEqual(600);
+  });
+
+  it('cancels the same way when its signal is aborted (a concurrency group cancelling the job)', async () => {
+    const record = join(mkdtempSync(join(tmpdir(), 'harness-cancel-')), 'record');
+    const controller = new AbortController();
+    // abort once main has installed its handlers (a fixed delay races with node's start under load)
+    const poll = setInterval(() => {
+      if (existsSync(record) && readFileSync(record, 'utf8').includes('main started')) {
+        clearInterval(poll);
+        setTimeout(() => controller.abort(new Error('replaced')), 100);
+      }
+    }, 20);
+    const result = await runAction(fixture('cancel-01'), {
+      inputs: { record },
+      signal: controller.signal,
+      sigtermDelayMs: 700,
+    });
+    expect(result.cancelled).toBe(true);
+    expect(
+      readFileSync(record, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['main', 'SIGINT', 'SIGTERM', 'post']);
   });
 
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression is what the test is about

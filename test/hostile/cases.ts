@@ -417,6 +417,13 @@ export const CASES: HostileInputCase[] = [
   },
   {
     target: 'eks-promote',
+    input: 'manifests-from',
+    value: 'HEAD',
+    expected: /expected one of image-revision, image-revision-or-workspace, workspace/,
+  },
+  { target: 'eks-promote', input: 'kustomize', value: '../../../etc', expected: /inside the workspace/ },
+  {
+    target: 'eks-promote',
     input: 'environment-url',
     value: 'javascript:alert(1)',
     expected: /expected an http\(s\) URL/,

@@ -13,9 +13,10 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HarnessOptions, type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
-import { httpIdTokenIssuer, loadEnvironments, runWorkflow } from '@bakeline/workflow-runner';
+import { ConcurrencyGroups, httpIdTokenIssuer, loadEnvironments, runWorkflow } from '@bakeline/workflow-runner';
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, test } from 'vitest';
 import { writeEnvironmentsFile } from '../../scripts/main/environments-file.ts';
+import { recordResult } from '../reliability/record-result.ts';
 import { CASES, type CaseContext, type HostileInputCase, type Target } from './cases.ts';
 import {
   awsJsonError,
@@ -120,8 +121,32 @@ beforeAll(async () => {
   console.log(`hostile corpus: setup ${Date.now() - started} ms`);
 }, 900_000);
 
+/** Each input row's verdict, for test/reliability/results/hostile-inputs.json (issue #15's figures). */
+const verdicts: { row: string; target: string; refused: boolean; ms: number }[] = [];
+
 afterAll(async () => {
   console.log(`hostile corpus: ${Date.now() - started} ms in all`);
+  // only a run of the whole corpus is a figure
+  if (verdicts.length === CASES.length) {
+    const refused = verdicts.filter((v) => v.refused);
+    recordResult('hostile-inputs.json', {
+      suite: 'hostile-inputs',
+      rows: verdicts.length,
+      refused: refused.length,
+      byTarget: Object.fromEntries(
+        [...new Set(verdicts.map((v) => v.target))].sort().map((t) => [
+          t,
+          {
+            rows: verdicts.filter((v) => v.target === t).length,
+            refused: refused.filter((v) => v.target === t).length,
+          },
+        ]),
+      ),
+      notRefused: verdicts.filter((v) => !v.refused).map((v) => v.row),
+      // refused, but later than the suite's 10 s (seen only on a loaded machine)
+      slowerThan10s: verdicts.filter((v) => v.ms >= 10_000).map((v) => `${v.row} (${v.ms} ms)`),
+    });
+  }
   await world?.stop();
   if (world?.scratch) rmSync(world.scratch, { recursive: true, force: true });
 });
@@ -257,6 +282,9 @@ async function runWorkflowRow(row: HostileInputCase, value: string, d: RowDirs) 
       runDir,
       toolCache: d.toolCache,
       env: { TMPDIR: d.tmp },
+      // each row is a run of its own: rows running side by side must not queue behind each other
+      // in build.yml's workflow-level concurrency group, as runs of one repository would
+      concurrency: new ConcurrencyGroups(),
       onEvent: (event) => {
         if (event.type === 'log') logs.push(event.line);
       },
@@ -307,6 +335,30 @@ describe('hostile input values: exit 1, the first error line names the input and
     const outcome = await runRow(row, value, d);
     const ms = Date.now() - t0;
     clearHarnessDirs(d);
+    const after = {
+      files: fileChanges(before.files, actionFiles(d)),
+      registry: snapshotRegistry(world.cloud),
+      cluster: touchesCluster ? await snapshotCluster(world) : {},
+    };
+    const named =
+      row.names === 'value'
+        ? outcome.first.includes(value)
+        : workflow
+          ? outcome.first.includes(row.input)
+          : outcome.first.startsWith(`Input '${row.input}'`);
+    verdicts.push({
+      row: rowName(row),
+      target: row.target,
+      ms,
+      refused:
+        outcome.exitCode === 1 &&
+        named &&
+        row.expected.test(outcome.first) &&
+        (row.secret === undefined || !outcome.printed.includes(row.secret)) &&
+        after.files.length === 0 &&
+        JSON.stringify(after.registry) === JSON.stringify(before.registry) &&
+        JSON.stringify(after.cluster) === JSON.stringify(before.cluster),
+    });
     // soft: a row that fails on its message still reports whether it leaked or changed anything
     expect.soft(outcome.exitCode, `${outcome.first}\n${outcome.printed.slice(-3000)}`).toBe(1);
     if (row.names === 'value') expect.soft(outcome.first, 'the first error line names the file').toContain(value);
@@ -316,9 +368,9 @@ describe('hostile input values: exit 1, the first error line names the input and
     if (row.secret !== undefined)
       expect.soft(outcome.printed, 'a secret of the row is printed').not.toContain(row.secret);
     expect.soft(ms, 'a refusal comes within seconds').toBeLessThan(10_000);
-    expect.soft(fileChanges(before.files, actionFiles(d)), 'files changed').toEqual([]);
-    expect.soft(snapshotRegistry(world.cloud), 'the registry changed').toEqual(before.registry);
-    if (touchesCluster) expect.soft(await snapshotCluster(world), 'the cluster changed').toEqual(before.cluster);
+    expect.soft(after.files, 'files changed').toEqual([]);
+    expect.soft(after.registry, 'the registry changed').toEqual(before.registry);
+    if (touchesCluster) expect.soft(after.cluster, 'the cluster changed').toEqual(before.cluster);
   };
   const table = (keep: (row: HostileInputCase) => boolean) =>
     rows.filter((r) => keep(r.row)).map((r) => [r.name, r] as [string, (typeof rows)[number]]);

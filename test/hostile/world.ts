@@ -83,6 +83,7 @@ export function promoteOptions(world: Pick<World, 'cloud' | 'kube' | 'workspace'
       'eks-endpoint': world.kube.eks,
       'sts-endpoint': c.endpoints.sts,
       namespace: NAMESPACE,
+      'manifests-from': 'workspace',
       workload: WORKLOAD,
       environment: NAMESPACE,
       timeout: '2m',

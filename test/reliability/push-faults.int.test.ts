@@ -9,7 +9,7 @@
 // The seed comes from BAKELINE_FAULT_SEED (default below) and is printed; the figures go to
 // test/reliability/results/push-faults.json.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
@@ -18,6 +18,7 @@ import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { repoRoot, runAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordResult } from './record-result.ts';
 
 const SEED = Number(process.env.BAKELINE_FAULT_SEED ?? '20261203');
 // 10% of all requests: uploads (about 3 of the 11 requests of a push) at 20%, the rest at 6.5%, so
@@ -200,10 +201,7 @@ describe('pushes under injected faults', () => {
       seconds: Math.round((Date.now() - started) / 1000),
     };
     console.log(`push-faults: ${JSON.stringify(figures, null, 2)}`);
-    writeFileSync(
-      join(repoRoot, 'test', 'reliability', 'results', `push-faults.json`),
-      `${JSON.stringify(figures, null, 2)}\n`,
-    );
+    recordResult('push-faults.json', figures);
 
     expect(proxyErrors, 'the proxy itself failed (not an injected fault)').toEqual([]);
     expect(outcomes.length).toBeGreaterThanOrEqual(MIN_PUSHES);

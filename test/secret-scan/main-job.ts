@@ -44,7 +44,8 @@ async function runCaller(
 ): Promise<RunOutcome> {
   const runDir = join(options.runsDir, `${Date.now()}-${workflow.replace('.yml', '')}`);
   mkdirSync(runDir, { recursive: true });
-  const print = createPrinter((line) => appendFileSync(options.outFile, `${line}\n`), { logs: true });
+  // every line as the steps wrote it, commands included: nothing folded or hidden from the scan
+  const print = createPrinter((line) => appendFileSync(options.outFile, `${line}\n`), { logs: true, raw: true });
   const outcome = await runWorkflow({
     workflow: join(options.service, '.github/workflows', workflow),
     repoDir: options.service,

@@ -20,6 +20,7 @@ import { silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Authenticator } from '../../packages/local-cloud/src/kube/auth/authenticate.ts';
 import { writeEnvironmentsFile } from '../../scripts/main/environments-file.ts';
+import { recordResult } from '../reliability/record-result.ts';
 import { type MainJobResult, runMainJob } from './main-job.ts';
 import { filesUnder, type Secret, scanFiles, stableBase64 } from './scanner.ts';
 
@@ -228,6 +229,15 @@ describe('secret scan of a whole main-job run', () => {
     const leaks = report.hits
       .filter((h) => h.secret !== 'canary')
       .map((h) => `${h.secret} (${h.form}) in ${relative(dir, h.file)} at byte ${h.offset}`);
+    recordResult('secret-scan.json', {
+      suite: 'secret-scan',
+      secretsSearched: secrets.length,
+      files: report.files.length,
+      bytes: report.bytes,
+      secretsFound: new Set(report.hits.filter((h) => h.secret !== 'canary').map((h) => h.secret)).size,
+      hits: leaks.length,
+      canaryFound: canaryHits.length === 1,
+    });
     expect(leaks).toEqual([]);
   });
 });

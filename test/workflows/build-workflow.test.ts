@@ -172,6 +172,10 @@ describe('build.yml through the caller example', () => {
       publish: 'failure',
       'deploy-dev': 'skipped',
     });
+    // download-artifact warns (as the real one does) and the archive's digest check in ecr-push stops it
+    expect(logs.join('\n')).toContain(
+      "::warning::Artifact 'bakeline-oci-licensing-service' digest validation failed. Please verify the integrity of the artifact.",
+    );
     expect(logs.join('\n')).toMatch(/digest mismatch: the archive is sha256:[0-9a-f]{64}, expected sha256:/);
     expect(pushed()).toEqual([]);
     expect(result.result).toBe('failure');

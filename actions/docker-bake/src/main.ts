@@ -10,10 +10,10 @@ export async function run(): Promise<void> {
   try {
     await bakeAndReport(inputs, cancellation.signal);
     // a cancel that came as the bake was ending still fails the step, as the runner reports it
-    cancellation.signal.throwIfAborted();
+    cancellation.throwIfCancelled();
   } catch (error: unknown) {
     // the bake has cleaned up by now; say that it was cancelled, not what the killed command printed
-    throw cancellation.signal.aborted ? cancellation.signal.reason : error;
+    throw cancellation.explain(error);
   } finally {
     cancellation.dispose();
   }

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Cancellation, CancelledError, type CancelSignal } from './cancellation.ts';
+import { CancelledError, type CancelSignal, pushCancellation } from './cancellation.ts';
 
 function fakeProcess() {
   const listeners = new Map<CancelSignal, () => void>();
   return {
     listeners,
-    once: (event: CancelSignal, listener: () => void) => listeners.set(event, listener),
+    on: (event: CancelSignal, listener: () => void) => listeners.set(event, listener),
     off: (event: CancelSignal) => listeners.delete(event),
     send: (event: CancelSignal) => listeners.get(event)?.(),
   };
@@ -17,7 +17,7 @@ function fakeProcess() {
 function setup() {
   const signals = fakeProcess();
   const events: string[] = [];
-  const cancellation = new Cancellation({
+  const cancellation = pushCancellation({
     what: 'ecr-push',
     rerun: 're-running is safe',
     log: (line) => events.push(`log ${line}`),

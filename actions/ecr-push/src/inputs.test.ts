@@ -45,6 +45,21 @@ describe('ecr-push inputs', () => {
     });
   });
 
+  it('takes roles of other partitions from their own regions, and another audience', () => {
+    expect(
+      read({
+        ...base,
+        region: 'cn-north-1',
+        'role-to-assume': 'arn:aws-cn:iam::123456789012:role/ci/push',
+        audience: 'sts.amazonaws.com.cn',
+      }),
+    ).toMatchObject({ roleToAssume: 'arn:aws-cn:iam::123456789012:role/ci/push', audience: 'sts.amazonaws.com.cn' });
+    expect(
+      read({ ...base, region: 'us-gov-west-1', 'role-to-assume': 'arn:aws-us-gov:iam::123456789012:role/push' })
+        .roleToAssume,
+    ).toBe('arn:aws-us-gov:iam::123456789012:role/push');
+  });
+
   it('takes the region from AWS_REGION, and reads the registry, the policy and the scan gate', () => {
     const { region, ...values } = base;
     expect(
@@ -80,7 +95,15 @@ describe('ecr-push inputs', () => {
     [{ 'fail-on-severity': 'HIGH' }, 'fail-on-severity', "needs 'scan: wait'"],
     [{ concurrency: '64' }, 'concurrency', '1..16'],
     [{ concurrency: 'four' }, 'concurrency', 'integer'],
-    [{ 'role-to-assume': 'push' }, 'role-to-assume', 'arn:aws:iam'],
+    [{ 'role-to-assume': 'push' }, 'role-to-assume', 'arn:<partition>:iam::<12-digit account>:role/<name>'],
+    [
+      { 'role-to-assume': 'arn:aws-cn:iam::123456789012:role/push' },
+      'role-to-assume',
+      'the role is in partition aws-cn, but region eu-west-1 is in aws',
+    ],
+    [{ audience: 'sts.amazonaws.com extra' }, 'audience', 'a client ID of the IAM OIDC provider'],
+    [{ audience: 'sts\u0007' }, 'audience', 'no spaces or control characters'],
+    [{ region: 'eu west 1' }, 'region', 'AWS region'],
     [{ 'role-session-name': 'has space' }, 'role-session-name', '2-64'],
     [{ registry: '12345' }, 'registry', '12-digit account ID'],
     [

@@ -1,7 +1,16 @@
 // The inputs of ecr-push, typed and checked before anything runs: each bad value fails with one
 // line naming the input, the value and what was expected.
 import { readFileSync } from 'node:fs';
-import { isAwsRegion, parseRegistryTarget, type RegistryTarget } from '@bakeline/aws';
+import {
+  DEFAULT_AUDIENCE,
+  isAwsRegion,
+  isOidcAudience,
+  parseRegistryTarget,
+  parseRoleArn,
+  type RegistryTarget,
+  ROLE_ARN_FORM,
+  rolePartitionMismatch,
+} from '@bakeline/aws';
 import { type Digest, parseDigest, validateRepository, validateTag } from '@bakeline/oci';
 import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
 
@@ -69,8 +78,11 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
     true,
   );
   const roleToAssume = reader.getOptionalString('role-to-assume');
-  if (roleToAssume !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(roleToAssume)) {
-    throw new InputError('role-to-assume', `got ${show(roleToAssume)}; expected arn:aws:iam::<account>:role/<name>`);
+  if (roleToAssume !== undefined) {
+    const role = parseRoleArn(roleToAssume);
+    if (!role) throw new InputError('role-to-assume', `got ${show(roleToAssume)}; expected ${ROLE_ARN_FORM}`);
+    const mismatch = rolePartitionMismatch(role, region);
+    if (mismatch) throw new InputError('role-to-assume', `got ${show(roleToAssume)}; ${mismatch}`);
   }
   const roleSessionName = reader.getString('role-session-name', { default: 'bakeline-ecr-push' });
   if (!/^[\w+=,.@-]{2,64}$/.test(roleSessionName)) {
@@ -95,6 +107,13 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
       true,
     );
   }
+  const audience = reader.getString('audience', { default: DEFAULT_AUDIENCE });
+  if (!isOidcAudience(audience)) {
+    throw new InputError(
+      'audience',
+      `got ${show(audience)}; expected a client ID of the IAM OIDC provider (one word, no spaces or control characters, at most 255), e.g. ${DEFAULT_AUDIENCE}`,
+    );
+  }
   const scan = reader.getEnum('scan', ['none', 'wait'], { default: 'none' });
   const failOnSeverity = reader.getEnum('fail-on-severity', SEVERITY_INPUT, { default: 'none' });
   if (failOnSeverity !== 'none' && scan !== 'wait') {
@@ -113,7 +132,7 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
     registry,
     roleToAssume,
     roleSessionName,
-    audience: reader.getString('audience', { default: 'sts.amazonaws.com' }),
+    audience,
     createRepository: reader.getBoolean('create-repository', { default: true }),
     lifecyclePolicy,
     scan,

@@ -1,29 +1,22 @@
-// ecr-push: verify the layout against the digest, get AWS credentials (GitHub OIDC or ambient),
+// ecr-push: verify the layout against the digest, get AWS credentials (GitHub OIDC or the SDK's chain),
 // push the exact bytes to ECR, write outputs and the summary, then apply the scan gate.
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import {
-  type CredentialsProvider,
-  environmentCredentials,
-  pushImageToEcr,
-  scanGateMessage,
-  webIdentityCredentials,
-} from '@bakeline/aws';
+import { type CredentialsProvider, credentialChain, pushImageToEcr, scanGateMessage } from '@bakeline/aws';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
-import { Cancellation } from './cancellation.ts';
+import { pushCancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
 import { type Inputs, readInputs } from './inputs.ts';
 import { writeSummary } from './summary.ts';
 
 function credentialsFor(inputs: Inputs): CredentialsProvider {
-  if (!inputs.roleToAssume) return environmentCredentials(process.env, maskSecret);
-  return webIdentityCredentials({
-    roleArn: inputs.roleToAssume,
-    sessionName: inputs.roleSessionName,
+  return credentialChain({
     region: inputs.region,
+    roleSessionName: inputs.roleSessionName,
     idToken: () => core.getIDToken(inputs.audience),
     mask: maskSecret,
     logger: coreLogger,
+    ...(inputs.roleToAssume ? { roleToAssume: inputs.roleToAssume } : {}),
     ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
   });
 }
@@ -33,7 +26,7 @@ const RERUN =
 
 export async function run(): Promise<void> {
   const inputs = readInputs();
-  const cancellation = new Cancellation({
+  const cancellation = pushCancellation({
     what: 'ecr-push',
     rerun: RERUN,
     log: (line) => core.info(line),
@@ -75,6 +68,8 @@ export async function run(): Promise<void> {
     if (inputs.failOnSeverity !== 'none' && Object.keys(result.blocked).length > 0) {
       throw new Error(scanGateMessage(result, inputs.failOnSeverity));
     }
+    // a cancel that came as the push was ending still fails the step, as the runner reports it
+    cancellation.throwIfCancelled();
   } catch (error: unknown) {
     throw cancellation.explain(error);
   } finally {

@@ -78,6 +78,8 @@ function promotion(
       workload: WORKLOAD,
       environment,
       timeout: '3m',
+      // the manifests are written into a workspace that is no git checkout
+      'manifests-from': 'workspace',
       ...inputs,
     },
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
@@ -134,7 +136,10 @@ function requestsSince(at: Date, user?: string): TimedRequestLogEntry[] {
  * once on a loaded 2-core machine took over 20 s: the default deadline leaves them 45 s.
  */
 function writeManifests(environment: string, replicas: number, progressDeadlineSeconds = 45): string {
-  const source = readFileSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'deployment.yaml'), 'utf8');
+  const source = readFileSync(
+    join(repoRoot, 'examples', 'licensing-service', 'k8s', 'base', 'deployment.yaml'),
+    'utf8',
+  );
   const docs = parseAllDocuments(source).map((d) => d.toJS() as Record<string, unknown>);
   for (const doc of docs) {
     if (doc.kind !== 'Deployment') continue;
@@ -148,7 +153,7 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
   const dir = join(workspace, 'k8s', environment);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'deployment.yaml'), docs.map((d) => stringify(d)).join('---\n'));
-  cpSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'service.yaml'), join(dir, 'service.yaml'));
+  cpSync(join(repoRoot, 'examples', 'licensing-service', 'k8s', 'base', 'service.yaml'), join(dir, 'service.yaml'));
   return `k8s/${environment}/deployment.yaml\nk8s/${environment}/service.yaml`;
 }
 
@@ -590,7 +595,6 @@ describe('eks-promote acceptance', () => {
         clusterName: kubeEndpoints.clusterName,
         region: cloud.endpoints.region,
         credentials: creds,
-        stsEndpoint: cloud.endpoints.sts,
         now: () => new Date(Date.now() - ageMs),
       }).then((t) => t.token);
     const get = async (name: string, t: string) =>

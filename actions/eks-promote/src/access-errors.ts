@@ -3,7 +3,7 @@
 import { KubeApiError } from '@bakeline/kube';
 
 export interface AccessContext {
-  /** `role arn:aws:iam::…:role/…`, `the ambient AWS credentials` or `the kubeconfig's user` */
+  /** `role arn:aws:iam::…:role/…`, `the AWS SDK's default credentials` or `the kubeconfig's user` */
   identity: string;
   cluster: string;
   namespace: string;

@@ -1,17 +1,13 @@
-// Connects to the target or source cluster: EKS through OIDC (or ambient) credentials,
-// DescribeCluster and a renewing token; or a kubeconfig.
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   type CredentialsProvider,
   connectEksCluster,
   createEcrClient,
+  credentialChain,
   EcrLogin,
   ecrDigestForTag,
   ecrHostRegion,
-  environmentCredentials,
   parseEcrImage,
-  webIdentityCredentials,
 } from '@bakeline/aws';
 import { KubeClient, pinnedImage, readKubeconfig } from '@bakeline/kube';
 import { parseReference, RegistryClient, type RegistryCredentials } from '@bakeline/oci';
@@ -32,13 +28,12 @@ function credentialsFor(
   inputs: Inputs,
   region: string,
 ): CredentialsProvider {
-  if (!cluster.roleToAssume) return environmentCredentials(process.env, maskSecret);
-  return webIdentityCredentials({
-    roleArn: cluster.roleToAssume,
-    sessionName: inputs.roleSessionName,
+  return credentialChain({
     region,
+    roleSessionName: inputs.roleSessionName,
     idToken: () => core.getIDToken(inputs.audience),
     mask: maskSecret,
+    ...(cluster.roleToAssume ? { roleToAssume: cluster.roleToAssume } : {}),
     ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
   });
 }
@@ -99,7 +94,7 @@ function registryClient(
 export function describeIdentity(cluster: ClusterInput): { identity: string; cluster: string } {
   if (cluster.kind === 'kubeconfig') return { identity: "the kubeconfig's user", cluster: cluster.path };
   return {
-    identity: cluster.roleToAssume ? `role ${cluster.roleToAssume}` : 'the ambient AWS credentials',
+    identity: cluster.roleToAssume ? `role ${cluster.roleToAssume}` : "the AWS SDK's default credentials",
     cluster: cluster.clusterName,
   };
 }
@@ -110,7 +105,7 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   if (cluster.kind === 'kubeconfig') {
     client = new KubeClient(readKubeconfig(cluster.path, { mask: maskSecret }));
   } else {
-    const region = inputs.region;
+    const region = cluster.region ?? inputs.region;
     if (!region) throw new InputError('region', 'is required for an EKS cluster (or set AWS_REGION)');
     credentials = credentialsFor(cluster, inputs, region);
     const connection = await connectEksCluster({
@@ -119,14 +114,18 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
       region,
       credentials,
       ...(inputs.eksEndpoint ? { eksEndpoint: inputs.eksEndpoint } : {}),
-      ...(inputs.stsEndpoint ? { stsEndpoint: inputs.stsEndpoint } : {}),
     });
     client = new KubeClient(connection);
   }
+  const revisions = new Map<string, Promise<string | undefined>>();
   return {
     client,
     resolveTag: (image: string) => resolveTag(image, credentials, inputs),
-    readRevision: (image: string) =>
-      readImageRevision(image, registryClient(image, credentials, inputs), process.env.RUNNER_TEMP || tmpdir()),
+    // read once per image: the manifests and the GitHub deployment both ask
+    readRevision: (image: string) => {
+      const known = revisions.get(image) ?? readImageRevision(image, registryClient(image, credentials, inputs));
+      revisions.set(image, known);
+      return known;
+    },
   };
 }

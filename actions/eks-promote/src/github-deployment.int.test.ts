@@ -72,6 +72,7 @@ function promotion(inputs: Record<string, string>, options: { cancelAfterMs?: nu
       timeout: '2m',
       'stuck-grace': '5s',
       manifests: 'k8s/deployment.yaml',
+      'manifests-from': 'workspace',
       ...inputs,
     },
     env: {

@@ -69,6 +69,7 @@ function promotion(inputs: Record<string, string>) {
       'eks-endpoint': kubeEndpoints.eks,
       'sts-endpoint': cloud.endpoints.sts,
       namespace: NAMESPACE,
+      'manifests-from': 'workspace',
       workload: WORKLOAD,
       environment: NAMESPACE,
       timeout: '2m',

@@ -1,33 +1,25 @@
 // The commit that built an image: the `org.opencontainers.image.revision` label of its config,
-// read from the registry by digest. The GitHub deployment of a promotion names that commit, not
-// the GITHUB_SHA of a later dispatch; without the label it falls back to GITHUB_SHA, with a warning.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+// read from the registry by digest (the manifest and the config blob only, never a layer). The
+// GitHub deployment of a promotion names that commit, not the GITHUB_SHA of a later dispatch;
+// without the label it falls back to GITHUB_SHA, with a warning. The manifests of a promotion
+// come from that commit too (manifest-source.ts).
 import { parseReference, type RegistryClient } from '@bakeline/oci';
 import { errorMessage, type Logger } from '@bakeline/toolkit';
 
 export const REVISION_LABEL = 'org.opencontainers.image.revision';
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-/**
- * The revision label of `image` (`repository@sha256:…`), or undefined when the config has none.
- * The oci client has no call that fetches the config blob alone, so the image is pulled into a
- * scratch layout (every blob hashed) and the layout removed again.
- */
-export async function readImageRevision(
-  image: string,
-  client: RegistryClient,
-  scratchDir: string,
-): Promise<string | undefined> {
+/** A full commit id (SHA-1, or SHA-256 for repositories in that object format). */
+export function isCommitId(value: string): boolean {
+  return COMMIT.test(value);
+}
+
+/** The revision label of `image` (`repository@sha256:…`), or undefined when the config has none. */
+export async function readImageRevision(image: string, client: RegistryClient): Promise<string | undefined> {
   const reference = parseReference(image);
   if (!reference.digest) throw new Error(`image '${image}' has no digest`);
-  const dir = await mkdtemp(join(scratchDir, 'bakeline-revision-'));
-  try {
-    const pulled = await client.pullImage(reference, join(dir, 'layout'));
-    return pulled.config.config?.Labels?.[REVISION_LABEL];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { config } = await client.getImageConfig(reference);
+  return config.config?.Labels?.[REVISION_LABEL];
 }
 
 /**

@@ -49,6 +49,27 @@ describe('eks-promote inputs', () => {
     });
   });
 
+  it('reads the source region of a promotion from another region (BAKELINE_SOURCE_REGION)', () => {
+    const role = 'arn:aws:iam::123456789012:role/read-dev';
+    const inputs = read({
+      ...base,
+      image: '',
+      region: 'eu-central-1',
+      namespace: 'prod',
+      'from-environment': 'test',
+      'source-cluster-name': 'test-eu',
+      'source-region': 'eu-west-1',
+      'source-role-to-assume': role,
+    });
+    expect(inputs.region).toBe('eu-central-1');
+    expect(inputs.source).toEqual({
+      kind: 'environment',
+      environment: 'test',
+      namespace: 'test',
+      cluster: { kind: 'eks', clusterName: 'test-eu', roleToAssume: role, region: 'eu-west-1' },
+    });
+  });
+
   it('reads a label selector', () => {
     expect(read({ ...base, workload: 'app=licensing-service,tier!=db' }).workloads).toEqual({
       selector: 'app=licensing-service,tier!=db',
@@ -65,8 +86,27 @@ describe('eks-promote inputs', () => {
     [{ timeout: 'ten minutes' }, 'timeout', 'duration'],
     [{ 'rollback-on-failure': 'yes' }, 'rollback-on-failure', 'YAML boolean'],
     [{ 'role-to-assume': 'admin' }, 'role-to-assume', 'IAM role ARN'],
+    [
+      { region: 'eu-west-1', 'role-to-assume': 'arn:aws-us-gov:iam::123456789012:role/deploy' },
+      'role-to-assume',
+      'the role is in partition aws-us-gov, but region eu-west-1 is in aws',
+    ],
+    [{ region: 'europe' }, 'region', 'expected an AWS region'],
+    [{ audience: 'sts.amazonaws.com, other' }, 'audience', 'a client ID of the IAM OIDC provider'],
+    [{ image: '', 'from-environment': 'dev', 'source-region': 'frankfurt' }, 'source-region', 'an AWS region'],
+    [
+      {
+        image: '',
+        'from-environment': 'dev',
+        region: 'eu-west-1',
+        'source-region': 'cn-north-1',
+        'source-role-to-assume': 'arn:aws:iam::123456789012:role/read-dev',
+      },
+      'source-role-to-assume',
+      'the role is in partition aws, but region cn-north-1 is in aws-cn',
+    ],
     [{ 'cluster-name': '' }, 'cluster-name', 'is required'],
-    [{ manifests: 'k8s/missing.yml' }, 'manifests', 'no such file'],
+    [{ manifests: 'k8s/missing.yml', 'manifests-from': 'workspace' }, 'manifests', 'no such path'],
     [{ 'github-deployment': 'true', 'github-token': '' }, 'github-token', 'needs a token that may write deployments'],
     [{ 'github-deployment': 'yes' }, 'github-deployment', 'YAML boolean'],
     [{ 'environment-url': 'dev.example.com' }, 'environment-url', 'http(s) URL'],

@@ -1,14 +1,21 @@
 // Typed inputs of eks-promote, all validated before anything talks to a cluster.
-import { isAwsRegion } from '@bakeline/aws';
+import {
+  DEFAULT_AUDIENCE,
+  isAwsRegion,
+  isOidcAudience,
+  parseRoleArn,
+  ROLE_ARN_FORM,
+  rolePartitionMismatch,
+} from '@bakeline/aws';
 import { parseReference } from '@bakeline/oci';
 import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { type ManifestInputs, readManifestInputs } from './manifest-inputs.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SELECTOR = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*)*$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 export type ClusterInput =
-  | { kind: 'eks'; clusterName: string; roleToAssume?: string }
+  | { kind: 'eks'; clusterName: string; roleToAssume?: string /** default: the `region` input */; region?: string }
   | { kind: 'kubeconfig'; path: string };
 
 export interface Inputs {
@@ -22,7 +29,8 @@ export interface Inputs {
   source:
     | { kind: 'image'; image: string; allowTag: boolean }
     | { kind: 'environment'; environment: string; cluster: ClusterInput; namespace: string };
-  manifests: string[];
+  /** `manifests`, `kustomize` and `manifests-from` (manifest-inputs.ts) */
+  manifests: ManifestInputs;
   timeoutMs: number;
   stuckGraceMs: number;
   rollbackOnFailure: boolean;
@@ -64,17 +72,26 @@ export function imageInput(image: string, allowTag: boolean): string {
     : image;
 }
 
+/** A role ARN input, checked against the partition of the region it is assumed in (when known). */
+function roleInput(reader: InputReader, name: string, region: string | undefined): string | undefined {
+  const role = reader.getOptionalString(name);
+  if (role === undefined) return undefined;
+  const parsed = parseRoleArn(role);
+  if (!parsed) throw new InputError(name, `got ${JSON.stringify(role)}; expected an IAM role ARN ${ROLE_ARN_FORM}`);
+  const mismatch = region === undefined ? undefined : rolePartitionMismatch(parsed, region);
+  if (mismatch) throw new InputError(name, `got ${JSON.stringify(role)}; ${mismatch}`);
+  return role;
+}
+
 function cluster(
   reader: InputReader,
   names: { cluster: string; role: string; kubeconfig: string },
+  region: string | undefined,
   fallback?: ClusterInput,
 ): ClusterInput {
   const clusterName = reader.getOptionalString(names.cluster);
   const kubeconfig = reader.getPath(names.kubeconfig, { mustExist: 'file', allowOutsideWorkspace: true });
-  const role = reader.getOptionalString(names.role);
-  if (role !== undefined && !ROLE_ARN.test(role)) {
-    throw new InputError(names.role, `got "${role}"; expected an IAM role ARN arn:aws:iam::<12 digits>:role/<name>`);
-  }
+  const role = roleInput(reader, names.role, region);
   if (clusterName && kubeconfig) {
     throw new InputError(names.kubeconfig, `is given together with '${names.cluster}'; give one of them`);
   }
@@ -93,6 +110,29 @@ function cluster(
       ? { kind: 'eks', clusterName: fallback.clusterName, roleToAssume: role }
       : fallback;
   throw new InputError(names.cluster, `is required (or '${names.kubeconfig}')`);
+}
+
+/**
+ * The source environment's region (`source-region`, the target environment's
+ * BAKELINE_SOURCE_REGION in the promote workflow), when it differs from the target's.
+ */
+function sourceRegion(reader: InputReader): string | undefined {
+  const value = reader.getOptionalString('source-region');
+  if (value !== undefined && !isAwsRegion(value)) {
+    throw new InputError('source-region', `got ${JSON.stringify(value)}; expected an AWS region such as eu-west-1`);
+  }
+  return value;
+}
+
+function audience(reader: InputReader): string {
+  const value = reader.getString('audience', { default: DEFAULT_AUDIENCE });
+  if (!isOidcAudience(value)) {
+    throw new InputError(
+      'audience',
+      `got ${JSON.stringify(value)}; expected a client ID of the IAM OIDC provider (one word, no spaces or control characters, at most 255), e.g. ${DEFAULT_AUDIENCE}`,
+    );
+  }
+  return value;
 }
 
 /** The region (input, then AWS_REGION, AWS_DEFAULT_REGION), checked before any call. */
@@ -134,7 +174,12 @@ function jobCheckRunId(reader: InputReader): string | undefined {
 }
 
 export function readInputs(reader: InputReader = runnerInputs): Inputs {
-  const target = cluster(reader, { cluster: 'cluster-name', role: 'role-to-assume', kubeconfig: 'kubeconfig' });
+  const targetRegion = region(reader);
+  const target = cluster(
+    reader,
+    { cluster: 'cluster-name', role: 'role-to-assume', kubeconfig: 'kubeconfig' },
+    targetRegion,
+  );
   const namespace = reader.getString('namespace', { required: true });
   if (!DNS_LABEL.test(namespace)) throw new InputError('namespace', `got "${namespace}"; expected a DNS-1123 label`);
   const workload = reader.getString('workload', { required: true });
@@ -161,14 +206,20 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     const sourceNamespace = reader.getString('source-namespace', { default: fromEnvironment });
     if (!DNS_LABEL.test(sourceNamespace))
       throw new InputError('source-namespace', `got "${sourceNamespace}"; expected a DNS-1123 label`);
+    const fromRegion = sourceRegion(reader);
+    const sourceCluster = cluster(
+      reader,
+      { cluster: 'source-cluster-name', role: 'source-role-to-assume', kubeconfig: 'source-kubeconfig' },
+      fromRegion ?? targetRegion,
+      target.kind === 'eks' ? { kind: 'eks', clusterName: target.clusterName } : target,
+    );
     source = {
       kind: 'environment',
       environment: fromEnvironment,
-      cluster: cluster(
-        reader,
-        { cluster: 'source-cluster-name', role: 'source-role-to-assume', kubeconfig: 'source-kubeconfig' },
-        target.kind === 'eks' ? { kind: 'eks', clusterName: target.clusterName } : target,
-      ),
+      cluster:
+        sourceCluster.kind === 'eks' && fromRegion !== undefined
+          ? { ...sourceCluster, region: fromRegion }
+          : sourceCluster,
       namespace: sourceNamespace,
     };
   } else {
@@ -177,12 +228,12 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
   const container = reader.getOptionalString('container');
   if (container !== undefined && !DNS_LABEL.test(container))
     throw new InputError('container', `got "${container}"; expected a container name`);
-  const manifests = reader.getPathList('manifests', { mustExist: 'file' });
+  const manifests = readManifestInputs(reader, reader.getString('environment', { default: namespace }));
   return {
     target,
-    region: region(reader),
+    region: targetRegion,
     roleSessionName: reader.getString('role-session-name', { default: 'bakeline-eks-promote' }),
-    audience: reader.getString('audience', { default: 'sts.amazonaws.com' }),
+    audience: audience(reader),
     namespace,
     workloads,
     container,

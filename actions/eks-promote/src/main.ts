@@ -6,6 +6,7 @@ import { GithubApi } from './github-api.ts';
 import { GithubDeployment, runContextFromEnv } from './github-deployment.ts';
 import { deploymentRef } from './image-revision.ts';
 import { readInputs } from './inputs.ts';
+import { resolveManifests } from './manifest-source.ts';
 import { printDiagnostics, writeFailureSummary, writeSuccessSummary } from './summary.ts';
 
 export async function run(signal: AbortSignal): Promise<void> {
@@ -37,6 +38,15 @@ export async function run(signal: AbortSignal): Promise<void> {
   }
   const pinned = pinnedImage(image);
   const digest = pinned?.digest ?? '';
+  const manifests = await resolveManifests(inputs.manifests, {
+    image,
+    readRevision: target.readRevision,
+    logger: coreLogger,
+    ...(process.env.RUNNER_TEMP ? { tempDir: process.env.RUNNER_TEMP } : {}),
+  }).catch((error: unknown) => {
+    target.client.close();
+    throw error;
+  });
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const deployment =
     github && context
@@ -61,7 +71,7 @@ export async function run(signal: AbortSignal): Promise<void> {
       namespace: inputs.namespace,
       workloads: inputs.workloads,
       image,
-      manifests: inputs.manifests,
+      manifests: manifests.files,
       timeoutMs: inputs.timeoutMs,
       stuckGraceMs: inputs.stuckGraceMs,
       rollbackOnFailure: inputs.rollbackOnFailure,
@@ -99,5 +109,6 @@ export async function run(signal: AbortSignal): Promise<void> {
     throw new Error(message, { cause: error });
   } finally {
     target.client.close();
+    await manifests.cleanup();
   }
 }

@@ -59,11 +59,14 @@ async function build(signal: AbortSignal): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const controller = new AbortController();
-  const stopListening = onCancel(controller, coreLogger);
+  const cancellation = onCancel(coreLogger);
   try {
-    await runAction(() => build(controller.signal));
+    await runAction(async () => {
+      await build(cancellation.signal);
+      // a cancel that came as the build was ending still fails the step, as the runner reports it
+      cancellation.throwIfCancelled();
+    });
   } finally {
-    stopListening();
+    cancellation.dispose();
   }
 }

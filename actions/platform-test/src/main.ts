@@ -7,11 +7,10 @@ import { readInputs } from './inputs.ts';
 import { printContainerLog, writeSummary } from './report.ts';
 
 export async function run(): Promise<void> {
-  const controller = new AbortController();
   let resources: Resources = { containers: [], networks: [] };
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
   const removeNow = () => new DockerCli().remove({ ...resources, label: `${LABEL}=${runId}` });
-  const stopListening = onCancel(controller, removeNow, coreLogger);
+  const cancellation = onCancel(removeNow, coreLogger);
   try {
     await runAction(async () => {
       // secret-env values are masked inside readInputs, before any other input is read
@@ -23,14 +22,14 @@ export async function run(): Promise<void> {
         runId,
         workDir: process.env.RUNNER_TEMP ?? tmpdir(),
         logger: coreLogger,
-        signal: controller.signal,
+        signal: cancellation.signal,
         onResources: (started) => {
           resources = started;
           saveState('containers', started.containers.join(' '));
           saveState('networks', started.networks.join(' '));
         },
       }).catch((error: unknown) => {
-        if (controller.signal.aborted)
+        if (cancellation.signal.aborted)
           throw new Error('platform test cancelled before the checks ran', { cause: error });
         throw error;
       });
@@ -49,8 +48,10 @@ export async function run(): Promise<void> {
           `${failed.length} check(s) failed: ${failed.map((r) => `${r.name} (${r.message})`).join('; ')}`,
         );
       }
+      // a cancel that came as the run was ending still fails the step, as the runner reports it
+      cancellation.throwIfCancelled();
     });
   } finally {
-    stopListening();
+    cancellation.dispose();
   }
 }

@@ -43,6 +43,8 @@ export interface ActionRunOptions {
   timeoutMs?: number;
   /** Cancel the run this long after main starts: SIGINT, then SIGTERM 7.5 s later. */
   cancelAfterMs?: number;
+  /** Cancel the run when this is aborted (as cancelAfterMs does: SIGINT, SIGTERM, then post:). */
+  signal?: AbortSignal;
   /** Delay between SIGINT and SIGTERM (runner: 7500 ms). */
   sigtermDelayMs?: number;
   node?: string;
@@ -158,6 +160,9 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
       ...hostEnv(),
       CI: 'true',
       GITHUB_ACTIONS: 'true',
+      // the AWS SDK's default chain ends at the instance metadata address: never from here (a
+      // step that wants it sets AWS_EC2_METADATA_SERVICE_ENDPOINT to a stand-in and this to false)
+      AWS_EC2_METADATA_DISABLED: 'true',
       RUNNER_OS: 'Linux',
       RUNNER_ARCH: 'X64',
       RUNNER_NAME: 'bakeline-local',
@@ -210,14 +215,17 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
         result.stderr += text;
       });
       const timers: NodeJS.Timeout[] = [];
+      const cancel = () => {
+        result.cancelled = true;
+        child.kill('SIGINT');
+        timers.push(setTimeout(() => child.kill('SIGTERM'), options.sigtermDelayMs ?? 7500));
+      };
       if (name === 'main' && options.cancelAfterMs !== undefined) {
-        timers.push(
-          setTimeout(() => {
-            result.cancelled = true;
-            child.kill('SIGINT');
-            timers.push(setTimeout(() => child.kill('SIGTERM'), options.sigtermDelayMs ?? 7500));
-          }, options.cancelAfterMs),
-        );
+        timers.push(setTimeout(cancel, options.cancelAfterMs));
+      }
+      if (name === 'main' && options.signal !== undefined) {
+        if (options.signal.aborted) cancel();
+        else options.signal.addEventListener('abort', cancel, { once: true });
       }
       if (options.timeoutMs !== undefined) {
         timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
@@ -225,6 +233,7 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
       child.once('error', reject);
       child.once('close', (code, signal) => {
         for (const t of timers) clearTimeout(t);
+        options.signal?.removeEventListener('abort', cancel);
         if (pending) options.onLine?.(pending);
         resolvePhase(code ?? (signal ? 128 + 2 : 1));
       });

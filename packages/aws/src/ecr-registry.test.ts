@@ -10,6 +10,14 @@ describe('parseRegistryTarget', () => {
       '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
       { registryId: '123456789012', host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' },
     ],
+    [
+      '123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com',
+      { registryId: '123456789012', host: '123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com' },
+    ],
+    [
+      '123456789012.dkr-ecr.eu-west-1.on.aws',
+      { registryId: '123456789012', host: '123456789012.dkr-ecr.eu-west-1.on.aws' },
+    ],
     ['127.0.0.1:5000', { host: '127.0.0.1:5000' }],
     ['localhost.localstack.cloud:4510', { host: 'localhost.localstack.cloud:4510' }],
   ])('%s -> %j', (value, expected) => {
@@ -27,8 +35,19 @@ describe('parseRegistryTarget', () => {
 });
 
 describe('ecrHostRegion', () => {
-  it('reads the region of ECR hosts only', () => {
-    expect(ecrHostRegion('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn')).toBe('cn-north-1');
-    expect(ecrHostRegion('registry.example.com')).toBeUndefined();
+  it.each([
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', 'cn-north-1'],
+    ['123456789012.dkr.ecr.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
+    ['123456789012.dkr.ecr-fips.us-gov-east-1.amazonaws.com', 'us-gov-east-1'],
+    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', 'us-iso-east-1'],
+    ['123456789012.dkr-ecr.us-east-1.on.aws', 'us-east-1'],
+    // the suffix must be the region's partition's
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com', undefined],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com.cn', undefined],
+    ['123456789012.dkr.ecr.eu-west-1.example.com', undefined],
+    ['123456789012.dkr.ecr.europe.amazonaws.com', undefined],
+    ['registry.example.com', undefined],
+  ])('%s is in %s', (host, region) => {
+    expect(ecrHostRegion(host)).toBe(region);
   });
 });

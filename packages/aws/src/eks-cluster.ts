@@ -2,6 +2,7 @@
 // authenticates with a renewing EKS token: no kubectl, no `aws eks update-kubeconfig`, no exec plugin.
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentials, MaskSecret } from './aws-credentials.ts';
+import { awsRequestHandler } from './aws-http.ts';
 import { eksTokenProvider } from './eks-token.ts';
 
 export interface EksClusterOptions {
@@ -9,7 +10,6 @@ export interface EksClusterOptions {
   region: string;
   credentials: () => Promise<AwsCredentials>;
   eksEndpoint?: string;
-  stsEndpoint?: string;
   /** setSecret: the bearer token is masked as soon as it is made */
   mask: MaskSecret;
 }
@@ -26,6 +26,7 @@ export async function connectEksCluster(options: EksClusterOptions): Promise<Eks
     credentials: options.credentials,
     ...(options.eksEndpoint ? { endpoint: options.eksEndpoint } : {}),
     maxAttempts: 4,
+    requestHandler: awsRequestHandler(),
   });
   try {
     const { cluster } = await client.send(new DescribeClusterCommand({ name: options.clusterName }));
@@ -44,7 +45,6 @@ export async function connectEksCluster(options: EksClusterOptions): Promise<Eks
         region: options.region,
         credentials: options.credentials,
         mask: options.mask,
-        ...(options.stsEndpoint ? { stsEndpoint: options.stsEndpoint } : {}),
       }),
     };
   } catch (error: unknown) {

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { createEksToken, decodeEksToken, eksTokenProvider } from './eks-token.ts';
+import { createEksToken, decodeEksToken, eksTokenProvider, stsEndpointFor } from './eks-token.ts';
 
 const credentials = {
   accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
@@ -121,17 +121,39 @@ describe('EKS token', () => {
     );
   });
 
-  it('uses an STS endpoint override (the local cloud)', async () => {
+  it.each([
+    ['eu-west-1', false, 'sts.eu-west-1.amazonaws.com'],
+    ['us-east-1', true, 'sts-fips.us-east-1.amazonaws.com'],
+    ['cn-north-1', false, 'sts.cn-north-1.amazonaws.com.cn'],
+    ['cn-northwest-1', false, 'sts.cn-northwest-1.amazonaws.com.cn'],
+    ['us-gov-west-1', false, 'sts.us-gov-west-1.amazonaws.com'],
+    ['us-gov-east-1', true, 'sts.us-gov-east-1.amazonaws.com'],
+    ['ca-central-1', true, 'sts-fips.ca-central-1.amazonaws.com'],
+  ])('in %s (FIPS %s) names %s, as the SDK resolves STS, signed for that host', async (region, fips, host) => {
     const { token } = await createEksToken({
-      clusterName: 'local',
-      region: 'us-east-1',
+      clusterName: 'c1',
+      region,
       credentials,
-      stsEndpoint: 'http://127.0.0.1:4566',
+      useFipsEndpoint: fips,
       now: () => date,
     });
     const url = decodeEksToken(token);
-    expect(url.origin).toBe('http://127.0.0.1:4566');
-    expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(url, credentials.secretAccessKey, 'local'));
+    expect(url.origin).toBe(`https://${host}`);
+    expect(url.searchParams.get('X-Amz-Credential')).toBe(`ASIAEXAMPLEEXAMPLE01/20261125/${region}/sts/aws4_request`);
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(url, credentials.secretAccessKey, 'c1'));
+  });
+
+  it('takes FIPS from the SDK setting (AWS_USE_FIPS_ENDPOINT) when not given', async () => {
+    const saved = process.env.AWS_USE_FIPS_ENDPOINT;
+    process.env.AWS_USE_FIPS_ENDPOINT = 'true';
+    try {
+      expect((await stsEndpointFor('us-west-2')).host).toBe('sts-fips.us-west-2.amazonaws.com');
+      expect((await stsEndpointFor('us-west-2', { useFipsEndpoint: false })).host).toBe('sts.us-west-2.amazonaws.com');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_USE_FIPS_ENDPOINT;
+      else process.env.AWS_USE_FIPS_ENDPOINT = saved;
+    }
+    expect((await stsEndpointFor('us-west-2')).host).toBe('sts.us-west-2.amazonaws.com');
   });
 
   it('renews the token after 14 minutes, and not before', async () => {

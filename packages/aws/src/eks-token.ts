@@ -2,7 +2,14 @@
 // a presigned STS GetCallerIdentity URL whose signed headers include `x-k8s-aws-id: <cluster>`,
 // base64url-encoded (no padding) behind `k8s-aws-v1.`. EKS accepts it for 15 minutes after its
 // X-Amz-Date; the provider renews it after 14.
+//
+// The URL names the STS host the SDK's endpoint resolution gives for the region (its partition:
+// aws, aws-cn, aws-us-gov; FIPS when asked or when AWS_USE_FIPS_ENDPOINT / the profile says so),
+// because EKS's authenticator accepts only STS host names of its partition. A custom STS endpoint
+// (the local cloud, a VPC endpoint) is never put in a token: the token is not sent to STS by us,
+// EKS fetches it.
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentials, MaskSecret } from './aws-credentials.ts';
 
@@ -10,20 +17,43 @@ export interface EksTokenOptions {
   clusterName: string;
   region: string;
   credentials: AwsCredentials;
-  /** STS endpoint (default https://sts.<region>.amazonaws.com). */
-  stsEndpoint?: string;
+  /** FIPS endpoints; default: the SDK's setting (AWS_USE_FIPS_ENDPOINT, the profile's use_fips_endpoint) */
+  useFipsEndpoint?: boolean;
   now?: () => Date;
 }
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 
-export function stsEndpointFor(region: string, override?: string): URL {
-  return new URL(override ?? `https://sts.${region}.amazonaws.com`);
+/**
+ * The STS endpoint of `region` as the SDK resolves it (regional, never the custom endpoint):
+ * `https://sts.eu-west-1.amazonaws.com`, `https://sts.cn-north-1.amazonaws.com.cn`,
+ * `https://sts-fips.us-east-1.amazonaws.com`, `https://sts.us-gov-west-1.amazonaws.com` (FIPS too).
+ */
+export async function stsEndpointFor(region: string, options: { useFipsEndpoint?: boolean } = {}): Promise<URL> {
+  const client = new STSClient({
+    region,
+    ...(options.useFipsEndpoint !== undefined ? { useFipsEndpoint: options.useFipsEndpoint } : {}),
+  });
+  try {
+    const useFips = await client.config.useFipsEndpoint();
+    const endpoint = client.config.endpointProvider({
+      Region: region,
+      UseFIPS: useFips,
+      UseDualStack: false,
+      UseGlobalEndpoint: false,
+    });
+    return new URL(endpoint.url.href);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** A fresh EKS token and the time it was signed. */
 export async function createEksToken(options: EksTokenOptions): Promise<{ token: string; signedAt: Date }> {
-  const endpoint = stsEndpointFor(options.region, options.stsEndpoint);
+  const endpoint = await stsEndpointFor(
+    options.region,
+    options.useFipsEndpoint !== undefined ? { useFipsEndpoint: options.useFipsEndpoint } : {},
+  );
   const signedAt = options.now?.() ?? new Date();
   const { accessKeyId, secretAccessKey, sessionToken } = options.credentials;
   const signer = new SignatureV4({

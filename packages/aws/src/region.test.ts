@@ -10,6 +10,7 @@ describe('isAwsRegion', () => {
     'us-gov-west-1',
     'us-iso-east-1',
     'eu-isoe-west-1',
+    'eusc-de-east-1',
   ])('takes %s', (region) => expect(isAwsRegion(region)).toBe(true));
   it.each(['europe', 'us-east-1; curl x', 'EU-WEST-1', 'eu-west', '', 'eu-west-1 '])('refuses %j', (region) =>
     expect(isAwsRegion(region)).toBe(false),

@@ -12,6 +12,8 @@ import {
   type MaskSecret,
 } from './aws-credentials.ts';
 import { classifyAwsError } from './aws-error.ts';
+import { awsRequestHandler } from './aws-http.ts';
+import { renewingCredentials } from './renewing-credentials.ts';
 
 export interface WebIdentityOptions {
   roleArn: string;
@@ -32,9 +34,6 @@ export interface WebIdentityOptions {
   logger?: Logger;
 }
 
-/** Credentials are renewed this long before they expire. */
-const RENEW_BEFORE_MS = 5 * 60_000;
-
 function explainTokenRequestError(error: unknown): Error {
   const message = errorMessage(error);
   const hint = /ACTIONS_ID_TOKEN_REQUEST/.test(message)
@@ -46,8 +45,6 @@ function explainTokenRequestError(error: unknown): Error {
 export function webIdentityCredentials(options: WebIdentityOptions): CredentialsProvider {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
-  let cached: AwsCredentials | undefined;
-  let pending: Promise<AwsCredentials> | undefined;
 
   async function assume(): Promise<AwsCredentials> {
     const token = await options.idToken().catch((error: unknown) => {
@@ -62,6 +59,7 @@ export function webIdentityCredentials(options: WebIdentityOptions): Credentials
     const client = new STSClient({
       region: options.region,
       ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
+      requestHandler: awsRequestHandler(),
       // retries are ours (classified below); AssumeRoleWithWebIdentity is unsigned, no credentials resolve
       maxAttempts: 1,
     });
@@ -110,13 +108,5 @@ export function webIdentityCredentials(options: WebIdentityOptions): Credentials
     }
   }
 
-  return async () => {
-    if (cached && (!cached.expiration || cached.expiration.getTime() - now() > RENEW_BEFORE_MS)) return cached;
-    // one STS call at a time, however many SDK clients ask at once
-    pending ??= assume().finally(() => {
-      pending = undefined;
-    });
-    cached = await pending;
-    return cached;
-  };
+  return renewingCredentials(assume, now);
 }

@@ -120,4 +120,41 @@ describe('Docker image commands', () => {
       ['image', 'rm', '--no-prune', 'x'],
     ]);
   });
+
+  test('cli: a config directory goes before every command; abortable: false drops the signal', async () => {
+    const seen: { args: string[]; signal: boolean }[] = [];
+    const exec: Exec = async (_command, args, options) => {
+      seen.push({ args: [...args], signal: options?.signal !== undefined });
+      return { exitCode: 3, signal: null, stdout: '', stderr: 'boom', durationMs: 0 };
+    };
+    const docker = new Docker({ exec, config: '/cfg', signal: new AbortController().signal });
+    expect((await docker.cli(['ps'])).exitCode).toBe(3);
+    await docker.cli(['rm', 'x'], { abortable: false });
+    await expect(docker.cliChecked(['start', 'x'])).rejects.toThrow(/failed with exit code 3:\nboom/);
+    expect(seen).toEqual([
+      { args: ['--config', '/cfg', 'ps'], signal: true },
+      { args: ['--config', '/cfg', 'rm', 'x'], signal: false },
+      { args: ['--config', '/cfg', 'start', 'x'], signal: true },
+    ]);
+  });
+
+  test('imageStore and pull', async () => {
+    const { calls, exec } = recording((args) =>
+      args[0] === 'info'
+        ? {
+            stdout: JSON.stringify({
+              Driver: 'overlayfs',
+              DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+            }),
+          }
+        : undefined,
+    );
+    const docker = new Docker({ exec });
+    expect(await docker.imageStore()).toBe('containerd');
+    await docker.pull('r/a@sha256:1');
+    expect(calls).toEqual([
+      ['info', '--format', '{{json .}}'],
+      ['pull', '--quiet', 'r/a@sha256:1'],
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { exec as defaultExec, type Exec, type ExecOptions, type ExecResult, exec
 import { buildxArchiveArgv, buildxLoadArgv, classicBuildArgv, type DockerBuildSpec } from './build-argv.ts';
 import { type BuilderInfo, parseBuilderInspect } from './builder-inspect.ts';
 import { parseBuildxVersion } from './buildx-version.ts';
-import { type DockerInfo, parseDockerInfo } from './docker-info.ts';
+import { type DockerInfo, type ImageStore, parseDockerInfo } from './docker-info.ts';
 import { chooseExport, type EngineCapabilities, type ExportPlan } from './export-plan.ts';
 import { type ImageInspect, parseImageInspect } from './image-inspect.ts';
 import { LineSplitter } from './line-splitter.ts';
@@ -20,6 +20,8 @@ export interface DockerOptions {
   env?: Record<string, string | undefined>;
   /** Cancels whatever command is running (it is killed) and every later one. */
   signal?: AbortSignal;
+  /** A client config directory (`docker --config <dir>`): its own registry logins, not ~/.docker. */
+  config?: string;
 }
 
 export interface BuildOptions {
@@ -36,12 +38,31 @@ export class Docker {
   readonly command: string;
   private readonly env: Record<string, string | undefined> | undefined;
   private readonly signal: AbortSignal | undefined;
+  private readonly globalArgs: readonly string[];
 
   constructor(options: DockerOptions = {}) {
-    this.execute = options.exec ?? defaultExec;
+    const exec = options.exec ?? defaultExec;
+    this.globalArgs = options.config === undefined ? [] : ['--config', options.config];
+    this.execute = (command, args, execOptions) => exec(command, [...this.globalArgs, ...args], execOptions);
     this.command = options.command ?? 'docker';
     this.env = options.env;
     this.signal = options.signal;
+  }
+
+  /**
+   * Any docker command, as docker/actions-toolkit's `getExecOutput`: its result whatever the exit
+   * code (the caller decides what a failure means). Takes the instance's signal unless
+   * `abortable: false` (cleanup and reports run after a cancellation too).
+   */
+  cli(args: readonly string[], options: ExecOptions & { abortable?: boolean } = {}): Promise<ExecResult> {
+    const { abortable = true, ...extra } = options;
+    const base = abortable ? this.options() : this.env ? { env: this.env } : {};
+    return this.execute(this.command, args, { ...base, ...extra });
+  }
+
+  /** `cli`, rejecting on a non-zero exit with the command and its stderr. */
+  cliChecked(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.checked(args, options);
   }
 
   private options(extra: ExecOptions = {}): ExecOptions {
@@ -60,6 +81,16 @@ export class Docker {
   async info(): Promise<DockerInfo> {
     const result = await this.checked(['info', '--format', '{{json .}}'], { timeoutMs: QUERY_TIMEOUT_MS });
     return parseDockerInfo(result.stdout);
+  }
+
+  /** The image store, from `docker info` (see docker-info.ts): detected, never assumed. */
+  async imageStore(): Promise<ImageStore> {
+    return (await this.info()).imageStore;
+  }
+
+  /** `docker pull --quiet <ref>`. */
+  async pull(ref: string, timeoutMs = 600_000): Promise<void> {
+    await this.checked(['pull', '--quiet', ref], { timeoutMs });
   }
 
   /** The buildx version, or undefined when `docker buildx version` does not answer (no plugin). */

@@ -2,9 +2,11 @@
 // cluster's own CA, a bearer token that can be refreshed (EKS tokens live 15 minutes), and watch
 // streams read line by line.
 
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
+import { proxyAgentOptions } from '@bakeline/toolkit';
 import { apiError } from './errors.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './request-retry.ts';
 import type { WatchEvent } from './types.ts';
 
 export interface ClusterConnection {
@@ -35,20 +37,34 @@ export interface RequestOptions {
 interface RawResponse {
   status: number;
   body: string;
+  retryAfter?: string | undefined;
 }
 
 export class KubeClient {
   readonly server: URL;
   readonly #connection: ClusterConnection;
-  readonly #agent: Agent | undefined;
+  readonly #agent: Agent | HttpAgent;
+  readonly #retry: RetryPolicy;
 
-  constructor(connection: ClusterConnection) {
+  /**
+   * `options.env`: where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default process.env);
+   * `options.retry`: the retry policy for throttled and failed requests (request-retry.ts).
+   */
+  constructor(
+    connection: ClusterConnection,
+    options: { retry?: Partial<RetryPolicy>; env?: Record<string, string | undefined> } = {},
+  ) {
     this.server = new URL(connection.server);
     this.#connection = connection;
-    if (this.server.protocol === 'https:') {
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const proxy = proxyAgentOptions(options.env ?? process.env);
+    if (this.server.protocol !== 'https:') {
+      this.#agent = new HttpAgent({ keepAlive: true, ...proxy });
+    } else {
       const options: ConstructorParameters<typeof Agent>[0] = {
         keepAlive: true,
         rejectUnauthorized: connection.insecureSkipTlsVerify !== true,
+        ...proxy,
       };
       if (connection.caPem) options.ca = connection.caPem;
       if (connection.clientCertPem) options.cert = connection.clientCertPem;
@@ -58,7 +74,7 @@ export class KubeClient {
   }
 
   close(): void {
-    this.#agent?.destroy();
+    this.#agent.destroy();
   }
 
   url(path: string, query?: RequestOptions['query']): URL {
@@ -94,22 +110,41 @@ export class KubeClient {
         res.on('data', (chunk: string) => {
           text += chunk;
         });
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        const retryAfter = res.headers['retry-after'];
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body: text, retryAfter }));
         res.once('error', reject);
       });
       req.end(body);
     });
   }
 
+  /** `raw`, sent again where request-retry.ts says it is safe; the last answer or error otherwise. */
+  async #withRetry(method: string, path: string, options: RequestOptions): Promise<RawResponse> {
+    for (let attempt = 1; ; attempt++) {
+      let res: RawResponse;
+      try {
+        res = await this.raw(method, path, options);
+      } catch (error: unknown) {
+        const wait = options.signal?.aborted ? undefined : retryDelay(method, { error }, attempt, this.#retry);
+        if (wait === undefined) throw error;
+        await this.#retry.sleep(wait);
+        continue;
+      }
+      const wait = retryDelay(method, { status: res.status, retryAfter: res.retryAfter }, attempt, this.#retry);
+      if (wait === undefined || options.signal?.aborted) return res;
+      await this.#retry.sleep(wait);
+    }
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.raw(method, path, options);
+    const res = await this.#withRetry(method, path, options);
     if (res.status < 200 || res.status >= 300) throw apiError(method, path, res.status, res.body);
     return (res.body === '' ? {} : JSON.parse(res.body)) as T;
   }
 
   /** Plain text (pod logs). */
   async text(path: string, query?: RequestOptions['query']): Promise<string> {
-    const res = await this.raw('GET', path, query === undefined ? {} : { query });
+    const res = await this.#withRetry('GET', path, query === undefined ? {} : { query });
     if (res.status < 200 || res.status >= 300) throw apiError('GET', path, res.status, res.body);
     return res.body;
   }
@@ -143,7 +178,8 @@ export class KubeClient {
     if ((response.statusCode ?? 0) >= 300) {
       let text = '';
       for await (const chunk of response) text += String(chunk);
-      throw apiError('GET', `${path}?watch=1`, response.statusCode ?? 0, text);
+      const retryAfter = response.headers['retry-after'];
+      throw apiError('GET', `${path}?watch=1`, response.statusCode ?? 0, text, retryAfter);
     }
     response.setEncoding('utf8');
     let pending = '';

@@ -18,3 +18,10 @@ export const IMAGE_FIELD_MANAGER = 'bakeline-image';
  * apply keep their managers, and `replicas` is never applied where an autoscaler owns it.
  */
 export const FORCE_CONFLICTS = true;
+
+/**
+ * The manager of what earlier versions of eks-promote wrote (POST and patches, named from its
+ * User-Agent): its fields move to MANIFEST_FIELD_MANAGER before the first apply (as kubectl's
+ * csaupgrade does), so a field dropped from a manifest is removed, not kept as co-owned.
+ */
+export const LEGACY_FIELD_MANAGERS: readonly string[] = ['bakeline-eks-promote'];

@@ -4,6 +4,7 @@ export { DryRunRefusedError, dryRunDocuments } from './dry-run.ts';
 export { apiError, KubeApiError } from './errors.ts';
 export { canonicalRepository, digestOfImageId, type PinnedImage, pinnedImage, repositoryOf } from './image-ref.ts';
 export { readKubeconfig } from './kubeconfig.ts';
+export { type FieldsV1, mergeFieldsV1, type UpgradeOptions, upgradeManagedFields } from './managed-fields-upgrade.ts';
 export {
   type AppliedManifest,
   applyManifest,

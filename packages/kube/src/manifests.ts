@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from './client.ts';
-import { FORCE_CONFLICTS, MANIFEST_FIELD_MANAGER } from './field-managers.ts';
+import { FORCE_CONFLICTS, LEGACY_FIELD_MANAGERS, MANIFEST_FIELD_MANAGER } from './field-managers.ts';
 import { sameImage } from './image-ref.ts';
+import { upgradeManagedFields } from './managed-fields-upgrade.ts';
 import { type ObjectRef, objectRef } from './object-ref.ts';
 import { omitAutoscaledReplicas, serverSideApply } from './server-side-apply.ts';
 import { ANNOTATION_CHANGE_CAUSE, ANNOTATION_DIGEST } from './set-image.ts';
@@ -162,6 +163,12 @@ export async function applyManifest(
     manifest.kind === 'Deployment'
       ? await omitAutoscaledReplicas(client, body, { namespace })
       : { object: body, autoscaler: undefined };
+  if (!options.dryRun) {
+    await upgradeManagedFields(client, intent, {
+      fieldManager: MANIFEST_FIELD_MANAGER,
+      legacyManagers: LEGACY_FIELD_MANAGERS,
+    });
+  }
   const object = await serverSideApply<Manifest>(client, intent, {
     fieldManager: MANIFEST_FIELD_MANAGER,
     force: FORCE_CONFLICTS,

@@ -95,7 +95,9 @@ export async function setImageByDigest(options: SetImageOptions): Promise<SetIma
     {
       attempts: options.attempts ?? 5,
       baseDelayMs: 100,
-      classify: (error) => (error instanceof KubeApiError && error.status === 409 ? 'retry' : 'stop'),
+      // only a stale resourceVersion (reason Conflict) is cured by reading again
+      classify: (error) =>
+        error instanceof KubeApiError && error.status === 409 && error.reason === 'Conflict' ? 'retry' : 'stop',
       ...(options.sleep ? { sleep: options.sleep } : {}),
     },
   );

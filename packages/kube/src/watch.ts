@@ -3,6 +3,7 @@
 import type { Logger } from '@bakeline/toolkit';
 import type { KubeClient } from './client.ts';
 import { KubeApiError } from './errors.ts';
+import { retryAfterMs } from './request-retry.ts';
 import type { WatchEvent } from './types.ts';
 
 export interface WatchOptions {
@@ -59,7 +60,9 @@ export async function watchResumable<T extends { metadata?: { resourceVersion?: 
       options.logger.debug(
         `watch ${options.path} dropped (${String(error)}); resuming from ${resourceVersion ?? 'now'}`,
       );
-      await sleep(Math.min(200 * 2 ** failures, 3000));
+      // a 429 says when to ask again (capped); otherwise back off
+      const asked = error instanceof KubeApiError && error.status === 429 ? retryAfterMs(error.retryAfter) : undefined;
+      await sleep(asked !== undefined ? Math.min(asked, 10_000) : Math.min(200 * 2 ** failures, 3000));
     }
   }
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkComponents, describeProblems, OUTSIDE_THE_CLOUD } from './cloud/health/component-health.ts';
 import { startLocalCloud } from './cloud/start-local-cloud.ts';
 import {
   isAlive,
@@ -41,15 +42,6 @@ function integer(values: Values, name: 'scan-delay-ms' | 'timeout-seconds', fall
   return Number(text);
 }
 
-async function answers(running: RunningCloud): Promise<boolean> {
-  try {
-    const res = await fetch(`${running.admin}/endpoints`, { signal: AbortSignal.timeout(3000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -57,10 +49,26 @@ async function sleep(ms: number): Promise<void> {
 async function start(stateDir: string, values: Values, argv: readonly string[]): Promise<number> {
   integer(values, 'scan-delay-ms', 2000);
   const running = readEndpoints(stateDir);
-  if (running && isAlive(running.pid) && (await answers(running))) {
-    process.stderr.write(`local cloud already running (pid ${running.pid})\n`);
-    process.stdout.write(`${JSON.stringify(running, null, 2)}\n`);
-    return 0;
+  if (running && isAlive(running.pid)) {
+    const health = await checkComponents(running);
+    const problems = describeProblems(health);
+    if (problems.length === 0) {
+      process.stderr.write(`local cloud already running (pid ${running.pid}); every component answers\n`);
+      process.stdout.write(`${JSON.stringify(running, null, 2)}\n`);
+      return 0;
+    }
+    if (health.some((h) => h.problem !== undefined && OUTSIDE_THE_CLOUD.includes(h.name))) {
+      throw new Error(`local cloud (pid ${running.pid}): not every component answers:\n  ${problems.join('\n  ')}`);
+    }
+    process.stderr.write(
+      `local cloud (pid ${running.pid}): not every component answers:\n  ${problems.join('\n  ')}\n` +
+        `local cloud: restarting it; what it holds is kept in ${stateDir}\n`,
+    );
+    await stopServing(running, 30);
+  } else if (running) {
+    // the serving process died: its registry may still run, holding its port and storage
+    const orphan = running.pids?.distribution;
+    if (orphan !== undefined && isAlive(orphan)) process.kill(orphan, 'SIGTERM');
   }
   removeEndpoints(stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -75,6 +83,13 @@ async function start(stateDir: string, values: Values, argv: readonly string[]):
   for (;;) {
     const ready = readEndpoints(stateDir);
     if (ready && ready.pid === child.pid) {
+      const problems = describeProblems(await checkComponents(ready));
+      if (problems.length > 0) {
+        throw new Error(
+          `local cloud (pid ${ready.pid}) started, but not every component answers:\n  ${problems.join('\n  ')}\n` +
+            `see ${logFile(stateDir)}; stop it (stop --state-dir ${stateDir}) and start it again`,
+        );
+      }
       process.stdout.write(`${JSON.stringify(ready, null, 2)}\n`);
       return 0;
     }
@@ -118,15 +133,10 @@ async function serve(stateDir: string, values: Values): Promise<number> {
   return 0;
 }
 
-async function stop(stateDir: string, values: Values): Promise<number> {
-  const running = readEndpoints(stateDir);
-  if (!running || !isAlive(running.pid)) {
-    removeEndpoints(stateDir);
-    process.stderr.write('local cloud: not running\n');
-    return 0;
-  }
+/** SIGTERM (the serving process saves its state and stops its components), SIGKILL after the timeout. */
+async function stopServing(running: RunningCloud, timeoutSeconds: number): Promise<void> {
   process.kill(running.pid, 'SIGTERM');
-  const deadline = Date.now() + integer(values, 'timeout-seconds', 30) * 1000;
+  const deadline = Date.now() + timeoutSeconds * 1000;
   while (isAlive(running.pid)) {
     if (Date.now() > deadline) {
       process.kill(running.pid, 'SIGKILL');
@@ -134,6 +144,18 @@ async function stop(stateDir: string, values: Values): Promise<number> {
     }
     await sleep(100);
   }
+  const registry = running.pids?.distribution;
+  if (registry !== undefined && isAlive(registry)) process.kill(registry, 'SIGKILL');
+}
+
+async function stop(stateDir: string, values: Values): Promise<number> {
+  const running = readEndpoints(stateDir);
+  if (!running || !isAlive(running.pid)) {
+    removeEndpoints(stateDir);
+    process.stderr.write('local cloud: not running\n');
+    return 0;
+  }
+  await stopServing(running, integer(values, 'timeout-seconds', 30));
   removeEndpoints(stateDir);
   process.stderr.write(`local cloud: stopped (pid ${running.pid})\n`);
   return 0;

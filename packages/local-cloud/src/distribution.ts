@@ -62,6 +62,8 @@ export interface Distribution {
   /** `http://127.0.0.1:<port>` */
   url: string;
   port: number;
+  /** Process id of the registry. */
+  pid: number;
   storageDir: string;
   /** Path of the registry's own log (every request it served). */
   logFile: string;
@@ -142,6 +144,7 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
     host: `127.0.0.1:${port}`,
     url,
     port,
+    pid: child.pid ?? 0,
     storageDir,
     logFile,
     readLog: () => readFileSync(logFile, 'utf8'),

@@ -106,3 +106,4 @@ export { RequestLog, type RequestLogEntry } from './registry-front/request-log.t
 export { type StsEndpoint, startSts } from './sts/start-sts.ts';
 export { type CallerIdentity, STS_XMLNS, type StsOptions, StsService, stsSignatureError } from './sts/sts-service.ts';
 export { discoveryJwksSource, type JwksSource, type VerifiedWebIdentity } from './sts/web-identity-token.ts';
+export { createLocalCa, type IssuedCertificate, type LocalCa } from './tls/local-ca.ts';

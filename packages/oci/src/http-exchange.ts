@@ -2,11 +2,13 @@
 // agents and 1 MiB writes from reused buffers (file-range.ts): several times faster than fetch
 // with a streamed body. An injected fetch (tests, custom transports) is adapted to the same
 // shape. GET/HEAD follow redirects (a blob GET on ECR goes to S3), dropping Authorization when
-// the origin changes.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// the origin changes. The agents go through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the
+// host (proxy-agents.ts), and so do token requests (sendAsFetch).
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { proxyAwareAgents } from '@bakeline/toolkit';
 import { type FileRange, fileRangeChunks, isFileRange, writeFileRange } from './file-range.ts';
 
 export interface HttpResponse {
@@ -66,11 +68,10 @@ function fromIncoming(res: IncomingMessage): HttpResponse {
   );
 }
 
-export function nodeHttpSend(): HttpSend {
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 32 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
-  };
+/** Sends through node:http(s) with keep-alive agents, through the proxy `env` names, if any. */
+export function nodeHttpSend(env: Record<string, string | undefined> = process.env): HttpSend {
+  const { http, https } = proxyAwareAgents(env, { http: { maxSockets: 32 }, https: { maxSockets: 32 } });
+  const agents = { 'http:': http, 'https:': https };
   const once = (url: URL, init: HttpInit) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const secure = url.protocol === 'https:';
@@ -162,5 +163,35 @@ export function fetchSend(fetchFn: typeof fetch): HttpSend {
     const response = await fetchFn(url, request);
     const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
     return wrap(response.status, response.statusText, (name) => response.headers.get(name), body);
+  };
+}
+
+/** A fetch over an HttpSend (token requests go through the same agents and proxy as the rest). */
+export function sendAsFetch(send: HttpSend): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const request: HttpInit = { method: init?.method ?? 'GET', headers };
+    if (init?.signal) request.signal = init.signal;
+    if (typeof init?.body === 'string') request.body = new TextEncoder().encode(init.body);
+    else if (init?.body instanceof Uint8Array) request.body = init.body;
+    else if (init?.body != null) throw new Error('sendAsFetch: only string and byte bodies are supported');
+    const response = await send(url, request);
+    const responseHeaders = new Headers();
+    for (const name of ['content-type', 'www-authenticate', 'location']) {
+      const value = response.headers.get(name);
+      if (value !== null) responseHeaders.set(name, value);
+    }
+    const noBody = response.status === 204 || response.status === 304 || request.method === 'HEAD';
+    const body = noBody ? null : await response.bytes();
+    if (noBody) await response.discard();
+    return new Response(body as ConstructorParameters<typeof Response>[0], {
+      status: response.status,
+      statusText: response.statusText,
+      headers: responseHeaders,
+    });
   };
 }

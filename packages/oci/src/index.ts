@@ -59,7 +59,7 @@ export {
   validateTag,
 } from './reference.ts';
 export { type Challenge, parseChallenge } from './registry-auth.ts';
-export { type PullOptions, type PushTarget, RegistryClient } from './registry-client.ts';
+export { type FetchedImageConfig, type PullOptions, type PushTarget, RegistryClient } from './registry-client.ts';
 export { RegistryError, TagConflictError } from './registry-errors.ts';
 export type { PushResult, RegistryClientOptions, RegistryCredentials } from './registry-types.ts';
 export type { TarEntry, TarEntryType } from './tar-entry.ts';

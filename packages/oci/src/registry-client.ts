@@ -12,16 +12,17 @@ import {
   silentLogger,
 } from '@bakeline/toolkit';
 import { checkDigestHeader, discard, mountBlob, pullScope, pushScope, startUpload, uploadBlob } from './blob-upload.ts';
+import { MAX_METADATA_BYTES, readBoundedBody } from './bounded-body.ts';
 import { mapConcurrent } from './concurrency.ts';
 import { type Digest, isDigest, sha256Digest } from './digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
-import { fetchSend, type HttpResponse, nodeHttpSend } from './http-exchange.ts';
-import type { Descriptor, ImageIndex, Platform } from './image-types.ts';
+import { fetchSend, type HttpResponse, nodeHttpSend, sendAsFetch } from './http-exchange.ts';
+import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from './image-types.ts';
 import { blobPath } from './layout-paths.ts';
 import { type LoadedImage, readLayoutImage, verifyBlob } from './layout-read.ts';
 import { LayoutWriter } from './layout-writer.ts';
 import { isIndexMediaType, MANIFEST_ACCEPT } from './media-types.ts';
-import { parseIndex, parseManifest } from './parse-documents.ts';
+import { parseConfig, parseIndex, parseManifest } from './parse-documents.ts';
 import {
   formatReference,
   type ImageReference,
@@ -60,6 +61,15 @@ export interface PullOptions {
   platform?: Platform;
 }
 
+/** An image's manifest and config, without its layers. */
+export interface FetchedImageConfig {
+  /** Digest of the image manifest (a platform's manifest when the reference names an index). */
+  digest: Digest;
+  manifest: ImageManifest;
+  configDigest: Digest;
+  config: ImageConfig;
+}
+
 export class RegistryClient {
   readonly registry: string;
   readonly #transport: RegistryTransport;
@@ -88,12 +98,13 @@ export class RegistryClient {
     this.#chunkSize = chunkSize;
     this.#retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
     const scheme = (options.insecure ?? isLoopback(options.registry)) ? 'http' : 'https';
+    const send = options.fetch ? fetchSend(options.fetch) : nodeHttpSend(options.env);
     const transport: ConstructorParameters<typeof RegistryTransport>[0] = {
       registry: options.registry,
       // Docker Hub's name is docker.io; its API answers on registry-1.docker.io
       baseUrl: `${scheme}://${options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry}`,
-      fetch: options.fetch ?? globalThis.fetch,
-      send: options.fetch ? fetchSend(options.fetch) : nodeHttpSend(),
+      fetch: options.fetch ?? sendAsFetch(send),
+      send,
       logger: this.#logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;
@@ -192,7 +203,7 @@ export class RegistryClient {
         expect: [200],
         what: `get ${what}`,
       });
-      const bytes = await response.bytes();
+      const bytes = await readBoundedBody(response.body, MAX_METADATA_BYTES, what);
       const digest = sha256Digest(bytes);
       if (isDigest(reference) && digest !== reference)
         throw new DigestMismatchError(`${what}: received bytes`, reference, digest);
@@ -414,8 +425,11 @@ export class RegistryClient {
     });
   }
 
-  /** Pulls an image (by tag or digest) into an OCI layout; every blob is hashed against its digest. */
-  async pullImage(reference: ImageReference, layoutDir: string, options: PullOptions = {}): Promise<LoadedImage> {
+  /** The image manifest a reference names: the platform's manifest when it names an index. */
+  async #imageManifest(
+    reference: ImageReference,
+    options: PullOptions,
+  ): Promise<{ bytes: Uint8Array; digest: Digest; mediaType: string; parsed: ImageManifest }> {
     if (
       reference.registry !== this.registry &&
       !(reference.registry === 'docker.io' && this.registry.endsWith('docker.io'))
@@ -441,6 +455,51 @@ export class RegistryClient {
       manifest = await this.getManifest(repository, chosen.digest);
     }
     const parsed = parseManifest(manifest.bytes, `manifest ${manifest.digest}`, manifest.mediaType);
+    return { ...manifest, parsed };
+  }
+
+  /**
+   * The manifest and config of an image (by tag or digest) and none of its layers: two small GETs
+   * (three through an index), each body bounded (4 MiB) and hashed against the digest that names it.
+   */
+  async getImageConfig(reference: ImageReference, options: PullOptions = {}): Promise<FetchedImageConfig> {
+    const manifest = await this.#imageManifest(reference, options);
+    const descriptor = manifest.parsed.config;
+    const what = `config ${short(descriptor.digest)} of ${this.registry}/${reference.repository}`;
+    if (descriptor.size > MAX_METADATA_BYTES) {
+      throw new Error(`${what}: the manifest gives it ${descriptor.size} bytes, over ${MAX_METADATA_BYTES}; refused`);
+    }
+    const bytes = await this.#retrying(`get ${what}`, async () => {
+      const response = await this.#transport.request({
+        method: 'GET',
+        url: `/v2/${reference.repository}/blobs/${descriptor.digest}`,
+        scopes: [pullScope(reference.repository)],
+        expect: [200],
+        what: `get ${what}`,
+      });
+      checkDigestHeader(response, descriptor.digest, what);
+      const body = await readBoundedBody(response.body, descriptor.size, what);
+      if (body.length !== descriptor.size) {
+        throw new Error(`${what}: got ${body.length} bytes; the manifest gives ${descriptor.size}`);
+      }
+      const digest = sha256Digest(body);
+      if (digest !== descriptor.digest)
+        throw new DigestMismatchError(`${what}: received bytes`, descriptor.digest, digest);
+      return body;
+    });
+    return {
+      digest: manifest.digest,
+      manifest: manifest.parsed,
+      configDigest: descriptor.digest,
+      config: parseConfig(bytes, what),
+    };
+  }
+
+  /** Pulls an image (by tag or digest) into an OCI layout; every blob is hashed against its digest. */
+  async pullImage(reference: ImageReference, layoutDir: string, options: PullOptions = {}): Promise<LoadedImage> {
+    const { repository } = reference;
+    const manifest = await this.#imageManifest(reference, options);
+    const parsed = manifest.parsed;
     const writer = await LayoutWriter.create(layoutDir);
     const blobs = [parsed.config, ...parsed.layers];
     const total = blobs.reduce((sum, d) => sum + d.size, 0);

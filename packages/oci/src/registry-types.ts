@@ -24,6 +24,8 @@ export interface RegistryClientOptions {
   chunkSize?: number;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default process.env). */
+  env?: Record<string, string | undefined>;
   retry?: { attempts: number; baseDelayMs: number };
   /** Token requests time out after this many milliseconds (default 30 000). */
   tokenTimeoutMs?: number;

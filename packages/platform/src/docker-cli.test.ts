@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DockerCli, execArgv, parseHostPort, parseImageStore, runArgv } from './docker-cli.ts';
+import { DockerCli, execArgv, parseHostPort, runArgv } from './docker-cli.ts';
 import { FakeEngine } from './testing/fake-engine.ts';
 
 describe('docker argv', () => {
@@ -78,12 +78,22 @@ describe('docker argv', () => {
     ]);
   });
 
+  // One detector (@bakeline/docker's, as buildx reads it): only DriverStatus' driver-type pair
+  // names the containerd store; the storage driver name `overlayfs` alone does not.
   it.each([
-    ['[["Backing Filesystem","extfs"],["Supports d_type","true"]]', 'classic'],
-    ['[["driver-type","io.containerd.snapshotter.v1"]]', 'containerd'],
-    ['null', 'classic'],
-  ] as const)('reads the image store from DriverStatus %s', (status, store) => {
-    expect(parseImageStore(status)).toBe(store);
+    [{ Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']] }, 'classic'],
+    [{ Driver: 'overlayfs', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }, 'containerd'],
+    [{ Driver: 'overlayfs', DriverStatus: [['Backing Filesystem', 'extfs']] }, 'classic'],
+    [{ Driver: 'vfs', DriverStatus: null }, 'classic'],
+  ] as const)('reads the image store from docker info %j', async (info, store) => {
+    const engine = new FakeEngine({
+      info: {
+        Driver: info.Driver,
+        DriverStatus: info.DriverStatus?.map((p) => [p[0], p[1]] as [string, string]) ?? null,
+      },
+    });
+    expect(await new DockerCli({ exec: engine.exec }).imageStore()).toBe(store);
+    expect(engine.commands).toEqual(['docker info --format {{json .}}']);
   });
 
   it.each([

@@ -1,7 +1,12 @@
-// The Docker engine through its CLI: the one seam where platform tests start processes. The argv
-// of every command is built here (tests assert it through an injected exec). Everything but
-// removal takes the run's abort signal: a cancelled run stops what it is doing, then removes.
-import { exec as defaultExec, type Exec, type ExecResult, execChecked } from '@bakeline/toolkit';
+// What platform tests ask of the Docker engine: containers, networks, checks inside a container.
+// Every command goes through @bakeline/docker's Docker (the one Docker wrapper and the one
+// image-store detector); the argv of each is built here (tests assert it through an injected
+// exec). Everything but removal takes the run's abort signal: a cancelled run stops what it is
+// doing, then removes.
+import { Docker, type ImageStore } from '@bakeline/docker';
+import type { Exec, ExecResult } from '@bakeline/toolkit';
+
+export type { ImageStore } from '@bakeline/docker';
 
 export interface ImageInspect {
   Id: string;
@@ -49,8 +54,6 @@ export interface ExecInContainer {
   timeoutMs: number;
 }
 
-export type ImageStore = 'classic' | 'containerd';
-
 const LONG = 600_000;
 const SHORT = 60_000;
 
@@ -88,14 +91,6 @@ export function execArgv(
   ];
 }
 
-/** The store from `docker info`'s DriverStatus: the containerd snapshotter names itself there. */
-export function parseImageStore(driverStatusJson: string): ImageStore {
-  const status = JSON.parse(driverStatusJson || 'null') as [string, string][] | null;
-  return (status ?? []).some(([key, value]) => key === 'driver-type' && /io\.containerd\.snapshotter/.test(value))
-    ? 'containerd'
-    : 'classic';
-}
-
 /** The host port of `docker port <c> <port>/tcp` bound on 127.0.0.1. */
 export function parseHostPort(output: string): number | undefined {
   for (const line of output.split('\n')) {
@@ -106,39 +101,34 @@ export function parseHostPort(output: string): number | undefined {
 }
 
 export class DockerCli {
-  readonly #exec: Exec;
-  readonly #signal: AbortSignal | undefined;
+  readonly #docker: Docker;
 
   constructor(options: { exec?: Exec; signal?: AbortSignal } = {}) {
-    this.#exec = options.exec ?? defaultExec;
-    this.#signal = options.signal;
+    this.#docker = new Docker({
+      ...(options.exec ? { exec: options.exec } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async #run(args: string[], timeoutMs = SHORT): Promise<string> {
-    const result = await execChecked(
-      'docker',
-      args,
-      { timeoutMs, ...(this.#signal ? { signal: this.#signal } : {}) },
-      this.#exec,
-    );
-    return result.stdout.trim();
+    return (await this.#docker.cliChecked(args, { timeoutMs })).stdout.trim();
   }
 
   #raw(args: string[], timeoutMs = SHORT, abortable = true): Promise<ExecResult> {
-    return this.#exec('docker', args, { timeoutMs, ...(abortable && this.#signal ? { signal: this.#signal } : {}) });
+    return this.#docker.cli(args, { timeoutMs, abortable });
   }
 
   /** classic (image ID = config digest) or containerd snapshotter (image ID = manifest digest); detected, never assumed. */
-  async imageStore(): Promise<ImageStore> {
-    return parseImageStore(await this.#run(['info', '--format', '{{json .DriverStatus}}']));
+  imageStore(): Promise<ImageStore> {
+    return this.#docker.imageStore();
   }
 
   async load(archivePath: string): Promise<string> {
     return this.#run(['load', '--input', archivePath], LONG);
   }
 
-  async pull(reference: string): Promise<void> {
-    await this.#run(['pull', '--quiet', reference], LONG);
+  pull(reference: string): Promise<void> {
+    return this.#docker.pull(reference, LONG);
   }
 
   async inspectImage(reference: string): Promise<ImageInspect> {

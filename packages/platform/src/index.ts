@@ -11,7 +11,6 @@ export {
   type ImageInspect,
   type ImageStore,
   parseHostPort,
-  parseImageStore,
   runArgv,
 } from './docker-cli.ts';
 export { envFileText, parseEnvFile } from './env-file.ts';

@@ -61,7 +61,7 @@ describe('loadImage from a layout', () => {
     const loaded = await loadImage(docker, { kind: 'layout', path: layout }, digest, work, silentLogger);
     expect(loaded).toMatchObject({ id: configDigest, digest, store: 'classic' });
     expect(engine.commands.map((c) => c.replace(/--input \S+/, '--input <archive>'))).toEqual([
-      'docker info --format {{json .DriverStatus}}',
+      'docker info --format {{json .}}',
       'docker load --input <archive>',
       `docker image inspect --format {{json .}} ${tag()}`,
     ]);
@@ -158,7 +158,7 @@ describe('loadImage from a registry', () => {
     );
     expect(engine.commands).toEqual([
       `docker pull --quiet ${reference}`,
-      'docker info --format {{json .DriverStatus}}',
+      'docker info --format {{json .}}',
       `docker image inspect --format {{json .}} ${reference}`,
     ]);
   });

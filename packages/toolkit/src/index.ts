@@ -1,4 +1,11 @@
 export { type AnnotationSpec, annotate } from './annotations.ts';
+export {
+  Cancellation,
+  type CancellationOptions,
+  CancelledError,
+  type CancelSignal,
+  type SignalSource,
+} from './cancellation.ts';
 export { parseDuration } from './duration.ts';
 export { errorMessage, InputError } from './errors.ts';
 export { type Exec, ExecError, type ExecOptions, type ExecResult, exec, execChecked } from './exec.ts';
@@ -27,6 +34,13 @@ export { consoleLogger, coreLogger, type Logger, maskSecret, silentLogger } from
 export { neutralizeWorkflowCommands } from './neutralize.ts';
 export { getState, saveState, setOutput, summary } from './outputs.ts';
 export { type ProgressOptions, ProgressReporter } from './progress.ts';
+export {
+  agentsSupportProxy,
+  type ProxyEnv,
+  proxyAgentOptions,
+  proxyAwareAgents,
+  proxyEnvFrom,
+} from './proxy-agents.ts';
 export {
   backoffDelay,
   isTransientNetworkError,

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ArtifactStore } from './artifact-store.ts';
+import { ArtifactStore, placeFile } from './artifact-store.ts';
 
 function runDir(): { run: string; store: ArtifactStore; file: string } {
   const run = mkdtempSync(join(tmpdir(), 'bakeline-artifacts-'));
@@ -30,5 +30,44 @@ describe('artifact names are names, never paths', () => {
   test('a name with a path separator is refused', () => {
     const { run, store, file } = runDir();
     expect(() => store.upload('../x', join(run, 'src'), [file], false)).toThrow(/character that is not allowed/);
+  });
+});
+
+describe('uploads copy, downloads link, and a changed artifact is reported', () => {
+  test('a download shares the stored bytes (one inode) on one file system', () => {
+    const { run, store, file } = runDir();
+    store.upload('jar', join(run, 'src'), [file], false);
+    const [one, two] = [join(run, 'job-2'), join(run, 'job-3')];
+    store.download('jar', one);
+    store.download('jar', two);
+    expect(statSync(join(one, 'a.txt')).ino).toBe(statSync(join(two, 'a.txt')).ino);
+    expect(statSync(join(one, 'a.txt')).ino).not.toBe(statSync(file).ino);
+    expect(readFileSync(join(one, 'a.txt'), 'utf8')).toBe('alpha\n');
+  });
+
+  test('the uploader writing its file in place afterwards does not reach the artifact', () => {
+    const { run, store, file } = runDir();
+    store.upload('jar', join(run, 'src'), [file], false);
+    writeFileSync(file, 'beta\n');
+    const got = store.download('jar', join(run, 'job-2'));
+    expect(got.digestMismatch).toBe(false);
+    expect(readFileSync(join(run, 'job-2', 'a.txt'), 'utf8')).toBe('alpha\n');
+  });
+
+  test('a stored file changed after upload: the download reports a digest mismatch and still places it', () => {
+    const { run, store, file } = runDir();
+    store.upload('jar', join(run, 'src'), [file], false);
+    writeFileSync(join(store.filesDir('jar'), 'a.txt'), 'tampered\n');
+    const got = store.download('jar', join(run, 'job-2'));
+    expect(got.digestMismatch).toBe(true);
+    expect(readFileSync(join(run, 'job-2', 'a.txt'), 'utf8')).toBe('tampered\n');
+  });
+
+  test('placeFile over an existing different file replaces it', () => {
+    const { run, file } = runDir();
+    const other = join(run, 'other.txt');
+    writeFileSync(other, 'old\n');
+    expect(placeFile(file, other)).toBe('linked');
+    expect(readFileSync(other, 'utf8')).toBe('alpha\n');
   });
 });

@@ -4,8 +4,26 @@
 // (upload-artifact v4 refuses a second upload under the same name unless `overwrite`).
 // A name is a name, never a path: its directory is the name with `%` and `.` percent-encoded
 // (`..` becomes `%2E%2E`), so no name reaches outside the store root.
+// An upload copies the files (what the job does to its files afterwards never reaches the
+// artifact, as with the artifact service); a download hard-links them out of the store where the
+// file system allows: an image archive is downloaded by two jobs, and a copy per job made each
+// run take hundreds of MB. Each download compares the files with the SHA-256 recorded at upload
+// and reports a difference as download-artifact does (a warning: the files are still placed, and
+// the digest checks of the steps that use them decide).
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface ArtifactFile {
@@ -31,6 +49,24 @@ export function directoryName(name: string): string {
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Puts `source`'s bytes at `target`: a hard link, or a copy (a clone where supported) across file systems. */
+export function placeFile(source: string, target: string): 'linked' | 'copied' {
+  if (existsSync(target)) {
+    const [a, b] = [statSync(source), statSync(target)];
+    if (a.ino === b.ino && a.dev === b.dev) return 'linked';
+    unlinkSync(target);
+  }
+  try {
+    linkSync(source, target);
+    return 'linked';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    copyFileSync(source, target, constants.COPYFILE_FICLONE);
+    return 'copied';
+  }
 }
 
 function walk(dir: string, base = dir): string[] {
@@ -81,7 +117,7 @@ export class ArtifactStore {
       if (rel.startsWith(`..${sep}`) || rel === '..')
         throw new Error(`artifact '${name}': ${file} is outside ${rootDir}`);
       mkdirSync(dirname(join(target, rel)), { recursive: true });
-      cpSync(file, join(target, rel));
+      copyFileSync(file, join(target, rel), constants.COPYFILE_FICLONE);
     }
     const stored = this.describe(name, this.nextId++);
     writeFileSync(join(this.dir(name), '.manifest.json'), `${JSON.stringify(stored, null, 2)}\n`);
@@ -108,12 +144,19 @@ export class ArtifactStore {
     return join(this.dir(name), 'files');
   }
 
-  /** Copies an artifact's files into `dest`; returns the files as stored (sizes and digests as they are now). */
-  download(name: string, dest: string): StoredArtifact {
+  /**
+   * Places an artifact's files into `dest` (hard links where possible) and says whether they
+   * still match the SHA-256 recorded at upload (`digestMismatch`, as @actions/artifact reports it).
+   */
+  download(name: string, dest: string): StoredArtifact & { digestMismatch: boolean } {
     const source = this.filesDir(name);
     const recorded = JSON.parse(readFileSync(join(this.dir(name), '.manifest.json'), 'utf8')) as StoredArtifact;
+    const now = this.describe(name, recorded.id);
     mkdirSync(dest, { recursive: true });
-    cpSync(source, dest, { recursive: true });
-    return this.describe(name, recorded.id);
+    for (const file of now.files) {
+      mkdirSync(dirname(join(dest, file.path)), { recursive: true });
+      placeFile(join(source, file.path), join(dest, file.path));
+    }
+    return { ...now, digestMismatch: now.digest !== recorded.digest };
   }
 }

@@ -262,6 +262,13 @@ function upload(ctx: BuiltinContext, given: Record<string, string>): BuiltinResu
   };
 }
 
+/** download-artifact's own words for an artifact whose files changed since upload (a warning, not a failure). */
+function warnOnMismatch(ctx: BuiltinContext, name: string, mismatch: boolean): void {
+  if (mismatch) {
+    ctx.log(`::warning::Artifact '${name}' digest validation failed. Please verify the integrity of the artifact.`);
+  }
+}
+
 function download(ctx: BuiltinContext, given: Record<string, string>): BuiltinResult {
   const action = 'actions/download-artifact';
   const input = inputsOf(action, given);
@@ -269,6 +276,7 @@ function download(ctx: BuiltinContext, given: Record<string, string>): BuiltinRe
   if (input.name !== undefined) {
     if (input.pattern !== undefined) throw new Error(`${action}: give 'name' or 'pattern', not both`);
     const got = ctx.store.download(input.name, dest);
+    warnOnMismatch(ctx, input.name, got.digestMismatch);
     ctx.log(`downloaded artifact '${input.name}' (${got.files.length} file(s)) to ${dest}`);
     return { outputs: { 'download-path': dest } };
   }
@@ -276,7 +284,7 @@ function download(ctx: BuiltinContext, given: Record<string, string>): BuiltinRe
   const names = ctx.store.names().filter((n) => pattern === undefined || matchesFilter(n, [pattern]));
   const merge = bool(action, 'merge-multiple', input['merge-multiple']);
   mkdirSync(dest, { recursive: true });
-  for (const n of names) ctx.store.download(n, merge ? dest : join(dest, n));
+  for (const n of names) warnOnMismatch(ctx, n, ctx.store.download(n, merge ? dest : join(dest, n)).digestMismatch);
   ctx.log(`downloaded ${names.length} artifact(s) to ${dest}`);
   return { outputs: { 'download-path': dest } };
 }

@@ -1,19 +1,21 @@
 // node packages/workflow-runner/src/cli.ts run <workflow.yml> --event push|pull_request|workflow_dispatch|workflow_call
 //   [--input k=v]... [--environments <file>] [--approve <env>]... [--repo <dir>] [--json <summary.json>]
 //   [--repository owner/name] [--ref refs/heads/main] [--run-dir <dir>] [--tool-cache <dir>]
-//   [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>] [--quiet]
+//   [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>] [--quiet] [--verbose] [--debug]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEnvironments } from './environments.ts';
 import { EVENTS, type EventName, httpIdTokenIssuer } from './github-context.ts';
-import { createPrinter, outputLines } from './report.ts';
+import { createPrinter, outputLines, stepDebug } from './report.ts';
 import { type RunOptions, runWorkflow } from './run.ts';
+import { RunRecorder } from './run-page/run-recorder.ts';
+import { writeRunPage } from './run-page/write-run-page.ts';
 
 const USAGE = `usage: node packages/workflow-runner/src/cli.ts run <workflow.yml> --event ${EVENTS.join('|')}
   [--input name=value]... [--environments <file>] [--approve <environment>]... [--repo <dir>]
   [--json <summary.json>] [--repository owner/name] [--ref <ref>] [--head-ref <branch>] [--base-ref <branch>]
   [--run-dir <dir>] [--tool-cache <dir>] [--id-token-endpoint <url>] [--actions-repository owner/name] [--bakeline-root <dir>]
-  [--job <id>]... [--quiet]`;
+  [--job <id>]... [--quiet] [--verbose] [--debug]`;
 
 function keyValues(list: readonly string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       'actions-repository': { type: 'string' },
       'bakeline-root': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      debug: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -62,13 +66,22 @@ async function main(argv: string[]): Promise<number> {
     throw new Error(`--event: got '${values.event ?? ''}'; expected one of ${EVENTS.join(', ')}`);
   }
   const approve = values.approve.flatMap((a) => a.split(',')).filter((a) => a !== '');
+  const print = createPrinter((line) => console.log(line), {
+    logs: !values.quiet,
+    verbose: values.verbose,
+    debug: values.debug || stepDebug(process.env),
+  });
+  const recorder = new RunRecorder();
   const options: RunOptions = {
     workflow,
     event,
     inputs: keyValues(values.input, '--input'),
     repoDir: values.repo,
     approve,
-    onEvent: createPrinter((line) => console.log(line), { logs: !values.quiet }),
+    onEvent: (event) => {
+      print(event);
+      recorder.onEvent(event);
+    },
   };
   if (values.environments !== undefined) options.environments = loadEnvironments(values.environments);
   if (values.job.length > 0) options.jobs = values.job;
@@ -89,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
   const outcome = await runWorkflow(options);
   for (const line of outputLines(outcome.result)) console.log(line);
   console.log(`run directory: ${outcome.runDir}`);
+  console.log(`run page: ${writeRunPage(outcome.runDir, outcome.result, recorder)}`);
   if (values.json !== undefined) {
     writeFileSync(
       values.json,

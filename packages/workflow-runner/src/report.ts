@@ -1,5 +1,6 @@
-// Prints a run as it happens: each workflow, job and step with its status, step logs indented,
-// and at the end the workflow outputs.
+// Prints a run as it happens: each workflow, job and step with its status, step logs indented
+// and shown as GitHub's log viewer shows them (log-view.ts), and at the end the workflow outputs.
+import { JobLogView } from './log-view.ts';
 import type { JobResult, RunEvent, StepResult, WorkflowResult } from './run-types.ts';
 
 const MARK: Record<string, string> = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
@@ -10,7 +11,36 @@ function seconds(ms: number): string {
 
 export type Printer = (event: RunEvent) => void;
 
-export function createPrinter(write: (line: string) => void, options: { logs: boolean }): Printer {
+export interface PrinterOptions {
+  /** Print the steps' logs at all. */
+  logs: boolean;
+  /** Expand `::group::` blocks (folded to one line by default). */
+  verbose?: boolean;
+  /** Show `::debug::` lines (hidden by default, as on GitHub without ACTIONS_STEP_DEBUG). */
+  debug?: boolean;
+  /** Print every log line as the step wrote it, commands included (for scans of the whole output). */
+  raw?: boolean;
+}
+
+/** Lines of a failed step's folded output shown again under it. */
+const FAILURE_TAIL = 30;
+
+export function createPrinter(write: (line: string) => void, options: PrinterOptions): Printer {
+  // jobs run side by side: each keeps its own log view (its open group, its command state)
+  const views = new Map<string, JobLogView>();
+  const view = (depth: number, jobId: string, pad: string): JobLogView => {
+    const key = `${depth}:${jobId}`;
+    let found = views.get(key);
+    if (!found) {
+      found = new JobLogView((line) => write(`${pad}    │ ${line}`), {
+        verbose: options.verbose ?? false,
+        debug: options.debug ?? false,
+        failureTail: FAILURE_TAIL,
+      });
+      views.set(key, found);
+    }
+    return found;
+  };
   return (event) => {
     const pad = '  '.repeat(event.depth * 2);
     switch (event.type) {
@@ -26,15 +56,18 @@ export function createPrinter(write: (line: string) => void, options: { logs: bo
         write(`${pad}  ● job ${event.jobId}${event.name !== event.jobId ? ` (${event.name})` : ''}`);
         break;
       case 'job-end':
+        views.delete(`${event.depth}:${event.job.id}`);
         write(`${pad}  ${jobLine(event.job)}`);
         break;
       case 'step-start':
         break;
       case 'step-end':
+        if (options.logs && !options.raw) view(event.depth, event.jobId, pad).stepEnd(event.step.outcome === 'failure');
         write(`${pad}    ${stepLine(event.step)}`);
         break;
       case 'log':
-        if (options.logs) write(`${pad}    │ ${event.line}`);
+        if (options.raw) write(`${pad}    │ ${event.line}`);
+        else if (options.logs) view(event.depth, event.jobId, pad).line(event.line);
         break;
       case 'note':
         write(`${pad}note: ${event.message}`);
@@ -72,4 +105,9 @@ export function outputLines(result: WorkflowResult): string[] {
   if (lines.length > 0 && lines[0]?.startsWith('  ')) lines.unshift('job outputs:');
   lines.push(`result: ${result.result}`);
   return lines;
+}
+
+/** Whether step debug logging is on, as the runner reads it (the ACTIONS_STEP_DEBUG secret or variable). */
+export function stepDebug(env: NodeJS.ProcessEnv): boolean {
+  return env.ACTIONS_STEP_DEBUG?.toLowerCase() === 'true';
 }

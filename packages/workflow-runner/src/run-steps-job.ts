@@ -33,6 +33,8 @@ export interface JobInput {
   workflowEnv: Record<string, string>;
   permissions: Permissions;
   result: JobResult;
+  /** Aborted when a concurrency group cancels the job: the steps not yet started are skipped (unless `always()`/`cancelled()`). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MINUTES = 360;
@@ -169,7 +171,8 @@ export async function runStepsJob(input: JobInput): Promise<void> {
   const addedPath: string[] = [];
   const stepsContext: Record<string, JsonValue> = {};
   let failed = false;
-  const status = statusFunctions({ succeeded: () => !failed, failed: () => failed, cancelled: () => false });
+  const cancelled = () => input.signal?.aborted === true;
+  const status = statusFunctions({ succeeded: () => !failed, failed: () => failed, cancelled });
   const functions = [...status, hashFilesFunction(place.workspace)];
   const checkRunId = Number.parseInt(
     createHash('sha256').update(`${gh.runId}/${job.id}`).digest('hex').slice(0, 10),
@@ -179,7 +182,12 @@ export async function runStepsJob(input: JobInput): Promise<void> {
     github: githubContext(gh, place),
     needs: input.needs,
     // check_run_id: GitHub's numeric id of the job's check run (what a job's log URL names)
-    job: { status: failed ? 'failure' : 'success', container: {}, services: {}, check_run_id: checkRunId },
+    job: {
+      status: failed ? 'failure' : cancelled() ? 'cancelled' : 'success',
+      container: {},
+      services: {},
+      check_run_id: checkRunId,
+    },
     runner: runnerContext(place),
     env,
     vars,
@@ -250,6 +258,8 @@ export async function runStepsJob(input: JobInput): Promise<void> {
         stepDir: stepDirName(jobDir, step.index),
         env: processEnv,
         timeoutMs,
+        // a step that runs after the cancellation (always(), cancelled()) is not stopped by it
+        ...(input.signal === undefined || input.signal.aborted ? {} : { signal: input.signal }),
         log,
       };
       if (step.run !== undefined) {
@@ -276,7 +286,7 @@ export async function runStepsJob(input: JobInput): Promise<void> {
     Object.assign(exported, effects.exportedEnv);
     addedPath.push(...effects.addedPath);
     result.summary += effects.summary;
-    record.outcome = effects.exitCode === 0 ? 'success' : 'failure';
+    record.outcome = effects.cancelled ? 'cancelled' : effects.exitCode === 0 ? 'success' : 'failure';
     record.conclusion = record.outcome === 'failure' && continueOnError ? 'success' : record.outcome;
     record.outputs = Object.fromEntries(Object.entries(effects.outputs).map(([k, v]) => [k, session.masker.apply(v)]));
     record.name = session.masker.apply(record.name);
@@ -302,5 +312,10 @@ export async function runStepsJob(input: JobInput): Promise<void> {
     result.outputs[k] = v;
   }
   result.permissions = compact(input.permissions);
-  result.result = failed ? 'failure' : 'success';
+  result.result = failed ? 'failure' : cancelled() ? 'cancelled' : 'success';
+  if (cancelled() && result.error === undefined) result.error = errorText(input.signal?.reason);
+}
+
+function errorText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

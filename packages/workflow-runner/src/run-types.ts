@@ -25,6 +25,8 @@ export interface ConcurrencyRecord {
 export interface JobResult {
   id: string;
   name: string;
+  /** The jobs this one `needs:` (the edges of the run's graph). */
+  needs: string[];
   result: Conclusion;
   outputs: Record<string, string>;
   steps: StepResult[];

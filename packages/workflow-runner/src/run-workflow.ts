@@ -3,6 +3,7 @@
 // the caller), and the `workflow_call` outputs.
 import { relative } from 'node:path';
 import { resolveWorkflow, workflowRepoRoot } from './action-refs.ts';
+import type { Admission } from './concurrency-groups.ts';
 import {
   evaluateCondition,
   evaluateNode,
@@ -49,6 +50,42 @@ function concurrencyOf(
   return { group: evaluateString(node, scope, file, what), cancelInProgress: false };
 }
 
+/** Waits for the group (no group: admitted at once); tells what it waits for. */
+async function enterGroup(
+  session: RunSession,
+  record: ConcurrencyRecord | undefined,
+  label: string,
+  depth: number,
+  jobId: string,
+): Promise<Admission> {
+  if (record === undefined)
+    return { admitted: true, lease: { signal: new AbortController().signal, release: () => {} } };
+  const running = session.concurrency.runningIn(session.github.repository, record.group);
+  if (running !== undefined) {
+    session.emit({
+      type: 'log',
+      depth,
+      jobId,
+      line: `Waiting for a running ${running} to complete (concurrency group '${record.group}')`,
+    });
+  }
+  return session.concurrency.acquire({
+    repository: session.github.repository,
+    group: record.group,
+    cancelInProgress: record.cancelInProgress,
+    runKey: session.runKey,
+    label,
+  });
+}
+
+function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}
+
+function reasonText(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+}
+
 function jobPermissions(job: JobSpec, inv: Invocation): Permissions {
   const node = job.permissions ?? inv.spec.permissions;
   if (node === undefined) return inv.ceiling ?? defaultPermissions();
@@ -64,6 +101,7 @@ async function runCallJob(
   scope: Scope,
   permissions: Permissions,
   result: JobResult,
+  signal: AbortSignal,
 ): Promise<void> {
   const file = inv.spec.file;
   const target = resolveWorkflow(job.uses, inv.repoRoot, {
@@ -115,6 +153,7 @@ async function runCallJob(
       target.ref === undefined
         ? inv.jobWorkflowRef.replace(/\/\.github\/workflows\/[^@]+@/, `/${job.uses.slice(2)}@`)
         : job.uses,
+    signal,
   });
   result.workflow = nested;
   result.outputs = nested.outputs;
@@ -147,6 +186,35 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     wf.permissions = compact(parsePermissions(spec.permissions, `${file}: permissions`));
   const workflowEnv = evaluateStringMap(spec.env, { contexts: { ...base, secrets: inv.secrets } }, file, 'env');
 
+  const admission = await enterGroup(session, concurrency, `workflow '${name}'`, inv.depth, '');
+  if (!admission.admitted) {
+    wf.result = 'cancelled';
+    wf.notes.push(admission.reason);
+    session.emit({ type: 'note', depth: inv.depth, message: admission.reason });
+    wf.durationMs = Date.now() - started;
+    session.emit({ type: 'workflow-end', depth: inv.depth, result: wf });
+    return wf;
+  }
+  try {
+    await runJobs(session, inv, wf, base, workflowEnv, anySignal([inv.signal, admission.lease.signal]));
+  } finally {
+    admission.lease.release();
+  }
+  wf.durationMs = Date.now() - started;
+  session.emit({ type: 'workflow-end', depth: inv.depth, result: wf });
+  return wf;
+}
+
+async function runJobs(
+  session: RunSession,
+  inv: Invocation,
+  wf: WorkflowResult,
+  base: Record<string, JsonValue>,
+  workflowEnv: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  const spec = inv.spec;
+  const file = spec.file;
   const ordered = orderJobs(spec.jobs);
   const results = new Map<string, JobResult>();
   for (const job of ordered) {
@@ -154,6 +222,7 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     const result: JobResult = {
       id: job.id,
       name: job.id,
+      needs: [...job.needs],
       result: 'skipped',
       outputs: {},
       steps: [],
@@ -179,34 +248,62 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
     const status = statusFunctions({
       succeeded: () => job.needs.every((n) => results.get(n)?.result === 'success' || notSelected(n)),
       failed: () => [...upstream].some((n) => results.get(n)?.result === 'failure'),
-      cancelled: () => false,
+      cancelled: () => signal.aborted,
     });
     const scope: Scope = { contexts: { ...base, needs } };
+    let release = () => {};
     try {
       if (job.name !== undefined) result.name = evaluateString(job.name, scope, file, `jobs.${job.id}.name`);
       if (!evaluateCondition(job.if, { contexts: { ...base, needs }, functions: status })) {
+        if (signal.aborted) {
+          result.result = 'cancelled';
+          result.error = reasonText(signal);
+        }
         session.emit({ type: 'job-end', depth: inv.depth, job: result });
         continue;
       }
+      const jobConcurrency = concurrencyOf(job.concurrency, scope, file, `jobs.${job.id}.concurrency`);
+      if (jobConcurrency !== undefined) result.concurrency = jobConcurrency;
+      const admission = await enterGroup(session, jobConcurrency, `job '${job.id}'`, inv.depth, job.id);
+      if (!admission.admitted) {
+        result.result = 'cancelled';
+        result.error = admission.reason;
+        session.emit({ type: 'log', depth: inv.depth, jobId: job.id, line: admission.reason });
+        session.emit({ type: 'job-end', depth: inv.depth, job: result });
+        continue;
+      }
+      release = admission.lease.release;
+      const jobSignal = anySignal([signal, admission.lease.signal]);
       session.emit({ type: 'job-start', depth: inv.depth, jobId: job.id, name: result.name });
       const permissions = jobPermissions(job, inv);
       result.permissions = compact(permissions);
-      const jobConcurrency = concurrencyOf(job.concurrency, scope, file, `jobs.${job.id}.concurrency`);
-      if (jobConcurrency !== undefined) result.concurrency = jobConcurrency;
       if (job.type === 'call') {
-        await runCallJob(session, inv, job, scope, permissions, result);
+        await runCallJob(session, inv, job, scope, permissions, result, jobSignal);
       } else {
-        await runStepsJob({ session, inv, job, name: result.name, needs, workflowEnv, permissions, result });
+        await runStepsJob({
+          session,
+          inv,
+          job,
+          name: result.name,
+          needs,
+          workflowEnv,
+          permissions,
+          result,
+          signal: jobSignal,
+        });
       }
     } catch (error) {
       result.result = 'failure';
       result.error = session.masker.apply(error instanceof Error ? error.message : String(error));
       session.emit({ type: 'log', depth: inv.depth, jobId: job.id, line: `error: ${result.error}` });
+    } finally {
+      release();
     }
     result.durationMs = Date.now() - jobStarted;
     session.emit({ type: 'job-end', depth: inv.depth, job: result });
   }
   if (wf.jobs.some((j) => j.result === 'failure')) wf.result = 'failure';
+  else if (signal.aborted || wf.jobs.some((j) => j.result === 'cancelled')) wf.result = 'cancelled';
   if (inv.depth === 0 && session.onlyJobs !== undefined) {
     wf.notes.push(`only job(s) ${[...session.onlyJobs].join(', ')} ran (--job); their needs counted as met`);
   }
@@ -219,7 +316,4 @@ export async function runWorkflowSpec(session: RunSession, inv: Invocation): Pro
       wf.outputs[o.name] = evaluateString(o.value, outScope, file, `on.workflow_call.outputs.${o.name}`);
     }
   }
-  wf.durationMs = Date.now() - started;
-  session.emit({ type: 'workflow-end', depth: inv.depth, result: wf });
-  return wf;
 }

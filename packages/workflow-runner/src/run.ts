@@ -1,11 +1,13 @@
 // The entry point of a local run: parse the workflow, check that it runs on the event, resolve its
 // inputs, snapshot the repository, then run its jobs.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { workflowRepoRoot } from './action-refs.ts';
 import { ArtifactStore } from './artifact-store.ts';
 import { validateCalls } from './call-validation.ts';
+import { ConcurrencyGroups } from './concurrency-groups.ts';
 import { type EnvironmentsConfig, emptyEnvironments } from './environments.ts';
 import { evaluateNode, type JsonValue } from './expressions.ts';
 import { type EventName, eventPayload, githubContext, type IdTokenIssuer, type RunGithub } from './github-context.ts';
@@ -62,6 +64,11 @@ export interface RunOptions {
   /** GitHub Apps for the local actions/create-github-app-token. */
   githubApps?: readonly GithubApp[];
   onEvent?: (event: RunEvent) => void;
+  /**
+   * `concurrency:` groups shared with other runs (default: one registry for every run of this
+   * process, as GitHub shares them across a repository's runs).
+   */
+  concurrency?: ConcurrencyGroups;
 }
 
 export interface RunOutcome {
@@ -70,6 +77,8 @@ export interface RunOutcome {
   artifactsDir: string;
   snapshot: SourceSnapshot;
 }
+
+const PROCESS_CONCURRENCY = new ConcurrencyGroups();
 
 export const DEFAULT_BAKELINE_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -193,6 +202,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     jobCount: 0,
     tokens: new TokenGrants(options.onTokenIssued),
     githubApps: options.githubApps ?? [],
+    concurrency: options.concurrency ?? PROCESS_CONCURRENCY,
+    runKey: randomUUID(),
   };
   if (options.jobs !== undefined) {
     for (const id of options.jobs) {

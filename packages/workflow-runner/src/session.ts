@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactStore } from './artifact-store.ts';
+import type { ConcurrencyGroups } from './concurrency-groups.ts';
 import type { EnvironmentsConfig } from './environments.ts';
 import type { JsonValue } from './expressions.ts';
 import type { IdTokenIssuer, RunGithub } from './github-context.ts';
@@ -37,6 +38,10 @@ export interface RunSession {
   remoteUrl?: string;
   /** GitHub Apps the run knows (the local actions/create-github-app-token checks against them). */
   githubApps: readonly GithubApp[];
+  /** `concurrency:` groups, shared with the other runs of this process. */
+  concurrency: ConcurrencyGroups;
+  /** Identifies this run in the concurrency groups (a group it already holds is a deadlock). */
+  runKey: string;
 }
 
 /** One workflow being run: the top-level one, or a reusable workflow called by a job. */
@@ -52,6 +57,8 @@ export interface Invocation {
   depth: number;
   /** `owner/repo/path@ref` of this workflow file. */
   jobWorkflowRef: string;
+  /** Aborted when the run (or the caller job) is cancelled by a concurrency group. */
+  signal?: AbortSignal;
 }
 
 export function newJobDir(session: RunSession, jobId: string): string {

@@ -16,6 +16,8 @@ export interface ShellStepOptions {
   /** Where the script and the file-command files are written. */
   stepDir: string;
   timeoutMs?: number;
+  /** Aborted when the job is cancelled: the script is stopped (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
   onLine?: (line: string) => void;
   exec?: Exec;
 }
@@ -23,6 +25,7 @@ export interface ShellStepOptions {
 export interface ShellStepResult {
   exitCode: number;
   timedOut: boolean;
+  cancelled: boolean;
   outputs: Record<string, string>;
   exportedEnv: Record<string, string>;
   addedPath: string[];
@@ -56,6 +59,7 @@ export async function runShellStep(options: ShellStepOptions): Promise<ShellStep
   const err = lineSplitter((l) => options.onLine?.(l));
   let exitCode: number;
   let timedOut = false;
+  let cancelled = false;
   let stdout = '';
   try {
     const result = await (options.exec ?? defaultExec)(bin, args, {
@@ -64,20 +68,24 @@ export async function runShellStep(options: ShellStepOptions): Promise<ShellStep
       onStdout: (t) => out.push(t),
       onStderr: (t) => err.push(t),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     exitCode = result.exitCode;
     stdout = result.stdout;
   } catch (error) {
-    if (!(error instanceof ExecError) || error.result === undefined) throw error;
-    timedOut = true;
-    exitCode = error.result.exitCode || 1;
-    stdout = error.result.stdout;
+    if (!(error instanceof ExecError)) throw error;
+    if (options.signal?.aborted) cancelled = true;
+    else if (error.result === undefined) throw error;
+    else timedOut = true;
+    exitCode = error.result?.exitCode || 1;
+    stdout = error.result?.stdout ?? '';
   }
   out.flush();
   err.flush();
   return {
     exitCode,
     timedOut,
+    cancelled,
     outputs: parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT'),
     exportedEnv: parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'),
     addedPath: parsePathFile(readFileSync(files.GITHUB_PATH, 'utf8')),

@@ -17,6 +17,8 @@ export interface StepEffects {
   masks: string[];
   mappedTo?: string;
   error?: string;
+  /** The step was stopped by a cancellation of its job. */
+  cancelled?: boolean;
 }
 
 export interface ShellWork {
@@ -42,8 +44,13 @@ export interface StepPlace {
   /** The whole environment of the step (host, runner defaults, env:, GITHUB_ENV, PATH). */
   env: Record<string, string>;
   timeoutMs: number;
+  /** Aborted when the job is cancelled: the step in progress is stopped. */
+  signal?: AbortSignal;
   log: (line: string) => void;
 }
+
+/** What the runner logs for a step stopped by a cancellation. */
+const CANCELED = 'The operation was canceled.';
 
 function none(): StepEffects {
   return { exitCode: 0, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', masks: [] };
@@ -58,10 +65,13 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
       env: place.env,
       stepDir: place.stepDir,
       timeoutMs: place.timeoutMs,
+      ...(place.signal === undefined ? {} : { signal: place.signal }),
       onLine: place.log,
     });
     const effects: StepEffects = { ...none(), ...result, masks: [] };
-    if (result.timedOut) effects.error = `the step timed out after ${Math.round(place.timeoutMs / 60000)} minute(s)`;
+    if (result.cancelled) effects.error = CANCELED;
+    else if (result.timedOut)
+      effects.error = `the step timed out after ${Math.round(place.timeoutMs / 60000)} minute(s)`;
     else if (result.exitCode !== 0) effects.error = `process completed with exit code ${result.exitCode}`;
     return effects;
   }
@@ -126,6 +136,7 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
       workflow: gh.workflow,
     },
     timeoutMs: place.timeoutMs,
+    ...(place.signal === undefined ? {} : { signal: place.signal }),
     ...(place.session.node ? { node: place.session.node } : {}),
     onLine: place.log,
   });
@@ -144,7 +155,10 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
     masks: result.masks,
     mappedTo,
   };
-  if (result.exitCode !== 0) {
+  if (result.cancelled) {
+    effects.cancelled = true;
+    effects.error = CANCELED;
+  } else if (result.exitCode !== 0) {
     const phase = result.phases.find((p) => p.exitCode !== 0)?.name ?? 'main';
     effects.error = `${work.uses} failed (${phase} exited ${result.exitCode})`;
   }

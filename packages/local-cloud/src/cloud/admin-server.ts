@@ -7,6 +7,7 @@
 //   PUT  /scan-findings    {repository, digest, findings}
 //   GET  /registry-log     -> [{method, path, status, ...}]
 //   GET  /endpoints        -> endpoints.json
+//   POST /crash            {component} -> {}   (fault injection: that component stops serving)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server.ts';
 import type { LocalCloudAdmin } from './admin.ts';
@@ -88,6 +89,12 @@ export function adminHandler(admin: LocalCloudAdmin, endpoints: () => unknown) {
           sendJson(res, 200, {
             token: await admin.issueIdToken((b.claims ?? {}) as never, (b.options ?? {}) as never),
           });
+          return;
+        }
+        case 'POST /crash': {
+          const b = await jsonBody(req);
+          await admin.crash(str(b, 'component'));
+          sendJson(res, 200, {});
           return;
         }
         case 'PUT /scan-findings': {

@@ -42,6 +42,7 @@ export class LocalCloudAdmin {
   /** The Kubernetes part's admin, when it runs. */
   kube: unknown;
   readonly #p: AdminParts;
+  readonly #crashers = new Map<string, () => Promise<void>>();
 
   constructor(parts: AdminParts) {
     this.#p = parts;
@@ -135,6 +136,24 @@ export class LocalCloudAdmin {
   /** Findings the stand-in scanner reports for `digest` (or `*`: every image) of `repository`. */
   setScanFindings(repository: string, digest: string, findings: readonly ScanFinding[]): void {
     this.#p.findings.set(repository, digest, findings);
+  }
+
+  /** Names a component that `crash` can stop (the serving process registers them as it starts them). */
+  crashable(name: string, stop: () => Promise<void>): void {
+    this.#crashers.set(name, stop);
+  }
+
+  /**
+   * Fault injection: stops one component as its crash would (its server stops listening), so that
+   * a health check from outside finds it dead. The Distribution registry is a process of its own:
+   * kill it (`pids.distribution` of endpoints.json) instead.
+   */
+  async crash(name: string): Promise<void> {
+    const stop = this.#crashers.get(name);
+    if (!stop) {
+      throw new Error(`crash: component: got '${name}'; expected one of ${[...this.#crashers.keys()].join(', ')}`);
+    }
+    await stop();
   }
 
   /** The registry front's requests so far. */

@@ -4,6 +4,7 @@
 import type { StoredCredentials } from '../aws/credential-store.ts';
 import type { ReceivedRequest } from '../aws/sigv4-verifier.ts';
 import type { Iam } from '../iam/iam.ts';
+import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
 import type { CallerIdentity } from '../sts/sts-service.ts';
 
 export interface KubeCloudContext {
@@ -34,6 +35,10 @@ export interface KubeCloudContext {
     pullCredentials(): { username: string; password: string; expiresAt: Date };
   };
   log(line: string): void;
+  /** Ports of the previous run, taken again when free. */
+  preferredPorts?: { api?: number; eks?: number; kubeletHealthz?: number };
+  /** Objects saved by the previous run. */
+  restore?: SavedKubeObjects;
 }
 
 export interface KubeCloud {
@@ -41,6 +46,10 @@ export interface KubeCloud {
   endpoints: Record<string, unknown>;
   /** Exposed as `admin.kube`. */
   admin?: unknown;
+  /** The objects to save for the next run. */
+  saveObjects?(): SavedKubeObjects;
+  /** Fault injection: stops the API server or the kubelet as its crash would. */
+  crash?(component: 'api' | 'kubelet'): Promise<void>;
   stop(): Promise<void>;
 }
 

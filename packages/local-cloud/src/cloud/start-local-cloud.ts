@@ -15,6 +15,7 @@ import { ScanFindingsStore } from '../ecr/scan-findings.ts';
 import { type HttpServerHandler, listen } from '../http/server.ts';
 import { Iam } from '../iam/iam.ts';
 import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
+import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
 import { startOidc } from '../oidc/start-oidc.ts';
 import { LayerBucket } from '../registry-front/layer-bucket.ts';
 import { RegistryFront } from '../registry-front/registry-front.ts';
@@ -25,9 +26,16 @@ import { LocalCloudAdmin } from './admin.ts';
 import { adminHandler } from './admin-server.ts';
 import { type KubeCloud, loadStartKubeCloud, type StartKubeCloud } from './kube-hook.ts';
 import { LOCAL_USER_NAME, LOCAL_USER_POLICY } from './local-user.ts';
+import { portOf, readSavedPorts, type SavedPorts, writeSavedPorts } from './persistence/ports.ts';
+import { readSavedState, restoreEcr, restoreIam } from './persistence/saved-state.ts';
+import { StateSaver } from './persistence/state-saver.ts';
 
 export interface LocalCloudOptions {
-  /** Directory for the registry's storage and the Kubernetes part; a temp one (removed at stop) when absent. */
+  /**
+   * Directory for the registry's storage, the Kubernetes part and the saved state: a cloud started
+   * again on the same directory comes back with what it held, at the same ports when they are
+   * free. A temp one (removed at stop) when absent.
+   */
   stateDir?: string;
   /** Default 123456789012. */
   accountId?: string;
@@ -70,6 +78,8 @@ export interface LocalCloudEndpoints {
   /** Where blob GETs are redirected, as ECR redirects them to S3. */
   layerBucket: string;
   admin: string;
+  /** Process ids of the components that run as processes of their own. */
+  pids: { distribution: number };
   roles: Record<string, string>;
   /** Long-lived keys of the local IAM user (ambient credential chain). */
   credentials: { userArn: string; accessKeyId: string; secretAccessKey: string };
@@ -80,6 +90,27 @@ export interface LocalCloud {
   endpoints: LocalCloudEndpoints;
   admin: LocalCloudAdmin;
   stop(): Promise<void>;
+}
+
+const SAVE_INTERVAL_MS = 1000;
+
+function listeningPorts(endpoints: LocalCloudEndpoints, distributionPort: number): SavedPorts {
+  const kube = endpoints.kube ?? {};
+  const kubeUrl = (key: string) => (typeof kube[key] === 'string' ? { [key]: portOf(kube[key]) } : {});
+  const { apiUrl, eks, kubeletHealthz } = { ...kubeUrl('apiUrl'), ...kubeUrl('eks'), ...kubeUrl('kubeletHealthz') };
+  return {
+    oidcIssuer: portOf(endpoints.oidc.issuer),
+    oidcGrants: portOf(endpoints.oidc.idTokenGrantUrl),
+    distribution: distributionPort,
+    registry: portOf(endpoints.registry.url),
+    layerBucket: portOf(endpoints.layerBucket),
+    sts: portOf(endpoints.sts),
+    ecr: portOf(endpoints.ecr),
+    admin: portOf(endpoints.admin),
+    ...(apiUrl !== undefined ? { kubeApi: apiUrl } : {}),
+    ...(eks !== undefined ? { eks } : {}),
+    ...(kubeletHealthz !== undefined ? { kubeletHealthz } : {}),
+  };
 }
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -94,8 +125,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ownStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-local-cloud-'));
   const storageDir = join(stateDir, 'registry');
-  // The ECR state lives in memory, so the registry's storage starts empty with it.
-  rmSync(storageDir, { recursive: true, force: true });
+  const saved = ownStateDir ? undefined : readSavedState(stateDir);
+  const ports: SavedPorts = ownStateDir ? {} : readSavedPorts(stateDir);
+  const preferred = (name: keyof SavedPorts) => (ports[name] !== undefined ? { preferredPort: ports[name] } : {});
+  // The registry's storage goes with the saved ECR state: without that state, it starts empty.
+  if (!saved) rmSync(storageDir, { recursive: true, force: true });
   mkdirSync(storageDir, { recursive: true });
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -106,10 +140,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
   };
 
+  let kubeSave: (() => SavedKubeObjects) | undefined;
   try {
-    const oidc = await startOidc({ now, onError });
+    const oidc = await startOidc({
+      now,
+      onError,
+      preferredPorts: {
+        ...(ports.oidcIssuer !== undefined ? { issuer: ports.oidcIssuer } : {}),
+        ...(ports.oidcGrants !== undefined ? { grants: ports.oidcGrants } : {}),
+      },
+    });
     stoppers.push(oidc.stop);
     const iam = new Iam({ accountId, now });
+    const findings = new ScanFindingsStore();
+    if (saved) restoreIam(iam, saved);
     const description = loadRoleDescription(
       {
         account_id: accountId,
@@ -124,7 +168,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const store = new CredentialStore(now);
     const verifier = new SigV4Verifier(store);
 
-    const distribution = await startDistribution({ storageDir });
+    const distribution = await startDistribution({
+      storageDir,
+      ...(ports.distribution !== undefined ? { port: ports.distribution } : {}),
+    }).catch((error: unknown) => {
+      if (ports.distribution === undefined) throw error;
+      log(`registry: port ${ports.distribution} of the previous run is taken; another one is used`);
+      return startDistribution({ storageDir });
+    });
     stoppers.push(distribution.stop);
 
     let frontHandler: HttpServerHandler | undefined;
@@ -133,10 +184,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         if (!frontHandler) throw new Error('registry front: not ready');
         return frontHandler(req, res);
       },
-      { onError },
+      { onError, ...preferred('registry') },
     );
     stoppers.push(front.close);
-    const findings = new ScanFindingsStore();
     const registry = new EcrRegistry({
       iam,
       region,
@@ -149,7 +199,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const tokens = new RegistryTokens(now);
     const requestLog = new RequestLog();
     const layerBucket = new LayerBucket({ distributionUrl: distribution.url, now });
-    const bucketServer = await listen(layerBucket.handler(), { onError });
+    const bucketServer = await listen(layerBucket.handler(), { onError, ...preferred('layerBucket') });
     stoppers.push(bucketServer.close);
     layerBucket.url = bucketServer.url;
     frontHandler = new RegistryFront({
@@ -163,10 +213,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       layerBucket,
     }).handler();
 
-    const sts = await startSts({ iam, store, verifier, region, jwks: discoveryJwksSource(oidc.caPem), now, onError });
+    if (saved) restoreEcr({ registry, findings }, saved);
+    const sts = await startSts({
+      iam,
+      store,
+      verifier,
+      region,
+      jwks: discoveryJwksSource(oidc.caPem),
+      now,
+      onError,
+      ...preferred('sts'),
+    });
     stoppers.push(sts.stop);
     const ecrApi = new EcrApi({ iam, verifier, registry, tokens, region, proxyEndpoint: front.url, now });
-    const ecr = await listen(ecrApi.handler(), { onError });
+    const ecr = await listen(ecrApi.handler(), { onError, ...preferred('ecr') });
     stoppers.push(ecr.close);
 
     const admin = new LocalCloudAdmin({
@@ -182,13 +242,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log: requestLog,
       githubRepository,
     });
+    admin.crashable('ecr-front', front.close);
+    admin.crashable('layer-bucket', bucketServer.close);
+    admin.crashable('ecr-api', ecr.close);
+    admin.crashable('sts', sts.stop);
+    admin.crashable('oidc', oidc.stop);
     const user = admin.createUser({ name: LOCAL_USER_NAME, policies: { local: LOCAL_USER_POLICY } });
     const standing = oidc.grants.grant({ repository: githubRepository, ref: 'refs/heads/main' });
 
     let endpoints: LocalCloudEndpoints | undefined;
     const adminServer = await listen(
       adminHandler(admin, () => endpoints),
-      { onError },
+      { onError, ...preferred('admin') },
     );
     stoppers.push(adminServer.close);
 
@@ -209,6 +274,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       distribution: distribution.url,
       layerBucket: bucketServer.url,
       admin: adminServer.url,
+      pids: { distribution: distribution.pid },
       roles: Object.fromEntries(roles.map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
     };
@@ -245,10 +311,32 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           },
         },
         log,
+        preferredPorts: {
+          ...(ports.kubeApi !== undefined ? { api: ports.kubeApi } : {}),
+          ...(ports.eks !== undefined ? { eks: ports.eks } : {}),
+          ...(ports.kubeletHealthz !== undefined ? { kubeletHealthz: ports.kubeletHealthz } : {}),
+        },
+        ...(saved?.kube ? { restore: saved.kube } : {}),
       });
       stoppers.push(kube.stop);
       endpoints.kube = kube.endpoints;
       admin.kube = kube.admin;
+      kubeSave = kube.saveObjects;
+      const crashKube = kube.crash;
+      if (crashKube) {
+        admin.crashable('kube-api', () => crashKube('api'));
+        admin.crashable('kubelet', () => crashKube('kubelet'));
+      }
+    }
+    if (!ownStateDir) {
+      const saver = new StateSaver(stateDir, { registry, findings, iam, kube: () => kubeSave?.() }, (error) =>
+        log(`saving the state: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      saver.save();
+      saver.start(SAVE_INTERVAL_MS);
+      // runs before the stoppers: the state as it was while everything ran
+      stoppers.push(async () => saver.stop());
+      writeSavedPorts(stateDir, listeningPorts(endpoints, distribution.port));
     }
     return { endpoints, admin, stop };
   } catch (error) {

@@ -156,6 +156,15 @@ export class EcrRegistry {
     return [...this.#repositories.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Puts back a repository saved by an earlier run (its URI follows this registry's host). */
+  importRepository(repo: EcrRepository): void {
+    this.#repositories.set(repo.name, {
+      ...repo,
+      arn: this.repositoryArn(repo.name),
+      uri: `${this.registryHost}/${repo.name}`,
+    });
+  }
+
   tagsOf(repo: EcrRepository, digest: string): string[] {
     return [...repo.tags].filter(([, d]) => d === digest).map(([t]) => t);
   }

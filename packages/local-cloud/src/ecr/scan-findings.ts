@@ -28,6 +28,16 @@ export class ScanFindingsStore {
     this.#findings.set(`${repository}@${digest}`, [...findings]);
   }
 
+  /** Every entry (`<repository>@<digest or *>` -> findings), to save them. */
+  entries(): [string, ScanFinding[]][] {
+    return [...this.#findings.entries()].map(([key, findings]) => [key, [...findings]]);
+  }
+
+  /** Puts back entries saved by an earlier run. */
+  importEntries(entries: readonly [string, readonly ScanFinding[]][]): void {
+    for (const [key, findings] of entries) this.#findings.set(key, [...findings]);
+  }
+
   get(repository: string, digest: string): ScanFinding[] {
     return this.#findings.get(`${repository}@${digest}`) ?? this.#findings.get(`${repository}@*`) ?? [];
   }

@@ -17,6 +17,8 @@ export interface StartedServer {
 
 export interface ListenOptions {
   port?: number;
+  /** A port to take when it is free (a restarted local cloud keeps its addresses), else a free one. */
+  preferredPort?: number;
   /** Called with a handler's unexpected error (after a 500 was sent). */
   onError?: (error: unknown, req: IncomingMessage) => void;
   /** Serve HTTPS with this certificate (issued by the local cloud's CA). */
@@ -41,13 +43,22 @@ export async function listen(handler: HttpServerHandler, options: ListenOptions 
     ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, serve)
     : createServer(serve);
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const bind = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  if (options.port === undefined && options.preferredPort !== undefined) {
+    await bind(options.preferredPort).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      return bind(0);
+    });
+  } else {
+    await bind(options.port ?? 0);
+  }
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('listen: no address assigned');
   const host = `127.0.0.1:${address.port}`;

@@ -153,7 +153,24 @@ export class Iam {
     return this.#providers.get(`arn:${this.partition}:iam::${this.accountId}:oidc-provider/${bare}`);
   }
 
+  listOidcProviders(): OidcProviderEntry[] {
+    return [...this.#providers.values()];
+  }
+
+  /** Puts back a provider saved by an earlier run. */
+  importOidcProvider(entry: OidcProviderEntry): void {
+    this.#providers.set(entry.arn, entry);
+  }
+
   // ---- roles ----------------------------------------------------------------------------------
+
+  /** Puts back a role saved by an earlier run (its policies are parsed again, as IAM stores the documents). */
+  importRole(role: Role): void {
+    checkName('role', role.name);
+    const policies = new Map<string, Policy>();
+    for (const [name, policy] of role.policies) policies.set(name, parsePolicy(policy.document, 'identity'));
+    this.#roles.set(role.name, { ...role, trustPolicy: parsePolicy(role.trustPolicy.document, 'trust'), policies });
+  }
 
   roleArn(name: string, path = '/'): string {
     return `arn:${this.partition}:iam::${this.accountId}:role${path}${name}`;

@@ -127,18 +127,19 @@ export function applyRoleDescription(
   description: RoleDescription,
   options: { issuerUrl?: string } = {},
 ): { provider: OidcProviderEntry; roles: Role[] } {
-  const provider = iam.addOidcProvider({
-    url: options.issuerUrl ?? description.oidcProvider.url,
-    clientIds: description.oidcProvider.clientIds,
-  });
-  const roles = description.roles.map((spec) =>
-    iam.createRole({
+  // A restarted local cloud already holds the provider and the roles: the description wins.
+  const url = options.issuerUrl ?? description.oidcProvider.url;
+  const provider =
+    iam.findOidcProvider(url) ?? iam.addOidcProvider({ url, clientIds: description.oidcProvider.clientIds });
+  const roles = description.roles.map((spec) => {
+    if (iam.getRole(spec.name)) iam.deleteRole(spec.name);
+    return iam.createRole({
       name: spec.name,
       description: spec.description,
       maxSessionDurationSeconds: spec.maxSessionDuration,
       trustPolicy: spec.assumeRolePolicy,
       policies: spec.inlinePolicies,
-    }),
-  );
+    });
+  });
   return { provider, roles };
 }

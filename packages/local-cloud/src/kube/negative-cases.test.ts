@@ -1,13 +1,13 @@
 // The committed table of requests the stand-in must refuse (test/fixtures/kube/
 // negative-cases-01.yaml), run over HTTPS against a cluster without nodes, with EKS tokens
-// checked by the local STS's real presigned-URL verification.
+// presigned for the real STS host names and checked by the local STS (over HTTP on 127.0.0.1).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { CredentialStore } from '../aws/credential-store.ts';
 import { SigV4Verifier } from '../aws/sigv4-verifier.ts';
 import { Iam } from '../iam/iam.ts';
-import { StsService } from '../sts/sts-service.ts';
+import { type StsEndpoint, startSts } from '../sts/start-sts.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
 import { type StartedKubeCloud, startKubeCloud } from './start-kube-cloud.ts';
 import { makeEksToken, type TestTokenOptions } from './testing/eks-token-for-tests.ts';
@@ -26,15 +26,15 @@ const fixture = new URL('../../../../test/fixtures/kube/negative-cases-01.yaml',
 const cases = (parse(readFileSync(fixture, 'utf8')) as { cases: Case[] }).cases;
 
 const ACCOUNT = '123456789012';
-const STS_URL = 'http://127.0.0.1:4599';
 let cloud: StartedKubeCloud;
+let sts: StsEndpoint;
 let admin: { certPem: string; keyPem: string };
 let staleDeployment: unknown;
 const creds: Record<string, { accessKeyId: string; secretAccessKey: string; sessionToken?: string }> = {};
 
 beforeAll(async () => {
   const store = new CredentialStore();
-  const sts = new StsService({
+  sts = await startSts({
     iam: new Iam({ accountId: ACCOUNT }),
     store,
     verifier: new SigV4Verifier(store),
@@ -63,7 +63,7 @@ beforeAll(async () => {
     clusterName: 'negative',
     node: false,
     namespaces: ['dev', 'prod'],
-    sts: { url: STS_URL, verifyPresignedGetCallerIdentity: (url, o) => sts.verifyPresignedGetCallerIdentity(url, o) },
+    sts: { url: sts.url },
     accessEntries: [{ principalArn: `arn:aws:iam::${ACCOUNT}:role/deployer`, kubernetesGroups: ['deployers'] }],
   });
   admin = adminCertificate(readFileSync(cloud.kubeconfigPath, 'utf8'));
@@ -108,6 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.stop();
+  await sts?.stop();
 });
 
 describe('requests the EKS stand-in refuses, with the real error shape', () => {
@@ -119,7 +120,6 @@ describe('requests the EKS stand-in refuses, with the real error shape', () => {
       const { identity: _i, ...knobs } = c.token ?? {};
       token = await makeEksToken({
         credentials: creds[identity] ?? { accessKeyId: '', secretAccessKey: '' },
-        stsUrl: STS_URL,
         clusterName: 'negative',
         ...knobs,
       });
@@ -151,7 +151,6 @@ describe('requests the EKS stand-in refuses, with the real error shape', () => {
   test('a well-made token of the deployer is accepted (the table fails for the right reasons)', async () => {
     const token = await makeEksToken({
       credentials: creds.deployer ?? { accessKeyId: '', secretAccessKey: '' },
-      stsUrl: STS_URL,
       clusterName: 'negative',
       ageSeconds: 30,
     });

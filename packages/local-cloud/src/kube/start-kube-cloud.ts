@@ -11,17 +11,18 @@ import type { ReceivedRequest } from '../aws/sigv4-verifier.ts';
 import { EksApi } from '../eks/eks-api.ts';
 import { listen, type StartedServer } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
-import type { CallerIdentity } from '../sts/sts-service.ts';
 import { ObjectApi } from './api/object-api.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
+import { restoreObjects, type SavedKubeObjects, saveObjects } from './api/saved-objects.ts';
 import { KubeApiServer, type KubeApiServer as KubeApiServerType, type RequestLogEntry } from './api/server.ts';
 import { ObjectStore } from './api/store.ts';
 import { AccessEntries, type AccessEntry } from './auth/access-entries.ts';
 import { Authenticator, type AuthFailure } from './auth/authenticate.ts';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './auth/bootstrap-policy.ts';
-import type { CallerIdentity as AuthCallerIdentity, PresignedCallerIdentityVerifier } from './auth/eks-token.ts';
 import { RbacAuthorizer, unionAuthorizer } from './auth/rbac.ts';
 import { RbacEscalationCheck } from './auth/rbac-escalation.ts';
+import { rbacRuleResolver, unionRuleResolver, webhookRuleResolver } from './auth/rules-review.ts';
+import { localStsTransport } from './auth/sts-forward.ts';
 import type { UserInfo } from './auth/user.ts';
 import { createClusterCa } from './cluster-ca.ts';
 import { ControllerManager } from './controllers/controller-manager.ts';
@@ -44,19 +45,22 @@ export interface KubeCloudOptions {
   accountId?: string;
   /** port on 127.0.0.1 (default: a free one) */
   port?: number;
+  /** ports to take again when free (a restarted local cloud keeps its addresses) */
+  preferredPorts?: { api?: number; eks?: number; kubeletHealthz?: number };
+  /** objects saved by an earlier run, put back before anything starts */
+  restore?: SavedKubeObjects;
   /** directory for the kubeconfigs (default: a temp directory, removed at stop) */
   stateDir?: string;
   now?: () => Date;
   /** namespaces created at start besides default, kube-system, kube-public, kube-node-lease */
   namespaces?: readonly string[];
-  /** EKS tokens: the local STS (its `http://127.0.0.1:<port>` and its presigned-URL check) */
-  sts?: {
-    url: string;
-    verifyPresignedGetCallerIdentity(
-      url: string | URL,
-      options?: { now?: Date; headers?: Record<string, string> },
-    ): Promise<CallerIdentity>;
-  };
+  /**
+   * EKS tokens: the local STS (`http://127.0.0.1:<port>`) that the authenticator sends a token's
+   * GetCallerIdentity to, whatever STS host the token names (it must be a real one).
+   */
+  sts?: { url: string };
+  /** the cluster's partition (default `aws`): which STS host names its tokens may name */
+  partition?: string;
   /** with `verifySignedRequest`: serve the EKS API (DescribeCluster) authorized by this IAM */
   iam?: Iam;
   verifySignedRequest?: (request: ReceivedRequest, service: string) => Promise<StoredCredentials>;
@@ -102,6 +106,11 @@ export interface KubeCloudAdmin {
   writeConcurrently(target: { resource: string; group?: string; namespace: string; name: string; count: number }): void;
   /** cuts every open watch connection (an API server restart); returns how many were open */
   dropWatches(): number;
+  /**
+   * Stops one component as its crash would (fault injection): the API server stops listening, or
+   * the kubelet stops working and its healthz endpoint goes away.
+   */
+  crash(component: 'api' | 'kubelet'): Promise<void>;
   /** the object store and API layer, for in-process checks */
   api: ObjectApi;
 }
@@ -124,17 +133,14 @@ export interface StartedKubeCloud {
   eksUrl?: string;
   /** what the local cloud's endpoints.json shows */
   endpoints: Record<string, unknown>;
+  /** the kubelet's health endpoint (`GET /healthz`, as a real kubelet serves on :10248) */
+  kubeletHealthzUrl?: string;
   admin: KubeCloudAdmin;
+  /** the objects to save for the next run */
+  saveObjects(): SavedKubeObjects;
+  /** fault injection: see KubeCloudAdmin.crash */
+  crash(component: 'api' | 'kubelet'): Promise<void>;
   stop(): Promise<void>;
-}
-
-function stsVerifier(sts: NonNullable<KubeCloudOptions['sts']>): PresignedCallerIdentityVerifier {
-  return {
-    verifyPresignedGetCallerIdentity: async (url, o): Promise<AuthCallerIdentity> => {
-      const id = await sts.verifyPresignedGetCallerIdentity(url, o);
-      return { arn: id.arn, account: id.account, userId: id.userId, ...(id.roleArn ? { roleArn: id.roleArn } : {}) };
-    },
-  };
 }
 
 function nodePullCredentials(registry: NonNullable<KubeCloudOptions['registry']>) {
@@ -183,6 +189,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   );
   const ca = await createClusterCa(clusterName);
   const store = new ObjectStore({ now });
+  if (options.restore) restoreObjects(store, options.restore);
   const accessEntries = new AccessEntries();
   for (const e of entries) accessEntries.set(e);
   const rbac = new RbacAuthorizer(store);
@@ -201,6 +208,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     ...entryNamespaces,
     ...(options.namespaces ?? []),
   ])) {
+    if (store.get(nsDef, undefined, ns)) continue;
     api.create(
       nsDef,
       undefined,
@@ -210,8 +218,14 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   }
   const crDef = findResource('rbac.authorization.k8s.io', 'v1', 'clusterroles') as ResourceDef;
   const crbDef = findResource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings') as ResourceDef;
-  for (const r of BOOTSTRAP_CLUSTER_ROLES) api.create(crDef, undefined, r, { fieldValidation: 'Strict' });
-  for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
+  const bootstrapped = (def: ResourceDef, o: Record<string, unknown>) =>
+    store.get(def, undefined, (o.metadata as { name: string }).name) !== undefined;
+  for (const r of BOOTSTRAP_CLUSTER_ROLES) {
+    if (!bootstrapped(crDef, r)) api.create(crDef, undefined, r, { fieldValidation: 'Strict' });
+  }
+  for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) {
+    if (!bootstrapped(crbDef, b)) api.create(crbDef, undefined, b, { fieldValidation: 'Strict' });
+  }
 
   const staticTokens = new Map<string, UserInfo>();
   const authenticator = new Authenticator({
@@ -219,7 +233,15 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     accessEntries,
     now,
     ...(options.sts
-      ? { eks: { clusterName, stsEndpoints: [options.sts.url], verifier: stsVerifier(options.sts), now } }
+      ? {
+          eks: {
+            clusterName,
+            partition: options.partition ?? 'aws',
+            region,
+            sts: localStsTransport(options.sts.url),
+            now,
+          },
+        }
       : {}),
   });
 
@@ -247,6 +269,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     api,
     authenticator,
     authorizer,
+    // EKS's access policies are a webhook authorizer: it cannot list rules (see rules-review.ts).
+    rules: unionRuleResolver(webhookRuleResolver, rbacRuleResolver(rbac)),
     ...(kubelet ? { logs: kubelet } : {}),
     tls: { certPem: ca.server.certPem, keyPem: ca.server.keyPem, caPem: ca.caPem },
     ...(options.maxWatchSeconds !== undefined ? { maxWatchSeconds: options.maxWatchSeconds } : {}),
@@ -272,11 +296,31 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       );
     },
   });
-  const port = await server.listen(options.port ?? 0);
+  const preferredApiPort = options.port ?? options.preferredPorts?.api;
+  const port =
+    preferredApiPort === undefined
+      ? await server.listen(0)
+      : await server.listen(preferredApiPort).catch((error: unknown) => {
+          if (options.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+          return server.listen(0);
+        });
   const apiUrl = `https://127.0.0.1:${port}`;
   const controllers = new ControllerManager({ api, ...(options.onError ? { onError: options.onError } : {}) });
   controllers.start();
   kubelet?.start();
+  let kubeletRunning = kubelet !== undefined;
+  const kubeletHealthz = kubelet
+    ? await listen(
+        (req, res) => {
+          const healthy = kubeletRunning && req.method === 'GET' && req.url === '/healthz';
+          res.writeHead(healthy ? 200 : 404, { 'content-type': 'text/plain' });
+          res.end(healthy ? 'ok' : 'not found');
+        },
+        options.preferredPorts?.kubeletHealthz !== undefined
+          ? { preferredPort: options.preferredPorts.kubeletHealthz }
+          : {},
+      )
+    : undefined;
 
   const kubeconfigPath = join(dir, 'admin.kubeconfig');
   writeFileSync(
@@ -310,19 +354,41 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         },
       ],
     });
-    eks = await listen(eksApi.handler(), {});
+    eks = await listen(
+      eksApi.handler(),
+      options.preferredPorts?.eks !== undefined ? { preferredPort: options.preferredPorts.eks } : {},
+    );
   }
   options.log?.(`kube: API ${apiUrl} (cluster ${clusterName})${eks ? `, EKS API ${eks.url}` : ''}`);
 
+  const crash = async (component: 'api' | 'kubelet') => {
+    if (component === 'api') {
+      await server.stop();
+      return;
+    }
+    if (!kubeletRunning) return;
+    kubeletRunning = false;
+    await kubelet?.stop();
+    await kubeletHealthz?.close();
+  };
   let stopped = false;
   return {
+    crash,
     clusterName,
     region,
     accountId,
     clusterArn,
     createdAt,
     ...(eks ? { eksUrl: eks.url } : {}),
-    endpoints: { clusterName, apiUrl, kubeconfig: kubeconfigPath, ...(eks ? { eks: eks.url } : {}) },
+    endpoints: {
+      clusterName,
+      apiUrl,
+      kubeconfig: kubeconfigPath,
+      ...(eks ? { eks: eks.url } : {}),
+      ...(kubeletHealthz ? { kubeletHealthz: `${kubeletHealthz.url}/healthz` } : {}),
+    },
+    ...(kubeletHealthz ? { kubeletHealthzUrl: `${kubeletHealthz.url}/healthz` } : {}),
+    saveObjects: () => saveObjects(store),
     apiUrl,
     port,
     caPem: ca.caPem,
@@ -360,6 +426,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         concurrentWrites.push({ def, namespace: target.namespace, name: target.name, left: target.count });
       },
       dropWatches: () => server.dropWatches(),
+      crash,
       api,
     },
     async stop() {
@@ -368,7 +435,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       await controllers.stop();
       await eks?.close();
       await server.stop();
-      await kubelet?.stop();
+      await kubeletHealthz?.close();
+      if (kubeletRunning) await kubelet?.stop();
       runtime?.dispose();
       if (options.stateDir === undefined) rmSync(dir, { recursive: true, force: true });
     },

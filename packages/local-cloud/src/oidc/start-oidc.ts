@@ -20,7 +20,12 @@ export interface OidcService {
   stop(): Promise<void>;
 }
 
-export async function startOidc(options: { now?: () => Date } & Omit<ListenOptions, 'tls'> = {}): Promise<OidcService> {
+export async function startOidc(
+  options: { now?: () => Date; preferredPorts?: { issuer?: number; grants?: number } } & Omit<
+    ListenOptions,
+    'tls' | 'port' | 'preferredPort'
+  > = {},
+): Promise<OidcService> {
   const now = options.now ?? (() => new Date());
   const ca = await createLocalCa('local-oidc', now());
   const tls = await ca.issueServer('local-oidc');
@@ -31,8 +36,16 @@ export async function startOidc(options: { now?: () => Date } & Omit<ListenOptio
       if (!handler) throw new Error('oidc: not ready');
       return handler(face, req, res);
     };
-  const issuerServer = await listen(route('issuer'), { ...(options.onError ? { onError: options.onError } : {}), tls });
-  const grantsServer = await listen(route('grants'), options.onError ? { onError: options.onError } : {});
+  const onError = options.onError ? { onError: options.onError } : {};
+  const issuerServer = await listen(route('issuer'), {
+    ...onError,
+    tls,
+    ...(options.preferredPorts?.issuer !== undefined ? { preferredPort: options.preferredPorts.issuer } : {}),
+  });
+  const grantsServer = await listen(route('grants'), {
+    ...onError,
+    ...(options.preferredPorts?.grants !== undefined ? { preferredPort: options.preferredPorts.grants } : {}),
+  });
   const issuer = await OidcIssuer.create({ issuer: issuerServer.url, now });
   const grants = new IdTokenGrants(issuer, grantsServer.url, now);
   handler = oidcHandler({ issuer, grants });

@@ -73,6 +73,26 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * STS answers in JSON when asked with `Accept: application/json` (aws-iam-authenticator asks so
+ * and parses `{"GetCallerIdentityResponse": ...}`, and errors as `{"Error": {...}, "RequestId"}`).
+ */
+function wantsJson(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '')
+    .split(',')
+    .some((t) => t.split(';')[0]?.trim().toLowerCase() === 'application/json');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(text);
+}
+
 export class StsService {
   readonly #o: Required<StsOptions>;
 
@@ -139,6 +159,10 @@ export class StsService {
             headers: req.headers,
             body,
           });
+          if (wantsJson(req)) {
+            sendJson(res, 200, this.#callerIdentityJson(creds, requestId), requestId);
+            return;
+          }
           xml = this.#callerIdentityXml(creds, requestId);
         } else {
           throw new QueryProtocolError('InvalidAction', `Could not find operation ${action} for version ${VERSION}`);
@@ -146,6 +170,14 @@ export class StsService {
         sendXml(res, 200, xml, requestId);
       } catch (error) {
         if (error instanceof QueryProtocolError) {
+          if (wantsJson(req)) {
+            const body = {
+              Error: { Code: error.code, Message: error.message, Type: error.type },
+              RequestId: requestId,
+            };
+            sendJson(res, error.status, body, requestId);
+            return;
+          }
           sendQueryError(res, error, requestId, STS_XMLNS);
           return;
         }
@@ -209,6 +241,16 @@ export class StsService {
       userId: p.userId,
       accessKeyId: creds.accessKeyId,
       ...(p.roleArn !== undefined ? { roleArn: p.roleArn } : {}),
+    };
+  }
+
+  #callerIdentityJson(creds: StoredCredentials, requestId: string): unknown {
+    const p = creds.principal;
+    return {
+      GetCallerIdentityResponse: {
+        GetCallerIdentityResult: { Account: p.accountId, Arn: p.arn, UserId: p.userId },
+        ResponseMetadata: { RequestId: requestId },
+      },
     };
   }
 

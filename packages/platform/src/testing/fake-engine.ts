@@ -20,6 +20,8 @@ export interface FakeContainer {
 
 export interface FakeEngineOptions {
   store?: ImageStore;
+  /** What `docker info --format '{{json .}}'` answers (default: from `store`). */
+  info?: { Driver: string; DriverStatus: [string, string][] | null };
   /** Images by reference (tag or ID) after `docker load`/`docker pull`. */
   images?: Record<string, ImageInspect>;
   /** The host port `docker port` answers (a server of the test on 127.0.0.1). */
@@ -87,10 +89,18 @@ export class FakeEngine {
     switch (verb) {
       case 'info':
         return {
-          stdout:
-            this.options.store === 'containerd'
-              ? '[["driver-type","io.containerd.snapshotter.v1"]]\n'
-              : '[["Backing Filesystem","extfs"],["Supports d_type","true"]]\n',
+          stdout: `${JSON.stringify(
+            this.options.info ??
+              (this.options.store === 'containerd'
+                ? { Driver: 'overlayfs', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }
+                : {
+                    Driver: 'overlay2',
+                    DriverStatus: [
+                      ['Backing Filesystem', 'extfs'],
+                      ['Supports d_type', 'true'],
+                    ],
+                  }),
+          )}\n`,
         };
       case 'load':
         return { stdout: `Loaded image: ${Object.keys(images)[0] ?? 'none'}\n` };

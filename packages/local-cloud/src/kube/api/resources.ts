@@ -23,6 +23,7 @@ import {
   secretSchema,
   selfSubjectAccessReviewSchema,
   selfSubjectReviewSchema,
+  selfSubjectRulesReviewSchema,
   serviceSchema,
 } from './schema.ts';
 import type { FieldError } from './status.ts';
@@ -270,6 +271,17 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: false,
     verbs: ['create'],
     schema: selfSubjectAccessReviewSchema,
+    virtual: true,
+  }),
+  def({
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    resource: 'selfsubjectrulesreviews',
+    singular: 'selfsubjectrulesreview',
+    kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    verbs: ['create'],
+    schema: selfSubjectRulesReviewSchema,
     virtual: true,
   }),
   def({

@@ -382,6 +382,16 @@ export const selfSubjectAccessReviewSchema = topLevel({
 
 export const selfSubjectReviewSchema = topLevel({ status: any });
 
+export const selfSubjectRulesReviewSchema = topLevel({
+  spec: obj({ namespace: str }),
+  status: obj({
+    resourceRules: arr(obj({ verbs: strings, apiGroups: strings, resources: strings, resourceNames: strings })),
+    nonResourceRules: arr(obj({ verbs: strings, nonResourceURLs: strings })),
+    incomplete: bool,
+    evaluationError: str,
+  }),
+});
+
 export const scaleSchema = topLevel({
   spec: obj({ replicas: int }),
   status: obj({ replicas: int, selector: str }),

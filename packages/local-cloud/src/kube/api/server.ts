@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { AuthenticationFailed, type Authenticator } from '../auth/authenticate.ts';
 import { forbiddenMessage } from '../auth/rbac.ts';
+import { type RuleResolver, rulesReviewStatus } from '../auth/rules-review.ts';
 import type { Authorizer, RequestAttributes, UserInfo } from '../auth/user.ts';
 import { patchOptionsOf } from './apply/apply-options.ts';
 import { managerFromUserAgent } from './apply/tracking.ts';
@@ -19,6 +20,7 @@ import {
   type WriteOptions,
 } from './object-api.ts';
 import { buildOpenApiV3 } from './openapi.ts';
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from './protobuf/decode-body.ts';
 import { type RequestInfo, requestInfo } from './request-info.ts';
 import { apiVersionOf, findResource, type ResourceDef } from './resources.ts';
 import { checkSchema, deleteOptionsSchema } from './schema.ts';
@@ -61,6 +63,8 @@ export interface KubeApiServerOptions {
   api: ObjectApi;
   authenticator: Authenticator;
   authorizer: Authorizer;
+  /** the rules SelfSubjectRulesReview lists (default: none, incomplete) */
+  rules?: RuleResolver;
   logs?: PodLogSource;
   tls: { certPem: string; keyPem: string; caPem: string };
   /** upper bound of a watch's life (default 300 s; a client's timeoutSeconds is capped to it) */
@@ -120,14 +124,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+function parseBody(raw: Buffer, contentType: string | undefined, kind: string): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  // kubectl's typed clients (create, auth can-i, auth whoami) send protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(raw, kind);
   if (type.includes('protobuf') || type.includes('cbor')) {
-    // Only JSON (and YAML) bodies are served; kubectl's typed generators (`kubectl create
-    // configmap ...`) send protobuf: refuse it as an API server without that codec would.
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml', ...PATCH_TYPES]);
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE, ...PATCH_TYPES]);
   }
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return parseYaml(text);
@@ -327,7 +331,9 @@ export class KubeApiServer {
       throw new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
     const body =
-      method === 'GET' || method === 'HEAD' ? undefined : parseBody(await readBody(req), req.headers['content-type']);
+      method === 'GET' || method === 'HEAD'
+        ? undefined
+        : parseBody(await readBody(req), req.headers['content-type'], def.kind);
 
     if (def.virtual) {
       if (method !== 'POST' || info.name !== '') throw methodNotAllowed();
@@ -529,6 +535,12 @@ export class KubeApiServer {
     const { object } = this.#options.api.validateVirtual(def, body, { fieldValidation: fieldValidationOf(query) });
     if (def.kind === 'SelfSubjectReview') {
       return { ...object, metadata: { creationTimestamp: null }, status: { userInfo: user } };
+    }
+    if (def.kind === 'SelfSubjectRulesReview') {
+      const namespace = ((object.spec ?? {}) as { namespace?: string }).namespace ?? '';
+      if (namespace === '') throw badRequest('no namespace on request');
+      const resolution = this.#options.rules?.rulesFor(user, namespace) ?? { rules: [], incomplete: true, errors: [] };
+      return { ...object, metadata: { creationTimestamp: null }, status: rulesReviewStatus(resolution) };
     }
     const spec = (object.spec ?? {}) as {
       resourceAttributes?: {

@@ -235,6 +235,27 @@ export class ObjectStore {
     return removed;
   }
 
+  /** Every object with its resource, to save them. */
+  exportObjects(): { def: ResourceDef; object: Obj }[] {
+    const out: { def: ResourceDef; object: Obj }[] = [];
+    for (const [def, bucket] of this.#objects)
+      for (const o of bucket.values()) out.push({ def, object: structuredClone(o) });
+    return out;
+  }
+
+  /**
+   * Puts back objects saved by an earlier run, before anything watches: no events, and the
+   * resourceVersion counter continues from where that run stopped.
+   */
+  importObjects(objects: readonly { def: ResourceDef; object: Obj }[], resourceVersion: number): void {
+    for (const { def, object } of objects) {
+      const meta = metaOf(object);
+      this.#bucket(def).set(keyOf(def.namespaced ? meta.namespace : undefined, meta.name), structuredClone(object));
+      this.#rv = Math.max(this.#rv, Number(meta.resourceVersion));
+    }
+    this.#rv = Math.max(this.#rv, resourceVersion);
+  }
+
   subscribe(listener: (e: StoreEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

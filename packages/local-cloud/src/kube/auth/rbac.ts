@@ -84,18 +84,32 @@ export class RbacAuthorizer {
 
   /** Every RBAC rule that applies to `user` in `namespace` (the rule resolver's RulesFor). */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
+    return this.rulesWithMissing(user, namespace).rules;
+  }
+
+  /** The rules of rulesFor, and the roles that matching bindings name but that do not exist. */
+  rulesWithMissing(
+    user: UserInfo,
+    namespace: string,
+  ): { rules: PolicyRule[]; missing: { kind: string; name: string }[] } {
     const rules: PolicyRule[] = [];
+    const missing: { kind: string; name: string }[] = [];
+    const add = (kind: string, name: string, ns: string) => {
+      const found = this.roleRules(kind, name, ns);
+      if (found) rules.push(...found);
+      else missing.push({ kind, name });
+    };
     for (const o of this.#store.list(rbac('clusterrolebindings'))) {
       const b = o as unknown as Binding;
-      if (subjectMatches(b, user, '')) rules.push(...this.rulesOf('ClusterRole', b.roleRef.name, ''));
+      if (subjectMatches(b, user, '')) add('ClusterRole', b.roleRef.name, '');
     }
     if (namespace !== '') {
       for (const o of this.#store.list(rbac('rolebindings'), namespace)) {
         const b = o as unknown as Binding;
-        if (subjectMatches(b, user, namespace)) rules.push(...this.rulesOf(b.roleRef.kind, b.roleRef.name, namespace));
+        if (subjectMatches(b, user, namespace)) add(b.roleRef.kind, b.roleRef.name, namespace);
       }
     }
-    return rules;
+    return { rules, missing };
   }
 
   authorize(a: RequestAttributes): Decision {

@@ -1,10 +1,12 @@
-// The container runtime of the stand-in's node: the `docker` CLI, through one exec seam (so a
-// test can assert the exact argv). Its own client config directory holds the node's registry
-// logins, so nothing is written to the user's ~/.docker.
+// The container runtime of the stand-in's node: the `docker` CLI through @bakeline/docker's
+// Docker (the one Docker wrapper, over one exec seam, so a test can assert the exact argv). Its
+// own client config directory holds the node's registry logins, so nothing is written to the
+// user's ~/.docker.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exec as defaultExec, type Exec } from '@bakeline/toolkit';
+import { Docker } from '@bakeline/docker';
+import type { Exec } from '@bakeline/toolkit';
 
 export interface RunSpec {
   name: string;
@@ -43,18 +45,20 @@ function lastLine(text: string): string {
 }
 
 export class DockerRuntime {
-  readonly #exec: Exec;
   readonly #configDir: string;
-  readonly #docker: string;
+  readonly #docker: Docker;
 
   constructor(options: { exec?: Exec; docker?: string } = {}) {
-    this.#exec = options.exec ?? defaultExec;
-    this.#docker = options.docker ?? 'docker';
     this.#configDir = mkdtempSync(join(tmpdir(), 'bakeline-kubelet-docker-'));
+    this.#docker = new Docker({
+      ...(options.exec ? { exec: options.exec } : {}),
+      ...(options.docker ? { command: options.docker } : {}),
+      config: this.#configDir,
+    });
   }
 
   async #run(args: string[], options: { input?: string; timeoutMs?: number; signal?: AbortSignal } = {}) {
-    return this.#exec(this.#docker, ['--config', this.#configDir, ...args], {
+    return this.#docker.cli(args, {
       timeoutMs: options.timeoutMs ?? 120_000,
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -142,7 +146,7 @@ export class DockerRuntime {
 
   /** Waits for the container to exit; resolves with its exit code (rejects when aborted). */
   async wait(id: string, signal: AbortSignal): Promise<number> {
-    const r = await this.#exec(this.#docker, ['--config', this.#configDir, 'wait', id], { signal });
+    const r = await this.#docker.cli(['wait', id], { signal });
     const code = Number(r.stdout.trim());
     return Number.isInteger(code) ? code : -1;
   }
@@ -168,14 +172,14 @@ export class DockerRuntime {
     write: (chunk: string) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const args = ['--config', this.#configDir, 'logs'];
+    const args = ['logs'];
     if (options.tailLines !== undefined) args.push('--tail', String(options.tailLines));
     if (options.timestamps) args.push('--timestamps');
     if (options.sinceSeconds !== undefined) args.push('--since', `${options.sinceSeconds}s`);
     if (options.follow) args.push('--follow');
     args.push(id);
     try {
-      await this.#exec(this.#docker, args, {
+      await this.#docker.cli(args, {
         signal,
         onStdout: write,
         onStderr: write,

@@ -6,15 +6,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 export interface TestTokenOptions {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** `http://127.0.0.1:<port>` of the STS the token names */
-  stsUrl: string;
+  /** the STS endpoint the token names (default `https://sts.<region>.amazonaws.com`, as real clients) */
+  endpoint?: string;
   clusterName: string;
   region?: string;
   now?: Date;
   ageSeconds?: number;
   /** false: x-k8s-aws-id is not a signed header */
   signClusterId?: boolean;
-  /** a host other than the STS endpoint's */
+  /** a host other than the endpoint's (signed for that host) */
   host?: string;
   extraQuery?: Record<string, string>;
   action?: string;
@@ -22,7 +22,7 @@ export interface TestTokenOptions {
 }
 
 export async function makeEksToken(o: TestTokenOptions): Promise<string> {
-  const sts = new URL(o.stsUrl);
+  const sts = new URL(o.endpoint ?? `https://sts.${o.region ?? 'us-east-1'}.amazonaws.com`);
   const host = o.host ?? sts.host;
   const [hostname, port] = host.split(':');
   const signedAt = new Date((o.now ?? new Date()).getTime() - (o.ageSeconds ?? 0) * 1000);
