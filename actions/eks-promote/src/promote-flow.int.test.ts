@@ -47,6 +47,8 @@ function promotion(inputs: Record<string, string>) {
       workload: WORKLOAD,
       environment: NAMESPACE,
       timeout: '2m',
+      // busybox images carry no revision label: the manifests are the workspace's
+      'manifests-from': 'workspace',
       ...inputs,
     },
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
