@@ -245,7 +245,7 @@ export const CASES: HostileInputCase[] = [
     target: 'ecr-push',
     input: 'role-to-assume',
     value: 'arn:aws:iam::12:role/x',
-    expected: /expected arn:aws:iam::<account>:role/,
+    expected: /expected arn:<partition>:iam::<12-digit account>:role\/<name>/,
   },
   { target: 'ecr-push', input: 'role-session-name', value: 'a b', expected: /expected 2-64 of/ },
   { target: 'ecr-push', input: 'scan-timeout', value: '10 parsecs', expected: /expected|duration/ },

@@ -58,12 +58,51 @@ describe('Cancellation', () => {
     expect(events).toEqual(['cancel SIGTERM', 'terminate cancelled (SIGTERM)']);
   });
 
-  it('without a signal: errors are reported as they are, nothing throws; dispose stops listening', () => {
-    const { signals, cancellation } = setup();
+  it('without a signal: errors are reported as they are, nothing throws', () => {
+    const { cancellation } = setup();
     const error = new Error('x');
     expect(cancellation.explain(error)).toBe(error);
     expect(() => cancellation.throwIfCancelled()).not.toThrow();
+  });
+
+  it('after dispose a signal aborts nothing but still fails the step; a listener is there throughout', () => {
+    const signals = fakeProcess();
+    const events: string[] = [];
+    const counts: number[] = [];
+    const watched = {
+      on: (e: CancelSignal, l: () => void) => {
+        signals.on(e, l);
+        counts.push(signals.listeners.get('SIGINT')?.size ?? 0);
+      },
+      off: (e: CancelSignal, l: () => void) => {
+        signals.off(e, l);
+        counts.push(signals.listeners.get('SIGINT')?.size ?? 0);
+      },
+    };
+    const cancellation = new Cancellation({
+      message: (s) => `cancelled (${s})`,
+      onCancel: (s) => events.push(`cancel ${s}`),
+      onLate: (s) => events.push(`late ${s}`),
+      signals: watched,
+    }).install();
     cancellation.dispose();
-    expect([...signals.listeners.values()].every((s) => s.size === 0)).toBe(true);
+    // Node drops a signal caught while a signal's last listener is removed: never zero in between
+    expect(counts.every((n) => n > 0)).toBe(true);
+    signals.send('SIGINT');
+    expect(events).toEqual(['late SIGINT']);
+    expect(cancellation.signal.aborted).toBe(false);
+  });
+
+  it('a late signal without onLate reports it and sets exit code 1', () => {
+    const { signals, events, cancellation } = setup();
+    const before = process.exitCode;
+    try {
+      cancellation.dispose();
+      signals.send('SIGTERM');
+      expect(events).toEqual(['cancel SIGTERM']);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = before;
+    }
   });
 });

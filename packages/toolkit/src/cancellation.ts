@@ -5,6 +5,9 @@
 // action's `onTerminate` runs (remove containers now, fail the step and end the process, ...).
 // The handlers stay until `dispose`: a second signal never kills the process mid-cleanup.
 // A cancel that lands as the work ends still fails the step: call `throwIfCancelled()` after it.
+// After `dispose`, a late signal still fails the step (exit code 1): the process keeps a listener
+// to the end, because a signal Node caught while its last listener was being removed is dropped,
+// and the step would exit 0 although the runner cancelled it.
 // Pure: the action passes its logger, `setFailed` and `process.exit` in; nothing here imports
 // @actions/core.
 import { rmSync } from 'node:fs';
@@ -36,6 +39,8 @@ export interface CancellationOptions {
   onRepeat?: (signal: CancelSignal) => void;
   /** On SIGTERM, after the abort and the removal of tracked scratch directories. */
   onTerminate?: (reason: CancelledError) => void;
+  /** A signal after `dispose` (the work is over): default, report it and set process.exitCode = 1. */
+  onLate?: (signal: CancelSignal) => void;
   signals?: SignalSource;
 }
 
@@ -46,6 +51,8 @@ export class Cancellation {
   readonly #signals: SignalSource;
   readonly #onInt = () => this.#cancel('SIGINT');
   readonly #onTerm = () => this.#terminate();
+  readonly #onLateInt = () => this.#late('SIGINT');
+  readonly #onLateTerm = () => this.#late('SIGTERM');
 
   constructor(options: CancellationOptions) {
     this.#options = options;
@@ -63,7 +70,13 @@ export class Cancellation {
     return this;
   }
 
+  /**
+   * The work is over. Later signals no longer abort anything but still fail the step. The late
+   * listeners go on before the others come off, so that a signal is never left without one.
+   */
   dispose(): void {
+    this.#signals.on('SIGINT', this.#onLateInt);
+    this.#signals.on('SIGTERM', this.#onLateTerm);
     this.#signals.off('SIGINT', this.#onInt);
     this.#signals.off('SIGTERM', this.#onTerm);
   }
@@ -91,6 +104,15 @@ export class Cancellation {
     }
     this.#options.onCancel(signalName);
     this.#controller.abort(new CancelledError(signalName, this.#options.message(signalName)));
+  }
+
+  #late(signalName: CancelSignal): void {
+    if (this.#options.onLate) {
+      this.#options.onLate(signalName);
+      return;
+    }
+    this.#options.onCancel(signalName);
+    process.exitCode = 1;
   }
 
   #terminate(): void {
