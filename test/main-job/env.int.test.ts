@@ -2,10 +2,10 @@
 // definitions; evaluated in a plain bash, the real aws CLI (with an older aws first on PATH, as
 // on these machines), kubectl and skopeo reach the local cloud with no further flags. It never
 // starts the cloud: with none running it says so on stderr and exits 1.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -13,31 +13,9 @@ const cli = join(root, 'packages/local-cloud/src/cli.ts');
 let scratch: string;
 let stateDir: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Result> {
-  return new Promise((done, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+/** Runs a command from the checkout; resolves with its exit code, whatever it is. */
+const run = (command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
+  exec(command, args, { cwd: root, env, timeoutMs: 240_000 });
 
 /** A shell with nothing of ours: a fake old `aws` first on PATH, no AWS variables, its own HOME. */
 function plainShellEnv(): NodeJS.ProcessEnv {
@@ -62,7 +40,7 @@ beforeAll(async () => {
     '--github-repository',
     'bakeline-dev/licensing-service',
   ]);
-  if (started.code !== 0) throw new Error(`local cloud did not start: ${started.stderr}`);
+  if (started.exitCode !== 0) throw new Error(`local cloud did not start: ${started.stderr}`);
 }, 300_000);
 
 afterAll(async () => {
@@ -73,7 +51,7 @@ afterAll(async () => {
 describe('scripts/main.sh env', () => {
   test('prints only export lines and functions; aws, kubectl and skopeo then reach the local cloud', async () => {
     const printed = await run('bash', ['scripts/main.sh', 'env', '--state-dir', stateDir]);
-    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.exitCode, printed.stderr).toBe(0);
     const statements = printed.stdout.split('\n').filter((line) => /^\S/.test(line));
     for (const line of statements) expect(line).toMatch(/^(export [A-Z_][A-Z0-9_]*='[^']*'|[a-z_]+\(\) \{|\})$/);
     for (const name of ['AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_EKS', 'KUBECONFIG']) {
@@ -91,7 +69,7 @@ kubectl get deploy -A
 bakeline_registry_login
 echo "skopeo user: $(skopeo login --get-login "$BAKELINE_REGISTRY")"`;
     const used = await run('bash', ['-c', script], plainShellEnv());
-    expect(used.code, `${used.stdout}\n${used.stderr}`).toBe(0);
+    expect(used.exitCode, `${used.stdout}\n${used.stderr}`).toBe(0);
     expect(used.stderr).not.toContain('this old aws must not be called');
     expect(used.stdout).toContain('"imageDetails": []');
     expect(used.stdout).toMatch(/arn:aws:iam::\d{12}:user\//);
@@ -104,7 +82,7 @@ echo "skopeo user: $(skopeo login --get-login "$BAKELINE_REGISTRY")"`;
 
   test('with no cloud running: nothing on stdout, the reason on stderr, exit 1', async () => {
     const result = await run('bash', ['scripts/main.sh', 'env', '--state-dir', join(scratch, 'nothing-here')]);
-    expect(result.code).toBe(1);
+    expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/the local cloud is not running in .*nothing-here; start it with scripts\/main\.sh/);
   });

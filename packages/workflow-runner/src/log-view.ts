@@ -49,7 +49,7 @@ export class JobLogView {
         this.startGroup(line.title);
         break;
       case 'endgroup':
-        this.endGroup();
+        this.closeGroup(false);
         break;
       case 'debug':
         if (this.options.debug) this.content(`debug: ${line.text}`);
@@ -82,10 +82,6 @@ export class JobLogView {
     this.closeGroup(false);
     this.open = { title, lines: [] };
     if (this.options.verbose) this.write(`▾ ${title}`);
-  }
-
-  private endGroup(): void {
-    this.closeGroup(false);
   }
 
   private closeGroup(expand: boolean): void {

@@ -3,7 +3,8 @@
 import { JobLogView } from './log-view.ts';
 import type { JobResult, RunEvent, StepResult, WorkflowResult } from './run-types.ts';
 
-const MARK: Record<string, string> = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
+/** The mark of each result, in the terminal and on the run page. */
+export const MARK: Record<string, string> = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;

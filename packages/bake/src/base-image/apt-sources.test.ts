@@ -6,7 +6,7 @@ const fixtures = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixt
 
 describe('findDebianMirror', () => {
   test.each([
-    ['deb822-01', 'http://deb.debian.org/debian'],
+    ['deb822-01', 'http://mirror.example/debian'],
     ['oneline-01', 'http://mirror.example.internal/debian'],
   ])('takes the mirror of the suite from %s', (fixture, mirror) => {
     expect(findDebianMirror(readAptSources(join(fixtures, fixture)), 'bookworm')).toBe(mirror);

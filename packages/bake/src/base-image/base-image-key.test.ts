@@ -5,7 +5,7 @@ const inputs: BaseImageInputs = {
   suite: 'bookworm',
   variant: 'minbase',
   packages: ['openjdk-17-jre-headless', 'ca-certificates'],
-  mirror: 'http://deb.debian.org/debian',
+  mirror: 'http://mirror.example/debian',
   debianArchitecture: 'amd64',
   codeVersion: 1,
 };
@@ -18,7 +18,7 @@ describe('baseImageKey', () => {
   test.each<[string, Partial<BaseImageInputs>]>([
     ['suite', { suite: 'trixie' }],
     ['packages', { packages: ['openjdk-21-jre-headless'] }],
-    ['mirror', { mirror: 'http://mirror.example/debian' }],
+    ['mirror', { mirror: 'http://other-mirror.example/debian' }],
     ['architecture', { debianArchitecture: 'arm64' }],
     ['code version', { codeVersion: 2 }],
   ])('changes with the %s', (_name, change) => {

@@ -33,7 +33,7 @@ function standIn(options: { fail?: boolean; delayMs?: number } = {}): { exec: Ex
     writeFileSync(join(dir, 'etc/resolv.conf'), 'nameserver 10.0.0.1\n');
     writeFileSync(join(dir, 'var/log/apt/history.log'), 'Start-Date: 2026-01-01\n');
     writeFileSync(join(dir, 'var/cache/apt/archives/bash_5.2_amd64.deb'), 'deb');
-    writeFileSync(join(dir, 'var/lib/apt/lists/deb.debian.org_Packages'), 'lists');
+    writeFileSync(join(dir, 'var/lib/apt/lists/mirror.example_debian_Packages'), 'lists');
     return result();
   };
   return { exec, calls };
@@ -70,7 +70,7 @@ describe('ensureBaseImage', () => {
       '--arch=amd64',
       'bookworm',
       expect.stringContaining(cacheDir),
-      'http://deb.debian.org/debian',
+      'http://mirror.example/debian',
     ]);
     const blob = (digest: string) => readFileSync(join(image.layoutDir, 'blobs', 'sha256', digest.slice(7)));
     const index = JSON.parse(readFileSync(join(image.layoutDir, 'index.json'), 'utf8'));

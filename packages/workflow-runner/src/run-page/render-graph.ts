@@ -2,11 +2,11 @@
 // columns by `needs:` (a job stands one column right of the furthest job it needs), and the
 // edges between them labelled with the image digest when the job upstream hands one on.
 import { escapeHtml, formatDuration } from '@bakeline/toolkit';
+import { MARK } from '../report.ts';
 import type { JobResult, WorkflowResult } from '../run-types.ts';
 
 const BOX = { width: 220, height: 72, columnGap: 170, rowGap: 28, margin: 16 };
 const DIGEST = /sha256:[0-9a-f]{64}/;
-export const STATUS_MARK: Record<string, string> = { success: '✓', failure: '✗', skipped: '–', cancelled: '⊘' };
 
 /** The digest a job hands on to the jobs that need it: the first `sha256:` in its outputs. */
 export function digestOf(job: JobResult): string | undefined {
@@ -77,7 +77,7 @@ export function renderGraph(workflow: WorkflowResult, anchor: (job: JobResult) =
     return (
       `<a href="#${anchor(job)}" class="job ${job.result}" data-job="${escapeHtml(job.id)}" data-result="${job.result}">` +
       `<rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="8"/>` +
-      `<text x="${x + 12}" y="${y + 26}" class="name">${STATUS_MARK[job.result] ?? ''} ${escapeHtml(job.id)}</text>` +
+      `<text x="${x + 12}" y="${y + 26}" class="name">${MARK[job.result] ?? ''} ${escapeHtml(job.id)}</text>` +
       `<text x="${x + 12}" y="${y + 48}" class="detail">${escapeHtml(detail)}${calls ? ` · ${escapeHtml(calls)}` : ''}</text>` +
       '</a>'
     );

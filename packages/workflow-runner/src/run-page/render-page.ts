@@ -6,8 +6,9 @@
 // summary (Markdown with HTML, as $GITHUB_STEP_SUMMARY takes) is shown in a sandboxed frame.
 import { escapeHtml, formatDuration } from '@bakeline/toolkit';
 import { marked } from 'marked';
+import { MARK } from '../report.ts';
 import type { JobResult, StepResult, WorkflowResult } from '../run-types.ts';
-import { renderGraph, STATUS_MARK } from './render-graph.ts';
+import { renderGraph } from './render-graph.ts';
 import { type RenderedLog, renderLog } from './render-log.ts';
 import type { RunRecorder } from './run-recorder.ts';
 
@@ -59,7 +60,7 @@ function stepSection(step: StepResult, log: RenderedLog): string {
   const error = step.error ? `<div class="annotation error"><b>error</b> ${escapeHtml(step.error)}</div>` : '';
   return (
     `<details class="step ${step.conclusion}" data-step="${escapeHtml(step.name)}"${open}>` +
-    `<summary><span class="badge">${STATUS_MARK[step.conclusion] ?? ''}</span> ${escapeHtml(step.name)} ` +
+    `<summary><span class="badge">${MARK[step.conclusion] ?? ''}</span> ${escapeHtml(step.name)} ` +
     `<small>${escapeHtml(status)}${step.outcome === 'skipped' ? '' : `, ${formatDuration(step.durationMs)}`}</small></summary>` +
     `${error}<div class="log">${log.html || '<div class="line">(no output)</div>'}</div></details>`
   );
@@ -81,7 +82,7 @@ function jobSection(job: JobResult, depth: number, path: string[], recorder: Run
     : '';
   into.sections.push(
     `<section class="job ${job.result}" id="${anchor}" data-job="${escapeHtml(job.id)}">` +
-      `<h2><span class="badge">${STATUS_MARK[job.result] ?? ''} ${job.result}</span> job ${escapeHtml(path.join(' / '))}` +
+      `<h2><span class="badge">${MARK[job.result] ?? ''} ${job.result}</span> job ${escapeHtml(path.join(' / '))}` +
       `${job.environment ? ` <small>environment ${escapeHtml(job.environment)}</small>` : ''}` +
       ` <small>${job.result === 'skipped' ? '' : formatDuration(job.durationMs)}</small></h2>` +
       (job.error ? `<div class="annotation error"><b>error</b> ${escapeHtml(job.error)}</div>` : '') +
@@ -100,7 +101,7 @@ function walk(workflow: WorkflowResult, depth: number, path: string[], recorder:
   const title = path.length === 0 ? 'workflow' : `called by job ${path.join(' / ')}`;
   into.graphs.push(
     `<section class="workflow ${workflow.result}" data-workflow="${escapeHtml(workflow.name)}">` +
-      `<h2><span class="badge">${STATUS_MARK[workflow.result] ?? ''}</span> ${escapeHtml(workflow.name)} <small>${escapeHtml(title)} · ${escapeHtml(workflow.file)}</small></h2>` +
+      `<h2><span class="badge">${MARK[workflow.result] ?? ''}</span> ${escapeHtml(workflow.name)} <small>${escapeHtml(title)} · ${escapeHtml(workflow.file)}</small></h2>` +
       renderGraph(workflow, (job) => anchorFor([...path, job.id])) +
       '</section>',
   );
@@ -124,7 +125,7 @@ export function renderRunPage(result: WorkflowResult, recorder: RunRecorder): st
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(result.name)}: ${result.result}</title><style>${STYLE}</style></head>
 <body class="${result.result}">
-<header><h1><span class="badge">${STATUS_MARK[result.result] ?? ''} ${result.result}</span> ${escapeHtml(result.runName ?? result.name)}</h1>
+<header><h1><span class="badge">${MARK[result.result] ?? ''} ${result.result}</span> ${escapeHtml(result.runName ?? result.name)}</h1>
 <div>on ${escapeHtml(result.event)} · ${formatDuration(result.durationMs)}</div>
 </header>
 <input type="checkbox" id="show-debug"><label for="show-debug"> show debug lines</label>

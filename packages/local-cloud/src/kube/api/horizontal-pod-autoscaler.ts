@@ -4,7 +4,7 @@
 // (validateHorizontalPodAutoscalerSpec, worded the same). No controller acts on it here: a test
 // scales the target through its scale subresource, as the HPA controller would.
 import type { FieldError } from './status.ts';
-import { render } from './validate.ts';
+import { invalidValue, notSupported, required } from './validate.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -67,21 +67,6 @@ export function defaultHorizontalPodAutoscaler(o: Obj): void {
 }
 
 const PATH_SEGMENT = (v: string) => v === '.' || v === '..' || /[/%]/.test(v);
-
-function required(field: string, detail = ''): FieldError {
-  return { type: 'FieldValueRequired', field, detail };
-}
-function invalidValue(field: string, value: unknown, detail: string): FieldError {
-  return { type: 'FieldValueInvalid', field, detail, value: render(value) };
-}
-function notSupported(field: string, value: unknown, supported: string[]): FieldError {
-  return {
-    type: 'FieldValueNotSupported',
-    field,
-    detail: `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
-    value: render(value),
-  };
-}
 
 function validateReference(ref: Obj | undefined, field: string): FieldError[] {
   const errors: FieldError[] = [];

@@ -32,13 +32,13 @@ export function render(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function required(field: string, detail = ''): FieldError {
+export function required(field: string, detail = ''): FieldError {
   return { type: 'FieldValueRequired', field, detail };
 }
-function invalidValue(field: string, value: unknown, detail: string): FieldError {
+export function invalidValue(field: string, value: unknown, detail: string): FieldError {
   return { type: 'FieldValueInvalid', field, detail, value: render(value) };
 }
-function notSupported(field: string, value: unknown, supported: string[]): FieldError {
+export function notSupported(field: string, value: unknown, supported: string[]): FieldError {
   return {
     type: 'FieldValueNotSupported',
     field,
