@@ -14,6 +14,7 @@ import { awsErrorCode, awsErrorMessage, classifyAwsError } from './aws-error.ts'
 import { awsRequestHandler } from './aws-http.ts';
 import { renewingCredentials } from './renewing-credentials.ts';
 import { githubSessionTags } from './session-tags.ts';
+import { stsSessionCredentials } from './sts-session-credentials.ts';
 
 export interface AssumeRoleOptions {
   roleArn: string;
@@ -90,22 +91,12 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): CredentialsPr
         logger.info('AssumeRole: the session tags are too large; retrying without the droppable ones');
         return send(false);
       });
-      const c = result.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-        throw new AwsCredentialsError(`Could not assume role ${options.roleArn}: STS answered without credentials`);
-      }
-      options.mask(c.AccessKeyId);
-      options.mask(c.SecretAccessKey);
-      options.mask(c.SessionToken);
-      logger.info(
-        `assumed ${result.AssumedRoleUser?.Arn ?? options.roleArn} from the default credential chain${c.Expiration ? ` until ${c.Expiration.toISOString()}` : ''}`,
-      );
-      return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        ...(c.Expiration ? { expiration: c.Expiration } : {}),
-      };
+      return stsSessionCredentials(result, {
+        roleArn: options.roleArn,
+        mask: options.mask,
+        logger,
+        source: 'from the default credential chain',
+      });
     } catch (error: unknown) {
       if (error instanceof AwsCredentialsError) throw error;
       throw explain(error, options.roleArn, true);

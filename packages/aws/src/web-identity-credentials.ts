@@ -14,6 +14,7 @@ import {
 import { classifyAwsError } from './aws-error.ts';
 import { awsRequestHandler } from './aws-http.ts';
 import { renewingCredentials } from './renewing-credentials.ts';
+import { stsSessionCredentials } from './sts-session-credentials.ts';
 
 export interface WebIdentityOptions {
   roleArn: string;
@@ -87,22 +88,7 @@ export function webIdentityCredentials(options: WebIdentityOptions): Credentials
       ).catch((error: unknown) => {
         throw explainAssumeRoleError(error, options.roleArn, token, new Date(now()));
       });
-      const c = result.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-        throw new AwsCredentialsError(`Could not assume role ${options.roleArn}: STS answered without credentials`);
-      }
-      options.mask(c.AccessKeyId);
-      options.mask(c.SecretAccessKey);
-      options.mask(c.SessionToken);
-      logger.info(
-        `assumed ${result.AssumedRoleUser?.Arn ?? options.roleArn}${c.Expiration ? ` until ${c.Expiration.toISOString()}` : ''}`,
-      );
-      return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        ...(c.Expiration ? { expiration: c.Expiration } : {}),
-      };
+      return stsSessionCredentials(result, { roleArn: options.roleArn, mask: options.mask, logger });
     } finally {
       client.destroy();
     }
