@@ -3,7 +3,12 @@
 // is SOURCE_DATE_EPOCH, and components go in in code-point order of their bom-ref with lists
 // left unsorted by the library (its sort uses localeCompare, which depends on the machine's locale).
 import { createHash } from 'node:crypto';
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// the submodules, not the package root: the root also loads the schema resources by __dirname,
+// which the ESM bundle does not have (ERR_AMBIGUOUS_MODULE_SYNTAX at start)
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { compare, type ImageInventory } from './image-inventory.ts';
 import { debianPurl, mavenPurl, ociPurl } from './purl.ts';
 

@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { type DpkgPackage, MAX_DPKG_STATUS_BYTES, parseDpkgStatus } from './dpkg-status.ts';
 import { type MavenFinding, scanJar } from './jar-scan.ts';
+import { MAX_POM_PROPERTIES_BYTES, parsePomProperties } from './pom-properties.ts';
 
 export const MAX_JAR_BYTES = 512 * 1024 * 1024;
 export const MAX_FILES_PER_LAYER = 100_000;
@@ -102,12 +103,22 @@ export async function scanLayer(path: string, gzip: boolean, options: LayerScanO
       (name.startsWith(STATUS_D) && /^[^/]+$/.test(name.slice(STATUS_D.length)) && !name.endsWith('.md5sums'));
     const wantsOs = OS_RELEASE.includes(name);
     const isJar = options.collectFiles && /\.(?:jar|war)$/i.test(name);
+    // an unpacked JAR (Spring Boot's layers under /app) keeps its pom.properties as a plain file
+    const isPom = options.collectFiles && /(?:^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(name);
     const collectFile = options.collectFiles && findings.files.length < MAX_FILES_PER_LAYER;
     if (options.collectFiles && findings.files.length === MAX_FILES_PER_LAYER) {
       findings.warnings.push(`layer has more than ${MAX_FILES_PER_LAYER} files; the rest are not listed`);
     }
     const hash = collectFile ? createHash('sha256') : undefined;
-    const limit = wantsStatus ? MAX_DPKG_STATUS_BYTES : wantsOs ? MAX_OS_RELEASE_BYTES : isJar ? MAX_JAR_BYTES : 0;
+    const limit = wantsStatus
+      ? MAX_DPKG_STATUS_BYTES
+      : wantsOs
+        ? MAX_OS_RELEASE_BYTES
+        : isJar
+          ? MAX_JAR_BYTES
+          : isPom
+            ? MAX_POM_PROPERTIES_BYTES
+            : 0;
     if (!hash && limit === 0) {
       entry.resume();
       continue;
@@ -126,6 +137,12 @@ export async function scanLayer(path: string, gzip: boolean, options: LayerScanO
       else findings.dpkgStatusD[name.slice(STATUS_D.length)] = parsed.packages;
     } else if (wantsOs) {
       osRelease.set(name, bytes.toString('utf8'));
+    } else if (isPom) {
+      try {
+        findings.maven.push({ ...parsePomProperties(bytes.toString('utf8')), file: `/${name}`, location: `/${name}` });
+      } catch (error: unknown) {
+        findings.warnings.push(`/${name}: skipped: ${(error as Error).message}`);
+      }
     } else if (isJar) {
       const scan = await scanJar(bytes, `/${name}`);
       findings.maven.push(...scan.maven);

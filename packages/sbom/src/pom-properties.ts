@@ -31,7 +31,8 @@ function logicalLines(text: string): string[] {
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.replace(/^[ \t\f]+/, '');
     if (pending === undefined && (line === '' || line.startsWith('#') || line.startsWith('!'))) continue;
-    const trailing = /\\*$/.exec(line)?.[0].length ?? 0;
+    let trailing = 0;
+    while (trailing < line.length && line[line.length - 1 - trailing] === '\\') trailing++;
     const joined = (pending ?? '') + (trailing % 2 === 1 ? line.slice(0, -1) : line);
     if (trailing % 2 === 1) {
       pending = joined;
@@ -51,9 +52,15 @@ export function parseJavaProperties(text: string, maxBytes = MAX_POM_PROPERTIES_
   }
   const values = new Map<string, string>();
   for (const line of logicalLines(text)) {
-    const match = /^((?:\\.|[^=:\s\\])*)[ \t\f]*(?:[=:][ \t\f]*|(?=[^ \t\f])|$)(.*)$/s.exec(line);
-    if (!match) continue;
-    values.set(unescapeProperty(match[1] ?? ''), unescapeProperty(match[2] ?? ''));
+    // one pass, as Properties#load: the key ends at the first unescaped '=', ':' or blank; then
+    // blanks, at most one '=' or ':', blanks; the rest is the value
+    let i = 0;
+    while (i < line.length && !'=: \t\f'.includes(line[i] ?? '')) i += line[i] === '\\' ? 2 : 1;
+    const key = line.slice(0, Math.min(i, line.length));
+    while (i < line.length && ' \t\f'.includes(line[i] ?? '')) i++;
+    if (i < line.length && '=:'.includes(line[i] ?? '')) i++;
+    while (i < line.length && ' \t\f'.includes(line[i] ?? '')) i++;
+    values.set(unescapeProperty(key), unescapeProperty(line.slice(i)));
   }
   return values;
 }
