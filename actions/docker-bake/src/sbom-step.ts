@@ -19,6 +19,7 @@ export async function writeSbom(inputs: Inputs, result: BakeOutcome, signal: Abo
     outputPath: join(result.runDir, SBOM_FILE),
     cacheDir: inputs.sbomCacheDir,
     logger: coreLogger,
+    signal,
   });
   const total = Object.values(sbom.counts).reduce((s, n) => s + n, 0);
   coreLogger.info(

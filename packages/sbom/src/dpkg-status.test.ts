@@ -49,21 +49,22 @@ describe('parseDpkgStatus', () => {
     );
   });
 
-  test('garbage (binary, 200 000 lines) ends fast with a bounded number of warnings', () => {
+  test('garbage (binary, 200 000 lines) ends fast with a bounded number of warnings', { timeout: 60_000 }, () => {
     const garbage = Array.from({ length: 200_000 }, (_, i) => `\u0000\u00ff${i}`).join('\n');
     const started = performance.now();
     const { packages, warnings } = parseDpkgStatus(garbage, 'status', { requireStatus: true });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // linear: well under a second idle; a quadratic parse would take minutes
+    expect(performance.now() - started).toBeLessThan(20_000);
     expect(packages).toEqual([]);
     expect(warnings.length).toBe(21);
     expect(warnings.at(-1)).toBe('more warnings left out');
   });
 
-  test('a paragraph of one million fields is parsed in linear time', () => {
+  test('a paragraph of one million fields is parsed in linear time', { timeout: 60_000 }, () => {
     const text = `Package: big\nStatus: install ok installed\nVersion: 1\n${'X-Field: y\n'.repeat(1_000_000)}`;
     const started = performance.now();
     expect(parseDpkgStatus(text, 'status', { requireStatus: true }).packages).toHaveLength(1);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });
 

@@ -24,6 +24,8 @@ export interface ImageSbomRequest {
   /** Keeps layer findings by layer digest; none when absent. */
   cacheDir?: string;
   logger: Logger;
+  /** Cancels between and inside layer scans. */
+  signal?: AbortSignal;
   now?: () => number;
 }
 
@@ -45,6 +47,7 @@ export async function writeImageSbom(request: ImageSbomRequest): Promise<ImageSb
   const findings: LayerFindings[] = [];
   let cachedLayers = 0;
   for (const layer of image.manifest.layers) {
+    request.signal?.throwIfAborted();
     const collectFiles = request.newLayers.has(layer.digest);
     const cached = cache?.get(layer.digest, collectFiles);
     if (cached?.invalid)
@@ -58,8 +61,10 @@ export async function writeImageSbom(request: ImageSbomRequest): Promise<ImageSb
       try {
         found = await scanLayer(blobPath(request.layoutDir, layer.digest), isGzipLayerMediaType(layer.mediaType), {
           collectFiles,
+          ...(request.signal ? { signal: request.signal } : {}),
         });
       } catch (error: unknown) {
+        request.signal?.throwIfAborted();
         throw new Error(`sbom: cannot read layer ${layer.digest}: ${(error as Error).message}`, { cause: error });
       }
       cache?.put(layer.digest, collectFiles, found);
@@ -68,6 +73,7 @@ export async function writeImageSbom(request: ImageSbomRequest): Promise<ImageSb
       request.logger.warning(`sbom: layer ${layer.digest.slice(0, 19)}: ${warning}`);
     findings.push(found);
   }
+  request.signal?.throwIfAborted();
   const document = buildImageSbom(
     {
       repository: request.repository,

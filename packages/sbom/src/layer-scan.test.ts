@@ -71,6 +71,15 @@ describe('scanLayer', () => {
     expect(findings.warnings).toEqual([`/var/lib/dpkg/status: skipped, ${big.length} bytes (at most 67108864)`]);
   }, 60_000);
 
+  test('lists at most maxFiles files, with one warning, and still reads what follows', async () => {
+    const entries = Array.from({ length: 50 }, (_, i) => ({ name: `app/f${String(i).padStart(2, '0')}`, data: 'x' }));
+    const path = await layerFile([...entries, { name: 'var/lib/dpkg/status', data: STATUS }]);
+    const findings = await scanLayer(path, true, { collectFiles: true, maxFiles: 10 });
+    expect(findings.files).toHaveLength(10);
+    expect(findings.warnings).toEqual(['layer has more than 10 files; the rest are not listed']);
+    expect(findings.dpkgStatus).toHaveLength(1);
+  });
+
   test.each([
     ['not gzip at all', Buffer.from('definitely not a gzip stream'), true],
     ['tar garbage', Buffer.alloc(4096, 0x41), false],
@@ -78,6 +87,11 @@ describe('scanLayer', () => {
     const path = `${await layerFile([])}.bad`;
     writeFileSync(path, data);
     await expect(scanLayer(path, gzip, { collectFiles: true })).rejects.toThrow();
+  });
+
+  test('an aborted scan rejects at once', async () => {
+    const path = await layerFile([{ name: 'var/lib/dpkg/status', data: STATUS.repeat(100_000) }]);
+    await expect(scanLayer(path, true, { collectFiles: false, signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
   });
 
   test('a truncated gzip layer fails with an error, never hangs', async () => {

@@ -11,7 +11,7 @@ import { type DpkgPackage, MAX_DPKG_STATUS_BYTES, parseDpkgStatus } from './dpkg
 import { type MavenFinding, scanJar } from './jar-scan.ts';
 import { MAX_POM_PROPERTIES_BYTES, parsePomProperties } from './pom-properties.ts';
 
-export const MAX_JAR_BYTES = 512 * 1024 * 1024;
+export const MAX_JAR_BYTES = 256 * 1024 * 1024;
 export const MAX_FILES_PER_LAYER = 100_000;
 const MAX_OS_RELEASE_BYTES = 64 * 1024;
 const STATUS = 'var/lib/dpkg/status';
@@ -45,6 +45,10 @@ export interface LayerFindings {
 export interface LayerScanOptions {
   /** Hash every file and read JARs (the build's own layers). */
   collectFiles: boolean;
+  /** Files listed at most (default MAX_FILES_PER_LAYER); the rest are left out with one warning. */
+  maxFiles?: number;
+  /** Stops the scan (the pipeline is destroyed, the call rejects). */
+  signal?: AbortSignal;
 }
 
 /** `./a/b` and `/a/b` -> `a/b` */
@@ -78,8 +82,13 @@ export async function scanLayer(path: string, gzip: boolean, options: LayerScanO
     warnings: [],
   };
   const osRelease = new Map<string, string>();
+  const maxFiles = options.maxFiles ?? MAX_FILES_PER_LAYER;
+  let tooMany = false;
   const tar = extract();
-  const feeding = gzip ? pipeline(createReadStream(path), createGunzip(), tar) : pipeline(createReadStream(path), tar);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const feeding = gzip
+    ? pipeline(createReadStream(path), createGunzip(), tar, signal)
+    : pipeline(createReadStream(path), tar, signal);
   // a rejected pipeline also ends the iteration below with the error
   feeding.catch(() => undefined);
   for await (const entry of tar) {
@@ -105,9 +114,10 @@ export async function scanLayer(path: string, gzip: boolean, options: LayerScanO
     const isJar = options.collectFiles && /\.(?:jar|war)$/i.test(name);
     // an unpacked JAR (Spring Boot's layers under /app) keeps its pom.properties as a plain file
     const isPom = options.collectFiles && /(?:^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(name);
-    const collectFile = options.collectFiles && findings.files.length < MAX_FILES_PER_LAYER;
-    if (options.collectFiles && findings.files.length === MAX_FILES_PER_LAYER) {
-      findings.warnings.push(`layer has more than ${MAX_FILES_PER_LAYER} files; the rest are not listed`);
+    const collectFile = options.collectFiles && findings.files.length < maxFiles;
+    if (options.collectFiles && !collectFile && !tooMany) {
+      tooMany = true;
+      findings.warnings.push(`layer has more than ${maxFiles} files; the rest are not listed`);
     }
     const hash = collectFile ? createHash('sha256') : undefined;
     const limit = wantsStatus
