@@ -47,6 +47,8 @@ export interface Inputs {
   outputDir: string;
   pullCacheDir: string;
   layerCacheDir: string;
+  /** Keeps the SBOM's findings of each layer by layer digest. */
+  sbomCacheDir: string;
   dockerConfigPath: string;
   workspace: string;
 }
@@ -267,6 +269,7 @@ export async function readInputs(
     outputDir,
     pullCacheDir: join(env.RUNNER_TOOL_CACHE ?? runnerTemp, 'bakeline-base-images'),
     layerCacheDir: join(env.RUNNER_TOOL_CACHE ?? runnerTemp, 'bakeline-layer-cache'),
+    sbomCacheDir: join(env.RUNNER_TOOL_CACHE ?? runnerTemp, 'bakeline-sbom-cache'),
     dockerConfigPath: dockerConfigPath(env),
     workspace,
   };

@@ -2,6 +2,7 @@ import { bake } from '@bakeline/bake';
 import { coreLogger, formatBytes, setOutput } from '@bakeline/toolkit';
 import { onRunnerCancel } from './cancellation.ts';
 import { type Inputs, readInputs } from './inputs.ts';
+import { writeSbom, writeSbomSummary } from './sbom-step.ts';
 import { writeSummary } from './summary.ts';
 
 export async function run(): Promise<void> {
@@ -54,6 +55,8 @@ async function bakeAndReport(inputs: Inputs, signal: AbortSignal): Promise<void>
   setOutput('archive-path', result.archivePath ?? '');
   setOutput('size', String(result.size));
   setOutput('base-digest', result.baseDigest ?? '');
+  const sbom = await writeSbom(inputs, result, signal);
+  setOutput('sbom-path', sbom.path);
   coreLogger.info(`${inputs.imageName}@${result.digest} (${formatBytes(result.size)}, ${result.layers.length} layers)`);
   if (result.engine) {
     coreLogger.info(
@@ -61,4 +64,5 @@ async function bakeAndReport(inputs: Inputs, signal: AbortSignal): Promise<void>
     );
   }
   await writeSummary(inputs.imageName, inputs.tags, result);
+  await writeSbomSummary(sbom);
 }
