@@ -5,7 +5,7 @@
 import { OidcIssuer, type SigstoreService, startSigstore } from '@bakeline/local-cloud';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttestationPolicy, parsePolicy } from './policy.ts';
+import { type AttestationPolicy, parsePolicy, refPattern } from './policy.ts';
 import { SLSA_PROVENANCE_V1, slsaProvenance } from './predicates/slsa-provenance.ts';
 import { TEST_RESULT_V01, testResult } from './predicates/test-result.ts';
 import { signStatement } from './sign.ts';
@@ -190,5 +190,18 @@ describe('parsePolicy', () => {
     ],
   ])('names the wrong field: %j', (doc, message) => {
     expect(() => parsePolicy(doc)).toThrow(message);
+  });
+});
+
+describe('refPattern', () => {
+  it.each([
+    ['refs/heads/main', 'refs/heads/main', true],
+    ['refs/heads/main', 'refs/heads/mainx', false],
+    ['refs/tags/v*', 'refs/tags/v1.2.0', true],
+    ['refs/tags/v*', 'refs/tags/v1/x', false],
+    ['refs/heads/release/**', 'refs/heads/release/1/x', true],
+    ['refs/heads/a.b', 'refs/heads/aXb', false],
+  ])('%s matches %s: %s', (glob, ref, expected) => {
+    expect(refPattern(glob).test(ref)).toBe(expected);
   });
 });

@@ -15,7 +15,8 @@ export interface OciRepository {
   /** `host[:port]` */
   registry: string;
   repository: string;
-  credentials: { username: string; password: string };
+  /** Basic credentials (ECR: `AWS` and the GetAuthorizationToken password); none: anonymous. */
+  credentials?: { username: string; password: string };
   fetch?: typeof fetch;
 }
 
@@ -35,6 +36,7 @@ function base(repo: OciRepository): string {
 }
 
 function auth(repo: OciRepository): Record<string, string> {
+  if (!repo.credentials) return {};
   const { username, password } = repo.credentials;
   return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
 }
