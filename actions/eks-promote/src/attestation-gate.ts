@@ -3,7 +3,7 @@
 // mode a digest that cannot prove its origin stops the promotion with the reasons, before the
 // cluster (or GitHub) is touched; in warn mode the reasons are warnings and the promotion goes on.
 import { readFileSync } from 'node:fs';
-import { bundlesFromReferrers, type VerificationReport, verifyAttestations } from '@bakeline/attest';
+import { bundlesFromReferrers, loadTrustedRoot, type VerificationReport, verifyAttestations } from '@bakeline/attest';
 import { parseReference } from '@bakeline/oci';
 import type { Logger } from '@bakeline/toolkit';
 import type { AttestationInputs } from './attestation-inputs.ts';
@@ -47,7 +47,7 @@ export async function verifyBeforeDeploy(options: {
   };
   if (!inputs.policy) return refuse([`no policy (${inputs.policyProblem ?? 'attestation-policy is incomplete'})`]);
   if (!inputs.trustedRoot) return refuse(['no trusted-root given']);
-  const trustedRoot = JSON.parse(readFileSync(inputs.trustedRoot, 'utf8')) as unknown;
+  const trustedRoot = loadTrustedRoot(readFileSync(inputs.trustedRoot, 'utf8'), inputs.trustedRoot);
   const ref = parseReference(options.image);
   const credentials = await options.registryCredentials();
   const bundles = await bundlesFromReferrers(

@@ -35,4 +35,5 @@ export {
   SIGSTORE_BUNDLE_MEDIA_TYPE,
   subjectDescriptor,
 } from './store/oci-referrers.ts';
+export { loadTrustedRoot } from './trusted-root.ts';
 export { type VerificationReport, type VerifiedAttestation, verifyAttestations } from './verify.ts';
