@@ -27,8 +27,8 @@ export const KNOWN_PREDICATE_TYPES = [SLSA_PROVENANCE_V1, TEST_RESULT_V01, CYCLO
 
 /** A glob over a ref as a RegExp: `*` is any run of characters but `/`, `**` any run at all. */
 export function refPattern(glob: string): RegExp {
-  const escape = (part: string) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
-  return new RegExp(`^${glob.split('**').map(escape).join('.*')}$`);
+  const toRegex = (part: string) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  return new RegExp(`^${glob.split('**').map(toRegex).join('.*')}$`);
 }
 
 function fail(field: string, value: unknown, expected: string): never {
