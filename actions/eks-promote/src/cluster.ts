@@ -21,6 +21,8 @@ export interface Connected {
   resolveTag(image: string): Promise<string>;
   /** The image's `org.opencontainers.image.revision` label, read from its registry by digest. */
   readRevision(image: string): Promise<string | undefined>;
+  /** Basic credentials for the image's registry (ECR's login), or none (anonymous). */
+  registryCredentials(image: string): Promise<RegistryCredentials | undefined>;
 }
 
 function credentialsFor(
@@ -71,22 +73,33 @@ async function resolveTag(
  * A client of the image's registry: with an ECR login when the host is ECR's (or `ecr-endpoint`
  * fronts it) and AWS credentials are at hand, anonymous otherwise.
  */
+/** ECR's registry login for the image's registry (an ECR host, or any with `ecr-endpoint`), if any. */
+function registryLoginFor(
+  image: string,
+  credentials: CredentialsProvider | undefined,
+  inputs: Pick<Inputs, 'region' | 'ecrEndpoint'>,
+): (() => Promise<RegistryCredentials>) | undefined {
+  const { registry } = parseReference(image);
+  const region = ecrHostRegion(registry.toLowerCase()) ?? (inputs.ecrEndpoint ? inputs.region : undefined);
+  if (!credentials || !region) return undefined;
+  const login = new EcrLogin(
+    createEcrClient({ region, credentials, ...(inputs.ecrEndpoint ? { endpoint: inputs.ecrEndpoint } : {}) }),
+    { mask: maskSecret },
+  );
+  return async (): Promise<RegistryCredentials> => {
+    const { username, password } = await login.get();
+    return { username, password };
+  };
+}
+
 function registryClient(
   image: string,
   credentials: CredentialsProvider | undefined,
   inputs: Pick<Inputs, 'region' | 'ecrEndpoint'>,
 ): RegistryClient {
   const { registry } = parseReference(image);
-  const region = ecrHostRegion(registry.toLowerCase()) ?? (inputs.ecrEndpoint ? inputs.region : undefined);
-  if (!credentials || !region) return new RegistryClient({ registry, logger: coreLogger });
-  const login = new EcrLogin(
-    createEcrClient({ region, credentials, ...(inputs.ecrEndpoint ? { endpoint: inputs.ecrEndpoint } : {}) }),
-    { mask: maskSecret },
-  );
-  const registryCredentials = async (): Promise<RegistryCredentials> => {
-    const { username, password } = await login.get();
-    return { username, password };
-  };
+  const registryCredentials = registryLoginFor(image, credentials, inputs);
+  if (!registryCredentials) return new RegistryClient({ registry, logger: coreLogger });
   return new RegistryClient({ registry, credentials: registryCredentials, logger: coreLogger });
 }
 
@@ -121,6 +134,8 @@ export async function connect(cluster: ClusterInput, inputs: Inputs): Promise<Co
   return {
     client,
     resolveTag: (image: string) => resolveTag(image, credentials, inputs),
+    registryCredentials: (image: string) =>
+      registryLoginFor(image, credentials, inputs)?.() ?? Promise.resolve(undefined),
     // read once per image: the manifests and the GitHub deployment both ask
     readRevision: (image: string) => {
       const known = revisions.get(image) ?? readImageRevision(image, registryClient(image, credentials, inputs));

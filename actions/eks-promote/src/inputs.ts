@@ -9,6 +9,7 @@ import {
 } from '@bakeline/aws';
 import { parseReference } from '@bakeline/oci';
 import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { type AttestationInputs, readAttestationInputs } from './attestation-inputs.ts';
 import { type ManifestInputs, readManifestInputs } from './manifest-inputs.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -42,6 +43,8 @@ export interface Inputs {
   githubDeployment: { token: string; environmentUrl: string | undefined } | undefined;
   /** `job-check-run-id` (`${{ job.check_run_id }}`): the GitHub deployment's log_url names the job */
   jobCheckRunId: string | undefined;
+  /** `verify-attestations`, `attestation-policy`, `trusted-root` */
+  attestations: AttestationInputs;
 }
 
 /**
@@ -173,7 +176,10 @@ function jobCheckRunId(reader: InputReader): string | undefined {
   return value;
 }
 
-export function readInputs(reader: InputReader = runnerInputs): Inputs {
+export function readInputs(
+  reader: InputReader = runnerInputs,
+  env: Record<string, string | undefined> = process.env,
+): Inputs {
   const targetRegion = region(reader);
   const target = cluster(
     reader,
@@ -248,5 +254,6 @@ export function readInputs(reader: InputReader = runnerInputs): Inputs {
     ecrEndpoint: reader.getEndpoint('ecr-endpoint'),
     githubDeployment: githubDeployment(reader),
     jobCheckRunId: jobCheckRunId(reader),
+    attestations: readAttestationInputs(reader, env),
   };
 }

@@ -1,6 +1,7 @@
 import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
 import { coreLogger, errorMessage, maskSecret, setOutput } from '@bakeline/toolkit';
 import { explainAccessError } from './access-errors.ts';
+import { verifyBeforeDeploy } from './attestation-gate.ts';
 import { connect, describeIdentity } from './cluster.ts';
 import { GithubApi } from './github-api.ts';
 import { GithubDeployment, runContextFromEnv } from './github-deployment.ts';
@@ -38,6 +39,18 @@ export async function run(signal: AbortSignal): Promise<void> {
   }
   const pinned = pinnedImage(image);
   const digest = pinned?.digest ?? '';
+  // Before any write (cluster or GitHub): the digest must prove where it comes from.
+  const attested = await verifyBeforeDeploy({
+    image,
+    digest,
+    inputs: inputs.attestations,
+    registryCredentials: () => target.registryCredentials(image),
+    logger: coreLogger,
+  }).catch((error: unknown) => {
+    target.client.close();
+    throw error;
+  });
+  setOutput('verified', attested.line);
   const manifests = await resolveManifests(inputs.manifests, {
     image,
     readRevision: target.readRevision,

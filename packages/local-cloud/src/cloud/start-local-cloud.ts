@@ -20,6 +20,7 @@ import { startOidc } from '../oidc/start-oidc.ts';
 import { LayerBucket } from '../registry-front/layer-bucket.ts';
 import { RegistryFront } from '../registry-front/registry-front.ts';
 import { RequestLog } from '../registry-front/request-log.ts';
+import { startSigstore } from '../sigstore/start-sigstore.ts';
 import { startSts } from '../sts/start-sts.ts';
 import { discoveryJwksSource } from '../sts/web-identity-token.ts';
 import { LocalCloudAdmin } from './admin.ts';
@@ -84,6 +85,8 @@ export interface LocalCloudEndpoints {
   /** Long-lived keys of the local IAM user (ambient credential chain). */
   credentials: { userArn: string; accessKeyId: string; secretAccessKey: string };
   kube?: Record<string, unknown>;
+  /** The local Sigstore: Fulcio and Rekor at `url`, its trusted root at `trustedRoot` (new at every start). */
+  sigstore?: { url: string; trustedRoot: string };
 }
 
 export interface LocalCloud {
@@ -151,6 +154,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
     });
     stoppers.push(oidc.stop);
+    const sigstore = await startSigstore({
+      oidcIssuer: oidc.url,
+      jwks: () => discoveryJwksSource(oidc.caPem)({ arn: '', url: oidc.url, keyPrefix: '', clientIds: [] }),
+      now,
+      onError,
+      log,
+    });
+    stoppers.push(sigstore.stop);
     const iam = new Iam({ accountId, now });
     const findings = new ScanFindingsStore();
     if (saved) restoreIam(iam, saved);
@@ -277,6 +288,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       pids: { distribution: distribution.pid },
       roles: Object.fromEntries(roles.map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+      sigstore: { url: sigstore.url, trustedRoot: `${sigstore.url}/trusted-root.json` },
     };
 
     const startKube =

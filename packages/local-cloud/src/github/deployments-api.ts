@@ -5,6 +5,7 @@
 // deployments, statuses and requests for assertions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, listen, readBody, type StartedServer, sendJson } from '../http/server.ts';
+import { ATTESTATIONS_DOCS, type GithubAttestations } from './attestations-api.ts';
 import {
   DEPLOYMENT_DOCS,
   DOCS,
@@ -39,6 +40,8 @@ export interface GithubDeploymentsApiOptions {
   /** The default branch has commits a branch ref lacks: with auto_merge GitHub merges (202) or cannot (409). */
   defaultBranchAhead?: 'merges' | 'conflicts';
   defaultBranch?: string;
+  /** Also serve GitHub's attestations API for the repository, from this store. */
+  attestations?: GithubAttestations;
   onError?: (error: unknown) => void;
 }
 
@@ -245,6 +248,10 @@ export async function startGithubDeploymentsApi(options: GithubDeploymentsApiOpt
       if (!auth.token) throw new GithubApiError(401, 'Requires authentication', DOCS);
       const readOnly = (options.readOnlyTokens ?? []).includes(auth.token);
       if (auth.token !== options.token && !readOnly) throw new GithubApiError(401, 'Bad credentials', DOCS);
+      if (options.attestations && /^\/repos\/[^/]+\/[^/]+\/attestations(\/|$)/.test(url.pathname)) {
+        await serveAttestations(options.attestations, req, url, readOnly, record, reply);
+        return;
+      }
       const match = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(\/statuses)?)?\/?$/.exec(url.pathname);
       if (
         !match ||
@@ -316,6 +323,36 @@ export async function startGithubDeploymentsApi(options: GithubDeploymentsApiOpt
       record.status = error.status;
       sendGithubError(res, error);
     }
+  };
+
+  const serveAttestations = async (
+    store: GithubAttestations,
+    req: IncomingMessage,
+    url: URL,
+    readOnly: boolean,
+    record: GithubRequestRecord,
+    reply: (status: number, json: unknown) => void,
+  ): Promise<void> => {
+    const match = /^\/repos\/([^/]+)\/([^/]+)\/attestations(?:\/([^/]+))?\/?$/.exec(url.pathname);
+    if (!match || `${match[1]}/${match[2]}`.toLowerCase() !== options.repository.toLowerCase()) {
+      throw new GithubApiError(404, 'Not Found', DOCS);
+    }
+    const digest = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
+    if (req.method === 'GET' && digest !== undefined) {
+      reply(200, store.list(digest, url.searchParams, base()));
+      return;
+    }
+    if (req.method !== 'POST' || digest !== undefined) throw new GithubApiError(404, 'Not Found', DOCS);
+    if (readOnly) throw new GithubApiError(403, 'Resource not accessible by integration', ATTESTATIONS_DOCS);
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 8 * MAX_BODY)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw error;
+      throw new GithubApiError(400, 'Problems parsing JSON', ATTESTATIONS_DOCS);
+    }
+    record.body = { bundle: '(bundle)' };
+    reply(201, store.create(body));
   };
 
   server = await listen(

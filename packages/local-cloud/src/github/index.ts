@@ -1,3 +1,4 @@
+export { ATTESTATIONS_DOCS, GithubAttestations, type StoredAttestation } from './attestations-api.ts';
 export {
   type DeploymentRecord,
   type GithubDeploymentsApi,

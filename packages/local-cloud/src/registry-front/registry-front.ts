@@ -13,6 +13,7 @@ import type { Iam } from '../iam/iam.ts';
 import type { LayerBucket } from './layer-bucket.ts';
 import { API_VERSION_HEADER, sendOciError } from './oci-error.ts';
 import { proxy, rewriteLocation } from './proxy.ts';
+import { OCI_INDEX, ReferrersRequestError, referrersIndex, subjectOf } from './referrers.ts';
 import type { RequestLog } from './request-log.ts';
 import { ecrActions, parseRoute, type Route } from './route.ts';
 
@@ -134,6 +135,9 @@ export class RegistryFront {
       );
       return { status: 404, principal };
     }
+    if (route.kind === 'referrers' && (method === 'GET' || method === 'HEAD')) {
+      return { status: this.#referrers(res, method, route, url), principal };
+    }
     if (route.kind === 'manifest' && method === 'PUT') {
       return { status: await this.#putManifest(req, res, route), principal };
     }
@@ -218,6 +222,8 @@ export class RegistryFront {
         res.end(result.body);
         return result.status;
       }
+      const subject = subjectOf(body);
+      if (subject !== undefined) headers['oci-subject'] = subject;
       res.writeHead(201, { ...headers, 'content-length': '0' });
       res.end();
       return 201;
@@ -240,6 +246,27 @@ export class RegistryFront {
         return 400;
       }
       throw error;
+    }
+  }
+
+  #referrers(res: ServerResponse, method: string, route: Extract<Route, { kind: 'referrers' }>, url: URL): number {
+    const repo = this.#o.registry.getRepository(route.name);
+    if (!repo) return 404;
+    try {
+      const { index, filtered } = referrersIndex(repo, route.digest, url.searchParams.get('artifactType'));
+      const text = JSON.stringify(index);
+      res.writeHead(200, {
+        'content-type': OCI_INDEX,
+        'content-length': String(Buffer.byteLength(text)),
+        ...(filtered ? { 'oci-filters-applied': 'artifactType' } : {}),
+        ...API_VERSION_HEADER,
+      });
+      res.end(method === 'HEAD' ? undefined : text);
+      return 200;
+    } catch (error) {
+      if (!(error instanceof ReferrersRequestError)) throw error;
+      sendOciError(res, 400, 'DIGEST_INVALID', error.message, {}, method);
+      return 400;
     }
   }
 

@@ -8,6 +8,7 @@ export type Route =
   | { kind: 'upload-start'; name: string }
   | { kind: 'upload'; name: string; uuid: string }
   | { kind: 'tags'; name: string }
+  | { kind: 'referrers'; name: string; digest: string }
   | { kind: 'unknown' };
 
 export function parseRoute(pathname: string): Route {
@@ -21,6 +22,8 @@ export function parseRoute(pathname: string): Route {
   if (m) return { kind: 'upload', name: m[1] ?? '', uuid: m[2] ?? '' };
   m = /^\/v2\/(.+)\/blobs\/([^/]+)$/.exec(pathname);
   if (m) return { kind: 'blob', name: m[1] ?? '', digest: decodeURIComponent(m[2] ?? '') };
+  m = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(pathname);
+  if (m) return { kind: 'referrers', name: m[1] ?? '', digest: decodeURIComponent(m[2] ?? '') };
   m = /^\/v2\/(.+)\/tags\/list$/.exec(pathname);
   if (m) return { kind: 'tags', name: m[1] ?? '' };
   return { kind: 'unknown' };
@@ -45,6 +48,8 @@ export function ecrActions(route: Route, method: string, hasBody: boolean): stri
       return ['ecr:UploadLayerPart'];
     case 'tags':
       return ['ecr:ListImages'];
+    case 'referrers':
+      return ['ecr:BatchGetImage'];
     default:
       return [];
   }
