@@ -3,8 +3,11 @@
 // many requests with that key came before: a retry of the same operation is the next occurrence
 // of its key. So one seed gives the same faults on every run, whatever order concurrent
 // operations interleave in.
+// Three classes of request draw from their own kinds: uploads and writes (a body), watches
+// (`watch=1` or `watch=true` in the query: the Kubernetes API's streams) and the rest.
 import { createHash } from 'node:crypto';
 
+/** Kinds for any HTTP service (the registry, ECR, STS, EKS). */
 export const FAULT_KINDS = [
   'drop-mid-body',
   'reset-before-response',
@@ -16,7 +19,15 @@ export const FAULT_KINDS = [
   'truncate',
 ] as const;
 
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * Kinds for the Kubernetes API only: `status-409` (Conflict, in the API's Status shape) and
+ * `cut-watch` (a watch stream closed in the middle).
+ */
+export const KUBE_FAULT_KINDS = ['status-409', 'cut-watch'] as const;
+
+export const ALL_FAULT_KINDS = [...FAULT_KINDS, ...KUBE_FAULT_KINDS] as const;
+
+export type FaultKind = (typeof ALL_FAULT_KINDS)[number];
 
 export interface FaultRequest {
   method: string;
@@ -36,6 +47,20 @@ export interface FaultPlanOptions {
   kinds?: readonly FaultKind[];
   /** Kinds drawn for requests with a body (default: drop-mid-body alone: the connection dies mid-upload). */
   bodyKinds?: readonly FaultKind[];
+  /** Kinds drawn for watch requests (default `kinds`). */
+  watchKinds?: readonly FaultKind[];
+  /**
+   * A watch key is faulted on its first N occurrences only (default: every occurrence). How often
+   * a client re-opens a watch depends on how long what it waits for takes; with a limit, the
+   * faults injected stay exact for a seed.
+   */
+  watchFaultLimit?: number;
+}
+
+/** Whether the request is a watch (`watch=1` or `watch=true`), as the Kubernetes API reads it. */
+export function isWatch(url: string): boolean {
+  const watch = new URL(url, 'http://fault.invalid').searchParams.get('watch');
+  return watch === '1' || watch === 'true';
 }
 
 /** The key of a request: retries of one operation share it. */
@@ -43,7 +68,7 @@ export function requestKey(request: FaultRequest): string {
   const url = new URL(request.url, 'http://fault.invalid');
   const path = url.pathname.replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}');
   const digest = url.searchParams.get('digest') ?? url.searchParams.get('mount') ?? '';
-  return `${request.method} ${path}${digest ? ` ${digest}` : ''}`;
+  return `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
 }
 
 export class FaultPlan {
@@ -52,6 +77,8 @@ export class FaultPlan {
   readonly bodyRate: number;
   readonly #kinds: readonly FaultKind[];
   readonly #bodyKinds: readonly FaultKind[];
+  readonly #watchKinds: readonly FaultKind[];
+  readonly #watchFaultLimit: number;
   readonly #seen = new Map<string, number>();
 
   constructor(options: FaultPlanOptions) {
@@ -64,7 +91,12 @@ export class FaultPlan {
       throw new Error(`fault plan: bodyRate ${this.bodyRate}: expected 0..1`);
     this.#kinds = options.kinds ?? FAULT_KINDS.filter((k) => k !== 'drop-mid-body');
     this.#bodyKinds = options.bodyKinds ?? ['drop-mid-body'];
-    if (this.#kinds.length === 0 || this.#bodyKinds.length === 0) throw new Error('fault plan: no fault kinds');
+    this.#watchKinds = options.watchKinds ?? this.#kinds;
+    if (this.#kinds.length === 0 || this.#bodyKinds.length === 0 || this.#watchKinds.length === 0)
+      throw new Error('fault plan: no fault kinds');
+    const limit = options.watchFaultLimit ?? Number.POSITIVE_INFINITY;
+    if (!(limit >= 0)) throw new Error(`fault plan: watchFaultLimit ${limit}: expected a count`);
+    this.#watchFaultLimit = limit;
   }
 
   /** The fault for this request, or undefined to pass it through; `occurrence` counts from 1. */
@@ -74,8 +106,10 @@ export class FaultPlan {
     this.#seen.set(key, occurrence);
     const draw = createHash('sha256').update(`${this.seed}\0${key}\0${occurrence}`).digest();
     const roll = draw.readUInt32BE(0) / 0x1_0000_0000;
+    const watch = !request.hasBody && isWatch(request.url);
+    if (watch && occurrence > this.#watchFaultLimit) return { key, occurrence, fault: undefined };
     if (roll >= (request.hasBody ? this.bodyRate : this.rate)) return { key, occurrence, fault: undefined };
-    const kinds = request.hasBody ? this.#bodyKinds : this.#kinds;
+    const kinds = request.hasBody ? this.#bodyKinds : watch ? this.#watchKinds : this.#kinds;
     return { key, occurrence, fault: kinds[draw.readUInt32BE(4) % kinds.length] };
   }
 }
