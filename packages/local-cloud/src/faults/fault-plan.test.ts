@@ -56,6 +56,8 @@ describe('FaultPlan', () => {
     expect(isWatch('/api/v1/pods?watch=false')).toBe(false);
     expect(requestKey(watch)).toBe('GET /api/v1/namespaces/dev/pods watch');
     expect(requestKey(list)).toBe('GET /api/v1/namespaces/dev/pods');
+    const log = { method: 'GET', url: '/api/v1/namespaces/dev/pods/web-7d9f8-x2k4q/log?container=app', hasBody: false };
+    expect(requestKey(log)).toBe('GET /api/v1/namespaces/dev/pods/{pod}/log');
     const plan = new FaultPlan({ seed: 5, rate: 1, kinds: ['status-500'], watchKinds: ['cut-watch'] });
     expect(plan.decide(watch).fault).toBe('cut-watch');
     expect(plan.decide(list).fault).toBe('status-500');

@@ -1,5 +1,6 @@
 // Which request gets which fault, decided from a seed. A decision depends only on the seed, the
-// request's key (method, path with upload session ids folded, and the digest it names) and how
+// request's key (method, path with upload session ids and pod names folded, the digest it names,
+// and whether it is a watch) and how
 // many requests with that key came before: a retry of the same operation is the next occurrence
 // of its key. So one seed gives the same faults on every run, whatever order concurrent
 // operations interleave in.
@@ -66,7 +67,10 @@ export function isWatch(url: string): boolean {
 /** The key of a request: retries of one operation share it. */
 export function requestKey(request: FaultRequest): string {
   const url = new URL(request.url, 'http://fault.invalid');
-  const path = url.pathname.replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}');
+  // an upload session and a pod's name are made up by the server: retries and re-runs differ in them
+  const path = url.pathname
+    .replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}')
+    .replace(/\/namespaces\/([^/]+)\/pods\/[^/]+/, '/namespaces/$1/pods/{pod}');
   const digest = url.searchParams.get('digest') ?? url.searchParams.get('mount') ?? '';
   return `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
 }
