@@ -61,6 +61,9 @@ describe('FaultPlan', () => {
     const plan = new FaultPlan({ seed: 5, rate: 1, kinds: ['status-500'], watchKinds: ['cut-watch'] });
     expect(plan.decide(watch).fault).toBe('cut-watch');
     expect(plan.decide(list).fault).toBe('status-500');
+    const watchesOnly = new FaultPlan({ seed: 5, rate: 0, watchRate: 1, watchKinds: ['cut-watch'] });
+    expect(watchesOnly.decide(list).fault).toBeUndefined();
+    expect(watchesOnly.decide(watch).fault).toBe('cut-watch');
   });
 
   it('faults a watch key on its first watchFaultLimit occurrences only', () => {

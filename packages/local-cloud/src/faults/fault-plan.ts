@@ -50,6 +50,8 @@ export interface FaultPlanOptions {
   bodyKinds?: readonly FaultKind[];
   /** Kinds drawn for watch requests (default `kinds`). */
   watchKinds?: readonly FaultKind[];
+  /** Share of watch requests that get a fault; default `rate`. */
+  watchRate?: number;
   /**
    * A watch key is faulted on its first N occurrences only (default: every occurrence). How often
    * a client re-opens a watch depends on how long what it waits for takes; with a limit, the
@@ -79,6 +81,7 @@ export class FaultPlan {
   readonly seed: number;
   readonly rate: number;
   readonly bodyRate: number;
+  readonly watchRate: number;
   readonly #kinds: readonly FaultKind[];
   readonly #bodyKinds: readonly FaultKind[];
   readonly #watchKinds: readonly FaultKind[];
@@ -93,6 +96,9 @@ export class FaultPlan {
     this.bodyRate = options.bodyRate ?? options.rate;
     if (!(this.bodyRate >= 0 && this.bodyRate <= 1))
       throw new Error(`fault plan: bodyRate ${this.bodyRate}: expected 0..1`);
+    this.watchRate = options.watchRate ?? options.rate;
+    if (!(this.watchRate >= 0 && this.watchRate <= 1))
+      throw new Error(`fault plan: watchRate ${this.watchRate}: expected 0..1`);
     this.#kinds = options.kinds ?? FAULT_KINDS.filter((k) => k !== 'drop-mid-body');
     this.#bodyKinds = options.bodyKinds ?? ['drop-mid-body'];
     this.#watchKinds = options.watchKinds ?? this.#kinds;
@@ -112,7 +118,8 @@ export class FaultPlan {
     const roll = draw.readUInt32BE(0) / 0x1_0000_0000;
     const watch = !request.hasBody && isWatch(request.url);
     if (watch && occurrence > this.#watchFaultLimit) return { key, occurrence, fault: undefined };
-    if (roll >= (request.hasBody ? this.bodyRate : this.rate)) return { key, occurrence, fault: undefined };
+    if (roll >= (request.hasBody ? this.bodyRate : watch ? this.watchRate : this.rate))
+      return { key, occurrence, fault: undefined };
     const kinds = request.hasBody ? this.#bodyKinds : watch ? this.#watchKinds : this.#kinds;
     return { key, occurrence, fault: kinds[draw.readUInt32BE(4) % kinds.length] };
   }
