@@ -18,9 +18,10 @@ import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { repoRoot, runAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultSeed } from './fault-seed.ts';
 import { recordResult } from './record-result.ts';
 
-const SEED = Number(process.env.BAKELINE_FAULT_SEED ?? '20261203');
+const SEED = faultSeed(20261203);
 // 10% of all requests: uploads (about 3 of the 11 requests of a push) at 20%, the rest at 6.5%, so
 // that faults in the middle of a blob upload are frequent enough to count; the rate measured over
 // the run is reported and checked.

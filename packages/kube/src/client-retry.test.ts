@@ -97,6 +97,16 @@ describe('KubeClient retries', () => {
     expect(dropped.seen).toEqual(['PATCH']);
   });
 
+  it('sends a dry run (dryRun=All) again after a 5xx or a dropped connection: it stores nothing', async () => {
+    const { client, seen } = await serve([status(500), reset, status(503), ok]);
+    await client.request('PATCH', PATH, {
+      body: {},
+      contentType: 'application/apply-patch+yaml',
+      query: { dryRun: 'All', fieldManager: 'bakeline' },
+    });
+    expect(seen).toEqual(['PATCH', 'PATCH', 'PATCH', 'PATCH']);
+  });
+
   it('never sends a 409 again by itself: only the caller knows whether to re-read', async () => {
     const { client, seen } = await serve([status(409), ok]);
     await expect(client.request('PATCH', PATH, { body: {} })).rejects.toMatchObject({ status: 409 });

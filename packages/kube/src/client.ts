@@ -6,7 +6,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { proxyAgentOptions } from '@bakeline/toolkit';
 import { apiError } from './errors.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './request-retry.ts';
+import { changesNothing, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './request-retry.ts';
 import type { WatchEvent } from './types.ts';
 
 export interface ClusterConnection {
@@ -120,17 +120,18 @@ export class KubeClient {
 
   /** `raw`, sent again where request-retry.ts says it is safe; the last answer or error otherwise. */
   async #withRetry(method: string, path: string, options: RequestOptions): Promise<RawResponse> {
+    const harmless = changesNothing(method, options.query);
     for (let attempt = 1; ; attempt++) {
       let res: RawResponse;
       try {
         res = await this.raw(method, path, options);
       } catch (error: unknown) {
-        const wait = options.signal?.aborted ? undefined : retryDelay(method, { error }, attempt, this.#retry);
+        const wait = options.signal?.aborted ? undefined : retryDelay(harmless, { error }, attempt, this.#retry);
         if (wait === undefined) throw error;
         await this.#retry.sleep(wait);
         continue;
       }
-      const wait = retryDelay(method, { status: res.status, retryAfter: res.retryAfter }, attempt, this.#retry);
+      const wait = retryDelay(harmless, { status: res.status, retryAfter: res.retryAfter }, attempt, this.#retry);
       if (wait === undefined || options.signal?.aborted) return res;
       await this.#retry.sleep(wait);
     }

@@ -43,6 +43,8 @@ function status(res: ServerResponse, code: number, reason: string, message: stri
 async function scripted(
   initial: Record<string, Record<string, string>>,
   refuse: (method: string, path: string, dryRun: boolean) => boolean,
+  /** requests the server carries out, then drops the connection before answering */
+  loseAnswer: (method: string, path: string, dryRun: boolean) => boolean = () => false,
 ): Promise<Scripted> {
   const objects = new Map<string, Obj>();
   let rv = 100;
@@ -61,6 +63,10 @@ async function scripted(
     const method = req.method ?? '';
     calls.push(`${method} ${url.pathname}${dryRun ? ' dryRun' : ''}`);
     const ok = (code: number, body: unknown) => {
+      if (loseAnswer(method, url.pathname, dryRun)) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
@@ -203,6 +209,19 @@ describe('promote: a refusal after the first write', () => {
       'PATCH /api/v1/namespaces/dev/configmaps/extra',
       'PUT /api/v1/namespaces/dev/configmaps/settings',
     ]);
+  });
+
+  it('restores a write whose answer was lost: the server did it, the connection dropped before the answer', async () => {
+    const cluster = await scripted(
+      { settings: { GREETING: 'hello' } },
+      () => false,
+      (method, path, dryRun) => method === 'PATCH' && !dryRun && path.endsWith('/configmaps/extra'),
+    );
+    const failed = (await run(cluster, manifests(CONFIG))) as PromotionFailedError;
+    expect(failed).toBeInstanceOf(PromotionFailedError);
+    expect(failed.outcome).toBe('restored ConfigMap/settings; deleted ConfigMap/extra, which this promotion created');
+    expect(cluster.objects.get('/api/v1/namespaces/dev/configmaps/settings')?.data).toEqual({ GREETING: 'hello' });
+    expect(cluster.objects.has('/api/v1/namespaces/dev/configmaps/extra')).toBe(false);
   });
 
   it('with rollback-on-failure false, says what it left changed', async () => {

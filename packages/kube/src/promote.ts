@@ -28,7 +28,7 @@ import { getDeployment, listDeployments, revisionOf } from './resources.ts';
 import { describeRestore, type RestoreReport, restoreObjects, type WrittenObject } from './restore.ts';
 import { digestRunning } from './running-digest.ts';
 import { ANNOTATION_CHANGE_CAUSE, type ContainerChange, selectContainers, setImageByDigest } from './set-image.ts';
-import { type Snapshot, takeSnapshots } from './snapshot.ts';
+import { readObject, type Snapshot, takeSnapshots } from './snapshot.ts';
 import type { Deployment } from './types.ts';
 import { ManifestRefusedError, validateDocuments } from './validate-documents.ts';
 import { type PodImage, verifyPodsRunDigest } from './verify-pods.ts';
@@ -233,6 +233,16 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     written.push({ ref, object });
   };
   let unsure = false;
+  // A write whose answer was lost (a dropped connection, an answer cut short) may have happened:
+  // what is there now is taken as what it wrote, so that the restore compares it with the snapshot.
+  const lostAnswer = async (error: unknown, ref: ObjectRef): Promise<never> => {
+    if (!(error instanceof KubeApiError)) {
+      unsure = true;
+      const now = await readObject(client, ref).catch(() => undefined);
+      if (now) record(ref, now);
+    }
+    throw error;
+  };
   const done: WorkloadResult[] = [];
   let current: Deployment | undefined;
   try {
@@ -240,10 +250,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     if (prepared.length > 0) {
       await logger.group('Apply manifests', async () => {
         for (const doc of prepared) {
-          const applied = await applyManifest(client, doc.manifest, namespace).catch((error: unknown) => {
-            unsure ||= !(error instanceof KubeApiError);
-            throw error;
-          });
+          const applied = await applyManifest(client, doc.manifest, namespace).catch((error: unknown) =>
+            lostAnswer(error, objectRef(doc.manifest.kind, namespace, doc.manifest.metadata.name)),
+          );
           record(applied.ref, applied.object);
           const created = !snapshots.find((snap) => snap.ref.path === applied.ref.path)?.before;
           logger.info(
@@ -264,10 +273,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
         digest,
         changeCause: options.changeCause,
         ...(options.container ? { container: options.container } : {}),
-      }).catch((error: unknown) => {
-        unsure ||= !(error instanceof KubeApiError);
-        throw error;
-      });
+      }).catch((error: unknown) => lostAnswer(error, deploymentRef(namespace, name)));
       current = set.after;
       if (set.changed) record(deploymentRef(namespace, name), set.after as unknown as KubeObject);
       const earlier = before.find((d) => d.metadata.name === name)?.spec.template.spec.containers.map((c) => c.image);

@@ -37,7 +37,16 @@ export { validateLifecyclePolicy } from './ecr/lifecycle-policy.ts';
 export { ManifestRejectedError, MEDIA_TYPES, type ParsedManifest, parseManifest } from './ecr/manifest.ts';
 export { type RegistryToken, RegistryTokens } from './ecr/registry-tokens.ts';
 export { type ScanFinding, ScanFindingsStore, SEVERITIES, type Severity, severityCounts } from './ecr/scan-findings.ts';
-export { FAULT_KINDS, type FaultKind, FaultPlan, type FaultPlanOptions, requestKey } from './faults/fault-plan.ts';
+export {
+  ALL_FAULT_KINDS,
+  FAULT_KINDS,
+  type FaultKind,
+  FaultPlan,
+  type FaultPlanOptions,
+  isWatch,
+  KUBE_FAULT_KINDS,
+  requestKey,
+} from './faults/fault-plan.ts';
 export { type FaultEvent, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './faults/fault-proxy.ts';
 export { freePort } from './free-port.ts';
 export * from './github/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultPlan, requestKey } from './fault-plan.ts';
+import { FaultPlan, isWatch, requestKey } from './fault-plan.ts';
 
 const upload = (digest: string) => ({
   method: 'PUT',
@@ -46,6 +46,30 @@ describe('FaultPlan', () => {
     const plan = new FaultPlan({ seed: 3, rate: 0.5 });
     const r = { method: 'HEAD', url: '/v2/x/manifests/v1', hasBody: false };
     expect([1, 2, 3].map(() => plan.decide(r).occurrence)).toEqual([1, 2, 3]);
+  });
+
+  it('keys a watch apart from a read of the same path, and draws its faults from watchKinds', () => {
+    const watch = { method: 'GET', url: '/api/v1/namespaces/dev/pods?labelSelector=app%3Dweb&watch=1', hasBody: false };
+    const list = { method: 'GET', url: '/api/v1/namespaces/dev/pods?labelSelector=app%3Dweb', hasBody: false };
+    expect(isWatch(watch.url)).toBe(true);
+    expect(isWatch('/api/v1/pods?watch=true')).toBe(true);
+    expect(isWatch('/api/v1/pods?watch=false')).toBe(false);
+    expect(requestKey(watch)).toBe('GET /api/v1/namespaces/dev/pods watch');
+    expect(requestKey(list)).toBe('GET /api/v1/namespaces/dev/pods');
+    const log = { method: 'GET', url: '/api/v1/namespaces/dev/pods/web-7d9f8-x2k4q/log?container=app', hasBody: false };
+    expect(requestKey(log)).toBe('GET /api/v1/namespaces/dev/pods/{pod}/log');
+    const plan = new FaultPlan({ seed: 5, rate: 1, kinds: ['status-500'], watchKinds: ['cut-watch'] });
+    expect(plan.decide(watch).fault).toBe('cut-watch');
+    expect(plan.decide(list).fault).toBe('status-500');
+    const watchesOnly = new FaultPlan({ seed: 5, rate: 0, watchRate: 1, watchKinds: ['cut-watch'] });
+    expect(watchesOnly.decide(list).fault).toBeUndefined();
+    expect(watchesOnly.decide(watch).fault).toBe('cut-watch');
+  });
+
+  it('faults a watch key on its first watchFaultLimit occurrences only', () => {
+    const plan = new FaultPlan({ seed: 5, rate: 1, watchKinds: ['cut-watch'], watchFaultLimit: 2 });
+    const watch = { method: 'GET', url: '/apis/apps/v1/namespaces/dev/deployments?watch=1', hasBody: false };
+    expect([1, 2, 3, 4].map(() => plan.decide(watch).fault)).toEqual(['cut-watch', 'cut-watch', undefined, undefined]);
   });
 
   it('refuses a rate outside 0..1 and a seed that is not an integer', () => {

@@ -1,10 +1,14 @@
 // Which request gets which fault, decided from a seed. A decision depends only on the seed, the
-// request's key (method, path with upload session ids folded, and the digest it names) and how
+// request's key (method, path with upload session ids and pod names folded, the digest it names,
+// and whether it is a watch) and how
 // many requests with that key came before: a retry of the same operation is the next occurrence
 // of its key. So one seed gives the same faults on every run, whatever order concurrent
 // operations interleave in.
+// Three classes of request draw from their own kinds: uploads and writes (a body), watches
+// (`watch=1` or `watch=true` in the query: the Kubernetes API's streams) and the rest.
 import { createHash } from 'node:crypto';
 
+/** Kinds for any HTTP service (the registry, ECR, STS, EKS). */
 export const FAULT_KINDS = [
   'drop-mid-body',
   'reset-before-response',
@@ -16,7 +20,15 @@ export const FAULT_KINDS = [
   'truncate',
 ] as const;
 
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * Kinds for the Kubernetes API only: `status-409` (Conflict, in the API's Status shape) and
+ * `cut-watch` (a watch stream closed in the middle).
+ */
+export const KUBE_FAULT_KINDS = ['status-409', 'cut-watch'] as const;
+
+export const ALL_FAULT_KINDS = [...FAULT_KINDS, ...KUBE_FAULT_KINDS] as const;
+
+export type FaultKind = (typeof ALL_FAULT_KINDS)[number];
 
 export interface FaultRequest {
   method: string;
@@ -36,22 +48,44 @@ export interface FaultPlanOptions {
   kinds?: readonly FaultKind[];
   /** Kinds drawn for requests with a body (default: drop-mid-body alone: the connection dies mid-upload). */
   bodyKinds?: readonly FaultKind[];
+  /** Kinds drawn for watch requests (default `kinds`). */
+  watchKinds?: readonly FaultKind[];
+  /** Share of watch requests that get a fault; default `rate`. */
+  watchRate?: number;
+  /**
+   * A watch key is faulted on its first N occurrences only (default: every occurrence). How often
+   * a client re-opens a watch depends on how long what it waits for takes; with a limit, the
+   * faults injected stay exact for a seed.
+   */
+  watchFaultLimit?: number;
+}
+
+/** Whether the request is a watch (`watch=1` or `watch=true`), as the Kubernetes API reads it. */
+export function isWatch(url: string): boolean {
+  const watch = new URL(url, 'http://fault.invalid').searchParams.get('watch');
+  return watch === '1' || watch === 'true';
 }
 
 /** The key of a request: retries of one operation share it. */
 export function requestKey(request: FaultRequest): string {
   const url = new URL(request.url, 'http://fault.invalid');
-  const path = url.pathname.replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}');
+  // an upload session and a pod's name are made up by the server: retries and re-runs differ in them
+  const path = url.pathname
+    .replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}')
+    .replace(/\/namespaces\/([^/]+)\/pods\/[^/]+/, '/namespaces/$1/pods/{pod}');
   const digest = url.searchParams.get('digest') ?? url.searchParams.get('mount') ?? '';
-  return `${request.method} ${path}${digest ? ` ${digest}` : ''}`;
+  return `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
 }
 
 export class FaultPlan {
   readonly seed: number;
   readonly rate: number;
   readonly bodyRate: number;
+  readonly watchRate: number;
   readonly #kinds: readonly FaultKind[];
   readonly #bodyKinds: readonly FaultKind[];
+  readonly #watchKinds: readonly FaultKind[];
+  readonly #watchFaultLimit: number;
   readonly #seen = new Map<string, number>();
 
   constructor(options: FaultPlanOptions) {
@@ -62,9 +96,17 @@ export class FaultPlan {
     this.bodyRate = options.bodyRate ?? options.rate;
     if (!(this.bodyRate >= 0 && this.bodyRate <= 1))
       throw new Error(`fault plan: bodyRate ${this.bodyRate}: expected 0..1`);
+    this.watchRate = options.watchRate ?? options.rate;
+    if (!(this.watchRate >= 0 && this.watchRate <= 1))
+      throw new Error(`fault plan: watchRate ${this.watchRate}: expected 0..1`);
     this.#kinds = options.kinds ?? FAULT_KINDS.filter((k) => k !== 'drop-mid-body');
     this.#bodyKinds = options.bodyKinds ?? ['drop-mid-body'];
-    if (this.#kinds.length === 0 || this.#bodyKinds.length === 0) throw new Error('fault plan: no fault kinds');
+    this.#watchKinds = options.watchKinds ?? this.#kinds;
+    if (this.#kinds.length === 0 || this.#bodyKinds.length === 0 || this.#watchKinds.length === 0)
+      throw new Error('fault plan: no fault kinds');
+    const limit = options.watchFaultLimit ?? Number.POSITIVE_INFINITY;
+    if (!(limit >= 0)) throw new Error(`fault plan: watchFaultLimit ${limit}: expected a count`);
+    this.#watchFaultLimit = limit;
   }
 
   /** The fault for this request, or undefined to pass it through; `occurrence` counts from 1. */
@@ -74,8 +116,11 @@ export class FaultPlan {
     this.#seen.set(key, occurrence);
     const draw = createHash('sha256').update(`${this.seed}\0${key}\0${occurrence}`).digest();
     const roll = draw.readUInt32BE(0) / 0x1_0000_0000;
-    if (roll >= (request.hasBody ? this.bodyRate : this.rate)) return { key, occurrence, fault: undefined };
-    const kinds = request.hasBody ? this.#bodyKinds : this.#kinds;
+    const watch = !request.hasBody && isWatch(request.url);
+    if (watch && occurrence > this.#watchFaultLimit) return { key, occurrence, fault: undefined };
+    if (roll >= (request.hasBody ? this.bodyRate : watch ? this.watchRate : this.rate))
+      return { key, occurrence, fault: undefined };
+    const kinds = request.hasBody ? this.#bodyKinds : watch ? this.#watchKinds : this.#kinds;
     return { key, occurrence, fault: kinds[draw.readUInt32BE(4) % kinds.length] };
   }
 }

@@ -107,6 +107,14 @@ export interface KubeCloudAdmin {
   /** cuts every open watch connection (an API server restart); returns how many were open */
   dropWatches(): number;
   /**
+   * Fault injection: the endpoint the EKS API's DescribeCluster names for the cluster, such as a
+   * fault proxy in front of the API server (on 127.0.0.1, serving `servingCertificate`);
+   * undefined names the API server itself again.
+   */
+  advertiseApiUrl(url: string | undefined): void;
+  /** the API server's certificate and key (issued by the cluster CA for 127.0.0.1) and that CA, for such a proxy */
+  servingCertificate(): { certPem: string; keyPem: string; caPem: string };
+  /**
    * Stops one component as its crash would (fault injection): the API server stops listening, or
    * the kubelet stops working and its healthz endpoint goes away.
    */
@@ -335,6 +343,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   );
 
   let eks: StartedServer | undefined;
+  let advertisedApiUrl: string | undefined;
   const createdAt = now();
   const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`;
   if (options.iam && options.verifySignedRequest) {
@@ -346,7 +355,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         {
           name: clusterName,
           arn: clusterArn,
-          endpoint: apiUrl,
+          endpoint: advertisedApiUrl ?? apiUrl,
           caPem: ca.caPem,
           createdAt,
           version: '1.32',
@@ -426,6 +435,12 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
         concurrentWrites.push({ def, namespace: target.namespace, name: target.name, left: target.count });
       },
       dropWatches: () => server.dropWatches(),
+      advertiseApiUrl(url) {
+        if (url !== undefined && !/^https:\/\/127\.0\.0\.1:\d+$/.test(url))
+          throw new Error(`advertiseApiUrl: got '${url}'; expected https://127.0.0.1:<port>`);
+        advertisedApiUrl = url;
+      },
+      servingCertificate: () => ({ certPem: ca.server.certPem, keyPem: ca.server.keyPem, caPem: ca.caPem }),
       crash,
       api,
     },
