@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage } from './errors.ts';
+import { errorMessage } from '@bakeline/toolkit';
 
 /**
  * Runs an action's body: any throw becomes a failed step with a clean message (the stack only

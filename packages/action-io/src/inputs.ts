@@ -3,8 +3,7 @@
 // without a runner; `inputs` reads them as the runner passes them (INPUT_<NAME> variables).
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parseDuration } from './duration.ts';
-import { InputError } from './errors.ts';
+import { InputError, parseDuration } from '@bakeline/toolkit';
 
 export type InputSource = (name: string) => string | undefined;
 

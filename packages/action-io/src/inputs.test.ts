@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '@bakeline/toolkit';
 import { describe, expect, it } from 'vitest';
-import { InputError } from './errors.ts';
 import { InputReader, inputVariableName } from './inputs.ts';
 
 const reader = (values: Record<string, string>) => new InputReader((name) => values[name]);
