@@ -14,7 +14,7 @@ import {
   startGithubDeploymentsApi,
   startLocalCloud,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
@@ -176,7 +176,7 @@ function digestOf(ref: string): string {
 describe('eks-promote github-deployment', () => {
   test('github-deployment false (the default): a promotion sends nothing to the GitHub API', async () => {
     await startApi();
-    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good }));
     expectSuccess(result);
     expect(result.outputs.digest).toBe(digestOf(image.good));
     expect(api.requests()).toEqual([]);
@@ -184,7 +184,7 @@ describe('eks-promote github-deployment', () => {
 
   test('a successful promotion creates one deployment with statuses in_progress then success', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.other, 'github-deployment': 'true', 'environment-url': 'https://dev.example.com' }),
     );
@@ -224,7 +224,7 @@ describe('eks-promote github-deployment', () => {
 
   test('dispatched on another commit, the deployment names the commit that built the image; log_url the job', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({
         image: image.labelled,
@@ -246,7 +246,7 @@ describe('eks-promote github-deployment', () => {
 
   test('an image without the revision label: the deployment names GITHUB_SHA, with a warning', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, 'github-deployment': 'true', 'ecr-endpoint': cloud.endpoints.ecr }),
     );
@@ -260,7 +260,7 @@ describe('eks-promote github-deployment', () => {
   test('a status GitHub answers with 503 is retried; the deployment still ends in success', async () => {
     await startApi();
     api.failNext('create-status', 503, 1);
-    const result = await runAction('eks-promote', promotion({ image: image.good, 'github-deployment': 'true' }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good, 'github-deployment': 'true' }));
     expectSuccess(result);
     const [d] = api.deployments();
     expect(api.statuses(d?.id ?? 0).map((s) => s.state)).toEqual(['in_progress', 'success']);
@@ -269,7 +269,10 @@ describe('eks-promote github-deployment', () => {
 
   test('a rollout that fails ends the deployment in failure, saying it was rolled back', async () => {
     await startApi();
-    const result = await runAction('eks-promote', promotion({ image: image.broken, 'github-deployment': 'true' }));
+    const result = await runBundledAction(
+      'eks-promote',
+      promotion({ image: image.broken, 'github-deployment': 'true' }),
+    );
     expect(result.exitCode).toBe(1);
     expect(result.outputs['rolled-back']).toBe('true');
     const [d] = api.deployments();
@@ -281,7 +284,7 @@ describe('eks-promote github-deployment', () => {
 
   test('a cancelled promotion ends the deployment in error, never left in_progress', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion(
         { image: image.broken, 'github-deployment': 'true', timeout: '1m', 'stuck-grace': '1m' },
@@ -311,7 +314,7 @@ describe('eks-promote github-deployment', () => {
     });
     const kube = cloud.admin.kube as KubeCloudAdmin;
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, 'github-deployment': 'true', ...inputs }),
     );

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -171,7 +171,10 @@ describe('eks-promote with hostile values', () => {
   let eksPromotion: HarnessResult;
 
   test('a promotion through EKS masks the bearer token before anything can print it', async () => {
-    eksPromotion = await runAction('eks-promote', promotion({ image: image.good, manifests: 'k8s/deployment.yaml' }));
+    eksPromotion = await runBundledAction(
+      'eks-promote',
+      promotion({ image: image.good, manifests: 'k8s/deployment.yaml' }),
+    );
     expectSuccess(eksPromotion);
     const tokens = eksPromotion.masks.filter((m) => m.startsWith('k8s-aws-v1.'));
     expect(tokens.length).toBeGreaterThan(0);
@@ -198,7 +201,10 @@ describe('eks-promote with hostile values', () => {
     async (_what, value) => {
       const before = await resourceVersion();
       const started = new Date();
-      const result = await runAction('eks-promote', promotion({ image: value(), manifests: 'k8s/deployment.yaml' }));
+      const result = await runBundledAction(
+        'eks-promote',
+        promotion({ image: value(), manifests: 'k8s/deployment.yaml' }),
+      );
       expect(result.exitCode).toBe(1);
       expect(failure(result).split('\n')[0]).toMatch(
         /^Input 'image': got ".*"(, a tag)?; expected repository@sha256:<64 hex>/,
@@ -221,7 +227,7 @@ describe('eks-promote with hostile values', () => {
       );
     writeFileSync(join(workspace, 'broken.kubeconfig'), broken);
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ 'cluster-name': '', 'role-to-assume': '', kubeconfig: 'broken.kubeconfig', image: image.good }),
     );
@@ -241,7 +247,7 @@ describe('eks-promote with hostile values', () => {
     expect(keyData).not.toBe('');
     admin.users.push({ name: 'other', user: { token } });
     writeFileSync(join(workspace, 'admin.kubeconfig'), stringify(admin));
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({
         'cluster-name': '',
@@ -267,7 +273,7 @@ describe('eks-promote with hostile values', () => {
     );
     const before = await resourceVersion();
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, manifests: 'k8s/secret.yaml\nk8s/deployment.yaml' }),
     );
@@ -303,7 +309,7 @@ describe('eks-promote with hostile values', () => {
         writeFileSync(file, JSON.stringify(event));
         await kubectl('create', '-f', file);
       }
-      result = await runAction('eks-promote', promotion({ image: image.crash, manifests: 'k8s/crash.yaml' }));
+      result = await runBundledAction('eks-promote', promotion({ image: image.crash, manifests: 'k8s/crash.yaml' }));
     }, 180_000);
 
     test('the verdict is the rollout’s: exit 1, rolled back, one error annotation, no command from the text', () => {

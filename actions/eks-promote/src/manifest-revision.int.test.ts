@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildBusyboxImage, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -175,14 +175,14 @@ afterAll(async () => {
 
 describe('eks-promote manifests from the commit that built the digest', () => {
   test('test, then prod from test: each applies its overlay as the image commit has it, not the dispatch ref', async () => {
-    const toTest = await runAction('eks-promote', promotion('test', { image }));
+    const toTest = await runBundledAction('eks-promote', promotion('test', { image }));
     expectSuccess(toTest);
     expect(toTest.stdout).toContain(`manifests: from commit ${built}, which built ${image}`);
     expect(await kubectl('get', 'configmap', WORKLOAD, '-n', 'test', '-o', 'jsonpath={.data.greeting}')).toBe(
       'hello-test',
     );
 
-    const toProd = await runAction(
+    const toProd = await runBundledAction(
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',
@@ -215,7 +215,7 @@ describe('eks-promote manifests from the commit that built the digest', () => {
   });
 
   test('with manifests-from: workspace the same promotion applies the dispatch ref instead', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -194,7 +194,7 @@ beforeAll(async () => {
   image.good2 = await push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.never = await push('never', { 'www/index.html': 'no health endpoint' });
   expect(new Set([digestOf(image.good), digestOf(image.good2), digestOf(image.never)]).size).toBe(3);
-  const first = await runAction(
+  const first = await runBundledAction(
     'eks-promote',
     promotion({ image: image.good, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
   );
@@ -210,7 +210,7 @@ describe('eks-promote checks everything before the first write', () => {
   test('two manifests, the second in another namespace: refused before any call, the Deployment unchanged', async () => {
     const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/other-namespace.yaml' }),
     );
@@ -227,7 +227,7 @@ describe('eks-promote checks everything before the first write', () => {
   test('a RoleBinding the deploy role may not create: refused in the dry run, nothing written, no claim beyond the 403', async () => {
     const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/rolebinding.yaml' }),
     );
@@ -269,7 +269,7 @@ describe('eks-promote restores what a failed promotion changed, and only that', 
     const service = await get(`service/${WORKLOAD}`, '.metadata.resourceVersion');
     const unrelated = await get('configmap/unrelated', '.metadata.resourceVersion');
     expect(await get('configmap/settings', '.data.GREETING')).toBe('hello');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.never, manifests: 'k8s/changed.yaml\nk8s/service.yaml' }),
     );
@@ -303,7 +303,7 @@ describe('eks-promote restores what a failed promotion changed, and only that', 
   });
 
   test('a first promotion of a workload that never becomes ready: the Deployment it created is deleted', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.never, workload: 'fresh-service', manifests: 'k8s/fresh.yaml' }),
     );
@@ -335,13 +335,13 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
 
   test('an env var removed from the manifest is removed from the Deployment (field manager bakeline)', async () => {
     expectSuccess(
-      await runAction(
+      await runBundledAction(
         'eks-promote',
         promotion({ image: image.good2, manifests: 'k8s/with-env.yaml\nk8s/service.yaml' }),
       ),
     );
     expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].env[0].name')).toBe('REMOVED_LATER');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
     );
@@ -351,7 +351,7 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
   });
 
   test('an image-only promotion applies the image as bakeline-image and leaves what the manifests set', async () => {
-    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good }));
     expectSuccess(result);
     expect(result.outputs.digest).toBe(digestOf(image.good));
     expect((await managers()).map((m) => `${m.manager} ${m.operation}`)).toEqual(
@@ -371,7 +371,7 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
     // the autoscaler's decision, through the scale subresource as its controller sends it
     await kubectl('-n', NAMESPACE, 'scale', `deployment/${WORKLOAD}`, '--replicas=2');
     await kubectl('-n', NAMESPACE, 'rollout', 'status', `deployment/${WORKLOAD}`, '--timeout=90s');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
     );

@@ -1,8 +1,4 @@
 export { type BakeOutcome, bake } from './bake.ts';
-export { dockerConfigPath } from './base/docker-config-credentials.ts';
-export { type BaseImageSource, parseBaseImageSource } from './base/resolve-base-image.ts';
-export { type BaseImage, ensureBaseImage } from './base-image/ensure-base-image.ts';
-export { loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
 export { buildDockerfileImage } from './dockerfile/build-dockerfile-image.ts';
 export { parseImageName } from './image/image-name.ts';
 export { ociAnnotations } from './image/oci-annotations.ts';
@@ -11,3 +7,7 @@ export { checkEnvName, checkUser, normalizePort, parseEntrypoint } from './image
 export { commitTime } from './image/source-date-epoch.ts';
 export { buildJarImage } from './jar/build-jar-image.ts';
 export { DEFAULT_USER, type JarImageSettings } from './jar/jar-image-config.ts';
+export { type BaseImage, ensureBaseImage } from './jre-base-image/ensure-base-image.ts';
+export { loadLayoutIntoDocker } from './jre-base-image/load-into-docker.ts';
+export { dockerConfigPath } from './user-base-image/docker-config-credentials.ts';
+export { type BaseImageSource, parseBaseImageSource } from './user-base-image/resolve-base-image.ts';

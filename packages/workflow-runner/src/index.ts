@@ -7,5 +7,5 @@ export { RunRecorder } from './run-page/run-recorder.ts';
 export { writeRunPage } from './run-page/write-run-page.ts';
 export type { JobResult, RunEvent, WorkflowResult } from './run-types.ts';
 export { snapshotSource } from './source-snapshot.ts';
-export { checkWorkflows, type Finding, formatFinding } from './static-check.ts';
+export { checkWorkflows, type Finding, formatFinding } from './static-check/static-check.ts';
 export type { GithubApp, TokenGrant } from './token-grants.ts';

@@ -10,12 +10,12 @@
 //  - a reusable-workflow call gives only inputs and secrets the called workflow declares, and
 //    every required input.
 import { readActionMetadata } from '@bakeline/action-host';
-import { type RefResolverOptions, resolveAction, resolveWorkflow, workflowRepoRoot } from './action-refs.ts';
-import { BUILTIN_INPUTS, BUILTIN_OUTPUTS } from './builtin-actions.ts';
-import { referencePaths } from './expression-refs.ts';
-import { parseWorkflowFile, WorkflowParseError } from './workflow-file.ts';
-import { type JobSpec, readWorkflowSpec, type StepSpec, type WorkflowSpec } from './workflow-model.ts';
-import { type Position, type WorkflowNode, WorkflowSyntaxError } from './workflow-node.ts';
+import { type RefResolverOptions, resolveAction, resolveWorkflow, workflowRepoRoot } from '../action-refs.ts';
+import { BUILTIN_INPUTS, BUILTIN_OUTPUTS } from '../builtin-actions.ts';
+import { referencePaths } from '../expression-refs.ts';
+import { parseWorkflowFile, WorkflowParseError } from '../workflow-file.ts';
+import { type JobSpec, readWorkflowSpec, type StepSpec, type WorkflowSpec } from '../workflow-model.ts';
+import { type Position, type WorkflowNode, WorkflowSyntaxError } from '../workflow-node.ts';
 
 export interface Finding {
   file: string;

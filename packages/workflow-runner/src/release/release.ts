@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { exec as defaultExec, type Exec } from '@bakeline/toolkit';
-import { ACTIONS_REPOSITORY } from './action-refs.ts';
+import { ACTIONS_REPOSITORY } from '../action-refs.ts';
 
 export interface ReleaseOptions {
   /** The bakeline repository (a git work tree, clean). */

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPom } from '@bakeline/maven';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 interface Checkout {
@@ -55,7 +55,9 @@ describe('maven-build on the example service', () => {
     // Two clean checkouts of the same commit, built one after the other.
     for (let i = 0; i < 2; i++) {
       const { workspace, sha } = checkout('examples/licensing-service', '2024-03-01T12:00:00Z');
-      runs.push(await runAction('maven-build', { workspace, inputs: offline, github: { sha }, timeoutMs: TIMEOUT }));
+      runs.push(
+        await runBundledAction('maven-build', { workspace, inputs: offline, github: { sha }, timeoutMs: TIMEOUT }),
+      );
       pomVersion = readPom(join(workspace, 'project')).version;
     }
   }, 2 * TIMEOUT);
@@ -120,7 +122,7 @@ describe('maven-build on the failing-test fixture, with the filesystem cache', (
     mkdirSync(join(cachePath, 'org', 'example'), { recursive: true });
     writeFileSync(join(cachePath, 'org', 'example', 'marker.txt'), 'cached');
     ({ workspace } = checkout('test/fixtures/maven/failing-test-01'));
-    first = await runAction('maven-build', { workspace, inputs, timeoutMs: TIMEOUT });
+    first = await runBundledAction('maven-build', { workspace, inputs, timeoutMs: TIMEOUT });
   }, TIMEOUT);
 
   it('fails with the list of failed tests, and counts', () => {
@@ -155,7 +157,7 @@ describe('maven-build on the failing-test fixture, with the filesystem cache', (
     expect(saved).toEqual([expect.stringMatching(/^maven-linux-x64-[0-9a-f]{40}\.tar$/)]);
 
     const exact = join(tmpdir(), `maven-repo-exact-${Date.now()}`);
-    const second = await runAction('maven-build', {
+    const second = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...inputs, 'cache-path': exact },
       timeoutMs: TIMEOUT,
@@ -167,7 +169,7 @@ describe('maven-build on the failing-test fixture, with the filesystem cache', (
     const pom = join(workspace, 'project', 'pom.xml');
     writeFileSync(pom, readFileSync(pom, 'utf8').replace('<version>1.0.0</version>', '<version>1.0.1</version>'));
     const byPrefix = join(tmpdir(), `maven-repo-prefix-${Date.now()}`);
-    const third = await runAction('maven-build', {
+    const third = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...inputs, 'cache-path': byPrefix },
       timeoutMs: TIMEOUT,
@@ -183,7 +185,7 @@ describe('maven-build on the failing-test fixture, with the filesystem cache', (
 describe('maven-build on the compile-error fixture', () => {
   it('fails with an annotation at the compile error’s file and line', async () => {
     const { workspace } = checkout('test/fixtures/maven/compile-error-01');
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...offline, 'source-date-epoch': '1700000000' },
       timeoutMs: TIMEOUT,
@@ -207,7 +209,7 @@ describe('maven-build on the compile-error fixture', () => {
 describe('maven-build on the multi-module fixture', () => {
   it('outputs the requested module’s artifact, counts the tests of every module, stamps the commit time', async () => {
     const { workspace, sha } = checkout('test/fixtures/maven/multi-module-01', '2024-02-29T10:20:30Z');
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...offline, module: 'service' },
       github: { sha },
@@ -247,7 +249,7 @@ describe('maven-build inputs', () => {
     ],
   ])('refuses %j before Maven starts, in one line naming the input', async (override, message) => {
     const { workspace } = checkout('test/fixtures/maven/wrapper-01');
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...offline, 'source-date-epoch': '1700000000', ...override },
     });
@@ -263,7 +265,7 @@ describe('maven-build inputs', () => {
   it('hands shell metacharacters to Maven literally, as argv, and runs none of them', async () => {
     const { workspace } = checkout('test/fixtures/maven/wrapper-01');
     const pwned = join(workspace, 'pwned');
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace,
       inputs: {
         ...offline,

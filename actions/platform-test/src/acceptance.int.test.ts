@@ -12,7 +12,7 @@ import { RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { silentLogger } from '@bakeline/toolkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HarnessOptions, repoRoot, runAction } from '../../../test/harness/index.ts';
+import { type HarnessOptions, repoRoot, runBundledAction } from '../../../test/harness/index.ts';
 
 const LABEL = 'io.bakeline.platform-test';
 const work = mkdtempSync(join(tmpdir(), 'platform-test-int-'));
@@ -64,7 +64,7 @@ async function bakeImage(name: string, jarPath: string, settings: JarImageSettin
 /** Runs the action and returns, besides its result, what `docker events` saw for its label. */
 async function platformTest(inputs: Record<string, string>, options: HarnessOptions = {}) {
   const since = Math.floor(Date.now() / 1000) - 1;
-  const result = await runAction('platform-test', { inputs, workspace, timeoutMs: 240_000, ...options });
+  const result = await runBundledAction('platform-test', { inputs, workspace, timeoutMs: 240_000, ...options });
   const runId = result.state['run-id'] ?? '';
   const until = Math.ceil(Date.now() / 1000) + 1;
   const events = runId

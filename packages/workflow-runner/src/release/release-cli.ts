@@ -1,4 +1,4 @@
-// node packages/workflow-runner/src/release-cli.ts --version X.Y.Z --repository owner/name [--remote origin] [--dry-run] [--repo <dir>]
+// node packages/workflow-runner/src/release/release-cli.ts --version X.Y.Z --repository owner/name [--remote origin] [--dry-run] [--repo <dir>]
 import { parseArgs } from 'node:util';
 import { release } from './release.ts';
 
