@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildBusyboxImage,
   type GithubDeploymentsApi,
   type KubeCloudAdmin,
   type LocalCloud,
@@ -15,8 +14,8 @@ import {
   startLocalCloud,
 } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
-import { execChecked } from '@bakeline/toolkit';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = '4567def890123abc4567def890123abc4567def8';
 const REPO = 'ostock/licensing-service';
@@ -114,34 +113,8 @@ beforeAll(async () => {
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), MANIFEST);
   cloud = await startLocalCloud({ log: () => {} });
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>, labels: Record<string, string> = {}) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        labels,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.broken = await push('never-ready', { 'www/index.html': 'no health endpoint' });

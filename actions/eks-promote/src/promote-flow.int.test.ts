@@ -6,10 +6,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 const REPO = 'ostock/flow-service';
@@ -163,33 +164,8 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ log: () => {} });
   kube = cloud.admin.kube as KubeCloudAdmin;
   kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.good2 = await push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.never = await push('never', { 'www/index.html': 'no health endpoint' });
