@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../harness/index.ts';
+import { runBundledAction } from '../harness/index.ts';
 
 let server: Server;
 let base: string;
@@ -94,7 +94,7 @@ describe('AWS inputs are checked before any call', () => {
     ],
   ])('%s refuses %s', async (action, _what, inputs, expected) => {
     const before = requests.length;
-    const result = await runAction(action, { inputs, env: oidc() });
+    const result = await runBundledAction(action, { inputs, env: oidc() });
     expect(result.exitCode).not.toBe(0);
     const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
     expect(errors[0]).toContain(expected);
@@ -103,7 +103,7 @@ describe('AWS inputs are checked before any call', () => {
 
   it('the same step with good inputs does ask for a token (the check above can fail)', async () => {
     const before = requests.length;
-    const result = await runAction('eks-promote', { inputs: eksPromote({ region: 'eu-west-1' }), env: oidc() });
+    const result = await runBundledAction('eks-promote', { inputs: eksPromote({ region: 'eu-west-1' }), env: oidc() });
     expect(result.exitCode).not.toBe(0);
     expect(requests.slice(before)[0]).toMatch(/^GET \/token\?api-version=2\.0&audience=sts\.amazonaws\.com$/);
   });

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/index.ts';
+import { repoRoot, runBundledAction } from '../harness/index.ts';
 
 const actions = readdirSync(join(repoRoot, 'actions')).filter((a) =>
   existsSync(join(repoRoot, 'actions', a, 'action.yml')),
@@ -15,7 +15,7 @@ describe('bundles', () => {
   });
 
   it.each(actions)('%s: dist/ runs under Node 24 and refuses empty inputs naming one', async (name) => {
-    const result = await runAction(name, { timeoutMs: 60_000 });
+    const result = await runBundledAction(name, { timeoutMs: 60_000 });
     expect(result.stderr).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|SyntaxError/);
     expect(result.exitCode).toBe(1);
     const firstError = result.annotations.find((a) => a.level === 'error');

@@ -106,7 +106,7 @@ describe('document links', () => {
   test('the three questions of issue 16 are one hop from the README', () => {
     const links = relativeLinks(read('README.md'));
     for (const file of [
-      'packages/oci/src/layout-writer.ts',
+      'packages/oci/src/layout/layout-writer.ts',
       'packages/kube/src/wait-rollout.ts',
       'packages/workflow-runner/src/action-refs.ts',
     ]) {

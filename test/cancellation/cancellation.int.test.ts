@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessOptions, type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessOptions, type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { kubectl, promoteOptions, pushOptions, SDE, SHA, startWorld, type World } from '../hostile/world.ts';
 import { type Debris, leftBehind, NOTHING, readDebris } from './debris.ts';
@@ -89,7 +89,7 @@ function clearHarnessDirs(): void {
 
 function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessResult> {
   const base = step.options();
-  return runAction(step.action, {
+  return runBundledAction(step.action, {
     ...base,
     github: { runId: RUN_ID, ...(base.github ?? {}) },
     runnerTemp: dirs.runnerTemp,
@@ -270,7 +270,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
     );
   test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
     // another digest of the service (other JVM defaults): promoting the one not running is a rollout
-    const variant = await runAction('docker-bake', {
+    const variant = await runBundledAction('docker-bake', {
       ...jarBake.options(),
       inputs: {
         ...jarBake.options().inputs,
@@ -279,7 +279,7 @@ describe('cancellation at each step of each action, then a re-run', () => {
       },
     });
     expect(variant.exitCode).toBe(0);
-    const pushed = await runAction(
+    const pushed = await runBundledAction(
       'ecr-push',
       pushOptions(world, {
         layout: variant.outputs['layout-path'] ?? '',

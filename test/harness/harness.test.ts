@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ActionContractError, runAction } from './index.ts';
+import { ActionContractError, runBundledAction } from './index.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'actions', name);
 
-describe('runAction (the runner protocol)', () => {
+describe('runBundledAction (the runner protocol)', () => {
   it('passes inputs with defaults, runs pre/main/post with state, and parses outputs, summary and commands', async () => {
-    const result = await runAction(fixture('echo-01'), {
+    const result = await runBundledAction(fixture('echo-01'), {
       inputs: { message: 'world' },
       github: { sha: 'abc123' },
     });
@@ -36,7 +36,7 @@ describe('runAction (the runner protocol)', () => {
   });
 
   it('runs post after a failed main, and reports the failure', async () => {
-    const result = await runAction(fixture('echo-01'), { inputs: { message: 'x', fail: 'true' } });
+    const result = await runBundledAction(fixture('echo-01'), { inputs: { message: 'x', fail: 'true' } });
     expect(result.exitCode).toBe(1);
     expect(result.phases.map((p) => [p.name, p.exitCode])).toEqual([
       ['pre', 0],
@@ -46,13 +46,13 @@ describe('runAction (the runner protocol)', () => {
   });
 
   it('fails when an action reads an input its action.yml does not declare', async () => {
-    await expect(runAction(fixture('undeclared-input-01'))).rejects.toThrow(ActionContractError);
-    const result = await runAction(fixture('undeclared-input-01'), { allowContractViolations: true });
+    await expect(runBundledAction(fixture('undeclared-input-01'))).rejects.toThrow(ActionContractError);
+    const result = await runBundledAction(fixture('undeclared-input-01'), { allowContractViolations: true });
     expect(result.contractViolations).toEqual(['reads undeclared input INPUT_NOT_DECLARED']);
   });
 
   it('fails when an action writes an undeclared output or is given an undeclared input', async () => {
-    const result = await runAction(fixture('undeclared-output-01'), {
+    const result = await runBundledAction(fixture('undeclared-output-01'), {
       inputs: { typo: '1' },
       allowContractViolations: true,
     });
@@ -60,12 +60,14 @@ describe('runAction (the runner protocol)', () => {
       "writes undeclared output 'surprise'",
       "is given undeclared input 'typo'",
     ]);
-    await expect(runAction(fixture('undeclared-output-01'))).rejects.toThrow(/writes undeclared output 'surprise'/);
+    await expect(runBundledAction(fixture('undeclared-output-01'))).rejects.toThrow(
+      /writes undeclared output 'surprise'/,
+    );
   });
 
   it('cancels as the runner does: SIGINT, SIGTERM a moment later, then post', async () => {
     const record = join(mkdtempSync(join(tmpdir(), 'harness-cancel-')), 'record');
-    const result = await runAction(fixture('cancel-01'), {
+    const result = await runBundledAction(fixture('cancel-01'), {
       inputs: { record },
       cancelAfterMs: 500,
       sigtermDelayMs: 700,
@@ -88,7 +90,7 @@ describe('runAction (the runner protocol)', () => {
         setTimeout(() => controller.abort(new Error('replaced')), 100);
       }
     }, 20);
-    const result = await runAction(fixture('cancel-01'), {
+    const result = await runBundledAction(fixture('cancel-01'), {
       inputs: { record },
       signal: controller.signal,
       sigtermDelayMs: 700,
@@ -105,7 +107,7 @@ describe('runAction (the runner protocol)', () => {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression is what the test is about
   it('gives an input whose default is ${{ github.token }} the job token, and masks it in the log', async () => {
     const token = 'ghs_harnessToken0123456789abcdefghijklmnop';
-    const result = await runAction(fixture('token-default-01'), { github: { token } });
+    const result = await runBundledAction(fixture('token-default-01'), { github: { token } });
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toEqual({ 'token-length': String(token.length) });
     expect(result.stdout).toContain(`token=${token}`);
@@ -113,13 +115,16 @@ describe('runAction (the runner protocol)', () => {
     expect(result.log).not.toContain(token);
     expect(result.log).toContain('token=***');
 
-    const given = await runAction(fixture('token-default-01'), { github: { token }, inputs: { token: 'ghp_own' } });
+    const given = await runBundledAction(fixture('token-default-01'), {
+      github: { token },
+      inputs: { token: 'ghp_own' },
+    });
     expect(given.stdout).toContain('token=ghp_own');
     expect(given.stdout).toContain(`spaced=${token}`);
   });
 
   it('refuses an action whose input default is another expression, before running it', async () => {
-    await expect(runAction(fixture('expression-default-01'))).rejects.toThrow(
+    await expect(runBundledAction(fixture('expression-default-01'))).rejects.toThrow(
       /input 'ref' of .*expression-default-01 has an expression default; not supported here/,
     );
   });

@@ -44,7 +44,7 @@ export function contractViolations(result: ActionRunResult): string[] {
 }
 
 /** Runs `actions/<name>` (or an action directory) and checks its contract. */
-export async function runAction(nameOrDir: string, options: HarnessOptions = {}): Promise<HarnessResult> {
+export async function runBundledAction(nameOrDir: string, options: HarnessOptions = {}): Promise<HarnessResult> {
   const actionDir = nameOrDir.includes('/') ? nameOrDir : join(repoRoot, 'actions', nameOrDir);
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), 'bakeline-ws-'));
   const { allowContractViolations, ...rest } = options;

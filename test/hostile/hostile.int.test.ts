@@ -12,7 +12,7 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HarnessOptions, type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessOptions, type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { ConcurrencyGroups, httpIdTokenIssuer, loadEnvironments, runWorkflow } from '@bakeline/workflow-runner';
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, test } from 'vitest';
 import { writeEnvironmentsFile } from '../../scripts/main/environments-file.ts';
@@ -253,7 +253,7 @@ async function runRow(
 ): Promise<{ exitCode: number; first: string; printed: string }> {
   if (row.target === 'build.yml' || row.target === 'promote.yml') return runWorkflowRow(row, value, d);
   const base = baseOptions(row.target, d);
-  const result = await runAction(row.target, {
+  const result = await runBundledAction(row.target, {
     ...base,
     inputs: withOverrides(base.inputs ?? {}, row, value),
     runnerTemp: d.runnerTemp,
@@ -437,7 +437,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
   test('ecr-push: an ECR API error message', async () => {
     await compareWithTwin((text) =>
       withServer(awsJsonError(text), (server) =>
-        runAction('ecr-push', {
+        runBundledAction('ecr-push', {
           workspace: world.workspace,
           inputs: {
             layout: world.image.layout,
@@ -461,7 +461,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
           digest: world.image.digest,
           'sts-endpoint': server.url,
         });
-        return runAction('ecr-push', { ...options, timeoutMs: 60_000, allowContractViolations: true });
+        return runBundledAction('ecr-push', { ...options, timeoutMs: 60_000, allowContractViolations: true });
       }),
     );
   });
@@ -470,7 +470,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
     await compareWithTwin((text) =>
       withServer(awsJsonError(text), (server) => {
         const options = promoteOptions(world, { image: world.image.uri, 'eks-endpoint': server.url });
-        return runAction('eks-promote', { ...options, timeoutMs: 60_000, allowContractViolations: true });
+        return runBundledAction('eks-promote', { ...options, timeoutMs: 60_000, allowContractViolations: true });
       }),
     );
   });
@@ -500,7 +500,12 @@ describe('hostile bytes inside relayed text never become a workflow command, and
           const inputs = { ...options.inputs, kubeconfig } as Record<string, string>;
           delete inputs['cluster-name'];
           delete inputs['role-to-assume'];
-          return runAction('eks-promote', { ...options, inputs, timeoutMs: 60_000, allowContractViolations: true });
+          return runBundledAction('eks-promote', {
+            ...options,
+            inputs,
+            timeoutMs: 60_000,
+            allowContractViolations: true,
+          });
         },
       ),
     );
@@ -515,7 +520,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
     await compareWithTwin(
       (text) =>
         withServer(plainBody(500, text), (server) =>
-          runAction('platform-test', {
+          runBundledAction('platform-test', {
             workspace: world.workspace,
             inputs: {
               'base-url': server.url,
@@ -546,7 +551,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
       spec,
       `target:\n  port: 8080\n  readiness:\n    http: /actuator/health\nchecks:\n${check('hostile output', HOSTILE_TEXT)}${check('benign output', 'a plain line')}`,
     );
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       workspace: world.workspace,
       inputs: {
         archive: world.image.archive,
@@ -604,7 +609,7 @@ class ${cls} {
       join(testDir, 'RelayBenignTest.java'),
       source('RelayBenignTest', 'a plain display name', 'a plain line'),
     );
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace: dir,
       // only the two relaying tests run: the others are not what this case is about
       inputs: {
@@ -636,7 +641,7 @@ class ${cls} {
       join(dir, 'Dockerfile'),
       `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nRUN printf '%s\\n' ${lines.join(' ')}\n`,
     );
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: world.workspace,
       github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
       inputs: {

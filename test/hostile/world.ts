@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessOptions, type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessOptions, type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked, silentLogger } from '@bakeline/toolkit';
 
 export const SDE = '1714564800';
@@ -44,7 +44,7 @@ function describe(result: HarnessResult): string {
 }
 
 export async function runChecked(action: string, options: HarnessOptions): Promise<HarnessResult> {
-  const result = await runAction(action, options);
+  const result = await runBundledAction(action, options);
   if (result.exitCode !== 0) throw new Error(`${action} failed in the suite's setup: ${describe(result)}`);
   return result;
 }

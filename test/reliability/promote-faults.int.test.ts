@@ -27,7 +27,7 @@ import {
   startFaultProxy,
   startLocalCloud,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultSeed } from './fault-seed.ts';
@@ -270,7 +270,7 @@ beforeAll(async () => {
   expect(new Set(Object.values(images).map(digestOf)).size).toBe(3);
 
   // the starting point, without faults: image a runs
-  const first = await runAction(
+  const first = await runBundledAction(
     'eks-promote',
     promotion(images.a, { eks: kubeEndpoints.eks, sts: cloud.endpoints.sts }),
   );
@@ -348,7 +348,10 @@ describe('promotions under injected faults', () => {
       for (const proxy of Object.values(proxies)) proxy.replan(SEED * 1000 + n);
       const from = Object.fromEntries(Object.entries(proxies).map(([k, p]) => [k, p.events.length]));
       const t0 = Date.now();
-      const result = await runAction('eks-promote', promotion(image, { eks: proxies.eks.url, sts: proxies.sts.url }));
+      const result = await runBundledAction(
+        'eks-promote',
+        promotion(image, { eks: proxies.eks.url, sts: proxies.sts.url }),
+      );
       const after = await clusterState();
       const events = Object.entries(proxies).flatMap(([k, p]) => p.events.slice(from[k]));
       const outcome: Outcome = {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
 import { FAULT_KINDS, type FaultKind, startDistribution, startFaultProxy } from '@bakeline/local-cloud';
 import { RegistryClient, readLayoutImage } from '@bakeline/oci';
-import { repoRoot, runAction } from '@bakeline/test/harness';
+import { repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultSeed } from './fault-seed.ts';
@@ -48,7 +48,7 @@ beforeAll(async () => {
     filter: (src) => !src.includes('/target'),
   });
   await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: service, timeoutMs: 300_000 });
-  const baked = await runAction('docker-bake', {
+  const baked = await runBundledAction('docker-bake', {
     workspace: service,
     github: {
       sha: '0123abc4567def890123abc4567def890123abcd',

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
 import { CredentialStore, type LocalCloud, RegistryTokens, startLocalCloud } from '@bakeline/local-cloud';
-import { repoRoot, runAction } from '@bakeline/test/harness';
+import { repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Authenticator } from '../../packages/local-cloud/src/kube/auth/authenticate.ts';
@@ -131,7 +131,7 @@ async function plantSecretEnv(value: string): Promise<void> {
     join(workspace, 'platform-test.yml'),
     `${'target:\n  port: 8080\n  readiness:\n    http: /actuator/health\n'}checks:\n  - name: the secret stays in the container\n    command:\n      run: [/bin/sh, -c, 'echo "db password is $DB_PASSWORD"; echo "$DB_PASSWORD" >&2']\n      expect:\n        stdoutNotMatches: password\n`,
   );
-  const result = await runAction('platform-test', {
+  const result = await runBundledAction('platform-test', {
     workspace,
     runnerTemp,
     inputs: {

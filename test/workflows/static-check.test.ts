@@ -1,4 +1,4 @@
-// Static checks of the workflows (packages/workflow-runner/src/static-check.ts): the repository's
+// Static checks of the workflows (packages/workflow-runner/src/static-check/static-check.ts): the repository's
 // own workflows pass; each broken fixture, and each breaking edit of the real build.yml and of
 // the caller example, makes the check fail with the finding that names the mistake.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { readLayoutImage } from '@bakeline/oci';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -51,7 +51,7 @@ function originRepository(): string {
 const github = () => ({ sha, ref: 'refs/heads/main', repository: 'acme/licensing-service' });
 
 async function bake(workspace: string, inputs: Record<string, string>): Promise<HarnessResult> {
-  const result = await runAction('docker-bake', {
+  const result = await runBundledAction('docker-bake', {
     workspace,
     github: github(),
     inputs: { 'image-name': 'licensing-service', 'base-image': `oci:${base.layoutDir}`, ...inputs },
@@ -70,7 +70,7 @@ beforeAll(async () => {
     const clone = join(mkdtempSync(join(tmpdir(), `bakeline-checkout-${i}-`)), 'ws');
     git(tmpdir(), 'clone', '--quiet', origin, clone);
     clones.push(clone);
-    const maven = await runAction('maven-build', {
+    const maven = await runBundledAction('maven-build', {
       workspace: clone,
       github: github(),
       inputs: { goals: 'package', arguments: '-o -DskipTests', cache: 'false' },

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { shellBaseImage } from '../../../packages/bake/test/docker-fixtures.ts';
 
@@ -37,7 +37,7 @@ function workspace(): string {
 async function bake(ws: string, tmp: string, cancelAfterMs?: number) {
   const started = Date.now();
   const seen: { phase: Phase; at: number }[] = [{ phase: 'start', at: 0 }];
-  const result = await runAction('docker-bake', {
+  const result = await runBundledAction('docker-bake', {
     workspace: ws,
     inputs: {
       'build-args': `BASE_IMAGE=${base}`,

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from '@bakeline/test/harness';
+import { runBundledAction } from '@bakeline/test/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { shellBaseImage } from '../../../packages/bake/test/docker-fixtures.ts';
 import { standInEngine } from '../../../packages/docker/test/buildx-stand-in.ts';
@@ -43,7 +43,7 @@ describe('docker-bake: engine output is relayed, never obeyed', () => {
     ];
     const run = lines.map((l) => `printf '%s\\n' '${l}'`).join(' && ');
     const ws = workspace(`ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nRUN ${run}\nCOPY app.txt /app/app.txt\n`);
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       // no-cache: a cached RUN prints nothing, and the test would pass without looking
       inputs: { ...inputs(), 'no-cache': 'true' },
@@ -65,7 +65,7 @@ describe('docker-bake: engine output is relayed, never obeyed', () => {
 describe('docker-bake: the example (builder auto, a Dockerfile) on GitHub-hosted runners', () => {
   test('buildx on the docker driver with the classic store: --load + docker save, the same digest as without buildx', async () => {
     const dockerfile = `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nCOPY app.txt /app/app.txt\n`;
-    const plain = await runAction('docker-bake', {
+    const plain = await runBundledAction('docker-bake', {
       workspace: workspace(dockerfile),
       inputs: inputs(),
       github: { sha: SHA },
@@ -75,7 +75,7 @@ describe('docker-bake: the example (builder auto, a Dockerfile) on GitHub-hosted
 
     const engine = standInEngine({ driver: 'docker', imageStore: 'classic' });
     const ws = workspace(dockerfile);
-    const hosted = await runAction('docker-bake', {
+    const hosted = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: inputs(),
       env: engine.env,

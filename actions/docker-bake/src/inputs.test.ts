@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, InputReader } from '@bakeline/toolkit';
+import { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 import { describe, expect, test } from 'vitest';
 import { readInputs } from './inputs.ts';
 

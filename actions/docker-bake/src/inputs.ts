@@ -2,6 +2,7 @@
 // one line naming the input, the value and what was expected.
 import { existsSync, globSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/action-io';
 import {
   type BaseImageSource,
   checkEnvName,
@@ -18,7 +19,7 @@ import {
   parseImageName,
 } from '@bakeline/bake';
 import type { RegistryCredentials } from '@bakeline/oci';
-import { InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { InputError } from '@bakeline/toolkit';
 
 export interface JarInputs {
   entrypoint?: string[];

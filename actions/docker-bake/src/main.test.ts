@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadedImage, verifyLayout } from '@bakeline/oci';
-import { runAction } from '@bakeline/test/harness';
+import { runBundledAction } from '@bakeline/test/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { makePlainJar } from '../../../packages/bake/test/jar-fixtures.ts';
 import { tinyBaseLayout } from '../../../packages/bake/test/layout-fixtures.ts';
@@ -46,7 +46,7 @@ const jarInputs = () => ({
 describe('docker-bake (jar builder, from the bundle)', () => {
   test('bakes a layout and its tar, and outputs digest, config digest, image, tags, paths and size', async () => {
     const ws = workspace();
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), tags: 'candidate', 'output-dir': 'out' },
       github: { sha: SHA, ref: 'refs/tags/v2.1.0', repository: 'acme/licensing-service' },
@@ -71,8 +71,12 @@ describe('docker-bake (jar builder, from the bundle)', () => {
   });
 
   test('the digest does not depend on the workspace path, the output directory or the run', async () => {
-    const a = await runAction('docker-bake', { workspace: workspace(), inputs: jarInputs(), github: { sha: SHA } });
-    const b = await runAction('docker-bake', {
+    const a = await runBundledAction('docker-bake', {
+      workspace: workspace(),
+      inputs: jarInputs(),
+      github: { sha: SHA },
+    });
+    const b = await runBundledAction('docker-bake', {
       workspace: workspace(),
       inputs: { ...jarInputs(), 'output-dir': 'elsewhere' },
       github: { sha: SHA, runId: '999' },
@@ -93,7 +97,7 @@ describe('docker-bake (jar builder, from the bundle)', () => {
     ['root', { user: '0' }, "Input 'user'"],
   ])('refuses %s before building, naming the input', async (_name, change, named) => {
     const ws = workspace();
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), 'output-dir': 'out', ...change },
       github: { sha: SHA },
@@ -114,7 +118,7 @@ describe('docker-bake (jar builder, from the bundle)', () => {
     mkdirSync(join(ws, 'other'));
     copyFileSync(jar, join(ws, 'svc', 'Dockerfile'));
     copyFileSync(jar, join(ws, 'other', 'Dockerfile'));
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { builder: 'dockerfile', context: 'svc', dockerfile: 'other/Dockerfile', 'image-name': 'svc' },
       github: { sha: SHA },
@@ -128,7 +132,7 @@ describe('docker-bake (jar builder, from the bundle)', () => {
   test('refuses a jar-builder input with the dockerfile builder, and accepts the dockerfile builder without them', async () => {
     const ws = workspace();
     copyFileSync(jar, join(ws, 'Dockerfile'));
-    const refused = await runAction('docker-bake', {
+    const refused = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { builder: 'dockerfile', 'image-name': 'svc', 'java-options': '-Xmx1g', 'source-date-epoch': '1' },
       github: { sha: SHA },
@@ -156,7 +160,7 @@ describe('docker-bake: jar only from inside the workspace', () => {
     const outside = join(mkdtempSync(join(ws, '..', 'bakeline-outside-')), 'other.jar');
     copyFileSync(jar, outside);
     const value = jarValue(ws, outside);
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), jar: value, 'output-dir': 'out' },
       github: { sha: SHA },
@@ -173,9 +177,13 @@ describe('docker-bake: jar only from inside the workspace', () => {
 
 describe('docker-bake: SOURCE_DATE_EPOCH', () => {
   test('outside a git checkout, the environment variable is used when the input is not given', async () => {
-    const given = await runAction('docker-bake', { workspace: workspace(), inputs: jarInputs(), github: { sha: SHA } });
+    const given = await runBundledAction('docker-bake', {
+      workspace: workspace(),
+      inputs: jarInputs(),
+      github: { sha: SHA },
+    });
     const { 'source-date-epoch': _, ...withoutInput } = jarInputs();
-    const fromEnv = await runAction('docker-bake', {
+    const fromEnv = await runBundledAction('docker-bake', {
       workspace: workspace(),
       inputs: withoutInput,
       env: { SOURCE_DATE_EPOCH: '1700000000' },
@@ -187,7 +195,7 @@ describe('docker-bake: SOURCE_DATE_EPOCH', () => {
 
   test('a SOURCE_DATE_EPOCH that is not whole seconds is refused, naming the input it stands for', async () => {
     const { 'source-date-epoch': _, ...withoutInput } = jarInputs();
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: workspace(),
       inputs: withoutInput,
       env: { SOURCE_DATE_EPOCH: '17e8' },
@@ -205,14 +213,14 @@ describe('docker-bake: SOURCE_DATE_EPOCH', () => {
 describe('docker-bake: writes only into a fresh directory', () => {
   test('two bakes with the default output-dir, the second on the first as its base: both images stay whole', async () => {
     const runnerTemp = mkdtempSync(join(tmpdir(), 'bakeline-runner-temp-'));
-    const first = await runAction('docker-bake', {
+    const first = await runBundledAction('docker-bake', {
       workspace: workspace(),
       runnerTemp,
       inputs: jarInputs(),
       github: { sha: SHA },
     });
     expect(first.exitCode, first.stdout).toBe(0);
-    const second = await runAction('docker-bake', {
+    const second = await runBundledAction('docker-bake', {
       workspace: workspace(),
       runnerTemp,
       inputs: { ...jarInputs(), 'base-image': `oci:${first.outputs['layout-path']}`, 'java-options': '-Xmx256m' },
@@ -235,7 +243,7 @@ describe('docker-bake: writes only into a fresh directory', () => {
     mkdirSync(join(ws, 'layout'));
     writeFileSync(join(ws, 'layout', 'README.md'), 'the layout of our docs\n');
     writeFileSync(join(ws, 'image.tar'), 'not ours\n');
-    const result = await runAction('docker-bake', {
+    const result = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), 'output-dir': '.' },
       github: { sha: SHA },
@@ -248,12 +256,12 @@ describe('docker-bake: writes only into a fresh directory', () => {
 
   test("a second run of the same image keeps the first run's directory; a foreign one of that name is refused, untouched", async () => {
     const ws = workspace();
-    const a = await runAction('docker-bake', {
+    const a = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), 'output-dir': 'out' },
       github: { sha: SHA },
     });
-    const b = await runAction('docker-bake', {
+    const b = await runBundledAction('docker-bake', {
       workspace: ws,
       inputs: { ...jarInputs(), 'output-dir': 'out' },
       github: { sha: SHA },
@@ -266,7 +274,7 @@ describe('docker-bake: writes only into a fresh directory', () => {
     const squatter = join(other, 'out', `bake-${a.outputs.digest?.slice(7, 19)}`);
     mkdirSync(squatter, { recursive: true });
     writeFileSync(join(squatter, 'notes.txt'), 'mine\n');
-    const c = await runAction('docker-bake', {
+    const c = await runBundledAction('docker-bake', {
       workspace: other,
       inputs: { ...jarInputs(), 'output-dir': 'out' },
       github: { sha: SHA },

@@ -1,5 +1,6 @@
+import { coreLogger, setOutput } from '@bakeline/action-io';
 import { bake } from '@bakeline/bake';
-import { coreLogger, formatBytes, setOutput } from '@bakeline/toolkit';
+import { formatBytes } from '@bakeline/toolkit';
 import { onRunnerCancel } from './cancellation.ts';
 import { type Inputs, readInputs } from './inputs.ts';
 import { writeSbom, writeSbomSummary } from './sbom-step.ts';

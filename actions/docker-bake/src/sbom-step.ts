@@ -1,9 +1,10 @@
 // The SBOM of the baked image, once its digest is known: written beside the layout, and a summary
 // table of its components by type.
 import { join } from 'node:path';
+import { coreLogger, summary } from '@bakeline/action-io';
 import type { BakeOutcome } from '@bakeline/bake';
 import { type ImageSbomResult, writeImageSbom } from '@bakeline/sbom';
-import { coreLogger, escapeHtml, formatBytes, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatBytes } from '@bakeline/toolkit';
 import type { Inputs } from './inputs.ts';
 
 export const SBOM_FILE = 'sbom.cdx.json';

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger } from '@bakeline/toolkit';
 import { beforeAll, describe, expect, test } from 'vitest';
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
     const clone = join(mkdtempSync(join(tmpdir(), `bakeline-sbom-checkout-${i}-`)), 'ws');
     git(tmpdir(), 'clone', '--quiet', origin, clone);
     clones.push(clone);
-    const maven = await runAction('maven-build', {
+    const maven = await runBundledAction('maven-build', {
       workspace: clone,
       github: github(),
       inputs: { goals: 'package', arguments: '-o -DskipTests', cache: 'false' },
@@ -75,7 +75,7 @@ describe('docker-bake SBOM of a service with dependencies', () => {
     const runs: HarnessResult[] = [];
     for (const [i, clone] of clones.entries()) {
       mkdirSync(join(clone, '..', `out-${i}`), { recursive: true });
-      const result = await runAction('docker-bake', {
+      const result = await runBundledAction('docker-bake', {
         workspace: clone,
         github: github(),
         toolCache,

@@ -1,6 +1,7 @@
 // The job summary of a bake: the digest and what it is made of.
+import { summary } from '@bakeline/action-io';
 import type { BakeOutcome } from '@bakeline/bake';
-import { formatBytes, summary } from '@bakeline/toolkit';
+import { formatBytes } from '@bakeline/toolkit';
 
 /** Summary tables are HTML: code goes in <code>, text is escaped. */
 function code(text: string): string {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { readLayoutImage } from '@bakeline/oci';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -58,7 +58,7 @@ function oidcPush(
 }
 
 async function bake(inputs: Record<string, string>): Promise<HarnessResult> {
-  const result = await runAction('docker-bake', {
+  const result = await runBundledAction('docker-bake', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
     inputs: {
@@ -127,7 +127,7 @@ afterAll(async () => {
 describe('ecr-push acceptance', () => {
   test("pushes the example's layout through OIDC; skopeo reads the same digest; docker pulls it by digest and runs it", async () => {
     const logStart = cloud.admin.registryLog().length;
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(cloud, { layout: service.layout, digest: service.digest, repository: REPO, tags: 'sha-0123abc' }),
     );
@@ -203,7 +203,7 @@ describe('ecr-push acceptance', () => {
 
   test('re-running the same push (here from the archive) succeeds, uploads nothing and leaves the tags alone', async () => {
     const before = cloud.admin.registryLog().length;
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(cloud, { archive: service.archive, digest: service.digest, repository: REPO, tags: 'sha-0123abc' }),
     );
@@ -222,7 +222,7 @@ describe('ecr-push acceptance', () => {
   });
 
   test('a different image under an existing tag fails naming the tag, both digests and the repository; the tag is not moved', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(cloud, { layout: variant.layout, digest: variant.digest, repository: REPO, tags: 'sha-0123abc' }),
     );
@@ -261,7 +261,7 @@ describe('ecr-push acceptance', () => {
   ])('STS refuses %s: the step fails saying what to change', async (_name, claims, tokenOptions, inputs, expected) => {
     const before = cloud.admin.registryLog().length;
     const grant = cloud.admin.grantIdToken(claims, tokenOptions);
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(
         cloud,
@@ -289,7 +289,7 @@ describe('ecr-push acceptance', () => {
       { name: 'CVE-2026-0002', severity: 'LOW', attributes: [{ key: 'package_name', value: 'tar' }] },
     ]);
     const push = (failOn: string) =>
-      runAction(
+      runBundledAction(
         'ecr-push',
         oidcPush(cloud, {
           layout: service.layout,
@@ -343,7 +343,7 @@ describe('ecr-push acceptance', () => {
         },
       },
     });
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(cloud, {
         layout: service.layout,
@@ -373,7 +373,7 @@ describe('ecr-push acceptance', () => {
     });
     const policyPath = join(workspace, 'lifecycle-policy.json');
     writeFileSync(policyPath, fixture('lifecycle-policy-01.json'));
-    const result = await runAction(
+    const result = await runBundledAction(
       'ecr-push',
       oidcPush(cloud, {
         layout: service.layout,
@@ -396,7 +396,7 @@ describe('ecr-push acceptance', () => {
 
   test('the ambient credentials (AWS_ACCESS_KEY_ID, ...) work without a role, and are masked', async () => {
     const user = cloud.endpoints.credentials;
-    const result = await runAction('ecr-push', {
+    const result = await runBundledAction('ecr-push', {
       workspace,
       inputs: {
         layout: service.layout,
@@ -419,13 +419,13 @@ describe('ecr-push acceptance', () => {
   test('after the base image was pushed to one repository, pushing the service to another mounts the base layers', async () => {
     const fresh = await startLocalCloud({ kube: false, log: () => {} });
     try {
-      const pushedBase = await runAction(
+      const pushedBase = await runBundledAction(
         'ecr-push',
         oidcPush(fresh, { layout: base.layoutDir, digest: base.digest, repository: 'base/jre17', tags: 'bookworm' }),
       );
       expectSuccess(pushedBase);
       const before = fresh.admin.registryLog().length;
-      const result = await runAction(
+      const result = await runBundledAction(
         'ecr-push',
         oidcPush(fresh, { layout: service.layout, digest: service.digest, repository: REPO, tags: 'sha-0123abc' }),
       );
@@ -481,7 +481,7 @@ describe('ecr-push acceptance', () => {
       [{ concurrency: '0' }, /^Input 'concurrency': got "0"; expected an integer in 1\.\.16$/],
       [{ layout: '' }, /^Input 'layout': give exactly one of layout or archive$/],
     ])('%j', async (override, expected) => {
-      const result = await runAction('ecr-push', {
+      const result = await runBundledAction('ecr-push', {
         workspace,
         inputs: {
           layout: service.layout,
@@ -510,7 +510,7 @@ describe('ecr-push acceptance', () => {
       const image = await readLayoutImage(tampered);
       const config = join(tampered, 'blobs', 'sha256', image.manifest.config.digest.slice(7));
       writeFileSync(config, Buffer.from(JSON.stringify({ ...image.config, os: 'windows' })));
-      const result = await runAction('ecr-push', {
+      const result = await runBundledAction('ecr-push', {
         workspace,
         inputs: {
           layout: tampered,

@@ -14,7 +14,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type Digest, LayoutWriter, MediaType, packLayout, sha256Digest } from '@bakeline/oci';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const REPO = 'ostock/cancelled';
@@ -78,7 +78,7 @@ async function startProxy(): Promise<typeof proxy> {
 }
 
 function push(runnerTemp: string, cancelAfterMs?: number): Promise<HarnessResult> {
-  return runAction('ecr-push', {
+  return runBundledAction('ecr-push', {
     workspace,
     runnerTemp,
     github: { repository: cloud.endpoints.githubRepository },

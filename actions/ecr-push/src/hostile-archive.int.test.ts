@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from '@bakeline/test/harness';
+import { runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -70,7 +70,7 @@ describe('ecr-push refuses a crafted archive', () => {
       const bytes = hostileArchive(value);
       expect(bytes.length).toBe(3 * 1024);
       writeFileSync(archive, bytes);
-      const result = await runAction('ecr-push', {
+      const result = await runBundledAction('ecr-push', {
         workspace,
         runnerTemp,
         inputs: {

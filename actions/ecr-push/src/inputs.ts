@@ -1,6 +1,7 @@
 // The inputs of ecr-push, typed and checked before anything runs: each bad value fails with one
 // line naming the input, the value and what was expected.
 import { readFileSync } from 'node:fs';
+import { type InputReader, inputs as runnerInputs } from '@bakeline/action-io';
 import {
   DEFAULT_AUDIENCE,
   isAwsRegion,
@@ -12,7 +13,7 @@ import {
   rolePartitionMismatch,
 } from '@bakeline/aws';
 import { type Digest, parseDigest, validateRepository, validateTag } from '@bakeline/oci';
-import { InputError, type InputReader, inputs as runnerInputs } from '@bakeline/toolkit';
+import { InputError } from '@bakeline/toolkit';
 
 export const SEVERITY_INPUT = ['none', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 

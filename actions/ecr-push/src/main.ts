@@ -2,8 +2,8 @@
 // push the exact bytes to ECR, write outputs and the summary, then apply the scan gate.
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
+import { coreLogger, maskSecret, setOutput } from '@bakeline/action-io';
 import { type CredentialsProvider, credentialChain, pushImageToEcr, scanGateMessage } from '@bakeline/aws';
-import { coreLogger, maskSecret, setOutput } from '@bakeline/toolkit';
 import { pushCancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
 import { type Inputs, readInputs } from './inputs.ts';

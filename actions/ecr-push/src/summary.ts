@@ -1,7 +1,8 @@
 // The job summary: where the image went, its tags, what was uploaded vs already there or mounted,
 // how long it took, and the scan's findings.
+import { summary } from '@bakeline/action-io';
 import type { EcrPushResult } from '@bakeline/aws';
-import { escapeHtml, formatBytes, formatDuration, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatBytes, formatDuration } from '@bakeline/toolkit';
 
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 

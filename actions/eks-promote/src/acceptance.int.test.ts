@@ -19,7 +19,7 @@ import {
   startLocalCloud,
   type TimedRequestLogEntry,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger, exec, execChecked, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -158,7 +158,7 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
 }
 
 async function bake(inputs: Record<string, string>): Promise<{ digest: string; layout: string }> {
-  const result = await runAction('docker-bake', {
+  const result = await runBundledAction('docker-bake', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
     inputs: {
@@ -178,7 +178,7 @@ async function bake(inputs: Record<string, string>): Promise<{ digest: string; l
 
 async function push(layout: string, layoutDigest: string, tag: string): Promise<string> {
   const grant = cloud.endpoints.oidc;
-  const result = await runAction('ecr-push', {
+  const result = await runBundledAction('ecr-push', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository },
     inputs: {
@@ -236,7 +236,10 @@ afterAll(async () => {
 
 describe('eks-promote acceptance', () => {
   test('promotes the example digest to dev: kubectl rollout status succeeds, the pods report the digest, the health endpoint answers on 127.0.0.1', async () => {
-    const result = await runAction('eks-promote', promotion('dev', { image: image.a, manifests: manifests.dev }));
+    const result = await runBundledAction(
+      'eks-promote',
+      promotion('dev', { image: image.a, manifests: manifests.dev }),
+    );
     expectSuccess(result);
     expect(result.outputs).toMatchObject({
       image: image.a,
@@ -325,7 +328,10 @@ describe('eks-promote acceptance', () => {
     const before = await deploymentOf('dev');
     const podsBefore = (await kubectlOk('get', 'pods', '-n', 'dev', '-o', 'name')).trim();
     const rsBefore = (await kubectlOk('get', 'replicasets', '-n', 'dev', '-o', 'name')).trim();
-    const result = await runAction('eks-promote', promotion('dev', { image: image.a, manifests: manifests.dev }));
+    const result = await runBundledAction(
+      'eks-promote',
+      promotion('dev', { image: image.a, manifests: manifests.dev }),
+    );
     expectSuccess(result);
     expect(result.outputs).toMatchObject({ digest: digest.a, revision: '1', 'rolled-back': 'false' });
     expect(result.stdout).toContain(`already set to ${image.a}`);
@@ -390,7 +396,7 @@ describe('eks-promote acceptance', () => {
       ),
     ];
     try {
-      const result = await runAction('eks-promote', promotion('dev', { image: image.b }));
+      const result = await runBundledAction('eks-promote', promotion('dev', { image: image.b }));
       expectSuccess(result);
       expect(result.outputs).toMatchObject({ digest: digest.b, 'previous-digest': digest.a, revision: '2' });
       expect(result.stdout).toMatch(
@@ -416,7 +422,7 @@ describe('eks-promote acceptance', () => {
     const user = 'assumed-role/bakeline-deploy-dev/';
     const started = new Date();
     kube.writeConcurrently({ resource: 'deployments', namespace: 'dev', name: WORKLOAD, count: 1 });
-    const run = runAction('eks-promote', promotion('dev', { image: image.a }));
+    const run = runBundledAction('eks-promote', promotion('dev', { image: image.a }));
     let dropped = 0;
     for (let round = 0; round < 2; round++) {
       const seen = requestsSince(started, user).filter((r) => r.query.includes('watch=1')).length;
@@ -454,7 +460,7 @@ describe('eks-promote acceptance', () => {
 
   test('a digest that never becomes ready fails at the progress deadline, is rolled back, and the previous digest runs again', async () => {
     const started = Date.now();
-    const result = await runAction('eks-promote', promotion('dev', { image: image.broken }));
+    const result = await runBundledAction('eks-promote', promotion('dev', { image: image.broken }));
     expect(result.exitCode).toBe(1);
     expect(result.outputs['rolled-back']).toBe('true');
     expect(failure(result)).toContain(`deployment "${WORKLOAD}" exceeded its progress deadline`);
@@ -474,7 +480,7 @@ describe('eks-promote acceptance', () => {
   });
 
   test('a first promotion that never becomes ready fails with the rollout reason, and what it created is deleted again', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion('prod', { image: image.broken, manifests: manifests.prod }),
     );
@@ -495,7 +501,7 @@ describe('eks-promote acceptance', () => {
   test('from-environment: dev into test promotes the digest that runs in dev, read through the read-only role; nothing is pushed', async () => {
     const started = new Date();
     const registryBefore = cloud.admin.registryLog().length;
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion('test', {
         'from-environment': 'dev',
@@ -521,13 +527,13 @@ describe('eks-promote acceptance', () => {
     const tagged = `${cloud.endpoints.registry.host}/${REPO}:sha-b`;
     const before = await deploymentOf('test');
     const started = new Date();
-    const refused = await runAction('eks-promote', promotion('test', { image: tagged }));
+    const refused = await runBundledAction('eks-promote', promotion('test', { image: tagged }));
     expect(refused.exitCode).toBe(1);
     expect(failure(refused)).toMatch(/^Input 'image': got "[^"]+:sha-b", a tag; expected repository@sha256:<64 hex>/);
     expect(requestsSince(started)).toEqual([]);
     expect((await deploymentOf('test')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
 
-    const allowed = await runAction(
+    const allowed = await runBundledAction(
       'eks-promote',
       promotion('test', { image: tagged, 'allow-tag': 'true', 'ecr-endpoint': cloud.endpoints.ecr }),
     );
@@ -563,7 +569,7 @@ describe('eks-promote acceptance', () => {
 
   test('a role without an access entry for the namespace fails with an error naming the role and the namespace, and changes nothing', async () => {
     const before = await deploymentOf('test');
-    const result = await runAction('eks-promote', {
+    const result = await runBundledAction('eks-promote', {
       ...promotion('dev', { image: image.b, namespace: 'test', environment: 'test' }),
     });
     expect(result.exitCode).toBe(1);
@@ -578,7 +584,7 @@ describe('eks-promote acceptance', () => {
     expect(entry).toBeDefined();
     kube.deleteAccessEntry(prodRole);
     try {
-      const unknown = await runAction('eks-promote', promotion('prod', { image: image.a }));
+      const unknown = await runBundledAction('eks-promote', promotion('prod', { image: image.a }));
       expect(unknown.exitCode).toBe(1);
       expect(failure(unknown)).toContain(
         `Cluster ${kubeEndpoints.clusterName} did not accept role ${prodRole} (401 Unauthorized)`,
@@ -624,7 +630,10 @@ describe('eks-promote acceptance', () => {
   test('SIGINT then SIGTERM during a rollout: the action stops waiting, reports the rollout state, and leaves the rollout as it is', async () => {
     const runningBefore = await runningImageIds('test');
     expect(runningBefore).toHaveLength(1);
-    const result = await runAction('eks-promote', promotion('test', { image: image.broken }, { cancelAfterMs: 8000 }));
+    const result = await runBundledAction(
+      'eks-promote',
+      promotion('test', { image: image.broken }, { cancelAfterMs: 8000 }),
+    );
     expect(result.exitCode).not.toBe(0);
     expect(result.outputs['rolled-back']).toBe('false');
     expect(failure(result)).toContain('cancelled');

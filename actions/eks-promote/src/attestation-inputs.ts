@@ -2,8 +2,10 @@
 // (`attestation-policy`, JSON) and the trusted root (`trusted-root`, a file), validated with the
 // other inputs before anything talks to a cluster. The policy's defaults: bakeline's build.yml
 // (from the repository this action comes from) called from this repository on main.
+
+import type { InputReader } from '@bakeline/action-io';
 import { type AttestationPolicy, parsePolicy } from '@bakeline/attest';
-import { errorMessage, InputError, type InputReader } from '@bakeline/toolkit';
+import { errorMessage, InputError } from '@bakeline/toolkit';
 
 export type AttestationMode = 'enforce' | 'warn';
 

@@ -20,7 +20,7 @@ import {
   testResult,
 } from '@bakeline/attest';
 import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { runAction } from '@bakeline/test/harness';
+import { runBundledAction } from '@bakeline/test/harness';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -266,7 +266,7 @@ describe('eks-promote refuses, before any write, a digest that cannot prove its 
     const digest = await pushImage(seed);
     await prepare(digest);
     const started = new Date();
-    const result = await runAction('eks-promote', promotion(digest));
+    const result = await runBundledAction('eks-promote', promotion(digest));
     const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).not.toBe(0);
     expect(error).toMatch(/attestations: .* cannot prove its origin: /);

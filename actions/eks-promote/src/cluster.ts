@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { coreLogger, maskSecret } from '@bakeline/action-io';
 import {
   type CredentialsProvider,
   connectEksCluster,
@@ -11,7 +12,7 @@ import {
 } from '@bakeline/aws';
 import { KubeClient, pinnedImage, readKubeconfig } from '@bakeline/kube';
 import { parseReference, RegistryClient, type RegistryCredentials } from '@bakeline/oci';
-import { coreLogger, InputError, maskSecret } from '@bakeline/toolkit';
+import { InputError } from '@bakeline/toolkit';
 import { readImageRevision } from './image-revision.ts';
 import type { ClusterInput, Inputs } from './inputs.ts';
 

@@ -7,16 +7,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildBusyboxImage,
   type GithubDeploymentsApi,
   type KubeCloudAdmin,
   type LocalCloud,
   startGithubDeploymentsApi,
   startLocalCloud,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
-import { execChecked } from '@bakeline/toolkit';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = '4567def890123abc4567def890123abc4567def8';
 const REPO = 'ostock/licensing-service';
@@ -114,34 +113,8 @@ beforeAll(async () => {
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), MANIFEST);
   cloud = await startLocalCloud({ log: () => {} });
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>, labels: Record<string, string> = {}) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        labels,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.broken = await push('never-ready', { 'www/index.html': 'no health endpoint' });
@@ -176,7 +149,7 @@ function digestOf(ref: string): string {
 describe('eks-promote github-deployment', () => {
   test('github-deployment false (the default): a promotion sends nothing to the GitHub API', async () => {
     await startApi();
-    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good }));
     expectSuccess(result);
     expect(result.outputs.digest).toBe(digestOf(image.good));
     expect(api.requests()).toEqual([]);
@@ -184,7 +157,7 @@ describe('eks-promote github-deployment', () => {
 
   test('a successful promotion creates one deployment with statuses in_progress then success', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.other, 'github-deployment': 'true', 'environment-url': 'https://dev.example.com' }),
     );
@@ -224,7 +197,7 @@ describe('eks-promote github-deployment', () => {
 
   test('dispatched on another commit, the deployment names the commit that built the image; log_url the job', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({
         image: image.labelled,
@@ -246,7 +219,7 @@ describe('eks-promote github-deployment', () => {
 
   test('an image without the revision label: the deployment names GITHUB_SHA, with a warning', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, 'github-deployment': 'true', 'ecr-endpoint': cloud.endpoints.ecr }),
     );
@@ -262,7 +235,7 @@ describe('eks-promote github-deployment', () => {
   test('a status GitHub answers with 503 is retried; the deployment still ends in success', async () => {
     await startApi();
     api.failNext('create-status', 503, 1);
-    const result = await runAction('eks-promote', promotion({ image: image.good, 'github-deployment': 'true' }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good, 'github-deployment': 'true' }));
     expectSuccess(result);
     const [d] = api.deployments();
     expect(api.statuses(d?.id ?? 0).map((s) => s.state)).toEqual(['in_progress', 'success']);
@@ -271,7 +244,10 @@ describe('eks-promote github-deployment', () => {
 
   test('a rollout that fails ends the deployment in failure, saying it was rolled back', async () => {
     await startApi();
-    const result = await runAction('eks-promote', promotion({ image: image.broken, 'github-deployment': 'true' }));
+    const result = await runBundledAction(
+      'eks-promote',
+      promotion({ image: image.broken, 'github-deployment': 'true' }),
+    );
     expect(result.exitCode).toBe(1);
     expect(result.outputs['rolled-back']).toBe('true');
     const [d] = api.deployments();
@@ -283,7 +259,7 @@ describe('eks-promote github-deployment', () => {
 
   test('a cancelled promotion ends the deployment in error, never left in_progress', async () => {
     await startApi();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion(
         { image: image.broken, 'github-deployment': 'true', timeout: '1m', 'stuck-grace': '1m' },
@@ -313,7 +289,7 @@ describe('eks-promote github-deployment', () => {
     });
     const kube = cloud.admin.kube as KubeCloudAdmin;
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, 'github-deployment': 'true', ...inputs }),
     );

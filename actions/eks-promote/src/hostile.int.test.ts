@@ -7,11 +7,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = '89abcdef0123456789abcdef0123456789abcdef';
 const REPO = 'ostock/hostile-service';
@@ -132,33 +133,8 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ log: () => {} });
   kube = cloud.admin.kube as KubeCloudAdmin;
   kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.crash = await push('crash', { 'hostile.txt': `${HOSTILE.map(([, text]) => text).join('\n')}\n` });
 }, 300_000);
@@ -171,7 +147,10 @@ describe('eks-promote with hostile values', () => {
   let eksPromotion: HarnessResult;
 
   test('a promotion through EKS masks the bearer token before anything can print it', async () => {
-    eksPromotion = await runAction('eks-promote', promotion({ image: image.good, manifests: 'k8s/deployment.yaml' }));
+    eksPromotion = await runBundledAction(
+      'eks-promote',
+      promotion({ image: image.good, manifests: 'k8s/deployment.yaml' }),
+    );
     expectSuccess(eksPromotion);
     const tokens = eksPromotion.masks.filter((m) => m.startsWith('k8s-aws-v1.'));
     expect(tokens.length).toBeGreaterThan(0);
@@ -198,7 +177,10 @@ describe('eks-promote with hostile values', () => {
     async (_what, value) => {
       const before = await resourceVersion();
       const started = new Date();
-      const result = await runAction('eks-promote', promotion({ image: value(), manifests: 'k8s/deployment.yaml' }));
+      const result = await runBundledAction(
+        'eks-promote',
+        promotion({ image: value(), manifests: 'k8s/deployment.yaml' }),
+      );
       expect(result.exitCode).toBe(1);
       expect(failure(result).split('\n')[0]).toMatch(
         /^Input 'image': got ".*"(, a tag)?; expected repository@sha256:<64 hex>/,
@@ -221,7 +203,7 @@ describe('eks-promote with hostile values', () => {
       );
     writeFileSync(join(workspace, 'broken.kubeconfig'), broken);
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ 'cluster-name': '', 'role-to-assume': '', kubeconfig: 'broken.kubeconfig', image: image.good }),
     );
@@ -241,7 +223,7 @@ describe('eks-promote with hostile values', () => {
     expect(keyData).not.toBe('');
     admin.users.push({ name: 'other', user: { token } });
     writeFileSync(join(workspace, 'admin.kubeconfig'), stringify(admin));
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({
         'cluster-name': '',
@@ -267,7 +249,7 @@ describe('eks-promote with hostile values', () => {
     );
     const before = await resourceVersion();
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good, manifests: 'k8s/secret.yaml\nk8s/deployment.yaml' }),
     );
@@ -303,7 +285,7 @@ describe('eks-promote with hostile values', () => {
         writeFileSync(file, JSON.stringify(event));
         await kubectl('create', '-f', file);
       }
-      result = await runAction('eks-promote', promotion({ image: image.crash, manifests: 'k8s/crash.yaml' }));
+      result = await runBundledAction('eks-promote', promotion({ image: image.crash, manifests: 'k8s/crash.yaml' }));
     }, 180_000);
 
     test('the verdict is the rollout’s: exit 1, rolled back, one error annotation, no command from the text', () => {

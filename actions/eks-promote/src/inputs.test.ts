@@ -1,4 +1,5 @@
-import { InputError, InputReader } from '@bakeline/toolkit';
+import { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from './inputs.ts';
 

@@ -1,4 +1,5 @@
 // Typed inputs of eks-promote, all validated before anything talks to a cluster.
+import { type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/action-io';
 import {
   DEFAULT_AUDIENCE,
   isAwsRegion,
@@ -8,7 +9,7 @@ import {
   rolePartitionMismatch,
 } from '@bakeline/aws';
 import { parseReference } from '@bakeline/oci';
-import { errorMessage, InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { errorMessage, InputError } from '@bakeline/toolkit';
 import { type AttestationInputs, readAttestationInputs } from './attestation-inputs.ts';
 import { type ManifestInputs, readManifestInputs } from './manifest-inputs.ts';
 

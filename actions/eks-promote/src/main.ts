@@ -1,5 +1,6 @@
+import { coreLogger, maskSecret, setOutput } from '@bakeline/action-io';
 import { digestRunningIn, PromotionFailedError, pinnedImage, promote } from '@bakeline/kube';
-import { coreLogger, errorMessage, maskSecret, setOutput } from '@bakeline/toolkit';
+import { errorMessage } from '@bakeline/toolkit';
 import { explainAccessError } from './access-errors.ts';
 import { verifyBeforeDeploy } from './attestation-gate.ts';
 import { connect, describeIdentity } from './cluster.ts';

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, InputReader } from '@bakeline/toolkit';
+import { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifestInputs } from './manifest-inputs.ts';
 

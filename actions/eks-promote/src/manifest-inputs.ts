@@ -11,7 +11,8 @@
 //                   workspace: the checked-out files, whatever built the image.
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { InputError, type InputReader } from '@bakeline/toolkit';
+import type { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 
 export const MANIFESTS_FROM = ['image-revision', 'image-revision-or-workspace', 'workspace'] as const;
 export type ManifestsFrom = (typeof MANIFESTS_FROM)[number];

@@ -7,10 +7,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildBusyboxImage, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const REPO = 'ostock/licensing-service';
 const WORKLOAD = 'licensing-service';
@@ -139,33 +140,12 @@ beforeAll(async () => {
   await git(root, 'clone', '--quiet', '--depth=1', `file://${origin}`, workspace);
 
   cloud = await startLocalCloud({ log: () => {} });
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
+  await createEcrRepository(cloud, REPO);
+  image = await busyboxPusher(cloud, REPO)(
+    'built',
+    { 'www/actuator/health': '{"status":"UP"}' },
+    { 'org.opencontainers.image.revision': built },
   );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  image = (
-    await buildBusyboxImage({
-      registry: cloud.endpoints.registry.host,
-      repository: REPO,
-      tag: 'built',
-      files: { 'www/actuator/health': '{"status":"UP"}' },
-      labels: { 'org.opencontainers.image.revision': built },
-      login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-    })
-  ).ref;
 }, 300_000);
 
 afterAll(async () => {
@@ -175,14 +155,14 @@ afterAll(async () => {
 
 describe('eks-promote manifests from the commit that built the digest', () => {
   test('test, then prod from test: each applies its overlay as the image commit has it, not the dispatch ref', async () => {
-    const toTest = await runAction('eks-promote', promotion('test', { image }));
+    const toTest = await runBundledAction('eks-promote', promotion('test', { image }));
     expectSuccess(toTest);
     expect(toTest.stdout).toContain(`manifests: from commit ${built}, which built ${image}`);
     expect(await kubectl('get', 'configmap', WORKLOAD, '-n', 'test', '-o', 'jsonpath={.data.greeting}')).toBe(
       'hello-test',
     );
 
-    const toProd = await runAction(
+    const toProd = await runBundledAction(
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',
@@ -215,7 +195,7 @@ describe('eks-promote manifests from the commit that built the digest', () => {
   });
 
   test('with manifests-from: workspace the same promotion applies the dispatch ref instead', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',

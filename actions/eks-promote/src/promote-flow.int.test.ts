@@ -6,10 +6,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBusyboxImage, type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runAction } from '@bakeline/test/harness';
+import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 const REPO = 'ostock/flow-service';
@@ -163,38 +164,13 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ log: () => {} });
   kube = cloud.admin.kube as KubeCloudAdmin;
   kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.good2 = await push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
   image.never = await push('never', { 'www/index.html': 'no health endpoint' });
   expect(new Set([digestOf(image.good), digestOf(image.good2), digestOf(image.never)]).size).toBe(3);
-  const first = await runAction(
+  const first = await runBundledAction(
     'eks-promote',
     promotion({ image: image.good, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
   );
@@ -210,7 +186,7 @@ describe('eks-promote checks everything before the first write', () => {
   test('two manifests, the second in another namespace: refused before any call, the Deployment unchanged', async () => {
     const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/other-namespace.yaml' }),
     );
@@ -227,7 +203,7 @@ describe('eks-promote checks everything before the first write', () => {
   test('a RoleBinding the deploy role may not create: refused in the dry run, nothing written, no claim beyond the 403', async () => {
     const before = await get(`deployment/${WORKLOAD}`, '.metadata.resourceVersion');
     const started = new Date();
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/rolebinding.yaml' }),
     );
@@ -269,7 +245,7 @@ describe('eks-promote restores what a failed promotion changed, and only that', 
     const service = await get(`service/${WORKLOAD}`, '.metadata.resourceVersion');
     const unrelated = await get('configmap/unrelated', '.metadata.resourceVersion');
     expect(await get('configmap/settings', '.data.GREETING')).toBe('hello');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.never, manifests: 'k8s/changed.yaml\nk8s/service.yaml' }),
     );
@@ -303,7 +279,7 @@ describe('eks-promote restores what a failed promotion changed, and only that', 
   });
 
   test('a first promotion of a workload that never becomes ready: the Deployment it created is deleted', async () => {
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.never, workload: 'fresh-service', manifests: 'k8s/fresh.yaml' }),
     );
@@ -335,13 +311,13 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
 
   test('an env var removed from the manifest is removed from the Deployment (field manager bakeline)', async () => {
     expectSuccess(
-      await runAction(
+      await runBundledAction(
         'eks-promote',
         promotion({ image: image.good2, manifests: 'k8s/with-env.yaml\nk8s/service.yaml' }),
       ),
     );
     expect(await get(`deployment/${WORKLOAD}`, '.spec.template.spec.containers[0].env[0].name')).toBe('REMOVED_LATER');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
     );
@@ -351,7 +327,7 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
   });
 
   test('an image-only promotion applies the image as bakeline-image and leaves what the manifests set', async () => {
-    const result = await runAction('eks-promote', promotion({ image: image.good }));
+    const result = await runBundledAction('eks-promote', promotion({ image: image.good }));
     expectSuccess(result);
     expect(result.outputs.digest).toBe(digestOf(image.good));
     expect((await managers()).map((m) => `${m.manager} ${m.operation}`)).toEqual(
@@ -371,7 +347,7 @@ describe('eks-promote applies like kubectl apply --server-side', () => {
     // the autoscaler's decision, through the scale subresource as its controller sends it
     await kubectl('-n', NAMESPACE, 'scale', `deployment/${WORKLOAD}`, '--replicas=2');
     await kubectl('-n', NAMESPACE, 'rollout', 'status', `deployment/${WORKLOAD}`, '--timeout=90s');
-    const result = await runAction(
+    const result = await runBundledAction(
       'eks-promote',
       promotion({ image: image.good2, manifests: 'k8s/deployment.yaml\nk8s/service.yaml' }),
     );

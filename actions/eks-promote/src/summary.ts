@@ -1,6 +1,7 @@
 // The job summary of a promotion, and the failure report a person reads first.
+import { summary } from '@bakeline/action-io';
 import type { Diagnostics, PromoteResult } from '@bakeline/kube';
-import { escapeHtml, formatDuration, type Logger, neutralizeWorkflowCommands, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatDuration, type Logger, neutralizeWorkflowCommands } from '@bakeline/toolkit';
 
 export async function writeSuccessSummary(
   environment: string,

@@ -1,8 +1,8 @@
 // One error annotation per failed test (at the failing line of its source) and per compiler error,
 // with paths relative to the workspace as the runner wants them.
 import { relative } from 'node:path';
+import { annotate } from '@bakeline/action-io';
 import type { MavenBuildResult } from '@bakeline/maven';
-import { annotate } from '@bakeline/toolkit';
 import { failureTitle } from './summary.ts';
 
 export function annotateResult(result: MavenBuildResult, workspace: string): void {

@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '@bakeline/test/harness';
+import { repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { describe, expect, it } from 'vitest';
 
 const TIMEOUT = 300_000;
@@ -50,7 +50,7 @@ describe('maven-build when an upstream module fails', () => {
     'reports the skipped module and why there is no artifact, in the log and the summary',
     async () => {
       const workspace = checkout('packages/maven/fixtures/reactor-upstream-failure-01');
-      const result = await runAction('maven-build', {
+      const result = await runBundledAction('maven-build', {
         workspace,
         inputs: { ...offline, module: 'licensing-service' },
         timeoutMs: TIMEOUT,
@@ -81,7 +81,7 @@ describe('maven-build with private repository credentials', () => {
       const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
       const password = 'pw-9f8e7d6c5b4a-secret';
       const username = 'deployer-3a2b1c';
-      const result = await runAction('maven-build', {
+      const result = await runBundledAction('maven-build', {
         workspace,
         runnerTemp,
         inputs: {
@@ -121,7 +121,7 @@ describe('maven-build cancelled', () => {
       const inputs = { ...offline, 'server-id': 'corp', 'server-username': 'u-cancel', 'server-password': 'p-cancel' };
       let testStarted = 0;
       const started = Date.now();
-      const cancelled = await runAction('maven-build', {
+      const cancelled = await runBundledAction('maven-build', {
         workspace,
         runnerTemp,
         inputs,
@@ -147,7 +147,7 @@ describe('maven-build cancelled', () => {
       expect(readdirSync(runnerTemp).filter((f) => f.startsWith('bakeline-maven-'))).toEqual([]);
       expect(cancelled.outputs.artifact).toBeUndefined();
 
-      const rerun = await runAction('maven-build', { workspace, runnerTemp, inputs, timeoutMs: TIMEOUT });
+      const rerun = await runBundledAction('maven-build', { workspace, runnerTemp, inputs, timeoutMs: TIMEOUT });
       expect(rerun.exitCode, rerun.log).toBe(0);
       expect(rerun.outputs['tests-passed']).toBe('1');
       expect(existsSync(rerun.outputs.artifact ?? '')).toBe(true);
@@ -173,7 +173,7 @@ describe('maven-build relaying hostile output', () => {
     'prints workflow commands from a test inert: no annotation, outputs and verdict unchanged',
     async () => {
       const workspace = checkout('packages/maven/fixtures/hostile-output-01');
-      const result = await runAction('maven-build', { workspace, inputs: offline, timeoutMs: TIMEOUT });
+      const result = await runBundledAction('maven-build', { workspace, inputs: offline, timeoutMs: TIMEOUT });
       expect(result.exitCode, result.log).toBe(0);
       // The lines reached the log, made inert.
       expect(result.stdout).toContain('mid-line legacy command');

@@ -1,4 +1,4 @@
-import { runAction } from '@bakeline/toolkit';
+import { runAction } from '@bakeline/action-io';
 import { run } from './main.ts';
 
 await runAction(run);

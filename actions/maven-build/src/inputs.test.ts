@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Exec, InputReader } from '@bakeline/toolkit';
+import { InputReader } from '@bakeline/action-io';
+import type { Exec } from '@bakeline/toolkit';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from './inputs.ts';
 

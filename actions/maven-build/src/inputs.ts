@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/action-io';
 import {
   DEFAULT_MAVEN_MIRROR,
   MAVEN_VERSION,
@@ -11,15 +12,7 @@ import {
   SHA512_HEX,
   splitArguments,
 } from '@bakeline/maven';
-import {
-  type Exec,
-  errorMessage,
-  exec,
-  InputError,
-  type InputReader,
-  maskSecret,
-  inputs as runnerInputs,
-} from '@bakeline/toolkit';
+import { type Exec, errorMessage, exec, InputError } from '@bakeline/toolkit';
 
 export interface Inputs {
   workspace: string;

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
+import { coreLogger, runAction, setOutput } from '@bakeline/action-io';
 import { actionsToolCache, runMavenBuild, selectCacheBackend } from '@bakeline/maven';
-import { coreLogger, runAction, setOutput } from '@bakeline/toolkit';
 import { annotateResult, failureReason } from './annotations.ts';
 import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';

@@ -20,7 +20,7 @@ import {
   packMavenDistribution,
   startMavenDistServer,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, repoRoot, runAction } from '@bakeline/test/harness';
+import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TIMEOUT = 300_000;
@@ -82,7 +82,7 @@ describe('maven-build installs Maven when the runner has none', () => {
     runnerTemp?: string,
     source = 'examples/licensing-service',
   ) =>
-    runAction('maven-build', {
+    runBundledAction('maven-build', {
       workspace: checkout(source),
       inputs: { ...base, 'maven-mirror': `${server.url}/`, ...inputs },
       env: { PATH: path },
@@ -174,7 +174,7 @@ describe('maven-build installs Maven when the runner has none', () => {
     const toolCache = mkdtempSync(join(tmpdir(), 'tool-cache-'));
     const workspace = checkout('test/fixtures/maven/failing-test-01');
     mkdirSync(join(workspace, 'project'), { recursive: true });
-    const result = await runAction('maven-build', {
+    const result = await runBundledAction('maven-build', {
       workspace,
       inputs: { ...base, 'maven-mirror': server.url, ...inputs },
       env: { PATH: path },

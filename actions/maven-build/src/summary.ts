@@ -1,8 +1,9 @@
 // The job summary: the outcome and test counts, each failed test with its message and place, the
 // compiler errors, the artifact, the cache.
 import { relative } from 'node:path';
+import { summary } from '@bakeline/action-io';
 import { displayCommand, type LocatedFailure, type MavenBuildResult } from '@bakeline/maven';
-import { escapeHtml, formatDuration, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatDuration } from '@bakeline/toolkit';
 
 export function failureTitle(f: LocatedFailure): string {
   return `${f.className.split('.').at(-1)}.${f.method}`;

@@ -2,6 +2,7 @@
 // input, the value and what was expected.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/action-io';
 import { type Digest, parseDigest, parseReference } from '@bakeline/oci';
 import {
   loadSpec,
@@ -11,7 +12,7 @@ import {
   type Spec,
   SpecError,
 } from '@bakeline/platform';
-import { InputError, type InputReader, maskSecret, inputs as runnerInputs } from '@bakeline/toolkit';
+import { InputError } from '@bakeline/toolkit';
 import { readJunitPath } from './junit-path.ts';
 import { readSecretEnv } from './secret-env.ts';
 

@@ -3,7 +3,8 @@
 // that does not lead outside the workspace through a link). Checked before anything starts.
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
-import { InputError, type InputReader } from '@bakeline/toolkit';
+import type { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { coreLogger, runAction, saveState, setOutput } from '@bakeline/action-io';
 import { DockerCli, LABEL, type Resources, runPlatformTest } from '@bakeline/platform';
-import { coreLogger, runAction, saveState, setOutput } from '@bakeline/toolkit';
 import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';
 import { printContainerLog, writeSummary } from './report.ts';

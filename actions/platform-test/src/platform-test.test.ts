@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../../test/harness/index.ts';
+import { repoRoot, runBundledAction } from '../../../test/harness/index.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'platform-test-unit-'));
 const exampleSpec = join(repoRoot, 'examples', 'licensing-service', 'platform-test.yml');
@@ -87,7 +87,7 @@ describe('platform-test inputs', () => {
     [{ spec, layout: workspace, digest, 'startup-timeout': '60' }, "Input 'startup-timeout'"],
     [{ spec, layout: workspace, digest, env: 'NOT A PAIR' }, "Input 'env': line 1"],
   ])('refuses %j before anything runs', async (inputs, message) => {
-    const result = await runAction('platform-test', { inputs, workspace });
+    const result = await runBundledAction('platform-test', { inputs, workspace });
     expect(result.exitCode).toBe(1);
     expect(result.annotations[0]?.message).toContain(message);
     expect(result.log).not.toContain('Verify sha256');
@@ -98,7 +98,7 @@ describe('platform-test inputs', () => {
       join(workspace, 'typo.yml'),
       readFileSync(exampleSpec, 'utf8').replace('        headers:\n', '        header:\n'),
     );
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       inputs: { spec: 'typo.yml', layout: workspace, digest },
       workspace,
     });
@@ -129,7 +129,7 @@ describe('secret-env is masked before anything can print it', () => {
     ['a repeated key', `K=${SECRET}\nK=${SECRET}`, "Input 'secret-env': line 2 repeats the key K"],
   ])('%s: the error names the line number, never the value', async (_what, secretEnv, message) => {
     const before = requests;
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       inputs: { spec, 'base-url': baseUrl, 'secret-env': secretEnv },
       workspace,
     });
@@ -143,7 +143,7 @@ describe('secret-env is masked before anything can print it', () => {
   });
 
   it('is masked before another input is refused', async () => {
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       inputs: { spec, layout: workspace, digest: `sha256:${SECRET}`, 'secret-env': `API_TOKEN=${SECRET}` },
       workspace,
     });
@@ -167,7 +167,7 @@ describe('junit-path is checked before anything runs', () => {
     ['under a file', `${spec}/junit.xml`, 'its parent cannot be created'],
   ])('refuses a path %s, naming the input', async (_what, junitPath, message) => {
     const before = requests;
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       inputs: { spec, 'base-url': baseUrl, 'junit-path': junitPath },
       workspace,
     });
@@ -179,7 +179,7 @@ describe('junit-path is checked before anything runs', () => {
   });
 
   it('writes the report where asked, creating its directory', async () => {
-    const result = await runAction('platform-test', {
+    const result = await runBundledAction('platform-test', {
       inputs: { spec, 'base-url': baseUrl, 'junit-path': 'reports/nested/junit.xml' },
       workspace,
     });
@@ -190,7 +190,7 @@ describe('junit-path is checked before anything runs', () => {
 });
 
 describe('HTTP bodies quoted in ✗ lines carry workflow commands', () => {
-  let result: Awaited<ReturnType<typeof runAction>>;
+  let result: Awaited<ReturnType<typeof runBundledAction>>;
   beforeAll(async () => {
     const checks = HOSTILE.map(
       (_, index) =>
@@ -200,7 +200,10 @@ describe('HTTP bodies quoted in ✗ lines carry workflow commands', () => {
       join(workspace, 'hostile.yml'),
       `target:\n  port: 8080\n  readiness:\n    http: /actuator/health\nchecks:\n${checks}`,
     );
-    result = await runAction('platform-test', { inputs: { spec: 'hostile.yml', 'base-url': baseUrl }, workspace });
+    result = await runBundledAction('platform-test', {
+      inputs: { spec: 'hostile.yml', 'base-url': baseUrl },
+      workspace,
+    });
   });
 
   it('the verdict is the checks’: exit 1, every check failed, one error annotation', () => {
@@ -230,7 +233,7 @@ describe('HTTP bodies quoted in ✗ lines carry workflow commands', () => {
 
 describe('platform-test against a base URL', () => {
   it('runs the HTTP checks and reports the image checks as not applicable', async () => {
-    const result = await runAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
+    const result = await runBundledAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs).toMatchObject({ passed: '3', failed: '0', skipped: '4' });
     expect(result.summary).toContain('not applicable: the target is a URL');
@@ -243,7 +246,7 @@ describe('platform-test against a base URL', () => {
   it('fails naming the check and the JSON path that differs', async () => {
     productName = '0stock';
     try {
-      const result = await runAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
+      const result = await runBundledAction('platform-test', { inputs: { spec, 'base-url': baseUrl }, workspace });
       expect(result.exitCode).toBe(1);
       expect(result.outputs.failed).toBe('1');
       expect(result.annotations.find((a) => a.level === 'error')?.message).toContain(

@@ -1,8 +1,9 @@
 // The post step: removes whatever the main step of this run left (after a cancellation, or a
 // main step that was killed): the saved container and network IDs, and everything labelled
 // with the run's ID.
+import { coreLogger, getState } from '@bakeline/action-io';
 import { DockerCli, LABEL } from '@bakeline/platform';
-import { coreLogger, errorMessage, getState } from '@bakeline/toolkit';
+import { errorMessage } from '@bakeline/toolkit';
 
 const runId = getState('run-id');
 const ids = (name: string) => getState(name).split(' ').filter(Boolean);

@@ -1,7 +1,8 @@
 // The job summary table and the container log of a platform test run.
 import { randomBytes } from 'node:crypto';
+import { summary } from '@bakeline/action-io';
 import type { PlatformTestResult } from '@bakeline/platform';
-import { escapeHtml, formatDuration, type Logger, summary } from '@bakeline/toolkit';
+import { escapeHtml, formatDuration, type Logger } from '@bakeline/toolkit';
 
 const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
 

@@ -1,7 +1,8 @@
 // The `secret-env` input: every value is masked before the input is parsed or any other input is
 // read, so no error (a malformed line, a repeated key) and no later message can show one. Errors
 // name the line number, never the line.
-import { InputError, type InputReader } from '@bakeline/toolkit';
+import type { InputReader } from '@bakeline/action-io';
+import { InputError } from '@bakeline/toolkit';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

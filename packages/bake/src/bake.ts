@@ -6,13 +6,17 @@ import { Docker } from '@bakeline/docker';
 import type { LoadedImage, RegistryCredentials } from '@bakeline/oci';
 import type { Exec, Logger } from '@bakeline/toolkit';
 import type { BakeResult } from './bake-result.ts';
-import { dockerConfigCredentials } from './base/docker-config-credentials.ts';
-import { type BaseImageSource, type ResolveBaseOptions, resolveBaseImage } from './base/resolve-base-image.ts';
-import { loadLayoutIntoDocker } from './base-image/load-into-docker.ts';
 import { buildDockerfileImage, type DockerfileBakeResult } from './dockerfile/build-dockerfile-image.ts';
 import { buildJarImage } from './jar/build-jar-image.ts';
 import type { JarImageSettings } from './jar/jar-image-config.ts';
+import { loadLayoutIntoDocker } from './jre-base-image/load-into-docker.ts';
 import { createStaging, publishRun } from './output/run-output.ts';
+import { dockerConfigCredentials } from './user-base-image/docker-config-credentials.ts';
+import {
+  type BaseImageSource,
+  type ResolveBaseOptions,
+  resolveBaseImage,
+} from './user-base-image/resolve-base-image.ts';
 
 interface CommonRequest {
   /** Each run writes `bake-<short digest>/` (layout/ and image.tar) here; nothing in it is replaced or deleted. */

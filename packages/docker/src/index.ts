@@ -1,20 +1,4 @@
-export {
-  buildxArchiveArgv,
-  buildxLoadArgv,
-  classicBuildArgv,
-  type DockerBuildSpec,
-  saveArgv,
-} from './build-argv.ts';
-export { type BuilderInfo, type BuilderNode, parseBuilderInspect } from './builder-inspect.ts';
-export { parseBuildxVersion } from './buildx-version.ts';
-export { type BuildOptions, Docker, type DockerOptions } from './docker.ts';
-export {
-  CONTAINERD_SNAPSHOTTER,
-  type DockerInfo,
-  type ImageStore,
-  imageStoreOf,
-  parseDockerInfo,
-} from './docker-info.ts';
-export { chooseExport, type EngineCapabilities, type ExportPath, type ExportPlan } from './export-plan.ts';
-export { type ImageInspect, parseImageInspect } from './image-inspect.ts';
-export { LineSplitter } from './line-splitter.ts';
+export type { DockerBuildSpec } from './build-argv.ts';
+export { Docker } from './docker.ts';
+export type { DockerInfo, ImageStore } from './docker-info.ts';
+export type { ExportPath } from './export-plan.ts';

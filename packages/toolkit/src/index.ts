@@ -1,53 +1,12 @@
-export { type AnnotationSpec, annotate } from './annotations.ts';
-export {
-  Cancellation,
-  type CancellationOptions,
-  CancelledError,
-  type CancelSignal,
-  type SignalSource,
-} from './cancellation.ts';
+export { Cancellation, CancelledError, type CancelSignal, type SignalSource } from './cancellation.ts';
 export { parseDuration } from './duration.ts';
 export { errorMessage, InputError } from './errors.ts';
 export { type Exec, ExecError, type ExecOptions, type ExecResult, exec, execChecked } from './exec.ts';
 export { formatBytes, formatDuration } from './format.ts';
 export { escapeHtml } from './html.ts';
-export {
-  envInputSource,
-  getBoolean,
-  getDuration,
-  getEnum,
-  getInteger,
-  getKeyValues,
-  getList,
-  getOptionalString,
-  getPath,
-  getPathList,
-  getString,
-  InputReader,
-  type InputSource,
-  inputs,
-  inputVariableName,
-  type PathOptions,
-  type StringOptions,
-} from './inputs.ts';
-export { consoleLogger, coreLogger, type Logger, maskSecret, silentLogger } from './logger.ts';
+export { consoleLogger, type Logger, silentLogger } from './logger.ts';
 export { neutralizeWorkflowCommands } from './neutralize.ts';
-export { getState, saveState, setOutput, summary } from './outputs.ts';
-export { type ProgressOptions, ProgressReporter } from './progress.ts';
-export {
-  agentsSupportProxy,
-  type ProxyEnv,
-  proxyAgentOptions,
-  proxyAwareAgents,
-  proxyEnvFrom,
-} from './proxy-agents.ts';
-export {
-  backoffDelay,
-  isTransientNetworkError,
-  type RetryDecision,
-  type RetryInfo,
-  type RetryOptions,
-  retry,
-} from './retry.ts';
-export { runAction } from './run-action.ts';
+export { ProgressReporter } from './progress.ts';
+export { proxyAgentOptions, proxyAwareAgents } from './proxy-agents.ts';
+export { isTransientNetworkError, type RetryDecision, retry } from './retry.ts';
 export { RUNNER_LINE_BREAK, trimStartLikeRunner } from './runner-command-syntax.ts';

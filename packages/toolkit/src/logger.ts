@@ -1,6 +1,4 @@
-import * as core from '@actions/core';
-
-/** What packages log through; actions pass `coreLogger`, scripts `consoleLogger`, tests `silentLogger`. */
+/** What packages log through; actions pass `coreLogger` (@bakeline/action-io), scripts `consoleLogger`, tests `silentLogger`. */
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;
@@ -8,14 +6,6 @@ export interface Logger {
   debug(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
-
-export const coreLogger: Logger = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  debug: (m) => core.debug(m),
-  group: (name, fn) => core.group(name, fn),
-};
 
 export const consoleLogger: Logger = {
   info: (m) => console.log(m),
@@ -37,8 +27,3 @@ export const silentLogger: Logger = {
   debug: () => {},
   group: (_name, fn) => fn(),
 };
-
-/** Registers a secret with the runner so it is masked in every later log line. */
-export function maskSecret(value: string): void {
-  if (value.length > 0) core.setSecret(value);
-}

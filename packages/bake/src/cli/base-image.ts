@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { formatReference, parseReference, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { consoleLogger, errorMessage, formatBytes, formatDuration } from '@bakeline/toolkit';
-import { ensureBaseImage } from '../base-image/ensure-base-image.ts';
-import { loadLayoutIntoDocker } from '../base-image/load-into-docker.ts';
+import { ensureBaseImage } from '../jre-base-image/ensure-base-image.ts';
+import { loadLayoutIntoDocker } from '../jre-base-image/load-into-docker.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

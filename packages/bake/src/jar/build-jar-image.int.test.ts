@@ -7,8 +7,8 @@ import { readLayoutImage } from '@bakeline/oci';
 import { consoleLogger, execChecked, silentLogger } from '@bakeline/toolkit';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { makeFatJar, makePlainJar } from '../../test/jar-fixtures.ts';
-import { type BaseImage, ensureBaseImage } from '../base-image/ensure-base-image.ts';
-import { loadLayoutIntoDocker } from '../base-image/load-into-docker.ts';
+import { type BaseImage, ensureBaseImage } from '../jre-base-image/ensure-base-image.ts';
+import { loadLayoutIntoDocker } from '../jre-base-image/load-into-docker.ts';
 import { buildJarImage } from './build-jar-image.ts';
 
 let base: BaseImage;

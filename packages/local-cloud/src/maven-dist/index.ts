@@ -1,7 +1,2 @@
 export { type MavenDistServer, startMavenDistServer } from './dist-server.ts';
-export {
-  type MachineMaven,
-  machineMaven,
-  type PackedDistribution,
-  packMavenDistribution,
-} from './pack-distribution.ts';
+export { machineMaven, type PackedDistribution, packMavenDistribution } from './pack-distribution.ts';
