@@ -69,9 +69,9 @@ export class IamApi {
             `${action}: parameter ${unknown.join(', ')} is not supported by the local IAM`,
           );
         }
-        const resource = op.resource(p);
+        const resource = action === 'GetUser' && p.string('UserName') === undefined ? caller.principal.arn : op.resource(p);
         this.#authorize(caller, `iam:${action}`, resource);
-        const result = op.run(p);
+        const result = op.run(p, caller.principal);
         sendXml(res, 200, responseXml(action, result, requestId), requestId);
       } catch (error) {
         const e = toQueryError(error);

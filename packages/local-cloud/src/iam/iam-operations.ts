@@ -1,10 +1,12 @@
 // The IAM actions the local IAM API serves: for each, the parameters it takes, the resource it
 // is authorized on, and what it does to the account's IAM and answers (the `<XResult>` body).
+import type { Principal } from '../aws/credential-store.ts';
 import { xmlElements } from '../aws/query-protocol.ts';
 import type { Iam, OidcProviderEntry } from './iam.ts';
 import { IamError } from './iam-error.ts';
 import {
   encodedDocument,
+  isoSeconds,
   members,
   policyVersionXml,
   policyXml,
@@ -20,7 +22,7 @@ export interface IamOperation {
   parameters: readonly string[];
   resource(p: QueryParams): string;
   /** The result element's content, or undefined for actions that answer only metadata. */
-  run(p: QueryParams): string | undefined;
+  run(p: QueryParams, caller: Principal): string | undefined;
 }
 
 const PAGING = ['Marker', 'MaxItems'];
@@ -64,6 +66,31 @@ export function iamOperations(iam: Iam): Record<string, IamOperation> {
     xmlElements({ [name]: { xml: items }, IsTruncated: String(truncated) });
 
   return {
+    // ---- users (the provider asks GetUser for the caller's account) ----
+    GetUser: {
+      parameters: ['UserName'],
+      resource: (p) => `${account}:user/${p.string('UserName') ?? ''}`,
+      run: (p, caller) => {
+        const name = p.string('UserName');
+        if (name === undefined && caller.type !== 'user') {
+          throw new IamError('ValidationError', 'Must specify userName when calling with non-User credentials');
+        }
+        const user = iam.getUser(name ?? caller.arn);
+        if (!user) throw new IamError('NoSuchEntity', `The user with name ${name ?? caller.arn} cannot be found.`);
+        return xmlElements({
+          User: {
+            xml: xmlElements({
+              Path: user.path,
+              UserName: user.name,
+              UserId: user.userId,
+              Arn: user.arn,
+              CreateDate: isoSeconds(user.createdAt),
+            }),
+          },
+        });
+      },
+    },
+
     // ---- OIDC providers ----
     CreateOpenIDConnectProvider: {
       parameters: ['Url', 'ClientIDList', 'ThumbprintList', 'Tags'],
