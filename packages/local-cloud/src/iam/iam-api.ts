@@ -9,8 +9,8 @@ import { SigV4Error, type SigV4Verifier } from '../aws/sigv4-verifier.ts';
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import { stsSignatureError } from '../sts/sts-service.ts';
 import { type Iam, IamError } from './iam.ts';
-import { IAM_XMLNS, responseXml } from './iam-xml.ts';
 import { type IamOperation, iamOperations } from './iam-operations.ts';
+import { IAM_XMLNS, responseXml } from './iam-xml.ts';
 import { MalformedPolicyDocumentError } from './policy.ts';
 import { QueryParams } from './query-params.ts';
 
@@ -45,7 +45,8 @@ export class IamApi {
       const requestId = newRequestId();
       try {
         const body = await readBody(req, 256 * 1024).catch((error: unknown) => {
-          if (error instanceof BodyTooLargeError) throw new QueryProtocolError('RequestEntityTooLarge', error.message, 413);
+          if (error instanceof BodyTooLargeError)
+            throw new QueryProtocolError('RequestEntityTooLarge', error.message, 413);
           throw error;
         });
         const url = new URL(req.url ?? '/', 'http://localhost');
@@ -69,7 +70,8 @@ export class IamApi {
             `${action}: parameter ${unknown.join(', ')} is not supported by the local IAM`,
           );
         }
-        const resource = action === 'GetUser' && p.string('UserName') === undefined ? caller.principal.arn : op.resource(p);
+        const resource =
+          action === 'GetUser' && p.string('UserName') === undefined ? caller.principal.arn : op.resource(p);
         this.#authorize(caller, `iam:${action}`, resource);
         const result = op.run(p, caller.principal);
         sendXml(res, 200, responseXml(action, result, requestId), requestId);
@@ -110,7 +112,8 @@ export class IamApi {
 
 function toQueryError(error: unknown): QueryProtocolError | undefined {
   if (error instanceof QueryProtocolError) return error;
-  if (error instanceof MalformedPolicyDocumentError) return new QueryProtocolError('MalformedPolicyDocument', error.message);
+  if (error instanceof MalformedPolicyDocumentError)
+    return new QueryProtocolError('MalformedPolicyDocument', error.message);
   if (error instanceof IamError) return new QueryProtocolError(error.code, error.message, STATUS[error.code] ?? 400);
   return undefined;
 }

@@ -53,7 +53,8 @@ function checkMaxSession(value: number): void {
 
 export function iamOperations(iam: Iam): Record<string, IamOperation> {
   const account = `arn:${iam.partition}:iam::${iam.accountId}`;
-  const roleArn = (p: QueryParams) => iam.getRole(p.required('RoleName'))?.arn ?? `${account}:role/${p.required('RoleName')}`;
+  const roleArn = (p: QueryParams) =>
+    iam.getRole(p.required('RoleName'))?.arn ?? `${account}:role/${p.required('RoleName')}`;
   const provider = (p: QueryParams): OidcProviderEntry => {
     const arn = p.required('OpenIDConnectProviderArn');
     const found = iam.getOidcProvider(arn);

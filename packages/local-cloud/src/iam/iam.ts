@@ -1,10 +1,10 @@
 // The IAM of one local account: OIDC identity providers, roles (trust policy + inline permission
 // policies), users, and the evaluation STS, ECR, the registry front and EKS ask for each call.
 import { accessDeniedMessage } from './access-denied.ts';
-import { IamError } from './iam-error.ts';
 import { parsePrincipalArn } from './arn.ts';
 import type { ConditionContext } from './conditions.ts';
 import { type Decision, type Explanation, evaluatePolicies, evaluateTrust, type TrustPrincipal } from './evaluate.ts';
+import { IamError } from './iam-error.ts';
 import { ManagedPolicies } from './managed-policies.ts';
 import { type Policy, parsePolicy } from './policy.ts';
 import type { Tag } from './tags.ts';
@@ -119,7 +119,11 @@ export class Iam {
     this.accountId = options.accountId;
     this.partition = options.partition ?? 'aws';
     this.#now = options.now ?? (() => new Date());
-    this.managedPolicies = new ManagedPolicies({ accountId: this.accountId, partition: this.partition, now: this.#now });
+    this.managedPolicies = new ManagedPolicies({
+      accountId: this.accountId,
+      partition: this.partition,
+      now: this.#now,
+    });
   }
 
   // ---- OIDC providers -------------------------------------------------------------------------

@@ -132,7 +132,8 @@ export class ManagedPolicies {
 
   delete(arn: string): void {
     const policy = this.require(arn);
-    if (policy.attachmentCount > 0) throw new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.');
+    if (policy.attachmentCount > 0)
+      throw new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.');
     if (policy.versions.length > 1) {
       throw new IamError(
         'DeleteConflict',

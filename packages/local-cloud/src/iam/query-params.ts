@@ -19,7 +19,11 @@ export class QueryParams {
     const value = this.#params.get(name);
     if (value === undefined || value === '') {
       const v = new ValidationErrors();
-      v.add(value === undefined ? undefined : value, name.charAt(0).toLowerCase() + name.slice(1), 'Member must not be null');
+      v.add(
+        value === undefined ? undefined : value,
+        name.charAt(0).toLowerCase() + name.slice(1),
+        'Member must not be null',
+      );
       v.throwIfAny();
     }
     return value ?? '';
@@ -50,7 +54,8 @@ export class QueryParams {
   /** `Name.member.1`, `Name.member.2`, ... in order (undefined when no member is given). */
   list(name: string): string[] | undefined {
     const out: string[] = [];
-    for (let i = 1; this.#params.has(`${name}.member.${i}`); i++) out.push(this.#params.get(`${name}.member.${i}`) ?? '');
+    for (let i = 1; this.#params.has(`${name}.member.${i}`); i++)
+      out.push(this.#params.get(`${name}.member.${i}`) ?? '');
     if (out.length === 0 && !this.#params.has(name)) return undefined;
     return out;
   }

@@ -28,7 +28,8 @@ export function checkTags(tags: readonly Tag[]): void {
       );
     }
     const lower = tag.Key.toLowerCase();
-    if (seen.has(lower)) throw new IamError('InvalidInput', 'Duplicate tag keys found. Please remove them and try again.');
+    if (seen.has(lower))
+      throw new IamError('InvalidInput', 'Duplicate tag keys found. Please remove them and try again.');
     seen.add(lower);
   }
 }

@@ -341,6 +341,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     const eksApi = new EksApi({
       iam: options.iam,
       region,
+      accessEntries,
+      now,
       verifySignedRequest: options.verifySignedRequest,
       clusters: () => [
         {
