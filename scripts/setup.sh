@@ -43,9 +43,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # 3. Tools that come with the machine image, not from the package sources: fail loudly.
-for t in kubectl java mvn git; do
+for t in kubectl terraform java mvn git; do
   command -v "$t" >/dev/null 2>&1 || { log "$t is required and comes with the machine image; it is missing here"; exit 1; }
 done
+# the hashicorp/aws provider cannot be downloaded here: the image keeps it in a plugin mirror,
+# which the project's terraform commands use in place (scripts/terraform/cli-config.ts)
+node scripts/terraform/cli-config.ts --mirror >/dev/null ||
+  { log "the Terraform plugin mirror with hashicorp/aws is required and comes with the machine image; it is missing here"; exit 1; }
 
 # 4. Workspace dependencies, exactly as locked.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then

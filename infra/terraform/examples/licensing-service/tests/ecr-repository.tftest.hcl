@@ -29,21 +29,11 @@ run "immutable_scanned_encrypted_with_lifecycle" {
     error_message = "The repository must be encrypted at rest."
   }
 
+  # tests/fixtures/lifecycle-policy.json is also checked against the local ECR's validation of
+  # lifecycle policies (test/infra/terraform.test.ts): the module renders exactly that document.
   assert {
-    condition = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[0] == {
-      rulePriority = 1
-      description  = "Keep the newest 30 release images (sha-*)"
-      selection    = { tagStatus = "tagged", tagPrefixList = ["sha-"], countType = "imageCountMoreThan", countNumber = 30 }
-      action       = { type = "expire" }
-    }
-    error_message = "Rule 1 keeps the newest 30 sha-* images and, as the higher priority, shields them from rule 2."
-  }
-
-  assert {
-    condition = jsondecode(aws_ecr_lifecycle_policy.this.policy).rules[1].selection == {
-      tagStatus = "untagged", countType = "imageCountMoreThan", countNumber = 120
-    }
-    error_message = "Rule 2 expires untagged images by count, keeping 30 x 4 for the referrers of the kept images (never by age)."
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy) == jsondecode(file("tests/fixtures/lifecycle-policy.json"))
+    error_message = "Rule 1 keeps the newest 30 sha-* images (and, as the higher priority, shields them from rule 2); rule 2 keeps the newest 30 x 4 untagged images, the referrers of the kept ones, and expires older untagged images by count, never by age."
   }
 
   assert {
