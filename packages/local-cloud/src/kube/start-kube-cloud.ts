@@ -183,7 +183,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   const now = options.now ?? (() => new Date());
   const instance = randomBytes(6).toString('hex');
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-kube-'));
-  const entries = options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
+  const entries =
+    options.restore?.accessEntries ?? options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
   const entryNamespaces = entries.flatMap((e) =>
     (e.accessPolicies ?? []).flatMap((p) => p.accessScope.namespaces ?? []),
   );
@@ -390,7 +391,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       ...(kubeletHealthz ? { kubeletHealthz: `${kubeletHealthz.url}/healthz` } : {}),
     },
     ...(kubeletHealthz ? { kubeletHealthzUrl: `${kubeletHealthz.url}/healthz` } : {}),
-    saveObjects: () => saveObjects(store),
+    saveObjects: () => ({ ...saveObjects(store), accessEntries: accessEntries.list() }),
     apiUrl,
     port,
     caPem: ca.caPem,
