@@ -283,3 +283,62 @@ function defaultUsername(principalArn: string): string {
   const m = PRINCIPAL.exec(principalArn);
   return m?.[2] === 'role' ? `arn:aws:sts::${m[1]}:assumed-role/${m[3]}/{{SessionName}}` : principalArn;
 }
+
+/**
+ * TagResource, UntagResource and ListTagsForResource (`/tags/<arn>`) for an access entry's ARN.
+ * Other ARNs (the cluster's) are refused: the local EKS keeps no tags for them.
+ */
+export function accessEntryTagsRoute(options: {
+  entries: AccessEntries;
+  method: string;
+  resourceArn: string;
+  now: () => Date;
+}): AccessEntryRoute | undefined {
+  const { entries, method, resourceArn } = options;
+  const find = (): AccessEntry => {
+    const entry = entries.list().find((e) => e.accessEntryArn === resourceArn);
+    if (!entry) {
+      throw new AccessEntryApiError(
+        'NotFoundException',
+        404,
+        `Resource ${resourceArn} not found (the local EKS keeps tags for access entries only)`,
+      );
+    }
+    return entry;
+  };
+  if (method === 'GET') {
+    return { action: 'ListTagsForResource', resource: resourceArn, run: () => ({ tags: find().tags ?? {} }) };
+  }
+  if (method === 'POST') {
+    return {
+      action: 'TagResource',
+      resource: resourceArn,
+      run: (body) => {
+        const entry = find();
+        const added = tagMap(body);
+        if (added === undefined || Object.keys(added).length === 0) throw invalid('tags must name at least one tag');
+        const tags = { ...(entry.tags ?? {}), ...added };
+        if (Object.keys(tags).length > 50) {
+          throw new AccessEntryApiError('BadRequestException', 400, 'A resource can have at most 50 tags.');
+        }
+        entries.set({ ...entry, tags });
+        return {};
+      },
+    };
+  }
+  if (method === 'DELETE') {
+    return {
+      action: 'UntagResource',
+      resource: resourceArn,
+      run: (_body, query) => {
+        const entry = find();
+        const keys = query.getAll('tagKeys');
+        if (keys.length === 0) throw invalid('tagKeys must name at least one tag key');
+        const tags = Object.fromEntries(Object.entries(entry.tags ?? {}).filter(([k]) => !keys.includes(k)));
+        entries.set({ ...entry, tags });
+        return {};
+      },
+    };
+  }
+  return undefined;
+}

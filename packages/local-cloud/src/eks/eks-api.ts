@@ -9,7 +9,7 @@ import { type ReceivedRequest, SigV4Error } from '../aws/sigv4-verifier.ts';
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
 import type { AccessEntries } from '../kube/auth/access-entries.ts';
-import { AccessEntryApiError, accessEntryRoute } from './access-entries-api.ts';
+import { AccessEntryApiError, accessEntryRoute, accessEntryTagsRoute } from './access-entries-api.ts';
 
 export interface EksClusterRecord {
   name: string;
@@ -53,6 +53,22 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
   });
   res.end(text);
+}
+
+/** A request's JSON object body ({} when empty), or BadRequestException. */
+function parseBody(body: Buffer): Record<string, unknown> {
+  let parsed: unknown = {};
+  if (body.length > 0) {
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new EksError('BadRequestException', 400, 'The request body is not valid JSON');
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new EksError('BadRequestException', 400, 'The request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
@@ -118,6 +134,20 @@ export class EksApi {
         if (req.method === 'GET' && describe?.[1]) {
           send(res, 200, this.#describe(decodeURIComponent(describe[1]), caller), requestId);
           return;
+        }
+        const tagged = /^\/tags\/([^/]+)$/.exec(url.pathname);
+        if (tagged?.[1] && this.#o.accessEntries) {
+          const route = accessEntryTagsRoute({
+            entries: this.#o.accessEntries,
+            method: req.method ?? 'GET',
+            resourceArn: decodeURIComponent(tagged[1]),
+            now: this.#o.now ?? (() => new Date()),
+          });
+          if (route) {
+            this.#authorize(caller, `eks:${route.action}`, route.resource);
+            send(res, 200, route.run(parseBody(body), url.searchParams), requestId);
+            return;
+          }
         }
         const sub = /^\/clusters\/([^/]+)\/(.+)$/.exec(url.pathname);
         if (sub?.[1] && sub[2] && this.#o.accessEntries) {
@@ -199,18 +229,7 @@ export class EksApi {
       );
     }
     this.#authorize(caller, `eks:${route.action}`, route.resource);
-    let parsed: unknown = {};
-    if (body.length > 0) {
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new EksError('BadRequestException', 400, 'The request body is not valid JSON');
-      }
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new EksError('BadRequestException', 400, 'The request body must be a JSON object');
-    }
-    return route.run(parsed as Record<string, unknown>, new URLSearchParams());
+    return route.run(parseBody(body), new URLSearchParams());
   }
 
   #describe(name: string, caller: StoredCredentials): unknown {

@@ -212,6 +212,15 @@ export function iamOperations(iam: Iam): Record<string, IamOperation> {
         return xmlElements({ Role: roleXml(role) });
       },
     },
+    ListRoles: {
+      parameters: ['PathPrefix', ...PAGING],
+      resource: () => '*',
+      run: (p) => {
+        const prefix = p.string('PathPrefix') ?? '/';
+        const roles = iam.listRoles().filter((r) => r.path.startsWith(prefix));
+        return list('Roles', roles.map((r) => `<member>${roleXml(r).xml}</member>`).join(''));
+      },
+    },
     GetRole: {
       parameters: ['RoleName'],
       resource: roleArn,
