@@ -7,7 +7,7 @@
 // few: one init, of the example root module, which calls every module; one validate there, which
 // checks the example, every module it calls and the test files' run blocks (each names one module
 // as its root); one terraform test.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { validateLifecyclePolicy } from '@bakeline/local-cloud';
@@ -52,6 +52,15 @@ describe('infra/terraform', () => {
   it('is formatted (terraform fmt -check)', async () => {
     const r = await terraform(['fmt', '-check', '-recursive', '-list=true', '.'], { cwd: source, config });
     expect(r.stdout).toBe('');
+  });
+
+  it('uses the provider in the mirror in place (init links it, copies nothing)', () => {
+    const installed = join(example(), '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws');
+    const [version] = readdirSync(installed);
+    const [osArch] = readdirSync(join(installed, version ?? ''));
+    const platform = join(installed, version ?? '', osArch ?? '');
+    expect(lstatSync(platform).isSymbolicLink()).toBe(true);
+    expect(realpathSync(platform).startsWith(realpathSync(config.mirror))).toBe(true);
   });
 
   it('tests every module: each is the root of a run block of the example tests', () => {
