@@ -86,17 +86,13 @@ function queryObject(params: URLSearchParams, omit: ReadonlySet<string>): Record
   return out;
 }
 
+/**
+ * The path the client signed: the path as sent (already URI-encoded). The signer encodes it once
+ * more, as SigV4 wants for every service but S3 ("each path segment must be URI-encoded twice");
+ * the Go and JavaScript SDKs sign `/access-entries/arn%3Aaws...` as `arn%253Aaws...`.
+ */
 function canonicalPath(pathname: string): string {
-  return pathname
-    .split('/')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
-    })
-    .join('/');
+  return pathname;
 }
 
 function sameHex(a: string, b: string): boolean {

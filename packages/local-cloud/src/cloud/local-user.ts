@@ -7,6 +7,8 @@ export const LOCAL_USER_POLICY = {
   Version: '2012-10-17',
   Statement: [
     { Sid: 'Registry', Effect: 'Allow', Action: 'ecr:*', Resource: '*' },
-    { Sid: 'Clusters', Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:ListClusters'], Resource: '*' },
+    { Sid: 'Clusters', Effect: 'Allow', Action: 'eks:*', Resource: '*' },
+    // what `terraform apply` of infra/terraform needs: roles, policies, the OIDC provider
+    { Sid: 'Identity', Effect: 'Allow', Action: 'iam:*', Resource: '*' },
   ],
 };

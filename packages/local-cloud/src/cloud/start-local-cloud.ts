@@ -14,6 +14,7 @@ import { RegistryTokens } from '../ecr/registry-tokens.ts';
 import { ScanFindingsStore } from '../ecr/scan-findings.ts';
 import { type HttpServerHandler, listen } from '../http/server.ts';
 import { Iam } from '../iam/iam.ts';
+import { IamApi } from '../iam/iam-api.ts';
 import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
 import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
 import { startOidc } from '../oidc/start-oidc.ts';
@@ -72,6 +73,8 @@ export interface LocalCloudEndpoints {
   sts: string;
   /** ECR API endpoint URL (`ecr-endpoint`). */
   ecr: string;
+  /** IAM API endpoint URL (Terraform's `endpoints { iam = ... }`). */
+  iam: string;
   /** The ECR registry (front): `host` is what image references start with. */
   registry: { url: string; host: string };
   /** The Distribution registry behind the front (no auth; for diagnostics only). */
@@ -109,6 +112,7 @@ function listeningPorts(endpoints: LocalCloudEndpoints, distributionPort: number
     layerBucket: portOf(endpoints.layerBucket),
     sts: portOf(endpoints.sts),
     ecr: portOf(endpoints.ecr),
+    iam: portOf(endpoints.iam),
     admin: portOf(endpoints.admin),
     ...(apiUrl !== undefined ? { kubeApi: apiUrl } : {}),
     ...(eks !== undefined ? { eks } : {}),
@@ -239,6 +243,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const ecrApi = new EcrApi({ iam, verifier, registry, tokens, region, proxyEndpoint: front.url, now });
     const ecr = await listen(ecrApi.handler(), { onError, ...preferred('ecr') });
     stoppers.push(ecr.close);
+    const iamServer = await listen(new IamApi({ iam, verifier, now }).handler(), { onError, ...preferred('iam') });
+    stoppers.push(iamServer.close);
 
     const admin = new LocalCloudAdmin({
       iam,
@@ -281,6 +287,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
       sts: sts.url,
       ecr: ecr.url,
+      iam: iamServer.url,
       registry: { url: front.url, host: front.host },
       distribution: distribution.url,
       layerBucket: bucketServer.url,

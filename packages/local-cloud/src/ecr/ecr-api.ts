@@ -20,6 +20,7 @@ import { validateLifecyclePolicy } from './lifecycle-policy.ts';
 import { ManifestRejectedError, sha256Digest } from './manifest.ts';
 import type { RegistryTokens } from './registry-tokens.ts';
 import { repositoryNameProblem } from './repository-name.ts';
+import { repositorySettingsOperations } from './repository-settings-api.ts';
 import { severityCounts } from './scan-findings.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
@@ -117,6 +118,12 @@ export class EcrApi {
       StartImageScan: (i, c) => this.#startImageScan(i, c),
       PutLifecyclePolicy: (i, c) => this.#putLifecyclePolicy(i, c),
       GetLifecyclePolicy: (i, c) => this.#getLifecyclePolicy(i, c),
+      ...repositorySettingsOperations({
+        registry: options.registry,
+        repository: (i, c, action) => this.#repository(i, c, action),
+        authorize: (c, action, resource) => this.#authorize(c, action, resource),
+        repositoryJson: (repo) => this.#repositoryJson(repo),
+      }),
     };
   }
 
@@ -132,7 +139,11 @@ export class EcrApi {
         const target = String(req.headers['x-amz-target'] ?? '');
         const op = target.startsWith(TARGET_PREFIX) ? this.#operations[target.slice(TARGET_PREFIX.length)] : undefined;
         if (req.method !== 'POST' || op === undefined) {
-          throw new JsonProtocolError('UnknownOperationException', '', 400);
+          throw new JsonProtocolError(
+            'UnknownOperationException',
+            `${target === '' ? 'No X-Amz-Target' : target}: the local ECR does not implement this operation`,
+            400,
+          );
         }
         let caller: StoredCredentials;
         try {

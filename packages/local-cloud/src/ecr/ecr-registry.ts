@@ -34,6 +34,8 @@ export interface EcrRepository {
   /** tag -> digest */
   tags: Map<string, string>;
   lifecyclePolicyText?: string;
+  /** Repository policy (SetRepositoryPolicy), as given. */
+  policyText?: string;
   resourceTags: { Key: string; Value: string }[];
 }
 
@@ -150,6 +152,12 @@ export class EcrRegistry {
     const repo = this.#repositories.get(name);
     if (!repo) throw this.notFound(name);
     return repo;
+  }
+
+  /** Forgets a repository and its images (DeleteRepository; the caller checked `force`). */
+  deleteRepository(name: string): void {
+    this.requireRepository(name);
+    this.#repositories.delete(name);
   }
 
   listRepositories(): EcrRepository[] {

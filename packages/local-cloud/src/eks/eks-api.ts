@@ -8,6 +8,8 @@ import { jsonSignatureError } from '../aws/json-protocol.ts';
 import { type ReceivedRequest, SigV4Error } from '../aws/sigv4-verifier.ts';
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
+import type { AccessEntries } from '../kube/auth/access-entries.ts';
+import { AccessEntryApiError, accessEntryRoute, accessEntryTagsRoute } from './access-entries-api.ts';
 
 export interface EksClusterRecord {
   name: string;
@@ -24,6 +26,9 @@ export interface EksApiOptions {
   region: string;
   verifySignedRequest: (request: ReceivedRequest, service: string) => Promise<StoredCredentials>;
   clusters: () => readonly EksClusterRecord[];
+  /** The cluster's access entries: with them, the access entry API is served. */
+  accessEntries?: AccessEntries;
+  now?: () => Date;
 }
 
 export class EksError extends Error {
@@ -48,6 +53,22 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
   });
   res.end(text);
+}
+
+/** A request's JSON object body ({} when empty), or BadRequestException. */
+function parseBody(body: Buffer): Record<string, unknown> {
+  let parsed: unknown = {};
+  if (body.length > 0) {
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new EksError('BadRequestException', 400, 'The request body is not valid JSON');
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new EksError('BadRequestException', 400, 'The request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
@@ -114,6 +135,30 @@ export class EksApi {
           send(res, 200, this.#describe(decodeURIComponent(describe[1]), caller), requestId);
           return;
         }
+        const tagged = /^\/tags\/([^/]+)$/.exec(url.pathname);
+        if (tagged?.[1] && this.#o.accessEntries) {
+          const route = accessEntryTagsRoute({
+            entries: this.#o.accessEntries,
+            method: req.method ?? 'GET',
+            resourceArn: decodeURIComponent(tagged[1]),
+            now: this.#o.now ?? (() => new Date()),
+          });
+          if (route) {
+            this.#authorize(caller, `eks:${route.action}`, route.resource);
+            send(res, 200, route.run(parseBody(body), url.searchParams), requestId);
+            return;
+          }
+        }
+        const sub = /^\/clusters\/([^/]+)\/(.+)$/.exec(url.pathname);
+        if (sub?.[1] && sub[2] && this.#o.accessEntries) {
+          send(
+            res,
+            200,
+            this.#accessEntries(req.method ?? 'GET', decodeURIComponent(sub[1]), sub[2], body, caller),
+            requestId,
+          );
+          return;
+        }
         if (req.method === 'GET' && url.pathname === '/clusters') {
           this.#authorize(
             caller,
@@ -126,9 +171,13 @@ export class EksApi {
         throw new EksError(
           'NotFoundException',
           404,
-          `The resource you requested does not exist: ${req.method} ${url.pathname}`,
+          `The resource you requested does not exist: ${req.method} ${url.pathname} (the local EKS does not implement it)`,
         );
       } catch (error: unknown) {
+        if (error instanceof AccessEntryApiError) {
+          send(res, error.status, { message: error.message }, requestId, error.type);
+          return;
+        }
         if (error instanceof EksError) {
           send(res, error.status, { message: error.message, ...error.extra }, requestId, error.type);
           return;
@@ -154,6 +203,33 @@ export class EksApi {
         this.#o.iam.accessDeniedMessage(caller.principal.arn, action, resource, options),
       );
     }
+  }
+
+  #accessEntries(method: string, clusterName: string, rest: string, body: Buffer, caller: StoredCredentials): unknown {
+    const cluster = this.#o.clusters().find((c) => c.name === clusterName);
+    if (!cluster) {
+      throw new EksError('ResourceNotFoundException', 404, `No cluster found for name: ${clusterName}.`, {
+        clusterName,
+      });
+    }
+    const route = accessEntryRoute({
+      entries: this.#o.accessEntries as AccessEntries,
+      cluster,
+      region: this.#o.region,
+      accountId: this.#o.iam.accountId,
+      method,
+      rest: rest.split('/').map((s) => decodeURIComponent(s)),
+      now: this.#o.now ?? (() => new Date()),
+    });
+    if (!route) {
+      throw new EksError(
+        'NotFoundException',
+        404,
+        `The resource you requested does not exist: ${method} /clusters/${clusterName}/${rest} (the local EKS does not implement it)`,
+      );
+    }
+    this.#authorize(caller, `eks:${route.action}`, route.resource);
+    return route.run(parseBody(body), new URLSearchParams());
   }
 
   #describe(name: string, caller: StoredCredentials): unknown {

@@ -4,8 +4,13 @@ import { accessDeniedMessage } from './access-denied.ts';
 import { parsePrincipalArn } from './arn.ts';
 import type { ConditionContext } from './conditions.ts';
 import { type Decision, type Explanation, evaluatePolicies, evaluateTrust, type TrustPrincipal } from './evaluate.ts';
+import { IamError } from './iam-error.ts';
+import { ManagedPolicies } from './managed-policies.ts';
 import { type Policy, parsePolicy } from './policy.ts';
+import type { Tag } from './tags.ts';
 import { uniqueId } from './unique-id.ts';
+
+export { IamError } from './iam-error.ts';
 
 export interface OidcProviderEntry {
   arn: string;
@@ -14,6 +19,10 @@ export interface OidcProviderEntry {
   /** The URL without its scheme: the prefix of the condition keys (`<host>:sub`). */
   keyPrefix: string;
   clientIds: string[];
+  /** Server certificate thumbprints (40 hex digits each); absent in state saved before they were kept. */
+  thumbprints?: string[];
+  tags?: Tag[];
+  createdAt?: Date;
 }
 
 export interface RoleInput {
@@ -26,6 +35,7 @@ export interface RoleInput {
   maxSessionDurationSeconds?: number;
   description?: string;
   path?: string;
+  tags?: Tag[];
 }
 
 export interface Role {
@@ -38,6 +48,9 @@ export interface Role {
   policies: Map<string, Policy>;
   maxSessionDurationSeconds: number;
   createdAt: Date;
+  tags?: Tag[];
+  /** ARNs of the managed policies attached to the role (AttachRolePolicy). */
+  attachedPolicyArns?: string[];
 }
 
 export interface UserInput {
@@ -61,15 +74,6 @@ export interface EvaluateOptions {
   /** Session policies of the caller's session (AssumeRole* `Policy`). */
   sessionPolicies?: readonly Policy[];
   region?: string;
-}
-
-/** An IAM API error (`EntityAlreadyExists`, `NoSuchEntity`, `ValidationError`, `MalformedPolicyDocument`). */
-export class IamError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -105,6 +109,8 @@ export class Iam {
   readonly #providers = new Map<string, OidcProviderEntry>();
   readonly #roles = new Map<string, Role>();
   readonly #users = new Map<string, User>();
+  /** Customer managed policies (CreatePolicy) and their attachments' targets. */
+  readonly managedPolicies: ManagedPolicies;
 
   constructor(options: { accountId: string; partition?: string; now?: () => Date }) {
     if (!/^\d{12}$/.test(options.accountId)) {
@@ -113,11 +119,21 @@ export class Iam {
     this.accountId = options.accountId;
     this.partition = options.partition ?? 'aws';
     this.#now = options.now ?? (() => new Date());
+    this.managedPolicies = new ManagedPolicies({
+      accountId: this.accountId,
+      partition: this.partition,
+      now: this.#now,
+    });
   }
 
   // ---- OIDC providers -------------------------------------------------------------------------
 
-  addOidcProvider(input: { url: string; clientIds: readonly string[] }): OidcProviderEntry {
+  addOidcProvider(input: {
+    url: string;
+    clientIds: readonly string[];
+    thumbprints?: readonly string[];
+    tags?: readonly Tag[];
+  }): OidcProviderEntry {
     let url: URL;
     try {
       url = new URL(input.url);
@@ -141,6 +157,9 @@ export class Iam {
       url: input.url.replace(/\/$/, ''),
       keyPrefix,
       clientIds: [...input.clientIds],
+      thumbprints: [...(input.thumbprints ?? [])],
+      tags: [...(input.tags ?? [])],
+      createdAt: this.#now(),
     };
     this.#providers.set(arn, entry);
     return entry;
@@ -151,6 +170,14 @@ export class Iam {
     if (!issuer.startsWith('https://')) return undefined;
     const bare = issuer.slice('https://'.length).replace(/\/$/, '');
     return this.#providers.get(`arn:${this.partition}:iam::${this.accountId}:oidc-provider/${bare}`);
+  }
+
+  getOidcProvider(arn: string): OidcProviderEntry | undefined {
+    return this.#providers.get(arn);
+  }
+
+  deleteOidcProvider(arn: string): boolean {
+    return this.#providers.delete(arn);
   }
 
   listOidcProviders(): OidcProviderEntry[] {
@@ -201,6 +228,7 @@ export class Iam {
       createdAt: this.#now(),
     };
     if (input.description !== undefined) role.description = input.description;
+    if (input.tags !== undefined) role.tags = [...input.tags];
     this.#roles.set(role.name, role);
     return role;
   }
@@ -218,9 +246,38 @@ export class Iam {
     }
   }
 
+  /** DeleteRole: refused while the role has inline or attached policies, as IAM does. */
   deleteRole(roleName: string): void {
-    this.#requireRole(roleName);
-    this.#roles.delete(roleName);
+    const role = this.#requireRole(roleName);
+    if (role.policies.size > 0 || (role.attachedPolicyArns ?? []).length > 0) {
+      throw new IamError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    }
+    this.#roles.delete(role.name);
+  }
+
+  attachRolePolicy(roleName: string, policyArn: string): void {
+    const role = this.#requireRole(roleName);
+    this.managedPolicies.require(policyArn);
+    const attached = role.attachedPolicyArns ?? [];
+    if (!attached.includes(policyArn)) {
+      role.attachedPolicyArns = [...attached, policyArn];
+      this.managedPolicies.countAttachment(policyArn, 1);
+    }
+  }
+
+  detachRolePolicy(roleName: string, policyArn: string): void {
+    const role = this.#requireRole(roleName);
+    const attached = role.attachedPolicyArns ?? [];
+    if (!attached.includes(policyArn)) {
+      throw new IamError('NoSuchEntity', `Policy ${policyArn} was not found.`);
+    }
+    role.attachedPolicyArns = attached.filter((a) => a !== policyArn);
+    this.managedPolicies.countAttachment(policyArn, -1);
+  }
+
+  /** A role by name, or IAM's NoSuchEntity. */
+  requireRole(name: string): Role {
+    return this.#requireRole(name);
   }
 
   /** A role by name, role ARN or assumed-role ARN. */
@@ -303,7 +360,10 @@ export class Iam {
     } else {
       const role = this.getRole(principalArn);
       if (!role) return { decision: 'deny', reason: 'unknown-principal' };
-      policies = [...role.policies.values()];
+      policies = [
+        ...role.policies.values(),
+        ...(role.attachedPolicyArns ?? []).flatMap((a) => this.managedPolicies.defaultPolicy(a) ?? []),
+      ];
       entityArn = role.arn;
       userId = ref.kind === 'assumed-role' ? `${role.roleId}:${ref.sessionName}` : role.roleId;
     }

@@ -132,7 +132,12 @@ export function applyRoleDescription(
   const provider =
     iam.findOidcProvider(url) ?? iam.addOidcProvider({ url, clientIds: description.oidcProvider.clientIds });
   const roles = description.roles.map((spec) => {
-    if (iam.getRole(spec.name)) iam.deleteRole(spec.name);
+    const existing = iam.getRole(spec.name);
+    if (existing) {
+      for (const name of [...existing.policies.keys()]) iam.deleteRolePolicy(spec.name, name);
+      for (const arn of existing.attachedPolicyArns ?? []) iam.detachRolePolicy(spec.name, arn);
+      iam.deleteRole(spec.name);
+    }
     return iam.createRole({
       name: spec.name,
       description: spec.description,

@@ -191,7 +191,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   const now = options.now ?? (() => new Date());
   const instance = randomBytes(6).toString('hex');
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-kube-'));
-  const entries = options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
+  const entries =
+    options.restore?.accessEntries ?? options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
   const entryNamespaces = entries.flatMap((e) =>
     (e.accessPolicies ?? []).flatMap((p) => p.accessScope.namespaces ?? []),
   );
@@ -350,6 +351,8 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
     const eksApi = new EksApi({
       iam: options.iam,
       region,
+      accessEntries,
+      now,
       verifySignedRequest: options.verifySignedRequest,
       clusters: () => [
         {
@@ -397,7 +400,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
       ...(kubeletHealthz ? { kubeletHealthz: `${kubeletHealthz.url}/healthz` } : {}),
     },
     ...(kubeletHealthz ? { kubeletHealthzUrl: `${kubeletHealthz.url}/healthz` } : {}),
-    saveObjects: () => saveObjects(store),
+    saveObjects: () => ({ ...saveObjects(store), accessEntries: accessEntries.list() }),
     apiUrl,
     port,
     caPem: ca.caPem,

@@ -13,6 +13,7 @@ export const PORT_NAMES = [
   'layerBucket',
   'sts',
   'ecr',
+  'iam',
   'admin',
   'kubeApi',
   'eks',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { EcrRegistry, EcrRepository } from '../../ecr/ecr-registry.ts';
 import type { ScanFinding, ScanFindingsStore } from '../../ecr/scan-findings.ts';
 import type { Iam, OidcProviderEntry, Role } from '../../iam/iam.ts';
+import type { ManagedPolicy } from '../../iam/managed-policies.ts';
 import type { SavedKubeObjects } from '../../kube/api/saved-objects.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { decodeState, encodeState } from './json-codec.ts';
@@ -17,7 +18,8 @@ export const SAVED_STATE_VERSION = 1;
 export interface SavedState {
   version: typeof SAVED_STATE_VERSION;
   ecr: { repositories: EcrRepository[]; findings: [string, ScanFinding[]][] };
-  iam: { providers: OidcProviderEntry[]; roles: Role[] };
+  /** `policies` (customer managed) is absent in state saved before the IAM API served them. */
+  iam: { providers: OidcProviderEntry[]; roles: Role[]; policies?: ManagedPolicy[] };
   kube?: SavedKubeObjects;
 }
 
@@ -58,7 +60,11 @@ export function captureState(parts: StateParts): SavedState {
   return {
     version: SAVED_STATE_VERSION,
     ecr: { repositories: parts.registry.listRepositories(), findings: parts.findings.entries() },
-    iam: { providers: parts.iam.listOidcProviders(), roles: parts.iam.listRoles() },
+    iam: {
+      providers: parts.iam.listOidcProviders(),
+      roles: parts.iam.listRoles(),
+      policies: parts.iam.managedPolicies.list(),
+    },
     ...(kube ? { kube } : {}),
   };
 }
@@ -66,6 +72,7 @@ export function captureState(parts: StateParts): SavedState {
 /** Puts IAM's providers and roles back (before the role description is applied over them). */
 export function restoreIam(iam: Iam, state: SavedState): void {
   for (const provider of state.iam.providers) iam.importOidcProvider(provider);
+  for (const policy of state.iam.policies ?? []) iam.managedPolicies.import(policy);
   for (const role of state.iam.roles) iam.importRole(role);
 }
 

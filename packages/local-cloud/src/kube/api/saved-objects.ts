@@ -1,12 +1,15 @@
 // What of the object store outlives a restart of the local cloud: every object but the node's
 // own (pods, which the controllers make again from their ReplicaSets, as after a node restart)
 // and events. Objects are kept whole (metadata, spec, status), by group, version and resource.
+import type { AccessEntry } from '../auth/access-entries.ts';
 import { findResource } from './resources.ts';
 import type { Obj, ObjectStore } from './store.ts';
 
 export interface SavedKubeObjects {
   resourceVersion: number;
   objects: { group: string; version: string; resource: string; object: Obj }[];
+  /** The cluster's EKS access entries (absent in state saved before the EKS API managed them). */
+  accessEntries?: AccessEntry[];
 }
 
 const NOT_SAVED = new Set(['/pods', '/events', 'events.k8s.io/events']);

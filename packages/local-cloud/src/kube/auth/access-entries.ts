@@ -15,6 +15,9 @@ export interface AccessScope {
 export interface AccessPolicyAssociation {
   policyArn: string;
   accessScope: AccessScope;
+  /** When the EKS API associated it (entries made in code have none). */
+  associatedAt?: Date;
+  modifiedAt?: Date;
 }
 
 export interface AccessEntry {
@@ -24,6 +27,12 @@ export interface AccessEntry {
   username?: string;
   kubernetesGroups?: string[];
   accessPolicies?: AccessPolicyAssociation[];
+  /** What the EKS API keeps (CreateAccessEntry): type, tags, the entry's ARN and times. */
+  type?: string;
+  tags?: Record<string, string>;
+  accessEntryArn?: string;
+  createdAt?: Date;
+  modifiedAt?: Date;
 }
 
 const PRINCIPAL = /^arn:aws:iam::(\d{12}):(role|user)\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
