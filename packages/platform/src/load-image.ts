@@ -120,7 +120,7 @@ export async function loadImage(
     if (held) {
       // the ID is the digest of what was verified above: the engine holds exactly this image
       logger.info(
-        `the engine holds ${expected} already (the ${store === 'containerd' ? 'manifest' : 'config'} digest on the ${store} image store): not loaded again`,
+        `the engine holds the image already, not loaded again: image ID ${held.Id} is the ${store === 'containerd' ? 'manifest' : 'config'} digest`,
       );
       return { id: held.Id, digest, store, inspect: held };
     }
