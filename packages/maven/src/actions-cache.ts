@@ -1,6 +1,7 @@
 // The Actions cache service through @actions/cache (restore by key, then restore-key prefixes).
+// @actions/cache (with the Azure storage client, 1.5 MB of the bundle) is loaded only when the
+// service is there and a restore or save runs, so the action starts without it.
 import { mkdirSync } from 'node:fs';
-import * as actionsCache from '@actions/cache';
 import type { CacheBackend } from './cache-backend.ts';
 
 export class ActionsCache implements CacheBackend {
@@ -21,10 +22,12 @@ export class ActionsCache implements CacheBackend {
 
   async restore(path: string, key: string, restoreKeys: string[]): Promise<string | undefined> {
     mkdirSync(path, { recursive: true });
+    const actionsCache = await import('@actions/cache');
     return actionsCache.restoreCache([path], key, restoreKeys);
   }
 
   async save(path: string, key: string): Promise<boolean> {
+    const actionsCache = await import('@actions/cache');
     try {
       await actionsCache.saveCache([path], key);
       return true;

@@ -10,6 +10,8 @@ export interface CacheBackend {
   restore(path: string, key: string, restoreKeys: string[]): Promise<string | undefined>;
   /** Saves `path` under `key`; false when that entry exists already (entries are immutable). */
   save(path: string, key: string): Promise<boolean>;
+  /** True when the last restore found every file of the entry in place and extracted nothing. */
+  readonly lastRestoreInPlace?: boolean;
 }
 
 /** The Actions cache when `ACTIONS_CACHE_URL`/`ACTIONS_RESULTS_URL` say the service is there, else `cacheDir`. */

@@ -1,10 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exec } from '@bakeline/toolkit';
 import { exec } from '@bakeline/toolkit';
 import { describe, expect, it } from 'vitest';
 import { scratch } from '../test/scratch.ts';
+import { parseTarListing } from './cache-entry-in-place.ts';
 import { FilesystemCache } from './filesystem-cache.ts';
+
+/** The real exec, recording each command line. */
+function recording(): { run: Exec; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    run: (command, args, options) => {
+      calls.push([command, ...args].join(' '));
+      return exec(command, args, options);
+    },
+  };
+}
 
 function repository(marker: string): string {
   return scratch({ 'org/example/lib/1.0/lib-1.0.jar': marker, 'org/example/lib/1.0/lib-1.0.pom': '<project/>' });
@@ -80,5 +93,69 @@ describe('FilesystemCache', () => {
     writeFileSync(join(dir, 'maven-linux-x64-x.tar.123.partial'), 'half');
     writeFileSync(join(dir, 'notes.txt'), 'x');
     expect(new FilesystemCache(dir).lookup('maven-linux-x64-y', ['maven-linux-x64-'])).toBeUndefined();
+  });
+
+  it('does not extract an entry whose files are all in place (same size and time)', async () => {
+    const { run, calls } = recording();
+    const cache = new FilesystemCache(scratch(), run);
+    await cache.save(repository('one'), 'maven-k');
+    const target = scratch();
+    expect(await cache.restore(target, 'maven-k', [])).toBe('maven-k');
+    expect(cache.lastRestoreInPlace).toBe(false);
+    calls.length = 0;
+    expect(await cache.restore(target, 'maven-k', [])).toBe('maven-k');
+    expect(cache.lastRestoreInPlace).toBe(true);
+    expect(calls.filter((c) => c.startsWith('tar -xf'))).toEqual([]);
+    expect(jar(target)).toBe('one');
+  });
+
+  it.each([
+    ['a file of the entry is missing', (file: string) => rmSync(file)],
+    ['a file has another size', (file: string) => writeFileSync(file, 'longer content')],
+    [
+      'a file has another modification time',
+      (file: string) => {
+        writeFileSync(file, 'owt');
+        utimesSync(file, new Date(2_000_000_000_000), new Date(2_000_000_000_000));
+      },
+    ],
+  ])('extracts the entry again when %s', async (_what, change) => {
+    const { run, calls } = recording();
+    const cache = new FilesystemCache(scratch(), run);
+    await cache.save(repository('one'), 'maven-k');
+    const target = scratch();
+    await cache.restore(target, 'maven-k', []);
+    change(join(target, 'org/example/lib/1.0/lib-1.0.jar'));
+    calls.length = 0;
+    expect(await cache.restore(target, 'maven-k', [])).toBe('maven-k');
+    expect(cache.lastRestoreInPlace).toBe(false);
+    expect(calls.filter((c) => c.startsWith('tar -xf'))).toHaveLength(1);
+    expect(jar(target)).toBe('one');
+  });
+});
+
+describe('parseTarListing', () => {
+  it('reads files and directories, times in UTC, paths without ./', () => {
+    const text = [
+      'drwxr-xr-x root/root         0 2026-12-03 22:02:29 ./',
+      'drwxr-xr-x root/root         0 2026-12-03 22:02:29 ./a/',
+      '-rw-r--r-- root/root         3 2026-12-03 22:02:29 ./a/x y.txt',
+      '',
+    ].join('\n');
+    expect(parseTarListing(text)).toEqual([
+      { type: 'dir', path: '', size: 0, mtime: Date.UTC(2026, 11, 3, 22, 2, 29) / 1000 },
+      { type: 'dir', path: 'a', size: 0, mtime: Date.UTC(2026, 11, 3, 22, 2, 29) / 1000 },
+      { type: 'file', path: 'a/x y.txt', size: 3, mtime: Date.UTC(2026, 11, 3, 22, 2, 29) / 1000 },
+    ]);
+  });
+
+  it.each([
+    ['a symbolic link', 'lrwxrwxrwx root/root         0 2026-12-03 22:02:29 ./l -> x'],
+    ['a hard link', 'hrw-r--r-- root/root         0 2026-12-03 22:02:29 ./h link to ./x'],
+    ['an escaped name', '-rw-r--r-- root/root         3 2026-12-03 22:02:29 ./a\\nb'],
+    ['a path with ..', '-rw-r--r-- root/root         3 2026-12-03 22:02:29 ./../x'],
+    ['an unknown line', 'tar: something went wrong'],
+  ])('cannot check %s (the entry is then extracted)', (_what, line) => {
+    expect(parseTarListing(`${line}\n`)).toBeUndefined();
   });
 });

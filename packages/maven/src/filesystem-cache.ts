@@ -1,10 +1,12 @@
 // A cache directory with the Actions cache's semantics: `<dir>/<key>.tar` entries, restore by the
 // exact key else the newest entry with a restore-key prefix, immutable entries written atomically
-// (a temp file renamed into place, so a reader never sees half an entry).
+// (a temp file renamed into place, so a reader never sees half an entry). An entry whose files are
+// all in place already is not extracted again (see cache-entry-in-place.ts).
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Exec, exec, execChecked } from '@bakeline/toolkit';
 import type { CacheBackend } from './cache-backend.ts';
+import { entryInPlace, parseTarListing } from './cache-entry-in-place.ts';
 
 const SAFE_KEY = /^[A-Za-z0-9._-]+$/;
 
@@ -12,6 +14,8 @@ export class FilesystemCache implements CacheBackend {
   readonly name = 'filesystem';
   readonly dir: string;
   readonly #exec: Exec;
+  /** Whether the last restore found the entry's files in place and extracted nothing. */
+  lastRestoreInPlace = false;
 
   constructor(dir: string, run: Exec = exec) {
     this.dir = dir;
@@ -41,9 +45,21 @@ export class FilesystemCache implements CacheBackend {
   async restore(path: string, key: string, restoreKeys: string[]): Promise<string | undefined> {
     const matched = this.lookup(key, restoreKeys);
     if (!matched) return undefined;
+    this.lastRestoreInPlace = await this.#inPlace(matched, path);
+    if (this.lastRestoreInPlace) return matched;
     mkdirSync(path, { recursive: true });
     await execChecked('tar', ['-xf', this.entryFile(matched), '-C', path], {}, this.#exec);
     return matched;
+  }
+
+  async #inPlace(key: string, path: string): Promise<boolean> {
+    if (!existsSync(path)) return false;
+    const listing = await this.#exec('tar', ['--full-time', '--quoting-style=escape', '-tvf', this.entryFile(key)], {
+      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+    });
+    if (listing.exitCode !== 0) return false;
+    const entries = parseTarListing(listing.stdout);
+    return entries !== undefined && entryInPlace(entries, path);
   }
 
   async save(path: string, key: string): Promise<boolean> {

@@ -123,7 +123,9 @@ async function restoreCache(options: MavenBuildOptions, path: string): Promise<C
     try {
       const hit = await backend.restore(path, key, restoreKeys);
       options.logger.info(
-        hit ? `restored ${hit}${hit === key ? '' : ` (by prefix; wanted ${key})`} into ${path}` : `no cache for ${key}`,
+        hit
+          ? `restored ${hit}${hit === key ? '' : ` (by prefix; wanted ${key})`} into ${path}${backend.lastRestoreInPlace ? ' (its files were in place, same size and time: nothing extracted)' : ''}`
+          : `no cache for ${key}`,
       );
       return hit;
     } catch (error: unknown) {

@@ -68,7 +68,7 @@ async function expectedDigest(options: MavenInstallOptions, dist: MavenDistribut
 
 export async function installMaven(options: MavenInstallOptions): Promise<InstalledMaven> {
   const { version, toolCache, logger } = options;
-  const cached = toolCache.find('maven', version);
+  const cached = await toolCache.find('maven', version);
   if (cached) {
     logger.info(`Maven ${version} from the tool cache: ${cached}`);
     return { version, home: cached, mvn: join(cached, 'bin', 'mvn'), url: undefined };

@@ -62,9 +62,40 @@ describe('loadImage from a layout', () => {
     expect(loaded).toMatchObject({ id: configDigest, digest, store: 'classic' });
     expect(engine.commands.map((c) => c.replace(/--input \S+/, '--input <archive>'))).toEqual([
       'docker info --format {{json .}}',
+      `docker image inspect --format {{json .}} ${configDigest}`,
       'docker load --input <archive>',
       `docker image inspect --format {{json .}} ${tag()}`,
     ]);
+  });
+
+  it.each([
+    ['classic', () => configDigest],
+    ['containerd', () => digest],
+  ] as const)('does not load again an image the %s engine holds by its ID', async (store, id) => {
+    const engine = new FakeEngine({ store, images: { [id()]: imageInspect(id()) } });
+    const loaded = await loadImage(
+      new DockerCli({ exec: engine.exec }),
+      { kind: 'layout', path: layout },
+      digest,
+      work,
+      silentLogger,
+    );
+    expect(loaded).toMatchObject({ id: id(), digest, store });
+    expect(engine.commands).toEqual([
+      'docker info --format {{json .}}',
+      `docker image inspect --format {{json .}} ${id()}`,
+    ]);
+  });
+
+  it('loads when the engine answers the ID with another image', async () => {
+    const engine = new FakeEngine({
+      store: 'classic',
+      images: { [configDigest]: imageInspect(digest), [tag()]: imageInspect(configDigest) },
+    });
+    const docker = new DockerCli({ exec: engine.exec });
+    const loaded = await loadImage(docker, { kind: 'layout', path: layout }, digest, work, silentLogger);
+    expect(loaded).toMatchObject({ id: configDigest });
+    expect(engine.calls.map((c) => c.args[0])).toEqual(['info', 'image', 'load', 'image']);
   });
 
   it('expects the manifest digest as the image ID on the containerd store', async () => {
@@ -129,7 +160,7 @@ describe('loadImage from a layout', () => {
     ).resolves.toMatchObject({
       id: configDigest,
     });
-    expect(engine.calls.map((c) => c.args[0])).toEqual(['info', 'load', 'image']);
+    expect(engine.calls.map((c) => c.args[0])).toEqual(['info', 'image', 'load', 'image']);
   });
 
   it('needs a digest for a layout', async () => {

@@ -2,7 +2,8 @@
 // manifest must hash to `digest` and every blob to its name, before anything reaches the engine.
 // Then the image the engine holds must be the one the manifest names: its ID is the config digest
 // on the classic image store and the manifest digest on the containerd store (detected from
-// `docker info`, never assumed). A registry reference is pulled by digest and must carry it.
+// `docker info`, never assumed). An engine that holds an image with that ID already (a rerun of the
+// same image) is not sent it again: the ID is the digest just verified. A registry reference is pulled by digest and must carry it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -81,6 +82,12 @@ async function pullByDigest(docker: DockerCli, reference: string, digest: Digest
   return { id: inspect.Id, digest: pinned, store, inspect };
 }
 
+/** The engine's image with this ID, when it holds one (a warm rerun of the same image). */
+async function heldImage(docker: DockerCli, id: Digest): Promise<ImageInspect | undefined> {
+  const inspect = await docker.inspectImage(id).catch(() => undefined);
+  return inspect?.Id === id ? inspect : undefined;
+}
+
 export async function loadImage(
   docker: DockerCli,
   source: ImageSource,
@@ -107,14 +114,22 @@ export async function loadImage(
       );
       return verified;
     });
+    const store = await docker.imageStore();
+    const expected = expectedImageId(store, digest, image.configDigest);
+    const held = await heldImage(docker, expected);
+    if (held) {
+      // the ID is the digest of what was verified above: the engine holds exactly this image
+      logger.info(
+        `the engine holds the image already, not loaded again: image ID ${held.Id} is the ${store === 'containerd' ? 'manifest' : 'config'} digest`,
+      );
+      return { id: held.Id, digest, store, inspect: held };
+    }
     const tag = `bakeline-platform-test/image:${digest.slice('sha256:'.length, 'sha256:'.length + 16)}`;
     const archive = join(scratch, 'image.docker.tar');
     await layoutToDockerArchive(layout, digest, archive, { repoTag: tag });
-    const store = await docker.imageStore();
     const loaded = await logger.group(`Load into the engine (${store} image store)`, () => docker.load(archive));
     logger.debug(loaded);
     const inspect = await docker.inspectImage(tag);
-    const expected = expectedImageId(store, digest, image.configDigest);
     if (inspect.Id !== expected) {
       const which = store === 'containerd' ? 'manifest' : 'config';
       throw new ImageMismatchError(
