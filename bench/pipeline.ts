@@ -5,17 +5,18 @@
 //   node bench/pipeline.ts [--runs 5] [--strict] [--no-main-job]
 //   node bench/pipeline.ts --trial --runs 1 --no-main-job   (a check of the set-up: bench/results/pipeline-trial.json)
 // Cases, each run in this order, the two sides swapping places every run:
+//   cold-registry    the current commit into a new local cloud (an empty registry on a new port,
+//                    an empty cluster): every blob is uploaded, every environment starts new pods;
 //   warm-unchanged   the commit each side last deployed, again (nothing to roll out);
-//   one-line-change  a new commit changing one line of the service (a new digest on both sides);
-//   cold-registry    the same commit into a new local cloud (an empty registry on a new port, an
-//                    empty cluster): every blob is uploaded, every environment starts new pods.
+//   one-line-change  a new commit changing one line of the service (a new digest on both sides).
 // Each side has its own Deployments (bakeline in dev/test/prod, the peer in peer-dev/-test/-prod,
 // from the same overlays) and its own ECR repository, so each rolls out from its own last state.
 // After every run both sides are checked: ECR holds what was pushed, and every environment runs
 // the new image on all its pods; anything else fails the benchmark. Raw samples, min/median,
 // ratios (bakeline / peer), bakeline's per-step breakdown and its overhead beyond Maven plus the
-// rollouts, and the load averages go to bench/results/pipeline.json. Then (unless --no-main-job)
-// the warm main job, `scripts/main.sh`, is timed end to end once. --strict: exit 1 on a missed target.
+// rollouts, and the load averages go to bench/results/pipeline.json (written after every run).
+// First (unless --no-main-job) the warm main job, `scripts/main.sh`, is timed end to end once.
+// --strict: exit 1 on a missed target.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,51 +124,69 @@ const show = (name: CaseName, sample: RunSample) =>
   );
 
 const samples: Record<CaseName, RunSample[]> = { 'warm-unchanged': [], 'one-line-change': [], 'cold-registry': [] };
+const resultsFile = join(root, 'bench', 'results', values.trial ? 'pipeline-trial.json' : 'pipeline.json');
 let warmup: RunSample | undefined;
+let mainJobWarmMs: number | undefined;
+
+/** Writes what has been measured so far (after every run: a benchmark cut short keeps its samples). */
+function writeResults(complete: boolean) {
+  const done = Math.min(...CASES.map((c) => samples[c].length));
+  const document = {
+    benchmark: 'pipeline',
+    date: new Date().toISOString(),
+    complete,
+    machine: { cpus: cpus().length, node: process.version, loadAtStart, loadNow: loadAverage() },
+    runs,
+    runsCompleted: done,
+    inputs: { baseImage: { digest: base.digest, layerBytes: base.layerSize } },
+    method:
+      'each run: cold-registry (a new local cloud), warm-unchanged, one-line-change (a new commit); sides alternate; times in ms',
+    ...(mainJobWarmMs === undefined ? {} : { mainJobWarmMs }),
+    warmup,
+    cases: done > 0 ? allCaseFigures(trim(samples, done), done) : samples,
+  };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(document, null, 2)}\n`);
+}
+
+function trim(all: Record<CaseName, RunSample[]>, n: number): Record<CaseName, RunSample[]> {
+  return Object.fromEntries(CASES.map((c) => [c, all[c].slice(0, n)])) as Record<CaseName, RunSample[]>;
+}
+
 try {
-  console.log('warm-up: both sides deploy the first commit (the peer Deployments get their first image)');
-  warmup = await oneRun(main, 0);
-  show('warm-unchanged', warmup);
+  if (!values['no-main-job']) {
+    // first, so that it runs at the load the samples see; the warm-up then deploys the scratch commit
+    console.log('the warm main job, end to end: scripts/main.sh');
+    mainJobWarmMs = await timed(() =>
+      execChecked(join(root, 'scripts/main.sh'), [], { cwd: root, timeoutMs: 900_000 }),
+    );
+    console.log(`  ${s(mainJobWarmMs)} (load ${loadAverage().one})`);
+  }
   for (let run = 0; run < runs; run++) {
+    samples['cold-registry'].push(await inFreshCloud(run));
+    show('cold-registry', samples['cold-registry'].at(-1) as RunSample);
+    if (run === 0) {
+      console.log(
+        'warm-up: both sides deploy the current commit in the main cloud (the peer Deployments get their first image)',
+      );
+      warmup = await oneRun(main, 0);
+      show('warm-unchanged', warmup);
+    }
     samples['warm-unchanged'].push(await oneRun(main, run));
     show('warm-unchanged', samples['warm-unchanged'].at(-1) as RunSample);
     await repo.commitOneLineChange();
     samples['one-line-change'].push(await oneRun(main, run));
     show('one-line-change', samples['one-line-change'].at(-1) as RunSample);
-    samples['cold-registry'].push(await inFreshCloud(run));
-    show('cold-registry', samples['cold-registry'].at(-1) as RunSample);
+    writeResults(false);
   }
 } finally {
   if (madeTags.size > 0) await execChecked('docker', ['rmi', ...madeTags]).catch(() => undefined);
 }
 
-let mainJobWarmMs: number | undefined;
-if (!values['no-main-job']) {
-  console.log('the warm main job, end to end: scripts/main.sh');
-  mainJobWarmMs = await timed(() => execChecked(join(root, 'scripts/main.sh'), [], { cwd: root, timeoutMs: 900_000 }));
-  console.log(`  ${s(mainJobWarmMs)}`);
-}
-
 // ── report ──────────────────────────────────────────────────────────────────────────────────
 const figures = allCaseFigures(samples, runs);
 const loadAtEnd = loadAverage();
-const document = {
-  benchmark: 'pipeline',
-  date: new Date().toISOString(),
-  machine: { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd },
-  runs,
-  inputs: { baseImage: { digest: base.digest, layerBytes: base.layerSize } },
-  method:
-    'each run: warm-unchanged, one-line-change (a new commit), cold-registry (a new local cloud); sides alternate; times in ms',
-  warmup,
-  cases: figures,
-  ...(mainJobWarmMs === undefined ? {} : { mainJobWarmMs }),
-};
-mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(
-  join(root, 'bench', 'results', values.trial ? 'pipeline-trial.json' : 'pipeline.json'),
-  `${JSON.stringify(document, null, 2)}\n`,
-);
+writeResults(true);
 rmSync(work, { recursive: true, force: true });
 
 for (const name of CASES) {
