@@ -122,3 +122,9 @@ export async function discardCloud(root: string, cloud: BenchCloud): Promise<voi
     .filter((ref) => ref.startsWith(`${host}/`) && !ref.endsWith(':<none>') && !ref.endsWith('@<none>'));
   if (refs.length > 0) await execChecked('docker', ['rmi', ...new Set(refs)]).catch(() => undefined);
 }
+
+/** Removes the peer's namespaces (its Deployments and pods) from a cloud that stays up. */
+export async function removePeer(cloud: BenchCloud): Promise<void> {
+  const namespaces = ENVIRONMENTS.map(peerNamespace);
+  await kubectl(cloud, ['delete', 'namespace', ...namespaces, '--ignore-not-found', '--wait=false']);
+}

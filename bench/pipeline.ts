@@ -26,7 +26,7 @@ import { execChecked, silentLogger } from '@bakeline/toolkit';
 import { alternate, formatLine, formatRatio, loadAverage, settle, timed } from './measure.ts';
 import { type BakelineRun, runBakelineChain } from './pipeline-bakeline.ts';
 import { CASES, type CaseName } from './pipeline-cases.ts';
-import { type BenchCloud, discardCloud, openCloud, preparePeer } from './pipeline-cloud.ts';
+import { type BenchCloud, discardCloud, openCloud, preparePeer, removePeer } from './pipeline-cloud.ts';
 import { type PeerRun, runPeerChain } from './pipeline-peer.ts';
 import { ScratchRepo } from './pipeline-repo.ts';
 import { allCaseFigures, overheadMs, type RunSample } from './pipeline-results.ts';
@@ -180,6 +180,7 @@ try {
     writeResults(false);
   }
 } finally {
+  await removePeer(main).catch((error: unknown) => console.error(`removing the peer namespaces: ${String(error)}`));
   if (madeTags.size > 0) await execChecked('docker', ['rmi', ...madeTags]).catch(() => undefined);
 }
 
