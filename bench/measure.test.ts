@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSampleCounts, formatRatio, ratio, stats } from './measure.ts';
+import { alternate, checkSampleCounts, formatRatio, parseLoadAverage, ratio, stats, statsOf } from './measure.ts';
 
 describe('stats', () => {
   it('takes the middle sample of an odd count and the mean of the two middle ones of an even count', () => {
@@ -29,5 +29,29 @@ describe('formatRatio', () => {
       'ratio push / skopeo: min 0.716x, median 0.750x (target <= 1x)',
     );
     expect(formatRatio('a / b', { min: 2, median: 3 })).toBe('ratio a / b: min 2.000x, median 3.000x');
+  });
+});
+
+describe('statsOf', () => {
+  it('gives min and median per named list', () => {
+    expect(statsOf({ a: [3, 1, 2], b: [10, 20] })).toEqual({ a: { min: 1, median: 2 }, b: { min: 10, median: 15 } });
+  });
+});
+
+describe('alternate', () => {
+  it('puts the first side first on even runs and second on odd runs', () => {
+    expect(alternate(0, 'bakeline', 'peer')).toEqual(['bakeline', 'peer']);
+    expect(alternate(1, 'bakeline', 'peer')).toEqual(['peer', 'bakeline']);
+    expect(alternate(4, 'bakeline', 'peer')).toEqual(['bakeline', 'peer']);
+  });
+});
+
+describe('parseLoadAverage', () => {
+  it('reads the three load averages of /proc/loadavg', () => {
+    expect(parseLoadAverage('8.50 3.78 2.24 9/618 28603\n')).toEqual({ one: 8.5, five: 3.78, fifteen: 2.24 });
+  });
+
+  it('fails naming the text when it is not a load average', () => {
+    expect(() => parseLoadAverage('busy')).toThrow("/proc/loadavg: got 'busy'; expected three load averages first");
   });
 });

@@ -1,5 +1,6 @@
 // What both benchmarks measure with: timing, min/median, ratios, and skopeo run with an empty
 // blob-info cache. Figures are taken the same way in every benchmark so their ratios compare.
+import { readFileSync } from 'node:fs';
 import { execChecked } from '@bakeline/toolkit';
 
 export interface Stats {
@@ -71,4 +72,37 @@ export function formatLine(name: string, samples: readonly number[], width: numb
 export function formatRatio(name: string, r: Stats, target?: number): string {
   const goal = target === undefined ? '' : ` (target <= ${target}x)`;
   return `ratio ${name}: min ${r.min.toFixed(3)}x, median ${r.median.toFixed(3)}x${goal}`;
+}
+
+/** min/median of each named list of samples. */
+export function statsOf<K extends string>(samples: Record<K, readonly number[]>): Record<K, Stats> {
+  return Object.fromEntries(Object.entries<readonly number[]>(samples).map(([k, v]) => [k, stats(v)])) as Record<
+    K,
+    Stats
+  >;
+}
+
+/** The two compared sides in the order of run `run`: `a` first on even runs, `b` first on odd ones. */
+export function alternate<T>(run: number, a: T, b: T): [T, T] {
+  return run % 2 === 0 ? [a, b] : [b, a];
+}
+
+export interface LoadAverage {
+  one: number;
+  five: number;
+  fifteen: number;
+}
+
+/** The 1-, 5- and 15-minute load averages of /proc/loadavg's text. */
+export function parseLoadAverage(text: string): LoadAverage {
+  const [one, five, fifteen] = text.trim().split(/\s+/).slice(0, 3).map(Number);
+  if (one === undefined || five === undefined || fifteen === undefined || [one, five, fifteen].some(Number.isNaN)) {
+    throw new Error(`/proc/loadavg: got '${text.trim()}'; expected three load averages first`);
+  }
+  return { one, five, fifteen };
+}
+
+/** The machine's load averages now (the benchmarks record them with their figures). */
+export function loadAverage(): LoadAverage {
+  return parseLoadAverage(readFileSync('/proc/loadavg', 'utf8'));
 }
