@@ -1,6 +1,7 @@
 // The local ECR API (JSON 1.1, `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Op>`): every
 // request SigV4-verified against issued credentials and authorized by IAM for its action and
 // repository ARN, with ECR's error types and messages.
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StoredCredentials } from '../aws/credential-store.ts';
 import { JsonInput, JsonProtocolError, jsonSignatureError, sendJson11, sendJsonError } from '../aws/json-protocol.ts';
@@ -8,6 +9,7 @@ import { newRequestId } from '../aws/query-protocol.ts';
 import { SigV4Error, type SigV4Verifier } from '../aws/sigv4-verifier.ts';
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import type { Iam } from '../iam/iam.ts';
+import { ECR_OPERATIONS } from './ecr-operations.ts';
 import {
   EcrError,
   type EcrImage,
@@ -139,11 +141,11 @@ export class EcrApi {
         const target = String(req.headers['x-amz-target'] ?? '');
         const op = target.startsWith(TARGET_PREFIX) ? this.#operations[target.slice(TARGET_PREFIX.length)] : undefined;
         if (req.method !== 'POST' || op === undefined) {
-          throw new JsonProtocolError(
-            'UnknownOperationException',
-            `${target === '' ? 'No X-Amz-Target' : target}: the local ECR does not implement this operation`,
-            400,
-          );
+          const known = target.startsWith(TARGET_PREFIX) && ECR_OPERATIONS.has(target.slice(TARGET_PREFIX.length));
+          // ECR answers an operation it does not have with no message; one it has but the local
+          // ECR does not serve is named, so that a client of it learns what is missing here
+          const message = known ? `${target}: the local ECR does not implement this operation` : '';
+          throw new JsonProtocolError('UnknownOperationException', message, 400);
         }
         let caller: StoredCredentials;
         try {
