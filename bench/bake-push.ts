@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDockerfileImage, buildJarImage, ensureBaseImage, loadLayoutIntoDocker } from '@bakeline/bake';
 import { startDistribution } from '@bakeline/local-cloud';
-import { RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { execChecked, silentLogger } from '@bakeline/toolkit';
 import { snapshotEngineImages } from './engine-leftovers.ts';
 import {
@@ -217,9 +217,14 @@ async function inFreshRegistry(tool: PushTool): Promise<number> {
 const bakelinePush = (chunkSize?: number): PushTool => ({
   check: 'digest',
   push: (host) =>
-    new RegistryClient({ registry: host, logger: silentLogger, ...(chunkSize ? { chunkSize } : {}) })
-      .pushImage(image, { repository: 'bench/licensing-service', tags: ['bench'] })
-      .then(() => undefined),
+    pushImage(
+      new RegistryClient({ registry: host, logger: silentLogger, ...(chunkSize ? { chunkSize } : {}) }),
+      image,
+      {
+        repository: 'bench/licensing-service',
+        tags: ['bench'],
+      },
+    ).then(() => undefined),
 });
 // docker push of the baked image loaded into the engine (docker load, untimed, once); each run
 // pushes to a registry on a new port, a host the engine has never pushed to, so it mounts nothing

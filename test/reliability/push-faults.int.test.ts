@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBaseImage } from '@bakeline/bake';
 import { FAULT_KINDS, type FaultKind, startDistribution, startFaultProxy } from '@bakeline/local-cloud';
-import { RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { repoRoot, runBundledAction } from '@bakeline/test/harness';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,11 +144,10 @@ describe('pushes under injected faults', () => {
         const client = new RegistryClient({
           registry: proxy.host,
           retry: { attempts: ATTEMPTS, baseDelayMs: 20 },
-          concurrency: 4,
         });
         let outcome: (typeof outcomes)[number];
         try {
-          const result = await client.pushImage(image, { repository: REPO, tags: [TAG] });
+          const result = await pushImage(client, image, { repository: REPO, tags: [TAG], concurrency: 4 });
           expect(result.digest).toBe(digest);
           outcome = { push, ok: true, longestRun: longestFaultRun(proxy.events) };
         } catch (error) {

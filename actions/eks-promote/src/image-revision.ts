@@ -3,7 +3,7 @@
 // GitHub deployment of a promotion names that commit, not the GITHUB_SHA of a later dispatch;
 // without the label it falls back to GITHUB_SHA, with a warning. The manifests of a promotion
 // come from that commit too (manifest-source.ts).
-import { parseReference, type RegistryClient } from '@bakeline/oci';
+import { getImageConfig, parseReference, type RegistryClient } from '@bakeline/oci';
 import { errorMessage, type Logger } from '@bakeline/toolkit';
 
 export const REVISION_LABEL = 'org.opencontainers.image.revision';
@@ -18,7 +18,7 @@ export function isCommitId(value: string): boolean {
 export async function readImageRevision(image: string, client: RegistryClient): Promise<string | undefined> {
   const reference = parseReference(image);
   if (!reference.digest) throw new Error(`image '${image}' has no digest`);
-  const { config } = await client.getImageConfig(reference);
+  const { config } = await getImageConfig(client, reference);
   return config.config?.Labels?.[REVISION_LABEL];
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bake, ensureBaseImage, type JarImageSettings } from '@bakeline/bake';
 import { startDistribution } from '@bakeline/local-cloud';
-import { RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { silentLogger } from '@bakeline/toolkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -283,7 +283,7 @@ describe('platform-test on the real engine', () => {
   it('pulls an image by digest from a registry and checks that it carries that digest', async () => {
     registry = await startDistribution();
     const image = await readLayoutImage(images.good.layout);
-    await new RegistryClient({ registry: registry.host }).pushImage(image, { repository: 'ostock/licensing-service' });
+    await pushImage(new RegistryClient({ registry: registry.host }), image, { repository: 'ostock/licensing-service' });
     const reference = `${registry.host}/ostock/licensing-service@${images.good.digest}`;
     const run = await platformTest({ image: reference, spec: 'platform-test.yml' });
     expect(run.exitCode, run.log).toBe(0);

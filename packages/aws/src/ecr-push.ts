@@ -9,6 +9,7 @@ import {
   DigestMismatchError,
   type LoadedImage,
   type PushResult,
+  pushImage,
   RegistryClient,
   type RegistryClientOptions,
 } from '@bakeline/oci';
@@ -79,7 +80,6 @@ function registryClientFor(
       const fresh = await login.get();
       return { username: fresh.username, password: fresh.password };
     },
-    concurrency: options.concurrency,
     logger,
     ...options.registryOptions,
   };
@@ -164,7 +164,12 @@ export async function pushImageToEcr(options: EcrPushOptions): Promise<EcrPushRe
 
     let pushed: PushResult;
     try {
-      pushed = await client.pushImage(image, { repository: name, tags: [...options.tags], mountFrom });
+      pushed = await pushImage(client, image, {
+        repository: name,
+        tags: [...options.tags],
+        mountFrom,
+        concurrency: options.concurrency,
+      });
       if (pushed.digest !== image.digest) throw new DigestMismatchError(`push ${target}`, image.digest, pushed.digest);
       await checkLanded(client, name, image.digest, options.tags);
     } catch (error: unknown) {

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
-import { type LoadedImage, parseReference, RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { type LoadedImage, parseReference, pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tinyBaseLayout } from '../test/layout-fixtures.ts';
@@ -19,7 +19,7 @@ let base: LoadedImage;
 beforeAll(async () => {
   registry = await startDistribution();
   base = await tinyBaseLayout();
-  await new RegistryClient({ registry: registry.host, logger: silentLogger }).pushImage(base, {
+  await pushImage(new RegistryClient({ registry: registry.host, logger: silentLogger }), base, {
     repository: 'bases/tiny',
   });
 });

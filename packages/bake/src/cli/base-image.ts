@@ -3,7 +3,7 @@
 // Prints `layout=<dir>`, `digest=<sha256:…>`, `config-digest=<sha256:…>` (and `image=` for --load,
 // `pushed=` for --push); --json prints one JSON object instead.
 import { parseArgs } from 'node:util';
-import { formatReference, parseReference, RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { formatReference, parseReference, pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
 import { consoleLogger, errorMessage, formatBytes, formatDuration } from '@bakeline/toolkit';
 import { ensureBaseImage } from '../jre-base-image/ensure-base-image.ts';
 import { loadLayoutIntoDocker } from '../jre-base-image/load-into-docker.ts';
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
     const target = parseReference(values.push);
     const client = new RegistryClient({ registry: target.registry, logger });
     const image = await readLayoutImage(base.layoutDir, { digest: base.digest });
-    const pushed = await client.pushImage(image, {
+    const pushed = await pushImage(client, image, {
       repository: target.repository,
       ...(target.tag ? { tags: [target.tag] } : {}),
     });

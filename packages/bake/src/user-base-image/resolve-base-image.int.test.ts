@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
-import { LayoutWriter, type LoadedImage, parseReference, RegistryClient } from '@bakeline/oci';
+import { LayoutWriter, type LoadedImage, parseReference, pushImage, RegistryClient } from '@bakeline/oci';
 import { type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tinyBaseLayout } from '../../test/layout-fixtures.ts';
@@ -16,7 +16,7 @@ let base: LoadedImage;
 beforeAll(async () => {
   registry = await startDistribution();
   base = await tinyBaseLayout();
-  await new RegistryClient({ registry: registry.host, logger: silentLogger }).pushImage(base, {
+  await pushImage(new RegistryClient({ registry: registry.host, logger: silentLogger }), base, {
     repository: 'bases/tiny',
     tags: ['1'],
   });

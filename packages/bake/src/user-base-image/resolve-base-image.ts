@@ -10,6 +10,7 @@ import {
   type ImageReference,
   type LoadedImage,
   parseReference,
+  pullImage,
   RegistryClient,
   type RegistryClientOptions,
   type RegistryCredentials,
@@ -117,7 +118,7 @@ export async function resolveBaseImage(
   rmSync(temp, { recursive: true, force: true });
   try {
     const pulled = await options.logger.group(`pull base image ${formatReference(pinnedRef)}`, () =>
-      client.pullImage(pinnedRef, temp),
+      pullImage(client, pinnedRef, temp),
     );
     if (pulled.digest !== digest) {
       options.logger.info(`base image ${digest} is an index; took its linux/amd64 image ${pulled.digest}`);

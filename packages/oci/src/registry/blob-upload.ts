@@ -11,6 +11,7 @@ import type { Digest } from '../digest.ts';
 import { DigestMismatchError } from '../digest-mismatch-error.ts';
 import { fileRange } from '../file-range.ts';
 import type { Descriptor } from '../image-types.ts';
+import { checkDigestHeader } from './digest-header.ts';
 import type { HttpResponse } from './http-exchange.ts';
 import { RegistryError } from './registry-errors.ts';
 import type { RegistryTransport } from './registry-transport.ts';
@@ -34,13 +35,6 @@ function locationOf(response: HttpResponse, transport: RegistryTransport, what: 
   if (!location)
     throw new Error(`registry ${transport.registry}: ${what}: answer ${response.status} without a Location`);
   return transport.resolve(location);
-}
-
-export function checkDigestHeader(response: HttpResponse, expected: Digest, what: string): void {
-  const header = response.headers.get('docker-content-digest');
-  if (header !== null && header !== expected) {
-    throw new DigestMismatchError(`${what}: the registry's Docker-Content-Digest`, expected, header as Digest);
-  }
 }
 
 export async function startUpload(transport: RegistryTransport, repository: string, what: string): Promise<URL> {

@@ -25,3 +25,12 @@ export async function mapConcurrent<T, R>(
   if (firstError !== undefined) throw firstError.error;
   return results;
 }
+
+/** How many transfers run at once: `value` (an integer from 1 to 32) or 4; `what` names the caller. */
+export function concurrencyLimit(value: number | undefined, what: string): number {
+  const limit = value ?? 4;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 32) {
+    throw new Error(`${what}: concurrency '${limit}': expected an integer from 1 to 32`);
+  }
+  return limit;
+}

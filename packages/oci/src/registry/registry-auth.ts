@@ -4,23 +4,7 @@
 // until shortly before it expires.
 import type { Logger } from '@bakeline/toolkit';
 import type { RegistryCredentials } from './registry-types.ts';
-
-export interface Challenge {
-  scheme: string;
-  params: Record<string, string>;
-}
-
-/** Parses `Bearer realm="...",service="...",scope="..."` (the one challenge registries send). */
-export function parseChallenge(header: string): Challenge | undefined {
-  const scheme = /^\s*([A-Za-z][A-Za-z0-9_-]*)(?:\s+|$)/.exec(header);
-  if (!scheme?.[1]) return undefined;
-  const params: Record<string, string> = {};
-  const param = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
-  for (const match of header.slice(scheme[0].length).matchAll(param)) {
-    if (match[1]) params[match[1].toLowerCase()] = (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1');
-  }
-  return { scheme: scheme[1].toLowerCase(), params };
-}
+import { type Challenge, parseChallenge } from './www-authenticate.ts';
 
 interface CachedToken {
   token: string;

@@ -1,38 +1,24 @@
-// A client for the OCI distribution API: push an image from a layout (HEAD, mount, upload,
-// manifest, tags that never move) and pull one into a layout (every byte hashed), with
-// retries where a retry is safe and progress for long transfers.
-import {
-  formatBytes,
-  formatDuration,
-  isTransientNetworkError,
-  type Logger,
-  ProgressReporter,
-  type RetryDecision,
-  retry,
-  silentLogger,
-} from '@bakeline/toolkit';
+// A client for the OCI distribution API, one method per protocol call: HEAD and GET of manifests
+// and blobs, PUT of manifests, and the blob upload session (POST, cross-repository mount, PATCH,
+// PUT, DELETE). Every body read into memory is bounded, every digest is checked (the bytes' own,
+// and Docker-Content-Digest where the registry sends it). A single call is retried where that is
+// safe; pushing and pulling whole images is built on top (push-image.ts, pull-image.ts).
+import type { Readable } from 'node:stream';
+import { type Logger, silentLogger } from '@bakeline/toolkit';
 import { type Digest, isDigest, sha256Digest } from '../digest.ts';
 import { DigestMismatchError } from '../digest-mismatch-error.ts';
-import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../image-types.ts';
-import { blobPath } from '../layout/layout-paths.ts';
-import { type LoadedImage, readLayoutImage, verifyBlob } from '../layout/layout-read.ts';
-import { LayoutWriter } from '../layout/layout-writer.ts';
-import { parseConfig, parseIndex, parseManifest } from '../layout/parse-documents.ts';
-import { isIndexMediaType, MANIFEST_ACCEPT } from '../media-types.ts';
-import {
-  formatReference,
-  type ImageReference,
-  validateRegistry,
-  validateRepository,
-  validateTag,
-} from '../reference.ts';
-import { checkDigestHeader, discard, mountBlob, pullScope, pushScope, startUpload, uploadBlob } from './blob-upload.ts';
+import type { Descriptor } from '../image-types.ts';
+import { MANIFEST_ACCEPT } from '../media-types.ts';
+import { validateRegistry, validateRepository, validateTag } from '../reference.ts';
+import * as blobUpload from './blob-upload.ts';
+import { discard, pullScope, pushScope } from './blob-upload.ts';
 import { MAX_METADATA_BYTES, readBoundedBody } from './bounded-body.ts';
-import { mapConcurrent } from './concurrency.ts';
+import { checkDigestHeader, contentDigest } from './digest-header.ts';
 import { fetchSend, type HttpResponse, nodeHttpSend, sendAsFetch } from './http-exchange.ts';
 import { RegistryError, TagConflictError } from './registry-errors.ts';
-import { isRetryableRegistryError, RegistryTransport } from './registry-transport.ts';
-import type { PushResult, RegistryClientOptions } from './registry-types.ts';
+import { type RegistryRetryPolicy, retryRegistryOperation } from './registry-retry.ts';
+import { RegistryTransport } from './registry-transport.ts';
+import type { RegistryClientOptions } from './registry-types.ts';
 
 const MIN_CHUNK_SIZE = 64 * 1024;
 
@@ -41,51 +27,32 @@ function isLoopback(registry: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
-function classify(error: unknown): RetryDecision {
-  return isTransientNetworkError(error) || isRetryableRegistryError(error) ? 'retry' : 'stop';
-}
-
-function short(digest: Digest): string {
+/** The first 19 characters of a digest (`sha256:` and 12 hex digits), for log lines. */
+export function shortDigest(digest: Digest): string {
   return digest.slice(0, 19);
 }
 
-export interface PushTarget {
+/** One blob upload: from the file at `path`, in the session of a refused mount or a new one. */
+export interface BlobUpload {
   repository: string;
-  tags?: string[];
-  /** Repositories of the same registry to mount missing blobs from, tried in order. */
-  mountFrom?: string[];
-}
-
-export interface PullOptions {
-  /** Which image of a multi-platform index (default linux/amd64). */
-  platform?: Platform;
-}
-
-/** An image's manifest and config, without its layers. */
-export interface FetchedImageConfig {
-  /** Digest of the image manifest (a platform's manifest when the reference names an index). */
-  digest: Digest;
-  manifest: ImageManifest;
-  configDigest: Digest;
-  config: ImageConfig;
+  path: string;
+  descriptor: Descriptor;
+  session?: URL;
+  onBytes: (bytes: number) => void;
+  what: string;
 }
 
 export class RegistryClient {
   readonly registry: string;
-  readonly #transport: RegistryTransport;
-  readonly #logger: Logger;
-  readonly #concurrency: number;
+  readonly logger: Logger;
   /** Chunked uploads (PATCH) of blobs above this size; undefined: every blob in one PUT. */
-  readonly #chunkSize: number | undefined;
-  readonly #retry: { attempts: number; baseDelayMs: number };
-  readonly #signal: AbortSignal | undefined;
+  readonly chunkSize: number | undefined;
+  /** How a call (or a sequence of calls that restarts as a whole) is retried. */
+  readonly retryPolicy: RegistryRetryPolicy;
+  readonly #transport: RegistryTransport;
 
   constructor(options: RegistryClientOptions) {
     validateRegistry(options.registry);
-    const concurrency = options.concurrency ?? 4;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-      throw new Error(`registry client: concurrency '${concurrency}': expected an integer from 1 to 32`);
-    }
     const chunkSize = options.chunkSize;
     if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE)) {
       throw new Error(
@@ -93,10 +60,11 @@ export class RegistryClient {
       );
     }
     this.registry = options.registry;
-    this.#logger = options.logger ?? silentLogger;
-    this.#concurrency = concurrency;
-    this.#chunkSize = chunkSize;
-    this.#retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
+    this.logger = options.logger ?? silentLogger;
+    this.chunkSize = chunkSize;
+    const retry = options.retry ?? { attempts: 4, baseDelayMs: 500 };
+    this.retryPolicy = { attempts: retry.attempts, baseDelayMs: retry.baseDelayMs, logger: this.logger };
+    if (options.signal !== undefined) this.retryPolicy.signal = options.signal;
     const scheme = (options.insecure ?? isLoopback(options.registry)) ? 'http' : 'https';
     const send = options.fetch ? fetchSend(options.fetch) : nodeHttpSend(options.env);
     const transport: ConstructorParameters<typeof RegistryTransport>[0] = {
@@ -105,7 +73,7 @@ export class RegistryClient {
       baseUrl: `${scheme}://${options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry}`,
       fetch: options.fetch ?? sendAsFetch(send),
       send,
-      logger: this.#logger,
+      logger: this.logger,
     };
     if (options.credentials !== undefined) transport.credentials = options.credentials;
     if (options.tokenTimeoutMs !== undefined) {
@@ -114,38 +82,17 @@ export class RegistryClient {
       }
       transport.tokenTimeoutMs = options.tokenTimeoutMs;
     }
-    this.#signal = options.signal;
     if (options.signal !== undefined) transport.signal = options.signal;
     this.#transport = new RegistryTransport(transport);
   }
 
-  async #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await retry(operation, {
-        attempts: this.#retry.attempts,
-        baseDelayMs: this.#retry.baseDelayMs,
-        classify,
-        ...(this.#signal ? { signal: this.#signal } : {}),
-        onRetry: ({ attempt, delayMs, error }) =>
-          this.#logger.warning(
-            `${what}: attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${formatDuration(delayMs)}`,
-          ),
-      });
-    } catch (error: unknown) {
-      // A fault that a retry could cure outlasted the budget: say so, and that trying again is safe.
-      if (classify(error) !== 'retry' || this.#signal?.aborted) throw error;
-      const cause = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `${what}: failed ${this.#retry.attempts} times in a row (last: ${cause}); the registry or the network is failing. ` +
-          'Retrying is safe: a push is idempotent and resumes with the blobs already stored (re-run the step).',
-        { cause: error },
-      );
-    }
+  #retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return retryRegistryOperation(what, this.retryPolicy, operation);
   }
 
   async hasBlob(repository: string, digest: Digest): Promise<boolean> {
     validateRepository(repository);
-    return this.#retrying(`check blob ${short(digest)}`, async () => {
+    return this.#retrying(`check blob ${shortDigest(digest)}`, async () => {
       const response = await this.#transport.request({
         method: 'HEAD',
         url: `/v2/${repository}/blobs/${digest}`,
@@ -172,8 +119,8 @@ export class RegistryClient {
       });
       await discard(response);
       if (response.status === 404) return undefined;
-      const header = response.headers.get('docker-content-digest');
-      if (isDigest(header)) {
+      const header = contentDigest(response);
+      if (header !== undefined) {
         if (isDigest(reference) && header !== reference) {
           throw new DigestMismatchError(
             `manifest ${repository}@${reference}: Docker-Content-Digest`,
@@ -258,61 +205,76 @@ export class RegistryClient {
   async #tagAlreadySet(repository: string, tag: string, digest: Digest, refusal: RegistryError): Promise<Digest> {
     const named = await this.resolveDigest(repository, tag);
     if (named === digest) {
-      this.#logger.info(
-        `tag ${this.registry}/${repository}:${tag} already names ${digest} (an earlier attempt landed)`,
-      );
+      this.logger.info(`tag ${this.registry}/${repository}:${tag} already names ${digest} (an earlier attempt landed)`);
       return digest;
     }
     if (named !== undefined) throw new TagConflictError(this.registry, repository, tag, named, digest);
     throw refusal;
   }
 
-  async #pushBlob(
-    image: LoadedImage,
-    repository: string,
-    descriptor: Descriptor,
-    mountFrom: readonly string[],
-    progress: ProgressReporter,
-  ): Promise<'skipped' | 'mounted' | 'uploaded'> {
-    const what = `blob ${short(descriptor.digest)} (${formatBytes(descriptor.size)})`;
-    if (await this.hasBlob(repository, descriptor.digest)) {
-      this.#logger.info(`${what}: already in ${repository}`);
-      return 'skipped';
+  /**
+   * GET of a blob, one attempt (the caller retries the download as a whole): the body as a stream,
+   * to be hashed by the caller; a Docker-Content-Digest other than `digest` is refused first.
+   */
+  async getBlob(repository: string, digest: Digest, what: string): Promise<Readable> {
+    validateRepository(repository);
+    const response = await this.#transport.request({
+      method: 'GET',
+      url: `/v2/${repository}/blobs/${digest}`,
+      scopes: [pullScope(repository)],
+      expect: [200],
+      what: `get ${what}`,
+    });
+    checkDigestHeader(response, digest, what);
+    return response.body;
+  }
+
+  /** A small blob (an image config) in memory: at most 4 MiB, exactly the descriptor's size and digest. */
+  async getBlobBytes(repository: string, descriptor: Descriptor, what: string): Promise<Uint8Array> {
+    validateRepository(repository);
+    if (descriptor.size > MAX_METADATA_BYTES) {
+      throw new Error(`${what}: the manifest gives it ${descriptor.size} bytes, over ${MAX_METADATA_BYTES}; refused`);
     }
-    return this.#retrying(`push ${what}`, async () => {
-      let session: URL | undefined;
-      for (const [i, from] of mountFrom.entries()) {
-        if (from === repository) continue;
-        const result = await mountBlob(this.#transport, repository, from, descriptor.digest, what);
-        if (result.mounted) {
-          this.#logger.info(`${what}: mounted from ${from}`);
-          return 'mounted';
-        }
-        if (i === mountFrom.length - 1) session = result.session;
-        else await this.#cancelUpload(result.session, repository);
+    return this.#retrying(`get ${what}`, async () => {
+      const body = await this.getBlob(repository, descriptor.digest, what);
+      const bytes = await readBoundedBody(body, descriptor.size, what);
+      if (bytes.length !== descriptor.size) {
+        throw new Error(`${what}: got ${bytes.length} bytes; the manifest gives ${descriptor.size}`);
       }
-      const started = Date.now();
-      const chunked = this.#chunkSize !== undefined && descriptor.size > this.#chunkSize;
-      const upload: Parameters<typeof uploadBlob>[0] = {
-        transport: this.#transport,
-        repository,
-        path: blobPath(image.layoutDir, descriptor.digest),
-        descriptor,
-        onBytes: (bytes) => progress.add(bytes),
-        what,
-      };
-      if (this.#chunkSize !== undefined) upload.chunkSize = this.#chunkSize;
-      upload.session = session ?? (await startUpload(this.#transport, repository, what));
-      await uploadBlob(upload);
-      const ms = Date.now() - started;
-      this.#logger.info(
-        `${what}: uploaded in ${formatDuration(ms)} (${formatBytes(Math.round((descriptor.size * 1000) / Math.max(ms, 1)))}/s, ${chunked ? `chunks of ${formatBytes(this.#chunkSize ?? 0)}` : 'one request'})`,
-      );
-      return 'uploaded';
+      const digest = sha256Digest(bytes);
+      if (digest !== descriptor.digest)
+        throw new DigestMismatchError(`${what}: received bytes`, descriptor.digest, digest);
+      return bytes;
     });
   }
 
-  async #cancelUpload(session: URL, repository: string): Promise<void> {
+  /** Cross-repository mount (POST `?mount=&from=`), one attempt: 'mounted', or the session the registry opened instead. */
+  mountBlob(
+    repository: string,
+    from: string,
+    digest: Digest,
+    what: string,
+  ): Promise<{ mounted: true } | { mounted: false; session: URL }> {
+    return blobUpload.mountBlob(this.#transport, repository, from, digest, what);
+  }
+
+  /** Opens an upload session (POST), one attempt; its Location. */
+  startUpload(repository: string, what: string): Promise<URL> {
+    return blobUpload.startUpload(this.#transport, repository, what);
+  }
+
+  /**
+   * Uploads one blob from a file, one attempt (monolithic PUT, or PATCH chunks when `chunkSize` is
+   * set and the blob is larger), hashed as sent; a failed session is cancelled.
+   */
+  uploadBlob(upload: BlobUpload): Promise<void> {
+    const options: blobUpload.UploadOptions = { transport: this.#transport, ...upload };
+    if (this.chunkSize !== undefined) options.chunkSize = this.chunkSize;
+    return blobUpload.uploadBlob(options);
+  }
+
+  /** Abandons an upload session (DELETE), best effort: a failure is ignored. */
+  async cancelUpload(session: URL, repository: string): Promise<void> {
     await this.#transport
       .request({
         method: 'DELETE',
@@ -323,191 +285,5 @@ export class RegistryClient {
       })
       .then(discard)
       .catch(() => undefined);
-  }
-
-  /**
-   * Pushes the image of a layout: blobs (HEAD, mount, upload, in parallel), the manifest by digest,
-   * then tags. A tag that names another digest fails before anything is uploaded (TagConflictError).
-   */
-  async pushImage(image: LoadedImage, target: PushTarget): Promise<PushResult> {
-    const { repository } = target;
-    validateRepository(repository);
-    const tags = [...new Set(target.tags ?? [])];
-    for (const tag of tags) validateTag(tag);
-    for (const from of target.mountFrom ?? []) validateRepository(from);
-    const name = `${this.registry}/${repository}`;
-    if (!/"mediaType"\s*:/.test(Buffer.from(image.manifestBytes).toString('utf8').slice(0, 200))) {
-      this.#logger.warning(`manifest ${image.digest} has no top-level mediaType; ECR rejects such OCI manifests`);
-    }
-
-    const existingTags = new Map<string, Digest | undefined>();
-    for (const tag of tags) {
-      const existing = await this.resolveDigest(repository, tag);
-      if (existing !== undefined && existing !== image.digest) {
-        throw new TagConflictError(this.registry, repository, tag, existing, image.digest);
-      }
-      existingTags.set(tag, existing);
-    }
-
-    const blobs = [image.manifest.config, ...image.manifest.layers].filter(
-      (d, i, all) => all.findIndex((o) => o.digest === d.digest) === i,
-    );
-    const total = blobs.reduce((sum, d) => sum + d.size, 0);
-    const progress = new ProgressReporter({ label: `push ${name}`, total, logger: this.#logger });
-    const ordered = [...blobs].sort((a, b) => b.size - a.size);
-    const outcomes = await mapConcurrent(ordered, this.#concurrency, (d) =>
-      this.#pushBlob(image, repository, d, target.mountFrom ?? [], progress),
-    );
-    const result: PushResult = {
-      digest: image.digest,
-      pushedBytes: 0,
-      uploadedBlobs: [],
-      skippedBlobs: [],
-      mountedBlobs: [],
-      tags: [],
-    };
-    ordered.forEach((d, i) => {
-      const outcome = outcomes[i];
-      if (outcome === 'uploaded') {
-        result.uploadedBlobs.push(d.digest);
-        result.pushedBytes += d.size;
-      } else if (outcome === 'mounted') result.mountedBlobs.push(d.digest);
-      else result.skippedBlobs.push(d.digest);
-    });
-    if (result.uploadedBlobs.length > 0) progress.done();
-
-    await this.putManifest(repository, image.digest, image.manifestBytes, image.manifest.mediaType);
-    this.#logger.info(`manifest ${image.digest} in ${name}`);
-    for (const tag of tags) {
-      if (existingTags.get(tag) === image.digest) {
-        result.tags.push({ tag, status: 'unchanged' });
-        continue;
-      }
-      const now = await this.resolveDigest(repository, tag); // a concurrent push may have taken it
-      if (now !== undefined && now !== image.digest)
-        throw new TagConflictError(this.registry, repository, tag, now, image.digest);
-      if (now === image.digest) {
-        result.tags.push({ tag, status: 'unchanged' });
-        continue;
-      }
-      await this.putManifest(repository, tag, image.manifestBytes, image.manifest.mediaType);
-      result.tags.push({ tag, status: 'created' });
-      this.#logger.info(`tag ${name}:${tag} -> ${image.digest}`);
-    }
-    return result;
-  }
-
-  /** Downloads a blob into the layout, hashing it on the way; a blob already there is verified instead. */
-  async #pullBlob(
-    writer: LayoutWriter,
-    repository: string,
-    descriptor: Descriptor,
-    progress: ProgressReporter,
-  ): Promise<void> {
-    const what = `blob ${short(descriptor.digest)} of ${this.registry}/${repository}`;
-    const present = await verifyBlob(writer.dir, descriptor, 'blob').then(
-      () => true,
-      () => false,
-    );
-    if (present) return;
-    await this.#retrying(`get ${what}`, async () => {
-      const response = await this.#transport.request({
-        method: 'GET',
-        url: `/v2/${repository}/blobs/${descriptor.digest}`,
-        scopes: [pullScope(repository)],
-        expect: [200],
-        what: `get ${what}`,
-      });
-      checkDigestHeader(response, descriptor.digest, what);
-      const body = response.body;
-      body.on('data', (chunk: Buffer) => progress.add(chunk.length));
-      await writer.writeVerifiedBlob(body, descriptor, what);
-    });
-  }
-
-  /** The image manifest a reference names: the platform's manifest when it names an index. */
-  async #imageManifest(
-    reference: ImageReference,
-    options: PullOptions,
-  ): Promise<{ bytes: Uint8Array; digest: Digest; mediaType: string; parsed: ImageManifest }> {
-    if (
-      reference.registry !== this.registry &&
-      !(reference.registry === 'docker.io' && this.registry.endsWith('docker.io'))
-    ) {
-      throw new Error(`pull ${formatReference(reference)}: this client talks to ${this.registry}`);
-    }
-    const { repository } = reference;
-    let manifest = await this.getManifest(repository, reference.digest ?? reference.tag ?? 'latest');
-    if (isIndexMediaType(manifest.mediaType)) {
-      const index: ImageIndex = parseIndex(manifest.bytes, `index ${manifest.digest}`);
-      const platform = options.platform ?? { os: 'linux', architecture: 'amd64' };
-      const chosen = index.manifests.find(
-        (m) =>
-          m.platform?.os === platform.os &&
-          m.platform.architecture === platform.architecture &&
-          (platform.variant === undefined || m.platform.variant === platform.variant),
-      );
-      if (!chosen) {
-        throw new Error(
-          `pull ${formatReference(reference)}: the index has no ${platform.os}/${platform.architecture} image`,
-        );
-      }
-      manifest = await this.getManifest(repository, chosen.digest);
-    }
-    const parsed = parseManifest(manifest.bytes, `manifest ${manifest.digest}`, manifest.mediaType);
-    return { ...manifest, parsed };
-  }
-
-  /**
-   * The manifest and config of an image (by tag or digest) and none of its layers: two small GETs
-   * (three through an index), each body bounded (4 MiB) and hashed against the digest that names it.
-   */
-  async getImageConfig(reference: ImageReference, options: PullOptions = {}): Promise<FetchedImageConfig> {
-    const manifest = await this.#imageManifest(reference, options);
-    const descriptor = manifest.parsed.config;
-    const what = `config ${short(descriptor.digest)} of ${this.registry}/${reference.repository}`;
-    if (descriptor.size > MAX_METADATA_BYTES) {
-      throw new Error(`${what}: the manifest gives it ${descriptor.size} bytes, over ${MAX_METADATA_BYTES}; refused`);
-    }
-    const bytes = await this.#retrying(`get ${what}`, async () => {
-      const response = await this.#transport.request({
-        method: 'GET',
-        url: `/v2/${reference.repository}/blobs/${descriptor.digest}`,
-        scopes: [pullScope(reference.repository)],
-        expect: [200],
-        what: `get ${what}`,
-      });
-      checkDigestHeader(response, descriptor.digest, what);
-      const body = await readBoundedBody(response.body, descriptor.size, what);
-      if (body.length !== descriptor.size) {
-        throw new Error(`${what}: got ${body.length} bytes; the manifest gives ${descriptor.size}`);
-      }
-      const digest = sha256Digest(body);
-      if (digest !== descriptor.digest)
-        throw new DigestMismatchError(`${what}: received bytes`, descriptor.digest, digest);
-      return body;
-    });
-    return {
-      digest: manifest.digest,
-      manifest: manifest.parsed,
-      configDigest: descriptor.digest,
-      config: parseConfig(bytes, what),
-    };
-  }
-
-  /** Pulls an image (by tag or digest) into an OCI layout; every blob is hashed against its digest. */
-  async pullImage(reference: ImageReference, layoutDir: string, options: PullOptions = {}): Promise<LoadedImage> {
-    const { repository } = reference;
-    const manifest = await this.#imageManifest(reference, options);
-    const parsed = manifest.parsed;
-    const writer = await LayoutWriter.create(layoutDir);
-    const blobs = [parsed.config, ...parsed.layers];
-    const total = blobs.reduce((sum, d) => sum + d.size, 0);
-    const progress = new ProgressReporter({ label: `pull ${formatReference(reference)}`, total, logger: this.#logger });
-    await mapConcurrent(blobs, this.#concurrency, (d) => this.#pullBlob(writer, repository, d, progress));
-    progress.done();
-    const annotations = reference.tag ? { 'org.opencontainers.image.ref.name': reference.tag } : undefined;
-    await writer.writeManifestBytes(manifest.bytes, manifest.mediaType, annotations);
-    return readLayoutImage(layoutDir, { digest: manifest.digest });
   }
 }

@@ -13,6 +13,7 @@ import type { LoadedImage } from '../layout/layout-read.ts';
 import { readLayoutImage } from '../layout/layout-read.ts';
 import { LayoutWriter } from '../layout/layout-writer.ts';
 import { MediaType } from '../media-types.ts';
+import { pushImage } from './push-image.ts';
 import { RegistryClient } from './registry-client.ts';
 
 const BASIC = `Basic ${Buffer.from('robot:s3cret').toString('base64')}`;
@@ -111,7 +112,7 @@ describe('credentials stay with the registry that was authenticated', () => {
         registry: registryHost,
         credentials: { username: 'robot', password: 's3cret' },
       });
-      const result = await client.pushImage(image, { repository: 'team/app' });
+      const result = await pushImage(client, image, { repository: 'team/app' });
       expect(result.uploadedBlobs).toHaveLength(2);
       expect(uploads).toHaveLength(2);
       for (const headers of uploads) expect(headers.authorization).toBeUndefined();
@@ -125,7 +126,7 @@ describe('credentials stay with the registry that was authenticated', () => {
       credentials: { username: 'robot', password: 's3cret' },
       retry: { attempts: 1, baseDelayMs: 1 },
     });
-    await expect(client.pushImage(image, { repository: 'team/app' })).rejects.toThrow(/upload: 401/);
+    await expect(pushImage(client, image, { repository: 'team/app' })).rejects.toThrow(/upload: 401/);
     expect(tokenRequests).toEqual([]);
     for (const headers of uploads) expect(headers.authorization).toBeUndefined();
   });

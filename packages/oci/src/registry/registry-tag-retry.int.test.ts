@@ -15,6 +15,7 @@ import { sha256Digest } from '../digest.ts';
 import { type LoadedImage, readLayoutImage } from '../layout/layout-read.ts';
 import { LayoutWriter } from '../layout/layout-writer.ts';
 import { MediaType } from '../media-types.ts';
+import { pushImage } from './push-image.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryCredentials } from './registry-types.ts';
 
@@ -119,7 +120,7 @@ describe('tag PUT on an IMMUTABLE repository whose answer is lost', () => {
       credentials,
       retry: { attempts: 3, baseDelayMs: 50 },
     });
-    const result = await client.pushImage(image, { repository: 'retry/same', tags: ['v1'] });
+    const result = await pushImage(client, image, { repository: 'retry/same', tags: ['v1'] });
     expect(proxy.tagPuts).toBe(2);
     expect(result.tags).toEqual([{ tag: 'v1', status: 'created' }]);
     expect(Object.fromEntries(cloud.admin.ecr.getRepository('retry/same')?.tags ?? [])).toEqual({ v1: image.digest });
@@ -131,10 +132,10 @@ describe('tag PUT on an IMMUTABLE repository whose answer is lost', () => {
     const theirs = await tinyImage('theirs', 'their layer');
     const direct = new RegistryClient({ registry: cloud.endpoints.registry.host, credentials });
     const proxy = await droppingProxy('v1', async () => {
-      await direct.pushImage(theirs, { repository: 'retry/other', tags: ['v1'] });
+      await pushImage(direct, theirs, { repository: 'retry/other', tags: ['v1'] });
     });
     const client = new RegistryClient({ registry: proxy.host, credentials, retry: { attempts: 3, baseDelayMs: 50 } });
-    await expect(client.pushImage(mine, { repository: 'retry/other', tags: ['v1'] })).rejects.toThrow(
+    await expect(pushImage(client, mine, { repository: 'retry/other', tags: ['v1'] })).rejects.toThrow(
       `tag 'v1' of ${proxy.host}/retry/other already points to ${theirs.digest}, not ${mine.digest}`,
     );
     expect(Object.fromEntries(cloud.admin.ecr.getRepository('retry/other')?.tags ?? [])).toEqual({ v1: theirs.digest });

@@ -8,7 +8,7 @@ import type { Logger } from '@bakeline/toolkit';
 import type { FileRange } from '../file-range.ts';
 import type { HttpInit, HttpResponse, HttpSend } from './http-exchange.ts';
 import { RegistryAuth } from './registry-auth.ts';
-import { RegistryError, registryError } from './registry-errors.ts';
+import { registryError } from './registry-errors.ts';
 import type { RegistryCredentials } from './registry-types.ts';
 
 export interface RegistryRequest {
@@ -111,10 +111,4 @@ export class RegistryTransport {
     }
     return response;
   }
-}
-
-/** Retry classifier for registry operations that are safe to repeat. */
-export function isRetryableRegistryError(error: unknown): boolean {
-  if (error instanceof RegistryError) return error.status === 429 || error.status >= 500;
-  return false;
 }

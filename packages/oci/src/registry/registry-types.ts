@@ -1,5 +1,4 @@
 import type { Logger } from '@bakeline/toolkit';
-import type { Digest } from '../digest.ts';
 
 export interface RegistryCredentials {
   username: string;
@@ -12,8 +11,6 @@ export interface RegistryClientOptions {
   /** Plain http; default true for 127.0.0.1, localhost and [::1]. */
   insecure?: boolean;
   credentials?: RegistryCredentials | (() => Promise<RegistryCredentials | undefined>);
-  /** Parallel blob uploads (default 4). */
-  concurrency?: number;
   /**
    * Chunked uploads: blobs larger than this go up in PATCH chunks of this size (at least 64 KiB),
    * then an empty closing PUT. Default: none; every blob goes up monolithic, in one PUT after the
@@ -31,13 +28,4 @@ export interface RegistryClientOptions {
   tokenTimeoutMs?: number;
   /** Aborts every request of this client: a cancelled push stops at once (re-running it is safe). */
   signal?: AbortSignal;
-}
-
-export interface PushResult {
-  digest: Digest;
-  pushedBytes: number;
-  uploadedBlobs: Digest[];
-  skippedBlobs: Digest[];
-  mountedBlobs: Digest[];
-  tags: { tag: string; status: 'created' | 'unchanged' }[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChallenge } from './registry-auth.ts';
+import { parseChallenge } from './www-authenticate.ts';
 
 describe('parseChallenge', () => {
   it.each([

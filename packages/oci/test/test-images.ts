@@ -1,0 +1,106 @@
+// Small OCI layouts for the registry tests: images with a shared base layer, one large random
+// layer, or many small layers. Every layout is written under the test's own work directory.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Digest } from '../src/digest.ts';
+import type { Descriptor, ImageConfig } from '../src/image-types.ts';
+import { writeDeterministicLayer } from '../src/layer/deterministic-layer.ts';
+import { type LoadedImage, readLayoutImage } from '../src/layout/layout-read.ts';
+import { LayoutWriter } from '../src/layout/layout-writer.ts';
+import { MediaType } from '../src/media-types.ts';
+
+/** Image builders writing their layouts under `work` (numbered, so names never collide). */
+export function testImages(work: string) {
+  let counter = 0;
+
+  /** A small image: a shared "base" layer (same bytes for the same seed) and an app layer. */
+  async function makeImage(seed: string, app: string): Promise<LoadedImage> {
+    const dir = join(work, `layout-${++counter}`);
+    const writer = await LayoutWriter.create(dir);
+    const layers: Descriptor[] = [];
+    const diffIds: Digest[] = [];
+    for (const [name, bytes] of [
+      ['base.bin', createHash('sha512').update(seed).digest().toString('hex').repeat(20_000)],
+      ['app.txt', app],
+    ] as const) {
+      const layer = await writeDeterministicLayer(
+        [{ path: name, type: 'file', mode: 0o644, data: Buffer.from(bytes) }],
+        {
+          sourceDateEpoch: 1_700_000_000,
+          directory: dir,
+        },
+      );
+      layers.push(await writer.addBlobFile(layer.path, MediaType.OciLayerGzip, layer.compressed));
+      diffIds.push(layer.diffId);
+    }
+    const config: ImageConfig = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } };
+    const configDescriptor = await writer.writeJson(config, MediaType.OciConfig);
+    const manifest = await writer.writeManifest({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: configDescriptor,
+      layers,
+    });
+    return readLayoutImage(dir, { digest: manifest.digest });
+  }
+
+  /** An image with one random (incompressible) blob of `size` bytes as its layer. */
+  async function bigImage(size: number): Promise<LoadedImage> {
+    const dir = join(work, `layout-${++counter}`);
+    const writer = await LayoutWriter.create(dir);
+    const file = join(work, `random-${counter}`);
+    await pipeline(
+      (async function* () {
+        for (let left = size; left > 0; left -= 1 << 20) yield randomBytes(Math.min(left, 1 << 20));
+      })(),
+      createWriteStream(file),
+    );
+    const layer = await writer.addBlobFile(file, MediaType.OciLayer);
+    const config: ImageConfig = {
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [layer.digest] },
+    };
+    const configDescriptor = await writer.writeJson(config, MediaType.OciConfig);
+    const manifest = await writer.writeManifest({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: configDescriptor,
+      layers: [layer],
+    });
+    return readLayoutImage(dir, { digest: manifest.digest });
+  }
+
+  /** An image of `count` small layers (distinct bytes per seed), so a push runs `count + 1` blob uploads at once. */
+  async function manyLayerImage(seed: string, count: number): Promise<LoadedImage> {
+    const dir = join(work, `layout-${++counter}`);
+    const writer = await LayoutWriter.create(dir);
+    const layers: Descriptor[] = [];
+    const diffIds: Digest[] = [];
+    for (let i = 0; i < count; i++) {
+      const bytes = Buffer.from(createHash('sha512').update(`${seed}-${i}`).digest().toString('hex').repeat(2_000));
+      const layer = await writeDeterministicLayer(
+        [{ path: `layer-${i}.txt`, type: 'file', mode: 0o644, data: bytes }],
+        {
+          sourceDateEpoch: 1_700_000_000,
+          directory: dir,
+        },
+      );
+      layers.push(await writer.addBlobFile(layer.path, MediaType.OciLayerGzip, layer.compressed));
+      diffIds.push(layer.diffId);
+    }
+    const config: ImageConfig = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } };
+    const configDescriptor = await writer.writeJson(config, MediaType.OciConfig);
+    const manifest = await writer.writeManifest({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: configDescriptor,
+      layers,
+    });
+    return readLayoutImage(dir, { digest: manifest.digest });
+  }
+
+  return { makeImage, bigImage, manyLayerImage };
+}
