@@ -17,7 +17,7 @@ export function testImages(work: string) {
 
   /** A small image: a shared "base" layer (same bytes for the same seed) and an app layer. */
   async function makeImage(seed: string, app: string): Promise<LoadedImage> {
-    const dir = join(work, `layout-${++counter}`);
+    const dir = join(work, `test-image-${++counter}`);
     const writer = await LayoutWriter.create(dir);
     const layers: Descriptor[] = [];
     const diffIds: Digest[] = [];
@@ -48,9 +48,9 @@ export function testImages(work: string) {
 
   /** An image with one random (incompressible) blob of `size` bytes as its layer. */
   async function bigImage(size: number): Promise<LoadedImage> {
-    const dir = join(work, `layout-${++counter}`);
+    const dir = join(work, `test-image-${++counter}`);
     const writer = await LayoutWriter.create(dir);
-    const file = join(work, `random-${counter}`);
+    const file = join(work, `test-image-${counter}.bin`);
     await pipeline(
       (async function* () {
         for (let left = size; left > 0; left -= 1 << 20) yield randomBytes(Math.min(left, 1 << 20));
@@ -75,7 +75,7 @@ export function testImages(work: string) {
 
   /** An image of `count` small layers (distinct bytes per seed), so a push runs `count + 1` blob uploads at once. */
   async function manyLayerImage(seed: string, count: number): Promise<LoadedImage> {
-    const dir = join(work, `layout-${++counter}`);
+    const dir = join(work, `test-image-${++counter}`);
     const writer = await LayoutWriter.create(dir);
     const layers: Descriptor[] = [];
     const diffIds: Digest[] = [];
