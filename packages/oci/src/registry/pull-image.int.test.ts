@@ -7,11 +7,10 @@ import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryProxy, startRegistryProxy } from '../../test/registry-proxy.ts';
-import { testImages } from '../../test/test-images.ts';
+import { finishTestImage, testImages } from '../../test/test-images.ts';
 import { DigestMismatchError } from '../digest-mismatch-error.ts';
-import type { ImageConfig } from '../image-types.ts';
 import { writeDeterministicLayer } from '../layer/deterministic-layer.ts';
-import { type LoadedImage, readLayoutImage } from '../layout/layout-read.ts';
+import type { LoadedImage } from '../layout/layout-read.ts';
 import { LayoutWriter } from '../layout/layout-writer.ts';
 import { MediaType } from '../media-types.ts';
 import { parseReference } from '../reference.ts';
@@ -45,20 +44,7 @@ async function labelledImage(labels: Record<string, string>): Promise<LoadedImag
     { sourceDateEpoch: 1_700_000_000, directory: dir },
   );
   const layerDescriptor = await writer.addBlobFile(layer.path, MediaType.OciLayerGzip, layer.compressed);
-  const config: ImageConfig = {
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Labels: labels },
-    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
-  };
-  const configDescriptor = await writer.writeJson(config, MediaType.OciConfig);
-  const manifest = await writer.writeManifest({
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    config: configDescriptor,
-    layers: [layerDescriptor],
-  });
-  return readLayoutImage(dir, { digest: manifest.digest });
+  return finishTestImage(writer, [layerDescriptor], [layer.diffId], labels);
 }
 
 async function proxied(rules: Parameters<typeof startRegistryProxy>[1] = {}) {
