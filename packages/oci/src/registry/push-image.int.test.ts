@@ -57,6 +57,23 @@ async function settledLog(reg: Distribution): Promise<string> {
   return log;
 }
 
+/** A registry whose Bearer tokens come from a token issuer that knows `robot` / `pw-token`. */
+async function tokenRegistry() {
+  const issuer = await startTokenIssuer({ robot: 'pw-token' });
+  cleanups.push(() => issuer.stop());
+  const reg = await registry({
+    auth: {
+      token: {
+        realm: issuer.realm,
+        service: issuer.service,
+        issuer: issuer.issuer,
+        rootCertBundle: issuer.rootCertBundle,
+      },
+    },
+  });
+  return { issuer, reg };
+}
+
 function requestsIn(log: string, pattern: RegExp): string[] {
   return log.split('\n').filter((line) => pattern.test(line));
 }
@@ -295,18 +312,7 @@ describe('RegistryClient authentication', () => {
   });
 
   it('gets Bearer tokens from the realm for the scopes of each request, mounts included', async () => {
-    const issuer = await startTokenIssuer({ robot: 'pw-token' });
-    cleanups.push(() => issuer.stop());
-    const reg = await registry({
-      auth: {
-        token: {
-          realm: issuer.realm,
-          service: issuer.service,
-          issuer: issuer.issuer,
-          rootCertBundle: issuer.rootCertBundle,
-        },
-      },
-    });
+    const { issuer, reg } = await tokenRegistry();
     const image = await makeImage('auth-2', 'app');
     const client = new RegistryClient({ registry: reg.host, credentials: { username: 'robot', password: 'pw-token' } });
     const result = await pushImage(client, image, { repository: 'auth/token', tags: ['v1'] });
@@ -360,18 +366,7 @@ describe('RegistryClient authentication when the first requests run concurrently
   });
 
   it('Bearer (token realm): concurrent first requests share one token request per scope set, and all land', async () => {
-    const issuer = await startTokenIssuer({ robot: 'pw-token' });
-    cleanups.push(() => issuer.stop());
-    const reg = await registry({
-      auth: {
-        token: {
-          realm: issuer.realm,
-          service: issuer.service,
-          issuer: issuer.issuer,
-          rootCertBundle: issuer.rootCertBundle,
-        },
-      },
-    });
+    const { issuer, reg } = await tokenRegistry();
     const image = await manyLayerImage('concurrent-token', 7);
     const client = new RegistryClient({
       registry: reg.host,
