@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { type LoadedImage, parseReference, RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { tinyBaseLayout } from '@bakeline/test-fixtures';
 import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tinyBaseLayout } from '../test/layout-fixtures.ts';
 import { type BaseImageSource, bake } from './index.ts';
 
 const fixture = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');

@@ -4,6 +4,7 @@
 // Time budget: see src/kube/README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BusyboxImage, buildBusyboxImage } from '@bakeline/test-fixtures';
 import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Distribution, startDistribution } from '../distribution.ts';
@@ -12,7 +13,6 @@ import { metaOf, type Obj } from './api/store.ts';
 import type { Deployment, Pod } from './controllers/types.ts';
 import { HOST_PORT_ANNOTATION } from './kubelet/pod-worker.ts';
 import { type StartedKubeCloud, startKubeCloud } from './start-kube-cloud.ts';
-import { type BusyboxImage, buildBusyboxImage } from './testing/busybox-image.ts';
 import { adminCertificate } from './testing/kube-request.ts';
 import { watchEvents } from './testing/watch-events.ts';
 
