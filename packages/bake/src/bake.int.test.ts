@@ -11,7 +11,7 @@ import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BaseImageSource, bake } from './index.ts';
 
-const fixture = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');
+const fixture = join(import.meta.dirname, '..', 'test', 'fixtures', 'dockerfile-01');
 const SDE = 1_700_000_000;
 let registry: Distribution;
 let base: LoadedImage;

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { type EngineCase, standInEngine } from '../../../docker/test/buildx-stand-in.ts';
 import { buildDockerfileImage, type DockerfileBakeResult } from './build-dockerfile-image.ts';
 
-const fixture = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');
+const fixture = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'dockerfile-01');
 const SDE = 1_700_000_000;
 let base: string;
 

@@ -11,7 +11,7 @@ import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildBusyboxImage } from '@bakeline/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, pushImage, tinyImage } from '../../testing/tiny-image.ts';
+import { basicAuth, pushImage, tinyImage } from '../../../test/tiny-image.ts';
 import type { RunningCloud } from '../state-files.ts';
 
 const CLI = new URL('../../cli.ts', import.meta.url).pathname;
