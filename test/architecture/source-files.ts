@@ -16,11 +16,15 @@ export function sourceFiles(): string[] {
     .filter((path) => path !== '' && !path.includes('/dist/') && !path.includes('node_modules/'));
 }
 
-/** Test code: test files, test helper folders, the repository's own suites and the benchmarks. */
+/**
+ * Test code: test files, test helper folders, the shared fixture package, the repository's own
+ * suites and the benchmarks.
+ */
 export function isTestCode(path: string): boolean {
   return (
     /\.test\.ts$/.test(path) ||
     /(^|\/)(test|testing)\//.test(path) ||
+    path.startsWith('packages/test-fixtures/') ||
     path.startsWith('bench/') ||
     path.startsWith('test/')
   );

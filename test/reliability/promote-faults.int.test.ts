@@ -19,15 +19,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ALL_FAULT_KINDS,
-  buildBusyboxImage,
   type FaultKind,
   type FaultProxy,
   type KubeCloudAdmin,
   type LocalCloud,
   startFaultProxy,
-  startLocalCloud,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import { runBundledAction } from '@bakeline/test/harness';
+import {
+  busyboxPusher,
+  createEcrRepository,
+  failureOf as failure,
+  kubeOf,
+  promotionRun,
+  startTestCloud,
+  testDeploymentYaml,
+} from '@bakeline/test-fixtures';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultSeed } from './fault-seed.ts';
@@ -98,29 +105,7 @@ const proxies = {} as Record<'kubernetes' | 'sts' | 'eks', FaultProxy>;
 const digestOf = (ref: string) => ref.slice(ref.indexOf('@') + 1);
 
 function deployment(): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${WORKLOAD}
-  labels: { app: ${WORKLOAD} }
-spec:
-  replicas: 1
-  progressDeadlineSeconds: 12
-  selector: { matchLabels: { app: ${WORKLOAD} } }
-  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
-  template:
-    metadata: { labels: { app: ${WORKLOAD} } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: app
-          image: ${WORKLOAD}
-          envFrom: [{ configMapRef: { name: ${WORKLOAD}-settings } }]
-          readinessProbe:
-            httpGet: { path: /actuator/health, port: 8080 }
-            periodSeconds: 1
-            failureThreshold: 2
----
+  return `${testDeploymentYaml({ name: WORKLOAD, progressDeadlineSeconds: 12, envFromConfigMap: `${WORKLOAD}-settings` })}---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -130,32 +115,21 @@ data:
 `;
 }
 
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
 function promotion(image: string, endpoints: { eks: string; sts: string }) {
-  const grant = cloud.admin.grantIdToken({ environment: NAMESPACE });
-  return {
+  return promotionRun(cloud, {
     workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository, runId: '1515' },
+    sha: SHA,
+    runId: '1515',
+    environment: NAMESPACE,
+    workload: WORKLOAD,
     inputs: {
-      'cluster-name': kubeEndpoints.clusterName,
-      region: cloud.endpoints.region,
-      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
       'eks-endpoint': endpoints.eks,
       'sts-endpoint': endpoints.sts,
-      namespace: NAMESPACE,
-      workload: WORKLOAD,
-      environment: NAMESPACE,
       image,
       manifests: 'k8s/app.yaml',
-      'manifests-from': 'workspace',
       timeout: '90s',
     },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
-    timeoutMs: 240_000,
-  };
+  });
 }
 
 async function kubectl(...args: string[]): Promise<string> {
@@ -234,36 +208,10 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'bakeline-promote-faults-'));
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'app.yaml'), deployment());
-  cloud = await startLocalCloud({ log: () => {} });
-  kube = cloud.admin.kube as KubeCloudAdmin;
-  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
-  const { accessKeyId, secretAccessKey } = cloud.endpoints.credentials;
-  await execChecked(
-    '/usr/bin/aws',
-    ['ecr', 'create-repository', '--repository-name', REPO, '--endpoint-url', cloud.endpoints.ecr],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: accessKeyId,
-        AWS_SECRET_ACCESS_KEY: secretAccessKey,
-        AWS_REGION: cloud.endpoints.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeoutMs: 60_000,
-    },
-  );
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const push = async (tag: string, files: Record<string, string>) =>
-    (
-      await buildBusyboxImage({
-        registry: cloud.endpoints.registry.host,
-        repository: REPO,
-        tag,
-        files,
-        login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-      })
-    ).ref;
+  cloud = await startTestCloud();
+  ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
+  await createEcrRepository(cloud, REPO);
+  const push = busyboxPusher(cloud, REPO);
   images.a = await push('a', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'a' });
   images.b = await push('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' });
   images.never = await push('never', { 'www/index.html': 'no health endpoint' });

@@ -5,13 +5,13 @@
 // pulls it by digest, the image ID equals config-digest, and the service answers /actuator/health.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { readLayoutImage } from '@bakeline/oci';
 import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
+import { CHECKOUT_COMMIT_DATE, type CleanCheckouts, cleanCheckouts, mavenPackageEach } from '@bakeline/test-fixtures';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -19,34 +19,13 @@ const sha256File = (path: string | undefined) =>
   createHash('sha256')
     .update(readFileSync(path ?? ''))
     .digest('hex');
-const COMMIT_DATE = '2024-05-01T12:00:00Z';
 let base: BaseImage;
 let registry: Distribution;
 let sha: string;
-const clones: string[] = [];
-const jars: string[] = [];
+let checkouts: CleanCheckouts | undefined;
+let clones: string[] = [];
+let jars: string[] = [];
 const containers: string[] = [];
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=bakeline', '-c', 'user.email=bakeline@example.invalid', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_DATE: COMMIT_DATE, GIT_COMMITTER_DATE: COMMIT_DATE },
-  }).trim();
-}
-
-/** A repository holding the example service at one commit; two clones of it are two clean checkouts. */
-function originRepository(): string {
-  const origin = join(mkdtempSync(join(tmpdir(), 'bakeline-origin-')), 'licensing-service');
-  cpSync(join(repoRoot, 'examples', 'licensing-service'), origin, {
-    recursive: true,
-    filter: (src) => !src.includes('/target'),
-  });
-  git(origin, 'init', '--quiet', '--initial-branch=main');
-  git(origin, 'add', '.');
-  git(origin, 'commit', '--quiet', '-m', 'licensing-service');
-  return origin;
-}
 
 const github = () => ({ sha, ref: 'refs/heads/main', repository: 'acme/licensing-service' });
 
@@ -64,27 +43,22 @@ async function bake(workspace: string, inputs: Record<string, string>): Promise<
 beforeAll(async () => {
   base = await ensureBaseImage({ logger: consoleLogger });
   registry = await startDistribution();
-  const origin = originRepository();
-  sha = git(origin, 'rev-parse', 'HEAD');
-  for (let i = 0; i < 2; i++) {
-    const clone = join(mkdtempSync(join(tmpdir(), `bakeline-checkout-${i}-`)), 'ws');
-    git(tmpdir(), 'clone', '--quiet', origin, clone);
-    clones.push(clone);
-    const maven = await runBundledAction('maven-build', {
-      workspace: clone,
-      github: github(),
-      inputs: { goals: 'package', arguments: '-o -DskipTests', cache: 'false' },
-      timeoutMs: 300_000,
-    });
-    expect(maven.exitCode, maven.stdout).toBe(0);
-    jars.push(maven.outputs.artifact ?? '');
-  }
+  // a repository holding the example service at one commit; two clones of it are two clean checkouts
+  checkouts = cleanCheckouts({
+    source: join(repoRoot, 'examples', 'licensing-service'),
+    name: 'licensing-service',
+    count: 2,
+    prefix: 'bakeline-',
+  });
+  ({ sha, clones } = checkouts);
+  jars = await mavenPackageEach(clones, github());
   expect(sha256File(jars[0])).toBe(sha256File(jars[1]));
 });
 
 afterAll(async () => {
   for (const id of containers) await execChecked('docker', ['rm', '--force', id]).catch(() => undefined);
   await registry?.stop();
+  checkouts?.remove();
 });
 
 async function pullAndRun(layoutDir: string, digest: string, configDigest: string, repository: string): Promise<void> {
@@ -152,7 +126,9 @@ describe('docker-bake acceptance', () => {
     expect(a.outputs.tags).toBe(`sha-${sha.slice(0, 7)}`);
     expect(a.summary).toContain(a.outputs.digest);
     const image = await readLayoutImage(a.outputs['layout-path'] ?? '');
-    expect(image.manifest.annotations?.['org.opencontainers.image.created']).toBe(COMMIT_DATE.replace('.000', ''));
+    expect(image.manifest.annotations?.['org.opencontainers.image.created']).toBe(
+      CHECKOUT_COMMIT_DATE.replace('.000', ''),
+    );
     expect(image.manifest.annotations?.['org.opencontainers.image.revision']).toBe(sha);
     await pullAndRun(
       a.outputs['layout-path'] ?? '',

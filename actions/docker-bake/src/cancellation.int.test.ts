@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import { shellBaseImage } from '@bakeline/test-fixtures';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { shellBaseImage } from '../../../packages/bake/test/docker-fixtures.ts';
 
 const SHA = '89abcdef0123456789abcdef0123456789abcdef';
 const nonce = randomBytes(6).toString('hex');

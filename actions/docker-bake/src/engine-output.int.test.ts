@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBundledAction } from '@bakeline/test/harness';
+import { shellBaseImage } from '@bakeline/test-fixtures';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { shellBaseImage } from '../../../packages/bake/test/docker-fixtures.ts';
 import { standInEngine } from '../../../packages/docker/test/buildx-stand-in.ts';
 
 const SHA = '89abcdef0123456789abcdef0123456789abcdef';

@@ -15,9 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadedImage, verifyLayout } from '@bakeline/oci';
 import { runBundledAction } from '@bakeline/test/harness';
+import { makePlainJar, tinyBaseLayout } from '@bakeline/test-fixtures';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { makePlainJar } from '../../../packages/bake/test/jar-fixtures.ts';
-import { tinyBaseLayout } from '../../../packages/bake/test/layout-fixtures.ts';
 
 const SHA = '89abcdef0123456789abcdef0123456789abcdef';
 let base: LoadedImage;

@@ -1,31 +1,18 @@
-// Issue #19's SBOM acceptance, as the pipeline runs it: a service with compile-scope dependencies
-// (test/fixtures/sbom/dependencies-01, shaded, from the offline Maven repository) built by the
-// real Maven through maven-build in two clean checkouts of one commit, baked by docker-bake on the
-// JRE base made from Debian packages. The SBOM lists the dependencies and the JRE's packages, and
-// both SBOMs are the same bytes (the second bake reads the layers' findings from the cache).
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
+import { type CleanCheckouts, cleanCheckouts, mavenPackageEach } from '@bakeline/test-fixtures';
 import { consoleLogger } from '@bakeline/toolkit';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-const COMMIT_DATE = '2024-05-01T12:00:00Z';
 let base: BaseImage;
 let sha: string;
-const clones: string[] = [];
-const jars: string[] = [];
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=bakeline', '-c', 'user.email=bakeline@example.invalid', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_DATE: COMMIT_DATE, GIT_COMMITTER_DATE: COMMIT_DATE },
-  }).trim();
-}
+let checkouts: CleanCheckouts | undefined;
+let clones: string[] = [];
+let jars: string[] = [];
 
 const github = () => ({ sha, ref: 'refs/heads/main', repository: 'acme/sbom-dependencies' });
 
@@ -44,29 +31,19 @@ interface CycloneDx {
 
 beforeAll(async () => {
   base = await ensureBaseImage({ logger: consoleLogger });
-  const origin = join(mkdtempSync(join(tmpdir(), 'bakeline-sbom-origin-')), 'sbom-dependencies');
-  cpSync(join(repoRoot, 'test', 'fixtures', 'sbom', 'dependencies-01'), origin, {
-    recursive: true,
-    filter: (src) => !src.includes('/target'),
+  checkouts = cleanCheckouts({
+    source: join(repoRoot, 'test', 'fixtures', 'sbom', 'dependencies-01'),
+    name: 'sbom-dependencies',
+    count: 2,
+    prefix: 'bakeline-sbom-',
   });
-  git(origin, 'init', '--quiet', '--initial-branch=main');
-  git(origin, 'add', '.');
-  git(origin, 'commit', '--quiet', '-m', 'sbom-dependencies');
-  sha = git(origin, 'rev-parse', 'HEAD');
-  for (let i = 0; i < 2; i++) {
-    const clone = join(mkdtempSync(join(tmpdir(), `bakeline-sbom-checkout-${i}-`)), 'ws');
-    git(tmpdir(), 'clone', '--quiet', origin, clone);
-    clones.push(clone);
-    const maven = await runBundledAction('maven-build', {
-      workspace: clone,
-      github: github(),
-      inputs: { goals: 'package', arguments: '-o -DskipTests', cache: 'false' },
-      timeoutMs: 300_000,
-    });
-    expect(maven.exitCode, maven.stdout).toBe(0);
-    jars.push(maven.outputs.artifact ?? '');
-  }
+  ({ sha, clones } = checkouts);
+  jars = await mavenPackageEach(clones, github());
 }, 900_000);
+
+afterAll(() => {
+  checkouts?.remove();
+});
 
 describe('docker-bake SBOM of a service with dependencies', () => {
   test('lists the Maven dependencies and the JRE base Debian packages, the same bytes from two checkouts', async () => {

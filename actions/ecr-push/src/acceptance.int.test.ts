@@ -12,29 +12,30 @@ import { join } from 'node:path';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { readLayoutImage } from '@bakeline/oci';
-import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
+import { repoRoot, runBundledAction } from '@bakeline/test/harness';
+import {
+  type BakedImage,
+  bakeExampleImages,
+  expectSuccess,
+  failureOf as failure,
+  pushRolePassword,
+  type TempWorkspace,
+  tempWorkspace,
+} from '@bakeline/test-fixtures';
 import { consoleLogger, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-const SDE = '1714564800';
 const SHA = '0123abc4567def890123abc4567def890123abcd';
 const REPO = 'ostock/licensing-service';
 
 let cloud: LocalCloud;
 let base: BaseImage;
 let workspace: string;
-let service: { digest: string; layout: string; archive: string };
-let variant: { digest: string; layout: string };
+let workspaceDir: TempWorkspace | undefined;
+let service: BakedImage;
+let variant: BakedImage;
 const containers: string[] = [];
 const images: string[] = [];
-
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
-function expectSuccess(result: HarnessResult): void {
-  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
-}
 
 /** The inputs and environment of a push to main through OIDC, as the publish job runs it. */
 function oidcPush(
@@ -57,29 +58,9 @@ function oidcPush(
   };
 }
 
-async function bake(inputs: Record<string, string>): Promise<HarnessResult> {
-  const result = await runBundledAction('docker-bake', {
-    workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
-    inputs: {
-      builder: 'jar',
-      jar: 'target/*.jar',
-      'image-name': 'licensing-service',
-      'base-image': `oci:${base.layoutDir}`,
-      'source-date-epoch': SDE,
-      ports: '8080',
-      ...inputs,
-    },
-    timeoutMs: 300_000,
-  });
-  expectSuccess(result);
-  return result;
-}
-
 /** A registry password for a holder of the push role (what `aws ecr get-login-password` gives). */
 function registryPassword(c: LocalCloud): string {
-  const creds = c.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'acceptance' });
-  return c.admin.registryPassword(creds.accessKeyId);
+  return pushRolePassword(c, 'acceptance');
 }
 
 async function skopeoDigest(c: LocalCloud, reference: string): Promise<string> {
@@ -99,26 +80,15 @@ function tagsOf(c: LocalCloud, repository: string): Record<string, string> {
 
 beforeAll(async () => {
   base = await ensureBaseImage({ logger: consoleLogger });
-  workspace = mkdtempSync(join(tmpdir(), 'bakeline-ecr-push-'));
-  cpSync(join(repoRoot, 'examples', 'licensing-service'), workspace, {
-    recursive: true,
-    filter: (src) => !src.includes('/target'),
-  });
-  await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 });
-  const baked = await bake({ 'output-dir': join(workspace, 'out') });
-  service = {
-    digest: baked.outputs.digest ?? '',
-    layout: baked.outputs['layout-path'] ?? '',
-    archive: baked.outputs['archive-path'] ?? '',
-  };
-  // the same service with other runtime defaults: another digest, the same layers
-  const other = await bake({ 'output-dir': join(workspace, 'out-variant'), 'java-options': '-XX:MaxRAMPercentage=50' });
-  variant = { digest: other.outputs.digest ?? '', layout: other.outputs['layout-path'] ?? '' };
-  expect(variant.digest).not.toBe(service.digest);
+  workspaceDir = tempWorkspace('bakeline-ecr-push-');
+  workspace = workspaceDir.path;
+  // the service, and the same service with other runtime defaults: another digest, the same layers
+  ({ service, variant } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA }));
   cloud = await startLocalCloud({ kube: false, scanDelayMs: 1500, log: () => {} });
 }, 600_000);
 
 afterAll(async () => {
+  workspaceDir?.remove();
   for (const id of containers) await execChecked('docker', ['rm', '--force', id]).catch(() => undefined);
   for (const image of images) await execChecked('docker', ['rmi', '--force', image]).catch(() => undefined);
   await cloud?.stop();

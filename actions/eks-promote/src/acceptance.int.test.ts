@@ -5,26 +5,33 @@
 // the same service with other JVM defaults); a busybox image in the same repository never
 // becomes ready. The real kubectl checks what the action claims.
 // Time budget (README): about 4 minutes on a 2-core machine, half of it baking and pushing.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEksToken } from '@bakeline/aws';
 import { type BaseImage, ensureBaseImage } from '@bakeline/bake';
 import { type Deployment, KubeClient, type Pod, type ReplicaSet, readKubeconfig, watchResumable } from '@bakeline/kube';
 import {
-  buildBusyboxImage,
   HOST_PORT_ANNOTATION,
   type KubeCloudAdmin,
   type LocalCloud,
-  startLocalCloud,
   type TimedRequestLogEntry,
 } from '@bakeline/local-cloud';
-import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/harness';
+import { repoRoot, runBundledAction } from '@bakeline/test/harness';
+import {
+  bakeExampleImages,
+  busyboxPusher,
+  expectSuccess,
+  failureOf as failure,
+  kubeOf,
+  promotionRun,
+  startTestCloud,
+  type TempWorkspace,
+  tempWorkspace,
+} from '@bakeline/test-fixtures';
 import { consoleLogger, exec, execChecked, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 
-const SDE = '1714564800';
 const SHA = '0123abc4567def890123abc4567def890123abcd';
 const REPO = 'ostock/licensing-service';
 const WORKLOAD = 'licensing-service';
@@ -34,19 +41,12 @@ let kube: KubeCloudAdmin;
 let kubeEndpoints: { clusterName: string; kubeconfig: string; eks: string };
 let base: BaseImage;
 let workspace: string;
+let workspaceDir: TempWorkspace | undefined;
 /** `<registry>/<repo>@sha256:…` of the service, the service with other JVM defaults, and a never-ready image */
 const image = { a: '', b: '', broken: '' };
 const digest = { a: '', b: '', broken: '' };
 const manifests = { dev: '', test: '', prod: '' };
 let runNumber = 0;
-
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
-function expectSuccess(result: HarnessResult): void {
-  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
-}
 
 function role(name: string): string {
   return cloud.endpoints.roles[name] ?? '';
@@ -58,32 +58,17 @@ function promotion(
   inputs: Record<string, string>,
   options: { cancelAfterMs?: number; onLine?: (line: string) => void } = {},
 ) {
-  const grant = cloud.admin.grantIdToken({ environment });
   runNumber++;
+  // the manifests are written into a workspace that is no git checkout: manifests-from workspace
   return {
-    workspace,
-    github: {
+    ...promotionRun(cloud, {
+      workspace,
       sha: SHA,
-      ref: 'refs/heads/main',
-      repository: cloud.endpoints.githubRepository,
       runId: String(9000 + runNumber),
-    },
-    inputs: {
-      'cluster-name': kubeEndpoints.clusterName,
-      region: cloud.endpoints.region,
-      'role-to-assume': role(`bakeline-deploy-${environment}`),
-      'eks-endpoint': kubeEndpoints.eks,
-      'sts-endpoint': cloud.endpoints.sts,
-      namespace: environment,
-      workload: WORKLOAD,
       environment,
-      timeout: '3m',
-      // the manifests are written into a workspace that is no git checkout
-      'manifests-from': 'workspace',
-      ...inputs,
-    },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
-    timeoutMs: 240_000,
+      workload: WORKLOAD,
+      inputs: { timeout: '3m', ...inputs },
+    }),
     ...options,
   };
 }
@@ -157,25 +142,6 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
   return `k8s/${environment}/deployment.yaml\nk8s/${environment}/service.yaml`;
 }
 
-async function bake(inputs: Record<string, string>): Promise<{ digest: string; layout: string }> {
-  const result = await runBundledAction('docker-bake', {
-    workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
-    inputs: {
-      builder: 'jar',
-      jar: 'target/*.jar',
-      'image-name': 'licensing-service',
-      'base-image': `oci:${base.layoutDir}`,
-      'source-date-epoch': SDE,
-      ports: '8080',
-      ...inputs,
-    },
-    timeoutMs: 300_000,
-  });
-  expectSuccess(result);
-  return { digest: result.outputs.digest ?? '', layout: result.outputs['layout-path'] ?? '' };
-}
-
 async function push(layout: string, layoutDigest: string, tag: string): Promise<string> {
   const grant = cloud.endpoints.oidc;
   const result = await runBundledAction('ecr-push', {
@@ -201,28 +167,14 @@ async function push(layout: string, layoutDigest: string, tag: string): Promise<
 
 beforeAll(async () => {
   base = await ensureBaseImage({ logger: consoleLogger });
-  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-'));
-  cpSync(join(repoRoot, 'examples', 'licensing-service'), workspace, {
-    recursive: true,
-    filter: (src) => !src.includes('/target'),
-  });
-  await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 });
-  const a = await bake({ 'output-dir': join(workspace, 'out-a') });
-  const b = await bake({ 'output-dir': join(workspace, 'out-b'), 'java-options': '-XX:MaxRAMPercentage=50' });
-  cloud = await startLocalCloud({ log: () => {} });
-  kube = cloud.admin.kube as KubeCloudAdmin;
-  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
+  workspaceDir = tempWorkspace('bakeline-eks-promote-');
+  workspace = workspaceDir.path;
+  const { service: a, variant: b } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA });
+  cloud = await startTestCloud();
+  ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   image.a = await push(a.layout, a.digest, 'sha-a');
   image.b = await push(b.layout, b.digest, 'sha-b');
-  const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
-  const broken = await buildBusyboxImage({
-    registry: cloud.endpoints.registry.host,
-    repository: REPO,
-    tag: 'never-ready',
-    files: { 'www/index.html': 'not the licensing service' },
-    login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
-  });
-  image.broken = broken.ref;
+  image.broken = await busyboxPusher(cloud, REPO)('never-ready', { 'www/index.html': 'not the licensing service' });
   for (const k of ['a', 'b', 'broken'] as const) digest[k] = image[k].slice(image[k].indexOf('@') + 1);
   expect(new Set(Object.values(digest)).size).toBe(3);
   manifests.dev = writeManifests('dev', 3);
@@ -231,6 +183,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  workspaceDir?.remove();
   await cloud?.stop();
 });
 

@@ -3,8 +3,7 @@
 // pulled by digest from the local ECR; GITHUB_API_URL points at the stand-in, which checks every
 // request as api.github.com would and records deployments and statuses.
 // Time budget: about 1 minute (one 6-second progress deadline, one cancellation).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type GithubDeploymentsApi,
@@ -14,8 +13,17 @@ import {
   startLocalCloud,
 } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import {
+  busyboxPusher,
+  createEcrRepository,
+  expectSuccess,
+  failureOf as failure,
+  promotionRun,
+  type TempWorkspace,
+  tempWorkspace,
+  testDeploymentYaml,
+} from '@bakeline/test-fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = '4567def890123abc4567def890123abc4567def8';
 const REPO = 'ostock/licensing-service';
@@ -29,11 +37,8 @@ const JOB_ID = '51725241954';
 let cloud: LocalCloud;
 let api: GithubDeploymentsApi;
 let workspace: string;
+let workspaceDir: TempWorkspace | undefined;
 const image = { good: '', other: '', broken: '', labelled: '' };
-
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
 
 /** What the runner would show: everything but the add-mask commands, which it consumes. */
 function shown(result: HarnessResult): string {
@@ -43,73 +48,33 @@ function shown(result: HarnessResult): string {
     .join('\n');
 }
 
-function expectSuccess(result: HarnessResult): void {
-  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
-}
-
 function promotion(inputs: Record<string, string>, options: { cancelAfterMs?: number } = {}) {
-  const grant = cloud.admin.grantIdToken({ environment: 'dev' });
-  const kube = cloud.endpoints.kube as { clusterName: string; eks: string };
   return {
-    workspace,
-    github: {
+    ...promotionRun(cloud, {
+      workspace,
       sha: SHA,
-      ref: 'refs/heads/main',
-      repository: cloud.endpoints.githubRepository,
       runId: RUN_ID,
-      token: TOKEN,
-    },
-    inputs: {
-      'cluster-name': kube.clusterName,
-      region: cloud.endpoints.region,
-      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
-      'eks-endpoint': kube.eks,
-      'sts-endpoint': cloud.endpoints.sts,
-      namespace: 'dev',
-      workload: WORKLOAD,
+      github: { token: TOKEN },
       environment: 'dev',
-      timeout: '2m',
-      'stuck-grace': '5s',
-      manifests: 'k8s/deployment.yaml',
-      'manifests-from': 'workspace',
-      ...inputs,
-    },
-    env: {
-      ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
-      GITHUB_API_URL: api.url,
-    },
-    timeoutMs: 120_000,
+      workload: WORKLOAD,
+      inputs: { timeout: '2m', 'stuck-grace': '5s', manifests: 'k8s/deployment.yaml', ...inputs },
+      env: { GITHUB_API_URL: api.url },
+      timeoutMs: 120_000,
+    }),
     ...options,
   };
 }
 
-const MANIFEST = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${WORKLOAD}
-  labels: { app: ${WORKLOAD} }
-spec:
-  replicas: 1
-  progressDeadlineSeconds: 6
-  selector: { matchLabels: { app: ${WORKLOAD} } }
-  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
-  template:
-    metadata: { labels: { app: ${WORKLOAD} } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: ${WORKLOAD}
-          image: ${WORKLOAD}
-          ports: [{ containerPort: 8080 }]
-          readinessProbe:
-            httpGet: { path: /actuator/health, port: 8080 }
-            periodSeconds: 1
-            failureThreshold: 2
-`;
+const MANIFEST = testDeploymentYaml({
+  name: WORKLOAD,
+  containerName: WORKLOAD,
+  progressDeadlineSeconds: 6,
+  ports: [8080],
+});
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-ghd-'));
+  workspaceDir = tempWorkspace('bakeline-eks-promote-ghd-');
+  workspace = workspaceDir.path;
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), MANIFEST);
   cloud = await startLocalCloud({ log: () => {} });
@@ -126,6 +91,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  workspaceDir?.remove();
   await cloud?.stop();
 });
 

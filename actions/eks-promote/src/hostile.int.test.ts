@@ -4,15 +4,25 @@
 // print them and never quoted by a YAML error; event messages and pod logs that carry workflow
 // commands printed inert, so the step's verdict, outputs and annotations stay the rollout's.
 // Time budget: about 1.5 minutes (busybox images, one short failing rollout).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import type { KubeCloudAdmin, LocalCloud } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import {
+  busyboxPusher,
+  createEcrRepository,
+  expectSuccess,
+  failureOf as failure,
+  kubeOf,
+  promotionRun,
+  startTestCloud,
+  type TempWorkspace,
+  tempWorkspace,
+  testDeploymentYaml,
+} from '@bakeline/test-fixtures';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = '89abcdef0123456789abcdef0123456789abcdef';
 const REPO = 'ostock/hostile-service';
@@ -23,6 +33,7 @@ let cloud: LocalCloud;
 let kube: KubeCloudAdmin;
 let kubeEndpoints: { clusterName: string; kubeconfig: string; eks: string };
 let workspace: string;
+let workspaceDir: TempWorkspace | undefined;
 const image = { good: '', crash: '' };
 
 /**
@@ -42,14 +53,6 @@ const HOSTILE: [string, string][] = [
   ['stop-commands', '::stop-commands::injected-9'],
 ];
 
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
-function expectSuccess(result: HarnessResult): void {
-  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
-}
-
 /** Everything the run printed except the runner's own `::add-mask::` lines. */
 function printed(result: HarnessResult): string {
   return `${result.stdout}\n${result.stderr}`
@@ -59,52 +62,24 @@ function printed(result: HarnessResult): string {
 }
 
 function promotion(inputs: Record<string, string>) {
-  const grant = cloud.admin.grantIdToken({ environment: NAMESPACE });
-  return {
+  return promotionRun(cloud, {
     workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository, runId: '5151' },
-    inputs: {
-      'cluster-name': kubeEndpoints.clusterName,
-      region: cloud.endpoints.region,
-      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
-      'eks-endpoint': kubeEndpoints.eks,
-      'sts-endpoint': cloud.endpoints.sts,
-      namespace: NAMESPACE,
-      'manifests-from': 'workspace',
-      workload: WORKLOAD,
-      environment: NAMESPACE,
-      timeout: '2m',
-      'stuck-grace': '4s',
-      ...inputs,
-    },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    sha: SHA,
+    runId: '5151',
+    environment: NAMESPACE,
+    workload: WORKLOAD,
+    inputs: { timeout: '2m', 'stuck-grace': '4s', ...inputs },
     timeoutMs: 150_000,
-  };
+  });
 }
 
 function manifest(command?: string[]): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${WORKLOAD}
-  labels: { app: ${WORKLOAD} }
-spec:
-  replicas: 1
-  progressDeadlineSeconds: 30
-  selector: { matchLabels: { app: ${WORKLOAD} } }
-  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
-  template:
-    metadata: { labels: { app: ${WORKLOAD} } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: ${WORKLOAD}
-          image: ${WORKLOAD}
-${command ? `          command: ${JSON.stringify(command)}\n` : ''}          readinessProbe:
-            httpGet: { path: /actuator/health, port: 8080 }
-            periodSeconds: 1
-            failureThreshold: 2
-`;
+  return testDeploymentYaml({
+    name: WORKLOAD,
+    containerName: WORKLOAD,
+    progressDeadlineSeconds: 30,
+    ...(command ? { command } : {}),
+  });
 }
 
 async function kubectl(...args: string[]): Promise<string> {
@@ -123,16 +98,16 @@ function writesSince(at: Date) {
 }
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-hostile-'));
+  workspaceDir = tempWorkspace('bakeline-eks-promote-hostile-');
+  workspace = workspaceDir.path;
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), manifest());
   writeFileSync(
     join(workspace, 'k8s', 'crash.yaml'),
     manifest(['/bin/busybox', 'sh', '-c', 'cat /hostile.txt; sleep 1; exit 1']),
   );
-  cloud = await startLocalCloud({ log: () => {} });
-  kube = cloud.admin.kube as KubeCloudAdmin;
-  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
+  cloud = await startTestCloud();
+  ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
@@ -140,6 +115,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  workspaceDir?.remove();
   await cloud?.stop();
 });
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import { busyboxPusher, createEcrRepository } from '@bakeline/test-fixtures';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const REPO = 'ostock/licensing-service';
 const WORKLOAD = 'licensing-service';

@@ -3,14 +3,24 @@
 // local cloud, with the dev deploy role (AmazonEKSEditPolicy on namespace dev: it may not write
 // RoleBindings). The real kubectl checks what the cluster is left with.
 // Time budget: about 1.5 minutes (busybox images, two short failing rollouts).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KubeCloudAdmin, type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
-import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
+import type { KubeCloudAdmin, LocalCloud } from '@bakeline/local-cloud';
+import { runBundledAction } from '@bakeline/test/harness';
+import {
+  busyboxPusher,
+  createEcrRepository,
+  expectSuccess,
+  failureOf as failure,
+  kubeOf,
+  promotionRun,
+  startTestCloud,
+  type TempWorkspace,
+  tempWorkspace,
+  testDeploymentYaml,
+} from '@bakeline/test-fixtures';
 import { exec, execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { busyboxPusher, createEcrRepository } from '../test/ecr-images.ts';
 
 const SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 const REPO = 'ostock/flow-service';
@@ -21,66 +31,26 @@ let cloud: LocalCloud;
 let kube: KubeCloudAdmin;
 let kubeEndpoints: { clusterName: string; kubeconfig: string; eks: string };
 let workspace: string;
+let workspaceDir: TempWorkspace | undefined;
 /** two images that become ready (different digests) and one that never does */
 const image = { good: '', good2: '', never: '' };
 const digestOf = (ref: string) => ref.slice(ref.indexOf('@') + 1);
 
-function failure(result: HarnessResult): string {
-  return result.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
-function expectSuccess(result: HarnessResult): void {
-  expect(result.exitCode, `${failure(result)}\n${result.stdout}\n${result.stderr}`).toBe(0);
-}
-
+/** busybox images carry no revision label: the manifests are the workspace's ('manifests-from' workspace). */
 function promotion(inputs: Record<string, string>) {
-  const grant = cloud.admin.grantIdToken({ environment: NAMESPACE });
-  return {
+  return promotionRun(cloud, {
     workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository, runId: '6161' },
-    inputs: {
-      'cluster-name': kubeEndpoints.clusterName,
-      region: cloud.endpoints.region,
-      'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
-      'eks-endpoint': kubeEndpoints.eks,
-      'sts-endpoint': cloud.endpoints.sts,
-      namespace: NAMESPACE,
-      workload: WORKLOAD,
-      environment: NAMESPACE,
-      timeout: '2m',
-      // busybox images carry no revision label: the manifests are the workspace's
-      'manifests-from': 'workspace',
-      ...inputs,
-    },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    sha: SHA,
+    runId: '6161',
+    environment: NAMESPACE,
+    workload: WORKLOAD,
+    inputs: { timeout: '2m', ...inputs },
     timeoutMs: 180_000,
-  };
+  });
 }
 
 function deployment(name: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  labels: { app: ${name} }
-spec:
-  replicas: 1
-  progressDeadlineSeconds: 12
-  selector: { matchLabels: { app: ${name} } }
-  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: app
-          image: ${WORKLOAD}
-          envFrom: [{ configMapRef: { name: settings } }]
-          readinessProbe:
-            httpGet: { path: /actuator/health, port: 8080 }
-            periodSeconds: 1
-            failureThreshold: 2
-`;
+  return testDeploymentYaml({ name, image: WORKLOAD, progressDeadlineSeconds: 12, envFromConfigMap: 'settings' });
 }
 
 const configMap = (name: string, greeting: string, namespace?: string) => `apiVersion: v1
@@ -158,12 +128,12 @@ function writesSince(at: Date) {
 }
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'bakeline-eks-promote-flow-'));
+  workspaceDir = tempWorkspace('bakeline-eks-promote-flow-');
+  workspace = workspaceDir.path;
   mkdirSync(join(workspace, 'k8s'));
   for (const [file, text] of Object.entries(FILES)) writeFileSync(join(workspace, 'k8s', file), text);
-  cloud = await startLocalCloud({ log: () => {} });
-  kube = cloud.admin.kube as KubeCloudAdmin;
-  kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
+  cloud = await startTestCloud();
+  ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
@@ -179,6 +149,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  workspaceDir?.remove();
   await cloud?.stop();
 });
 

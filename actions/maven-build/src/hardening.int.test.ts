@@ -49,7 +49,7 @@ describe('maven-build when an upstream module fails', () => {
   it(
     'reports the skipped module and why there is no artifact, in the log and the summary',
     async () => {
-      const workspace = checkout('packages/maven/fixtures/reactor-upstream-failure-01');
+      const workspace = checkout('actions/maven-build/test/fixtures/reactor-upstream-failure-01');
       const result = await runBundledAction('maven-build', {
         workspace,
         inputs: { ...offline, module: 'licensing-service' },
@@ -115,7 +115,7 @@ describe('maven-build cancelled', () => {
   it(
     'stops Maven and its test JVM, removes its scratch, fails saying so; a re-run completes',
     async () => {
-      const workspace = checkout('packages/maven/fixtures/slow-test-01');
+      const workspace = checkout('actions/maven-build/test/fixtures/slow-test-01');
       const project = join(workspace, 'project');
       const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
       const inputs = { ...offline, 'server-id': 'corp', 'server-username': 'u-cancel', 'server-password': 'p-cancel' };
@@ -172,7 +172,7 @@ describe('maven-build relaying hostile output', () => {
   it(
     'prints workflow commands from a test inert: no annotation, outputs and verdict unchanged',
     async () => {
-      const workspace = checkout('packages/maven/fixtures/hostile-output-01');
+      const workspace = checkout('actions/maven-build/test/fixtures/hostile-output-01');
       const result = await runBundledAction('maven-build', { workspace, inputs: offline, timeoutMs: TIMEOUT });
       expect(result.exitCode, result.log).toBe(0);
       // The lines reached the log, made inert.

@@ -1,9 +1,16 @@
 // Integration: attestations signed against the local cloud's Sigstore, stored as OCI 1.1
 // referrers through the ECR front (real Distribution registry behind it), listed through the
 // referrers API, read back byte for byte by the real skopeo, and verified from there.
-import { createHash } from 'node:crypto';
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
+import type { LocalCloud } from '@bakeline/local-cloud';
+import {
+  EXAMPLE_BUILDER as BUILDER,
+  examplePassedTest,
+  exampleProvenance,
+  type PushableRepository,
+  pushableRepository,
+  pushConfigOnlyImage,
+  startTestCloud,
+} from '@bakeline/test-fixtures';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from './policy.ts';
@@ -14,7 +21,6 @@ import { statement } from './statement.ts';
 import {
   bundlesFromReferrers,
   listReferrers,
-  type OciRepository,
   pushReferrer,
   SIGSTORE_BUNDLE_MEDIA_TYPE,
   subjectDescriptor,
@@ -22,71 +28,16 @@ import {
 import { verifyAttestations } from './verify.ts';
 
 const REPOSITORY = 'bakeline/attested';
-const BUILDER = 'bakeline-dev/bakeline/.github/workflows/build.yml';
 const SHA = 'e'.repeat(40);
 let cloud: LocalCloud;
-let repo: OciRepository;
-let password: string;
+let repo: PushableRepository;
 
-const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-async function put(path: string, body: Buffer, contentType: string): Promise<void> {
-  const url = `${cloud.endpoints.registry.url}/v2/${REPOSITORY}${path}`;
-  const authorization = `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`;
-  if (path.startsWith('/blobs/')) {
-    const start = await fetch(`${cloud.endpoints.registry.url}/v2/${REPOSITORY}/blobs/uploads/`, {
-      method: 'POST',
-      headers: { authorization },
-    });
-    const location = new URL(start.headers.get('location') ?? '', cloud.endpoints.registry.url);
-    location.searchParams.set('digest', sha256(body));
-    const res = await fetch(location, { method: 'PUT', headers: { authorization }, body: new Uint8Array(body) });
-    expect(res.status).toBe(201);
-    return;
-  }
-  const res = await fetch(url, {
-    method: 'PUT',
-    headers: { authorization, 'content-type': contentType },
-    body: new Uint8Array(body),
-  });
-  expect(res.status).toBe(201);
-}
-
-/** Pushes a one-layer image and returns its digest. */
-async function pushImage(seed: string): Promise<string> {
-  const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, seed }),
-  );
-  await put(`/blobs/${sha256(config)}`, config, 'application/octet-stream');
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [],
-    }),
-  );
-  await put(`/manifests/${seed}`, manifest, 'application/vnd.oci.image.manifest.v1+json');
-  return sha256(manifest);
-}
+/** Pushes an image of one config and no layers; returns its digest. */
+const pushImage = (seed: string) => pushConfigOnlyImage(cloud, repo, seed);
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ kube: false, log: () => {} });
-  const credentials = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'attest-test' });
-  const ecr = new ECRClient({
-    region: cloud.endpoints.region,
-    endpoint: cloud.endpoints.ecr,
-    credentials,
-    maxAttempts: 1,
-  });
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-  const token = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0]?.authorizationToken ?? '';
-  password = Buffer.from(token, 'base64').toString('utf8').replace(/^AWS:/, '');
-  repo = {
-    registry: cloud.endpoints.registry.host,
-    repository: REPOSITORY,
-    credentials: { username: 'AWS', password },
-  };
+  cloud = await startTestCloud({ kube: false });
+  repo = await pushableRepository(cloud, REPOSITORY, 'attest-test');
 });
 afterAll(async () => {
   await cloud?.stop();
@@ -104,33 +55,8 @@ describe('attestations as OCI referrers in the local ECR', () => {
       );
     const subject = { name: `${repo.registry}/${REPOSITORY}`, digest };
     const statements = [
-      statement(
-        subject,
-        SLSA_PROVENANCE_V1,
-        slsaProvenance({
-          serverUrl: 'https://github.com',
-          repository: cloud.endpoints.githubRepository,
-          sha: SHA,
-          ref: 'refs/heads/main',
-          workflowPath: '.github/workflows/ci.yml',
-          eventName: 'push',
-          runId: '1',
-          runAttempt: '1',
-          jobWorkflowRef: `${BUILDER}@refs/heads/main`,
-          materials: [],
-        }),
-      ),
-      statement(
-        subject,
-        TEST_RESULT_V01,
-        testResult({
-          spec: { name: 'platform-test.yaml', sha256: 'c'.repeat(64) },
-          passedChecks: ['health'],
-          failedChecks: [],
-          junit: { tests: 3, failures: 0, errors: 0, skipped: 0 },
-          url: 'https://github.com/x/y/actions/runs/1',
-        }),
-      ),
+      statement(subject, SLSA_PROVENANCE_V1, slsaProvenance(exampleProvenance(cloud.endpoints.githubRepository, SHA))),
+      statement(subject, TEST_RESULT_V01, testResult(examplePassedTest())),
     ];
     const image = await subjectDescriptor(repo, digest);
     expect(image).toMatchObject({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
@@ -151,7 +77,7 @@ describe('attestations as OCI referrers in the local ECR', () => {
         'inspect',
         '--raw',
         '--tls-verify=false',
-        `--creds=AWS:${password}`,
+        `--creds=AWS:${repo.credentials.password}`,
         `docker://${repo.registry}/${REPOSITORY}@${p.digest}`,
       ]);
       expect(Buffer.from(raw.stdout)).toEqual(p.manifest);
@@ -187,7 +113,7 @@ describe('attestations as OCI referrers in the local ECR', () => {
   it('filters referrers by artifactType and refuses an ill-formed digest with 400', async () => {
     const digest = await pushImage('v3');
     const base = `${cloud.endpoints.registry.url}/v2/${REPOSITORY}/referrers`;
-    const authorization = `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`;
+    const authorization = `Basic ${Buffer.from(`AWS:${repo.credentials.password}`).toString('base64')}`;
     const filtered = await fetch(`${base}/${digest}?artifactType=application/x-other`, { headers: { authorization } });
     expect(filtered.status).toBe(200);
     expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');

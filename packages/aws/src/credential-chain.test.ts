@@ -7,9 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AwsScript, type AwsTestServer, fakeJwt, startAwsTestServer, stsCredentials } from './aws-test-server.ts';
+import {
+  type AwsScript,
+  type AwsTestServer,
+  fakeJwt,
+  startAwsTestServer,
+  stsCredentials,
+} from '../test/aws-test-server.ts';
+import { type ImdsTestServer, startImdsTestServer } from '../test/imds-test-server.ts';
 import { credentialChain, credentialSource } from './credential-chain.ts';
-import { type ImdsTestServer, startImdsTestServer } from './imds-test-server.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/bakeline-ecr-push';
 const EXPIRES = new Date(Date.now() + 3_600_000);

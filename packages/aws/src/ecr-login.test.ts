@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AwsScript, type AwsTestServer, ecrAnswer, ecrError, startAwsTestServer } from './aws-test-server.ts';
+import {
+  type AwsScript,
+  type AwsTestServer,
+  ecrAnswer,
+  ecrError,
+  startAwsTestServer,
+} from '../test/aws-test-server.ts';
 import { createEcrClient } from './ecr-client.ts';
 import { EcrLogin } from './ecr-login.ts';
 

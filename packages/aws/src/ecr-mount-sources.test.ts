@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AwsTestServer, ecrAnswer, ecrError, startAwsTestServer } from './aws-test-server.ts';
+import { type AwsTestServer, ecrAnswer, ecrError, startAwsTestServer } from '../test/aws-test-server.ts';
 import { createEcrClient } from './ecr-client.ts';
 import { chooseMountSources, listOtherRepositories } from './ecr-mount-sources.ts';
 

@@ -6,7 +6,7 @@ import {
   ecrAnswer,
   ecrError,
   startAwsTestServer,
-} from './aws-test-server.ts';
+} from '../test/aws-test-server.ts';
 import { createEcrClient } from './ecr-client.ts';
 import { ensureRepository } from './ecr-repository.ts';
 

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AwsAnswer, type AwsTestServer, ecrAnswer, ecrError, startAwsTestServer } from './aws-test-server.ts';
+import {
+  type AwsAnswer,
+  type AwsTestServer,
+  ecrAnswer,
+  ecrError,
+  startAwsTestServer,
+} from '../test/aws-test-server.ts';
 import { createEcrClient } from './ecr-client.ts';
 import { findingsAtOrAbove, waitForScan } from './ecr-scan.ts';
 

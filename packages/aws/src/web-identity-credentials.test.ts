@@ -6,7 +6,7 @@ import {
   startAwsTestServer,
   stsCredentials,
   stsError,
-} from './aws-test-server.ts';
+} from '../test/aws-test-server.ts';
 import { webIdentityCredentials } from './web-identity-credentials.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/bakeline-ecr-push';

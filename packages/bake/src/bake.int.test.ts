@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { type LoadedImage, parseReference, pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
+import { tinyBaseLayout } from '@bakeline/test-fixtures';
 import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tinyBaseLayout } from '../test/layout-fixtures.ts';
 import { type BaseImageSource, bake } from './index.ts';
 
-const fixture = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');
+const fixture = join(import.meta.dirname, '..', 'test', 'fixtures', 'dockerfile-01');
 const SDE = 1_700_000_000;
 let registry: Distribution;
 let base: LoadedImage;

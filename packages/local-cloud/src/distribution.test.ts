@@ -5,16 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { startDistribution } from './distribution.ts';
 
 // a stand-in registry whose stdout closes at once and whose stderr goes on until it exits
-const fixture = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'test',
-  'fixtures',
-  'local-cloud',
-  'registry-closing-stdout.mjs',
-);
+const fixture = join(import.meta.dirname, '..', 'test', 'fixtures', 'registry-closing-stdout.mjs');
 
 describe('startDistribution (the process and its log)', () => {
   it('keeps the log open until both streams are drained: every line is there, none written after the end', async () => {

@@ -7,7 +7,6 @@ export { ALL_FAULT_KINDS, FAULT_KINDS, type FaultKind } from './faults/fault-pla
 export { type FaultProxy, startFaultProxy } from './faults/fault-proxy.ts';
 export * from './github/index.ts';
 export {
-  buildBusyboxImage,
   HOST_PORT_ANNOTATION,
   type KubeCloudAdmin,
   type StartedKubeCloud,

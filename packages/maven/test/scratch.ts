@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export const fixturesDir = join(import.meta.dirname, '..', 'fixtures');
+export const fixturesDir = join(import.meta.dirname, 'fixtures');
 
 export function fixture(name: string): string {
   return readFileSync(join(fixturesDir, name), 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FakeEngine } from '../test/fake-engine.ts';
 import { DockerCli, execArgv, parseHostPort, runArgv } from './docker-cli.ts';
-import { FakeEngine } from './testing/fake-engine.ts';
 
 describe('docker argv', () => {
   it('starts a target detached, labelled, with an env file and ports on 127.0.0.1 only', () => {

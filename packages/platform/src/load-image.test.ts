@@ -12,9 +12,9 @@ import {
 } from '@bakeline/oci';
 import { silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeEngine, imageInspect } from '../test/fake-engine.ts';
 import { DockerCli } from './docker-cli.ts';
 import { ImageMismatchError, loadImage } from './load-image.ts';
-import { FakeEngine, imageInspect } from './testing/fake-engine.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'platform-load-test-'));
 let layout: string;

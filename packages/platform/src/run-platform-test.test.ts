@@ -8,10 +8,10 @@ import type { Digest } from '@bakeline/oci';
 import { silentLogger } from '@bakeline/toolkit';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeEngine, type FakeEngineOptions, imageInspect } from '../test/fake-engine.ts';
 import { DockerCli } from './docker-cli.ts';
 import { type PlatformTestOptions, runPlatformTest } from './run-platform-test.ts';
 import { parseSpec } from './spec.ts';
-import { FakeEngine, type FakeEngineOptions, imageInspect } from './testing/fake-engine.ts';
 
 // The "container": a server on 127.0.0.1 that `docker port` points at.
 let server: Server;

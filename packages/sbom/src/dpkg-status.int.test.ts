@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { parseDpkgStatus } from './dpkg-status.ts';
 
-const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sbom', 'dpkg-status-01', 'status');
+const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'dpkg-status-01', 'status');
 
 test('lists what dpkg-query reports as installed, with the same versions and architectures', () => {
   const admin = mkdtempSync(join(tmpdir(), 'bakeline-dpkg-'));

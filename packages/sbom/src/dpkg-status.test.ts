@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseDpkgStatus, parseOsRelease } from './dpkg-status.ts';
 
-const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sbom', 'dpkg-status-01', 'status');
+const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'dpkg-status-01', 'status');
 
 describe('parseDpkgStatus', () => {
   test('lists installed and held packages, with architecture and a differing source', () => {

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Docker, type ExportPath } from '@bakeline/docker';
 import { verifyLayout } from '@bakeline/oci';
+import { tinyBaseImage } from '@bakeline/test-fixtures';
 import { execChecked, type Logger, silentLogger } from '@bakeline/toolkit';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type EngineCase, standInEngine } from '../../../docker/test/buildx-stand-in.ts';
-import { tinyBaseImage } from '../../test/docker-fixtures.ts';
 import { buildDockerfileImage, type DockerfileBakeResult } from './build-dockerfile-image.ts';
 
-const fixture = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bake', 'dockerfile-01');
+const fixture = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'dockerfile-01');
 const SDE = 1_700_000_000;
 let base: string;
 

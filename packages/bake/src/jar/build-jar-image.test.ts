@@ -3,10 +3,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadedImage, verifyLayout } from '@bakeline/oci';
+import { layerPaths, makeFatJar, makePlainJar, tinyBaseLayout } from '@bakeline/test-fixtures';
 import { silentLogger } from '@bakeline/toolkit';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { makeFatJar, makePlainJar } from '../../test/jar-fixtures.ts';
-import { layerPaths, tinyBaseLayout } from '../../test/layout-fixtures.ts';
 import { buildJarImage, type JarBuildOptions } from './build-jar-image.ts';
 
 const SDE = 1_700_000_000;

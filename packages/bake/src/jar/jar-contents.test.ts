@@ -1,5 +1,5 @@
+import { makeFatJar, makePlainJar } from '@bakeline/test-fixtures';
 import { describe, expect, test } from 'vitest';
-import { makeFatJar, makePlainJar } from '../../test/jar-fixtures.ts';
 import { parseJarManifest, readJar } from './jar-contents.ts';
 
 describe('parseJarManifest', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findDebianMirror, parseDeb822Sources, parseOneLineSources, readAptSources } from './apt-sources.ts';
 
-const fixtures = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bake', 'apt');
+const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'apt');
 
 describe('findDebianMirror', () => {
   test.each([

@@ -8,7 +8,7 @@ import { silentLogger } from '@bakeline/toolkit';
 import { describe, expect, test } from 'vitest';
 import { ensureBaseImage } from './ensure-base-image.ts';
 
-const aptDir = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bake', 'apt', 'deb822-01');
+const aptDir = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'apt', 'deb822-01');
 
 function result(stdout = '', exitCode = 0): ExecResult {
   return { exitCode, signal: null, stdout, stderr: exitCode === 0 ? '' : 'debootstrap: E: failure', durationMs: 1 };

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tinyBaseLayout } from '@bakeline/test-fixtures';
 import type { Exec, ExecResult } from '@bakeline/toolkit';
 import { describe, expect, test } from 'vitest';
-import { tinyBaseLayout } from '../../test/layout-fixtures.ts';
 import { loadLayoutIntoDocker } from './load-into-docker.ts';
 
 /** Answers `docker load` (listing the archive it is given) and `docker image inspect` with `id`. */

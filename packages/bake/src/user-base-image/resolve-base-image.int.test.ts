@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Distribution, startDistribution } from '@bakeline/local-cloud';
 import { LayoutWriter, type LoadedImage, parseReference, pushImage, RegistryClient } from '@bakeline/oci';
+import { tinyBaseLayout } from '@bakeline/test-fixtures';
 import { type Logger, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tinyBaseLayout } from '../../test/layout-fixtures.ts';
 import { resolveBaseImage } from './resolve-base-image.ts';
 
 let registry: Distribution;

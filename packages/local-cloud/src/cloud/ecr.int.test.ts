@@ -12,7 +12,7 @@ import {
   PutLifecyclePolicyCommand,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, blob, pushImage, tinyImage, tinyLayer, uploadBlob } from '../testing/tiny-image.ts';
+import { basicAuth, blob, pushImage, tinyImage, tinyLayer, uploadBlob } from '../../test/tiny-image.ts';
 import { type LocalCloud, startLocalCloud } from './start-local-cloud.ts';
 
 let cloud: LocalCloud;

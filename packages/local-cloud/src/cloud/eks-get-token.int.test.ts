@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
+import { makeEksToken } from '../../test/kube/eks-token-for-tests.ts';
 import { type StartedKubeCloud, startKubeCloud } from '../kube/start-kube-cloud.ts';
-import { makeEksToken } from '../kube/testing/eks-token-for-tests.ts';
 import { type LocalCloud, startLocalCloud } from './start-local-cloud.ts';
 
 const AWS = '/usr/bin/aws';

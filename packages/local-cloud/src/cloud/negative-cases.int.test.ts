@@ -1,4 +1,4 @@
-// Runs the committed table of negative cases (test/fixtures/local-cloud/negative-cases.yaml): each
+// Runs the committed table of negative cases (packages/local-cloud/test/fixtures/negative-cases.yaml): each
 // request must fail with exactly the status, code and message AWS gives, in the protocol's shape.
 // Requests are built and signed here (raw HTTP, @smithy/signature-v4), not through an SDK, so the
 // wire shapes themselves are checked.
@@ -7,7 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { basicAuth, pushImage, tinyImage, uploadBlob } from '../testing/tiny-image.ts';
+import { basicAuth, pushImage, tinyImage, uploadBlob } from '../../test/tiny-image.ts';
 import { type LocalCloud, startLocalCloud } from './start-local-cloud.ts';
 
 interface Expectation {
@@ -37,7 +37,7 @@ interface Case {
 }
 
 const CASES = parse(
-  readFileSync(new URL('../../../../test/fixtures/local-cloud/negative-cases.yaml', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/fixtures/negative-cases.yaml', import.meta.url), 'utf8'),
 ) as Case[];
 
 let cloud: LocalCloud;
@@ -271,7 +271,7 @@ async function runRegistry(c: Case): Promise<void> {
   await checkMessage(c.expect, json.errors[0]?.message ?? '');
 }
 
-describe('negative cases (test/fixtures/local-cloud/negative-cases.yaml)', () => {
+describe('negative cases (packages/local-cloud/test/fixtures/negative-cases.yaml)', () => {
   test('the table covers every protocol', () => {
     expect(new Set(CASES.map((c) => c.service))).toEqual(new Set(['sts', 'sts-presigned', 'ecr', 'registry']));
     expect(CASES.length).toBeGreaterThanOrEqual(40);

@@ -13,9 +13,3 @@ export {
   startKubeCloud,
   type TimedRequestLogEntry,
 } from './start-kube-cloud.ts';
-export {
-  BUSYBOX_HTTPD,
-  type BusyboxImage,
-  type BusyboxImageOptions,
-  buildBusyboxImage,
-} from './testing/busybox-image.ts';

@@ -4,17 +4,17 @@
 // Time budget: see src/kube/README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BusyboxImage, buildBusyboxImage } from '@bakeline/test-fixtures';
 import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { adminCertificate } from '../../test/kube/kube-request.ts';
+import { watchEvents } from '../../test/kube/watch-events.ts';
 import { type Distribution, startDistribution } from '../distribution.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
 import { metaOf, type Obj } from './api/store.ts';
 import type { Deployment, Pod } from './controllers/types.ts';
 import { HOST_PORT_ANNOTATION } from './kubelet/pod-worker.ts';
 import { type StartedKubeCloud, startKubeCloud } from './start-kube-cloud.ts';
-import { type BusyboxImage, buildBusyboxImage } from './testing/busybox-image.ts';
-import { adminCertificate } from './testing/kube-request.ts';
-import { watchEvents } from './testing/watch-events.ts';
 
 const pods = findResource('', 'v1', 'pods') as ResourceDef;
 const deployments = findResource('apps', 'v1', 'deployments') as ResourceDef;

@@ -1,17 +1,17 @@
-// The committed table of requests the stand-in must refuse (test/fixtures/kube/
+// The committed table of requests the stand-in must refuse (packages/local-cloud/test/fixtures/kube/
 // negative-cases-01.yaml), run over HTTPS against a cluster without nodes, with EKS tokens
 // presigned for the real STS host names and checked by the local STS (over HTTP on 127.0.0.1).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { makeEksToken, type TestTokenOptions } from '../../test/kube/eks-token-for-tests.ts';
+import { adminCertificate, kubeRequest } from '../../test/kube/kube-request.ts';
 import { CredentialStore } from '../aws/credential-store.ts';
 import { SigV4Verifier } from '../aws/sigv4-verifier.ts';
 import { Iam } from '../iam/iam.ts';
 import { type StsEndpoint, startSts } from '../sts/start-sts.ts';
 import { findResource, type ResourceDef } from './api/resources.ts';
 import { type StartedKubeCloud, startKubeCloud } from './start-kube-cloud.ts';
-import { makeEksToken, type TestTokenOptions } from './testing/eks-token-for-tests.ts';
-import { adminCertificate, kubeRequest } from './testing/kube-request.ts';
 
 interface Case {
   name: string;
@@ -22,7 +22,7 @@ interface Case {
   authFailure?: string;
 }
 
-const fixture = new URL('../../../../test/fixtures/kube/negative-cases-01.yaml', import.meta.url);
+const fixture = new URL('../../test/fixtures/kube/negative-cases-01.yaml', import.meta.url);
 const cases = (parse(readFileSync(fixture, 'utf8')) as { cases: Case[] }).cases;
 
 const ACCOUNT = '123456789012';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FakeEngine } from '../../test/fake-engine.ts';
 import { DockerCli } from '../docker-cli.ts';
 import { commandCheck } from '../spec-schema.ts';
-import { FakeEngine } from '../testing/fake-engine.ts';
 import { runCommandCheck } from './command-check.ts';
 
 describe('command checks', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FakeEngine } from '../../test/fake-engine.ts';
 import { DockerCli } from '../docker-cli.ts';
 import { fileCheck } from '../spec-schema.ts';
-import { FakeEngine } from '../testing/fake-engine.ts';
 import { parseStat, runFileCheck } from './file-check.ts';
 
 function setup(answers: Record<string, { exitCode?: number; stdout?: string; stderr?: string }>) {

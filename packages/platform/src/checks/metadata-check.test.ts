@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { imageInspect } from '../../test/fake-engine.ts';
 import { metadataCheck } from '../spec-schema.ts';
-import { imageInspect } from '../testing/fake-engine.ts';
 import { isRootUser, runMetadataCheck, secretLookingEnv } from './metadata-check.ts';
 
 describe('metadata checks', () => {

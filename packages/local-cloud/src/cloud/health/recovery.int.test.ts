@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { buildBusyboxImage } from '@bakeline/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxImage } from '../../kube/testing/busybox-image.ts';
-import { basicAuth, pushImage, tinyImage } from '../../testing/tiny-image.ts';
+import { basicAuth, pushImage, tinyImage } from '../../../test/tiny-image.ts';
 import type { RunningCloud } from '../state-files.ts';
 
 const CLI = new URL('../../cli.ts', import.meta.url).pathname;

@@ -16,9 +16,9 @@ import {
   StartImageScanCommand,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, pushImage, tinyImage } from '../../../test/tiny-image.ts';
 import { findResource, type ResourceDef } from '../../kube/api/resources.ts';
 import type { KubeCloudAdmin } from '../../kube/start-kube-cloud.ts';
-import { basicAuth, pushImage, tinyImage } from '../../testing/tiny-image.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
 
 const exec = promisify(execFile);

@@ -5,7 +5,10 @@ import { decodeProtobufBody } from './decode-body.ts';
 
 // Bodies captured from the real kubectl 1.32 (`-v=9` hex dumps) against the stand-in.
 function fixture(name: string): Buffer {
-  return Buffer.from(readFileSync(new URL(`./fixtures/${name}.hex`, import.meta.url), 'utf8').trim(), 'hex');
+  return Buffer.from(
+    readFileSync(new URL(`../../../../test/fixtures/protobuf/${name}.hex`, import.meta.url), 'utf8').trim(),
+    'hex',
+  );
 }
 
 function refusal(body: Buffer, kind: string): KubeStatusError {

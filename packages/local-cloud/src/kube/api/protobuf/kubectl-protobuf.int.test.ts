@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { adminCertificate, kubeRequest } from '../../../../test/kube/kube-request.ts';
 import { type StartedKubeCloud, startKubeCloud } from '../../start-kube-cloud.ts';
-import { adminCertificate, kubeRequest } from '../../testing/kube-request.ts';
 
 let cloud: StartedKubeCloud;
 

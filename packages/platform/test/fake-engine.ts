@@ -3,7 +3,7 @@
 // networks, labels), so tests can assert the exact commands and that nothing is left behind.
 import { readFileSync } from 'node:fs';
 import { type Exec, ExecError, type ExecOptions, type ExecResult } from '@bakeline/toolkit';
-import type { ImageInspect, ImageStore } from '../docker-cli.ts';
+import type { ImageInspect, ImageStore } from '../src/docker-cli.ts';
 
 export interface FakeContainer {
   id: string;
