@@ -2,8 +2,8 @@
 // into an empty Distribution registry behind the seeded fault proxy (10% of requests faulted;
 // every faulted upload dies mid-body). It checks what a user relies on:
 // - at least 90% of the pushes succeed within the retry budget, with the expected digest;
-// - a push that fails says it can be retried, and only after more consecutive faults on one
-//   operation than the budget allows;
+// - a push fails exactly when one of its operations met more consecutive faults than the retry
+//   budget allows, and then says it can be retried;
 // - no tag ever names an incomplete or different image, and every stored blob hashes to its name
 //   (read back from the registry's storage).
 // The seed comes from BAKELINE_FAULT_SEED (default below) and is printed; the figures go to
@@ -22,16 +22,25 @@ import { faultSeed } from './fault-seed.ts';
 import { recordResult } from './record-result.ts';
 
 const SEED = faultSeed(20261203);
-// 10% of all requests: uploads (about 3 of the 11 requests of a push) at 20%, the rest at 6.5%, so
-// that faults in the middle of a blob upload are frequent enough to count; the rate measured over
-// the run is reported and checked.
+// 10% of all requests. Of the 13 requests of a push, 5 carry a body (3 blob uploads, the manifest
+// and the tag) and are faulted at 16%, so that faults in the middle of a blob upload are frequent
+// enough to count; 5 reads (HEADs) at 10%; the 3 POSTs that open upload sessions name no blob and
+// are never faulted (fault-plan.ts). The rate measured over the run is reported and checked.
 const RATE = 0.1;
-const UPLOAD_RATE = 0.2;
-const OTHER_RATE = 0.065;
+const UPLOAD_RATE = 0.16;
+const OTHER_RATE = 0.1;
 const MIN_PUSHES = 30;
 const MIN_MID_UPLOAD = 10;
-const MAX_PUSHES = 60; // bounds the loop whatever the seed
+const MAX_PUSHES = 60; // bounds the loop whatever the seed (it runs until every kind was injected)
 const ATTEMPTS = 4; // the registry client's retry budget per operation
+/**
+ * What each seed gives (two runs alike): pushes made, faults injected, the pushes that failed. A
+ * seed not listed is run and its figures printed; add them here once a second run gives the same.
+ */
+const EXPECTED: Record<number, { pushes: number; faults: number; failedPushes: number[] }> = {
+  20261203: { pushes: 33, faults: 54, failedPushes: [26] },
+  7: { pushes: 30, faults: 43, failedPushes: [] },
+};
 const REPO = 'ostock/licensing-service';
 const TAG = 'sha-0123abc';
 
@@ -107,7 +116,12 @@ async function tagState(registry: string): Promise<'absent' | { digest: string; 
   return { digest: named, complete };
 }
 
-/** The longest run of consecutive faulted requests on one operation (one request key). */
+/**
+ * The longest run of consecutive failed attempts of one operation. Each operation of a push has
+ * one request key with one faulted request per attempt (a blob's HEAD; its upload, whose POST is
+ * never faulted; the manifest; the tag), and a delay fails nothing. The suite mounts nothing, so
+ * no attempt spans two faulted keys.
+ */
 function longestFaultRun(events: { key: string; fault: FaultKind | undefined }[]): number {
   const runs = new Map<string, number>();
   let longest = 0;
@@ -131,13 +145,15 @@ describe('pushes under injected faults', () => {
     let requests = 0;
     const started = Date.now();
     for (let push = 1; push <= MAX_PUSHES; push++) {
-      if (push > MIN_PUSHES && midUpload >= MIN_MID_UPLOAD) break;
+      const everyKind = FAULT_KINDS.every((k) => totals[k] > 0);
+      if (push > MIN_PUSHES && midUpload >= MIN_MID_UPLOAD && everyKind) break;
       const storage = mkdtempSync(join(work, 'storage-'));
       const registry = await startDistribution({ storageDir: storage });
       const proxy = await startFaultProxy({
         upstream: registry.url,
         seed: SEED * 1000 + push,
-        rate: RATE,
+        rate: OTHER_RATE,
+        bodyRate: UPLOAD_RATE,
         delayMs: 50,
       });
       try {
@@ -209,13 +225,22 @@ describe('pushes under injected faults', () => {
     expect(figures.measuredRate).toBeLessThanOrEqual(RATE * 1.3);
     expect(midUpload).toBeGreaterThanOrEqual(MIN_MID_UPLOAD);
     expect(succeeded / outcomes.length).toBeGreaterThanOrEqual(0.9);
-    for (const f of failures) {
+    // a push fails exactly when one operation met more consecutive faults than its budget
+    for (const o of outcomes) {
       expect(
-        f.longestRun,
-        `push ${f.push} failed with no run of ${ATTEMPTS} faults: ${f.message}`,
-      ).toBeGreaterThanOrEqual(ATTEMPTS);
-      expect(f.message).toMatch(/retr/i);
+        o.ok,
+        `push ${o.push}: ${o.ok ? 'succeeded' : `failed (${o.message})`} with a longest run of ${o.longestRun} faults on one operation; the budget is ${ATTEMPTS} attempts`,
+      ).toBe(o.longestRun < ATTEMPTS);
     }
+    for (const f of failures) expect(f.message).toMatch(/retr/i);
+    const expected = EXPECTED[SEED];
+    const got = {
+      pushes: outcomes.length,
+      faults: Object.values(totals).reduce((a, b) => a + b, 0),
+      failedPushes: failures.map((f) => f.push),
+    };
+    if (expected) expect(got, `pushes under seed ${SEED}`).toEqual(expected);
+    else console.log(`push-faults: no expected figures recorded for seed ${SEED}: ${JSON.stringify(got)}`);
     // every kind was injected at least once over the run, so each path was exercised
     for (const k of FAULT_KINDS) expect(totals[k], `no ${k} injected`).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultPlan, isWatch, requestKey } from './fault-plan.ts';
+import { FaultPlan, isWatch, namesOneOperation, requestKey } from './fault-plan.ts';
 
 const upload = (digest: string) => ({
   method: 'PUT',
@@ -40,6 +40,57 @@ describe('FaultPlan', () => {
     );
     const uploads = Array.from({ length: 500 }, (_, i) => plan.decide(upload(`sha256:${i}`))).filter((d) => d.fault);
     expect(new Set(uploads.map((u) => u.fault))).toEqual(new Set(['drop-mid-body']));
+  });
+
+  it('never faults an upload request that names no blob: the POST opening a session, its PATCH and DELETE', () => {
+    const plan = new FaultPlan({ seed: 1, rate: 1, bodyRate: 1 });
+    const session = `/v2/ostock/app/blobs/uploads/${crypto.randomUUID()}?_state=x`;
+    const unnamed = [
+      { method: 'POST', url: '/v2/ostock/app/blobs/uploads/', hasBody: false },
+      { method: 'PATCH', url: session, hasBody: true },
+      { method: 'GET', url: session, hasBody: false },
+      { method: 'DELETE', url: session, hasBody: false },
+    ];
+    for (const r of unnamed) {
+      expect(namesOneOperation(r)).toBe(false);
+      expect(plan.decide(r).fault).toBeUndefined();
+    }
+    const named = [
+      upload('sha256:aa'),
+      { method: 'POST', url: '/v2/ostock/app/blobs/uploads/?mount=sha256%3Aaa&from=ostock%2Fbase', hasBody: false },
+      { method: 'HEAD', url: '/v2/ostock/app/blobs/sha256:aa', hasBody: false },
+      { method: 'PUT', url: '/v2/ostock/app/manifests/v1', hasBody: true },
+    ];
+    for (const r of named) {
+      expect(namesOneOperation(r)).toBe(true);
+      expect(plan.decide(r).fault).toBeDefined();
+    }
+  });
+
+  it('gives each concurrent blob upload the same faults whatever order their attempts arrive in', () => {
+    // one attempt of a blob push is a POST (opens a session) then the PUT of the blob; the push of
+    // a blob fails after 4 failed attempts in a row, as the registry client's retry budget says
+    type Attempts = Record<string, (string | undefined)[][]>;
+    const push = (seed: number, order: string[]): Attempts => {
+      const plan = new FaultPlan({ seed, rate: 0.5, bodyRate: 0.5 });
+      const attempts: Attempts = Object.fromEntries(order.map((d) => [d, []]));
+      const done = new Set<string>();
+      // round-robin over the blobs still uploading, in the given order: how concurrent uploads interleave
+      for (let round = 0; round < 4 && done.size < order.length; round++) {
+        for (const digest of order) {
+          if (done.has(digest)) continue;
+          const post = plan.decide({ method: 'POST', url: '/v2/ostock/app/blobs/uploads/', hasBody: false }).fault;
+          const put = post === undefined || post === 'delay' ? plan.decide(upload(digest)).fault : undefined;
+          attempts[digest]?.push([post, put]);
+          if ((post === undefined || post === 'delay') && (put === undefined || put === 'delay')) done.add(digest);
+        }
+      }
+      return attempts;
+    };
+    const blobs = ['sha256:aa', 'sha256:bb', 'sha256:cc'];
+    for (const seed of [1, 2, 3, 7, 20261203]) {
+      expect(push(seed, [...blobs].reverse()), `seed ${seed}`).toEqual(push(seed, blobs));
+    }
   });
 
   it('counts occurrences per key, so a retry draws anew', () => {

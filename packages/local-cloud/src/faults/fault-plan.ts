@@ -4,6 +4,13 @@
 // many requests with that key came before: a retry of the same operation is the next occurrence
 // of its key. So one seed gives the same faults on every run, whatever order concurrent
 // operations interleave in.
+// A request that names no operation is never faulted: the POST that opens a registry upload
+// session, and the PATCH, GET and DELETE of a session, name no blob (the session id is made up by
+// the registry), so concurrent uploads to one repository share their key. A fault planned for
+// the key's n-th occurrence would land on whichever upload came n-th, and the seed would no
+// longer decide how many faults each upload meets, nor whether a push succeeds. The PUT that
+// closes a session names its digest, as do a blob's HEAD and a mount: their faults are the
+// blob's own.
 // Three classes of request draw from their own kinds: uploads and writes (a body), watches
 // (`watch=1` or `watch=true` in the query: the Kubernetes API's streams) and the rest.
 import { createHash } from 'node:crypto';
@@ -77,6 +84,16 @@ export function requestKey(request: FaultRequest): string {
   return `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
 }
 
+/**
+ * Whether the request names the one operation it belongs to, so that its faults can be planned
+ * per operation: false for a registry upload request that names no digest (see above).
+ */
+export function namesOneOperation(request: FaultRequest): boolean {
+  const url = new URL(request.url, 'http://fault.invalid');
+  if (!/\/v2\/.+\/blobs\/uploads\//.test(url.pathname)) return true;
+  return url.searchParams.has('digest') || url.searchParams.has('mount');
+}
+
 export class FaultPlan {
   readonly seed: number;
   readonly rate: number;
@@ -116,6 +133,7 @@ export class FaultPlan {
     this.#seen.set(key, occurrence);
     const draw = createHash('sha256').update(`${this.seed}\0${key}\0${occurrence}`).digest();
     const roll = draw.readUInt32BE(0) / 0x1_0000_0000;
+    if (!namesOneOperation(request)) return { key, occurrence, fault: undefined };
     const watch = !request.hasBody && isWatch(request.url);
     if (watch && occurrence > this.#watchFaultLimit) return { key, occurrence, fault: undefined };
     if (roll >= (request.hasBody ? this.bodyRate : watch ? this.watchRate : this.rate))

@@ -9,6 +9,8 @@ import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 let upstream: StartedServer;
 let proxy: FaultProxy;
 const seen: { method: string; url: string; host: string; bytes: number }[] = [];
+// the PUT that closes an upload session names its blob (a request that names none is never faulted)
+const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 async function start(kind: FaultKind | undefined) {
   seen.length = 0;
@@ -42,7 +44,7 @@ function send(
   body?: Buffer,
 ): Promise<{ status?: number; body?: string; headers?: Record<string, unknown>; error?: string }> {
   return new Promise((resolve) => {
-    const req = request(`${proxy.url}/v2/x/blobs/uploads/abc`, { method, agent: false }, (res) => {
+    const req = request(`${proxy.url}/v2/x/blobs/uploads/abc?digest=${DIGEST}`, { method, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -65,7 +67,9 @@ describe('fault proxy', () => {
     const answer = await send('PUT', Buffer.alloc(1000));
     expect(answer.status).toBe(201);
     expect(answer.headers?.location).toBe(`http://${proxy.host}/v2/x/blobs/uploads/next`);
-    expect(seen).toEqual([{ method: 'PUT', url: '/v2/x/blobs/uploads/abc', host: proxy.host, bytes: 1000 }]);
+    expect(seen).toEqual([
+      { method: 'PUT', url: `/v2/x/blobs/uploads/abc?digest=${DIGEST}`, host: proxy.host, bytes: 1000 },
+    ]);
     expect(proxy.errors).toEqual([]);
   });
 
