@@ -9,6 +9,8 @@ const env = { AWS_EC2_METADATA_DISABLED: 'true' };
 
 export default defineConfig({
   test: {
+    // every run's temp files go under one directory, removed at the end (scripts/vitest-temp-root.ts)
+    globalSetup: ['scripts/vitest-temp-root.ts'],
     projects: [
       {
         test: {
