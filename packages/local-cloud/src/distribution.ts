@@ -154,7 +154,8 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
       await closed;
       clearTimeout(timer);
       await new Promise<void>((resolve) => log.end(resolve));
-      if (options.storageDir === undefined) rmSync(work, { recursive: true, force: true });
+      // the config and the log; a storageDir given by the caller is not in it and stays
+      rmSync(work, { recursive: true, force: true });
     },
   };
 }
