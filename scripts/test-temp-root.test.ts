@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { claimTestTempRoot } from './test-temp-root.ts';
+import { unexpectedLeftovers } from './vitest-temp-root.ts';
 
 function ownedDir(parent: string, name: string, pid: number | undefined): string {
   const dir = join(parent, name);
@@ -58,7 +59,7 @@ describe('the vitest global setup', () => {
       "import { tmpdir } from 'node:os';",
       'const teardown = setup();',
       'console.log(tmpdir());',
-      "if (process.argv[1] === 'leave') mkdirSync(tmpdir() + '/bakeline-run-left');",
+      "if (process.argv[1] !== 'clean') mkdirSync(tmpdir() + '/' + process.argv[1]);",
       'teardown();',
     ].join('\n');
     const run = (mode: string) =>
@@ -73,10 +74,22 @@ describe('the vitest global setup', () => {
     expect(cleanRoot.startsWith(join(parent, 'bakeline-tests-'))).toBe(true);
     expect(existsSync(cleanRoot)).toBe(false);
 
-    const leaky = run('leave');
+    const leaky = run('a-new-leak');
     expect(leaky.status).toBe(1);
     expect(leaky.stderr).toContain('the tests left 1 entries in their temp directory');
-    expect(leaky.stderr).toContain('bakeline-run-left');
+    expect(leaky.stderr).toContain('a-new-leak');
     expect(existsSync(leaky.stdout.trim())).toBe(false);
+
+    // a leak known when the check came in is counted, not failed (KNOWN_LEAKS)
+    const known = run('bakeline-step-abc123');
+    expect(known.status).toBe(0);
+    expect(known.stderr).toContain('the tests left 1 entries of known leaks');
+    expect(existsSync(known.stdout.trim())).toBe(false);
+  });
+
+  it('fails on any leftover whose name no known-leak prefix starts', () => {
+    expect(unexpectedLeftovers(['bakeline-step-x1', 'maven-dist-y2'], ['bakeline-step-'])).toEqual(['maven-dist-y2']);
+    expect(unexpectedLeftovers(['bakeline-steps'], ['bakeline-step-'])).toEqual(['bakeline-steps']);
+    expect(unexpectedLeftovers([], ['bakeline-step-'])).toEqual([]);
   });
 });
