@@ -10,9 +10,13 @@ import { claimTestTempRoot } from './test-temp-root.ts';
 
 export const KNOWN_LEAKS: readonly string[] = [
   // found by the first runs with this check (unit and integration projects); fix, then remove
+  'attest-promote-',
   'bakeline-bake-ws-',
   'bakeline-base-',
+  'bakeline-checkout-',
   'bakeline-copy-',
+  'bakeline-ctx-',
+  'bakeline-docker-bin-',
   'bakeline-docker-config-',
   'bakeline-ecr-push-',
   'bakeline-eks-promote-',
@@ -23,6 +27,8 @@ export const KNOWN_LEAKS: readonly string[] = [
   'bakeline-kubelet-docker-',
   'bakeline-local-cloud-',
   'bakeline-maven-',
+  'bakeline-origin-',
+  'bakeline-out-',
   'bakeline-outside-',
   'bakeline-promote-test-',
   'bakeline-readme-',
@@ -34,6 +40,7 @@ export const KNOWN_LEAKS: readonly string[] = [
   'bakeline-step-',
   'bakeline-tampered-',
   'bakeline-terraform-',
+  'bakeline-tf-cycle-',
   'bakeline-tinybase-',
   'bakeline-wf-',
   'bakeline-ws-',
@@ -42,9 +49,11 @@ export const KNOWN_LEAKS: readonly string[] = [
   'maven-build-inputs-',
   'maven-build-ws-',
   'maven-cache-',
+  'maven-hardening-ws-',
   'maven-repo-',
   'platform-test-int-',
   'platform-test-unit-',
+  'runner-temp-',
   'toolkit-ws-',
 ];
 
