@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { claimTestTempRoot } from './test-temp-root.ts';
 
 interface SuiteResult {
@@ -26,9 +26,13 @@ const temp = claimTestTempRoot();
 process.on('SIGINT', () => {});
 process.on('exit', () => temp.remove());
 
+const timings: { title: string; seconds: number }[] = [];
+
 function run(title: string, command: string, argv: string[]): number {
   console.log(`\n=== ${title}: ${[command, ...argv].join(' ')}`);
+  const started = Date.now();
   const r = spawnSync(command, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: temp.dir } });
+  timings.push({ title, seconds: (Date.now() - started) / 1000 });
   return r.status ?? 1;
 }
 
@@ -64,8 +68,14 @@ try {
     numPassedTests: number;
     numFailedTests: number;
     numTotalTests: number;
-    testResults: { name: string; status: string; assertionResults: unknown[] }[];
+    testResults: { name: string; status: string; startTime: number; endTime: number; assertionResults: unknown[] }[];
   };
+  // where the time goes: the slowest files, to keep the command within its budget
+  const slowest = [...json.testResults].sort((a, b) => b.endTime - b.startTime - (a.endTime - a.startTime));
+  console.log('\n=== slowest test files');
+  for (const f of slowest.slice(0, 15)) {
+    console.log(`  ${((f.endTime - f.startTime) / 1000).toFixed(1).padStart(7)} s  ${relative(root, f.name)}`);
+  }
   // A file that fails to load (a syntax error, a throwing import) has no tests: count it as one failure.
   const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
   for (const f of brokenFiles) console.log(`  test file failed to load: ${f.name}`);
@@ -78,6 +88,8 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 
+console.log('\n=== time by suite');
+for (const t of timings) console.log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.title}`);
 console.log('\n=== totals by suite');
 for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { claimTestTempRoot } from './test-temp-root.ts';
+import { unexpectedLeftovers } from './vitest-temp-root.ts';
 
 function ownedDir(parent: string, name: string, pid: number | undefined): string {
   const dir = join(parent, name);
@@ -16,6 +17,7 @@ function ownedDir(parent: string, name: string, pid: number | undefined): string
 describe('claimTestTempRoot', () => {
   it('creates a directory owned by this process, removes those of dead runs, keeps the rest', () => {
     const parent = mkdtempSync(join(tmpdir(), 'temp-root-'));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
     const deadPid = spawnSync('true').pid ?? 0;
     expect(deadPid).toBeGreaterThan(0);
     const dead = ownedDir(parent, 'bakeline-tests-dead01', deadPid);
@@ -32,5 +34,62 @@ describe('claimTestTempRoot', () => {
     writeFileSync(join(root.dir, 'a-test-file'), 'x');
     root.remove();
     expect(existsSync(root.dir)).toBe(false);
+  });
+
+  it('lists what the tests left in it, not its owner file', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'temp-root-'));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    const root = claimTestTempRoot(parent);
+    expect(root.leftovers()).toEqual([]);
+    mkdirSync(join(root.dir, 'bakeline-step-x'));
+    writeFileSync(join(root.dir, 'a-file'), 'x');
+    expect(root.leftovers()).toEqual(['a-file', 'bakeline-step-x']);
+    root.remove();
+  });
+});
+
+describe('the vitest global setup', () => {
+  it('gives a run its own TMPDIR and fails the run when the tests leave something in it', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'temp-root-'));
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    // a separate node runs the setup and teardown as vitest does, with `parent` as its TMPDIR
+    const script = [
+      `import setup from ${JSON.stringify(join(import.meta.dirname, 'vitest-temp-root.ts'))};`,
+      "import { mkdirSync } from 'node:fs';",
+      "import { tmpdir } from 'node:os';",
+      'const teardown = setup();',
+      'console.log(tmpdir());',
+      "if (process.argv[1] !== 'clean') mkdirSync(tmpdir() + '/' + process.argv[1]);",
+      'teardown();',
+    ].join('\n');
+    const run = (mode: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', script, mode], {
+        encoding: 'utf8',
+        env: { ...process.env, TMPDIR: parent },
+      });
+
+    const clean = run('clean');
+    expect(clean.status).toBe(0);
+    const cleanRoot = clean.stdout.trim();
+    expect(cleanRoot.startsWith(join(parent, 'bakeline-tests-'))).toBe(true);
+    expect(existsSync(cleanRoot)).toBe(false);
+
+    const leaky = run('a-new-leak');
+    expect(leaky.status).toBe(1);
+    expect(leaky.stderr).toContain('the tests left 1 entries in their temp directory');
+    expect(leaky.stderr).toContain('a-new-leak');
+    expect(existsSync(leaky.stdout.trim())).toBe(false);
+
+    // a leak known when the check came in is counted, not failed (KNOWN_LEAKS)
+    const known = run('bakeline-step-abc123');
+    expect(known.status).toBe(0);
+    expect(known.stderr).toContain('the tests left 1 entries of known leaks');
+    expect(existsSync(known.stdout.trim())).toBe(false);
+  });
+
+  it('fails on any leftover whose name no known-leak prefix starts', () => {
+    expect(unexpectedLeftovers(['bakeline-step-x1', 'maven-dist-y2'], ['bakeline-step-'])).toEqual(['maven-dist-y2']);
+    expect(unexpectedLeftovers(['bakeline-steps'], ['bakeline-step-'])).toEqual(['bakeline-steps']);
+    expect(unexpectedLeftovers([], ['bakeline-step-'])).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ function removeAbandoned(parent: string): number {
 
 export interface TestTempRoot {
   dir: string;
+  /** What is in the directory besides its owner file: what the tests did not clean up. */
+  leftovers(): string[];
   remove(): void;
 }
 
@@ -49,5 +51,12 @@ export function claimTestTempRoot(parent = tmpdir()): TestTempRoot {
     console.log(`removed ${abandoned} temp director${abandoned === 1 ? 'y' : 'ies'} of killed test runs`);
   const dir = mkdtempSync(join(parent, PREFIX));
   writeFileSync(join(dir, OWNER_FILE), String(process.pid));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    leftovers: () =>
+      readdirSync(dir)
+        .filter((name) => name !== OWNER_FILE)
+        .sort(),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -1,11 +1,12 @@
-import { linkSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, onTestFinished, test } from 'vitest';
 import { diskUsage } from './disk-usage.ts';
 
 test('a hard-linked file is counted once, as du counts it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bakeline-du-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'a'), Buffer.alloc(1 << 20, 1));
   const once = diskUsage(dir);
   linkSync(join(dir, 'a'), join(dir, 'b'));

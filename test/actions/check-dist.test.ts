@@ -1,13 +1,14 @@
 // The bundle drift check notices a source change that was not rebuilt.
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { bundle, checkDist } from '../../scripts/build-bundles.ts';
 
 describe('check-dist', () => {
   it('passes a freshly built bundle and fails once the source changes', () => {
     const action = mkdtempSync(join(tmpdir(), 'check-dist-'));
+    onTestFinished(() => rmSync(action, { recursive: true, force: true }));
     mkdirSync(join(action, 'src'));
     writeFileSync(join(action, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(
@@ -26,5 +27,5 @@ describe('check-dist', () => {
       "const greeting: string = 'hello, world';\nconsole.log(greeting);\n",
     );
     expect(checkDist(action)).toEqual(['differs: index.js']);
-  }, 60_000);
+  }, 180_000);
 });

@@ -295,6 +295,9 @@ describe('platform-test on the real engine', () => {
     ['SIGINT', 8000],
     ['SIGINT then SIGTERM', 300],
   ])('leaves nothing behind when cancelled with %s while waiting for readiness', async (_name, sigtermDelayMs) => {
+    // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
+    // after it logs the container it started; cancel then (not after a fixed 20 s)
+    const cancel = new AbortController();
     const run = await platformTest(
       {
         layout: images.good.layout,
@@ -303,7 +306,13 @@ describe('platform-test on the real engine', () => {
         env: 'PORT=9090',
         'startup-timeout': '120s',
       },
-      { cancelAfterMs: 20_000, sigtermDelayMs },
+      {
+        signal: cancel.signal,
+        sigtermDelayMs,
+        onLine: (line) => {
+          if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
+        },
+      },
     );
     expect(run.cancelled).toBe(true);
     expect(run.exitCode).not.toBe(0);

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDistribution } from './distribution.ts';
 
@@ -16,6 +16,20 @@ describe('startDistribution', () => {
       await registry.stop();
     }
     await expect(fetch(`${registry.url}/v2/`)).rejects.toThrow();
+  });
+
+  it('removes its config and log when stopped, and keeps the storage directory it was given', async () => {
+    const storage = mkdtempSync(join(tmpdir(), 'registry-storage-'));
+    try {
+      const registry = await startDistribution({ storageDir: storage });
+      const work = dirname(registry.logFile);
+      expect(existsSync(work)).toBe(true);
+      await registry.stop();
+      expect(existsSync(work)).toBe(false);
+      expect(existsSync(storage)).toBe(true);
+    } finally {
+      rmSync(storage, { recursive: true, force: true });
+    }
   });
 });
 

@@ -67,7 +67,7 @@ export interface Distribution {
   storageDir: string;
   /** Path of the registry's own log (every request it served). */
   logFile: string;
-  /** The log so far. */
+  /** The log so far; after stop(), the whole log (its file is removed with the rest). */
   readLog(): string;
   stop(): Promise<void>;
 }
@@ -140,6 +140,7 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  let finalLog: string | undefined;
   return {
     host: `127.0.0.1:${port}`,
     url,
@@ -147,14 +148,17 @@ export async function startDistribution(options: DistributionOptions = {}): Prom
     pid: child.pid ?? 0,
     storageDir,
     logFile,
-    readLog: () => readFileSync(logFile, 'utf8'),
+    readLog: () => finalLog ?? readFileSync(logFile, 'utf8'),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await closed;
       clearTimeout(timer);
       await new Promise<void>((resolve) => log.end(resolve));
-      if (options.storageDir === undefined) rmSync(work, { recursive: true, force: true });
+      finalLog = readFileSync(logFile, 'utf8');
+      // the config and the log (readLog() keeps answering with it); a storageDir given by the
+      // caller is not in it and stays
+      rmSync(work, { recursive: true, force: true });
     },
   };
 }

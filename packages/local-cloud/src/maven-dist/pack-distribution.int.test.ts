@@ -2,8 +2,8 @@
 // ships: one apache-maven-<version>/ tree of real files, and a .sha512 that matches it.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { machineMaven, packMavenDistribution } from './pack-distribution.ts';
 
 describe('packMavenDistribution', () => {
@@ -11,6 +11,7 @@ describe('packMavenDistribution', () => {
     const maven = machineMaven();
     expect(maven.version).toMatch(/^\d+\.\d+\.\d+/);
     const dist = packMavenDistribution(maven);
+    onTestFinished(() => rmSync(dist.root, { recursive: true, force: true }));
     const listing = execFileSync('tar', ['-tvzf', dist.archive], { encoding: 'utf8' }).trim().split('\n');
     const top = `apache-maven-${maven.version}/`;
     expect(listing.filter((l) => !l.includes(` ${top}`))).toEqual([]);
