@@ -18,10 +18,13 @@ resource "aws_ecr_repository" "this" {
 }
 
 locals {
+  untagged_kept = var.keep_release_images * var.referrers_per_image + var.other_untagged_images
+
   # Rules are listed in ascending rulePriority (ECR returns them sorted; any other order shows a diff).
   # Rule 1 selects the release images; as the higher priority rule it also shields them from rule 2.
-  # Rule 2 counts untagged images newest first and keeps enough of them for the referrers of every
-  # image rule 1 keeps; older untagged images (orphaned referrers, interrupted pushes) expire.
+  # ECR expires an expired image's referrers (attestations) with it. Rule 2 counts the untagged
+  # images, referrers included (ECR's guide exempts none), newest first, and keeps the referrers of
+  # every kept image plus other_untagged_images more; older untagged images expire, never by age.
   lifecycle_policy = jsonencode({
     rules = [
       {
@@ -37,11 +40,11 @@ locals {
       },
       {
         rulePriority = 2
-        description  = "Keep the newest ${var.keep_release_images * var.referrers_per_image} untagged images: the referrers of the kept release images"
+        description  = "Keep the newest ${local.untagged_kept} untagged images: the referrers of the kept release images and ${var.other_untagged_images} more"
         selection = {
           tagStatus   = "untagged"
           countType   = "imageCountMoreThan"
-          countNumber = var.keep_release_images * var.referrers_per_image
+          countNumber = local.untagged_kept
         }
         action = { type = "expire" }
       },

@@ -72,7 +72,8 @@ variable "referrers_per_image" {
   description = <<-EOT
     Most untagged referrers (attestations: SBOM, provenance, test results, signatures) one release
     image carries. The lifecycle policy keeps the newest keep_release_images * referrers_per_image
-    untagged images, so the referrers of every kept image stay (see README, "Referrers").
+    + other_untagged_images untagged images, so the referrers of every kept image stay (see README,
+    "Referrers").
   EOT
   type        = number
   default     = 4
@@ -81,6 +82,24 @@ variable "referrers_per_image" {
   validation {
     condition     = var.referrers_per_image >= 1 && var.referrers_per_image <= 50 && floor(var.referrers_per_image) == var.referrers_per_image
     error_message = "The referrers_per_image must be a whole number from 1 to 50."
+  }
+}
+
+variable "other_untagged_images" {
+  description = <<-EOT
+    Untagged images that are not attestations of kept release images and may be newer than the
+    oldest of those (interrupted pushes, attestations pushed again by a re-run). The untagged rule
+    keeps keep_release_images * referrers_per_image + other_untagged_images untagged images, so
+    no kept image loses an attestation until more than this many such images pile up (see README,
+    "Referrers").
+  EOT
+  type        = number
+  default     = 100
+  nullable    = false
+
+  validation {
+    condition     = var.other_untagged_images >= 0 && var.other_untagged_images <= 10000 && floor(var.other_untagged_images) == var.other_untagged_images
+    error_message = "The other_untagged_images must be a whole number from 0 to 10000."
   }
 }
 

@@ -8,6 +8,8 @@
 //   GET  /registry-log     -> [{method, path, status, ...}]
 //   GET  /endpoints        -> endpoints.json
 //   POST /crash            {component} -> {}   (fault injection: that component stops serving)
+//   POST /ecr/lifecycle-runs {repository} -> {byRule, withSubject}   (runs the lifecycle policy now;
+//                          local only: ECR runs it on its own within 24 hours)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http/server.ts';
 import type { LocalCloudAdmin } from './admin.ts';
@@ -95,6 +97,11 @@ export function adminHandler(admin: LocalCloudAdmin, endpoints: () => unknown) {
           const b = await jsonBody(req);
           await admin.crash(str(b, 'component'));
           sendJson(res, 200, {});
+          return;
+        }
+        case 'POST /ecr/lifecycle-runs': {
+          const b = await jsonBody(req);
+          sendJson(res, 200, admin.runLifecyclePolicy(str(b, 'repository')));
           return;
         }
         case 'PUT /scan-findings': {

@@ -1,8 +1,11 @@
 // What tests (and the admin endpoint) may do to the local cloud beyond the AWS APIs: roles and
 // users with custom policies, credentials without OIDC, ID tokens with chosen claims or faults,
-// scan findings, expired registry passwords, and the registry front's request log.
+// scan findings, expired registry passwords, the registry front's request log, and lifecycle
+// policy runs.
 import type { AwsCredentials, CredentialStore } from '../aws/credential-store.ts';
 import type { EcrRegistry } from '../ecr/ecr-registry.ts';
+import type { LifecycleOutcome } from '../ecr/lifecycle-evaluation.ts';
+import { runLifecyclePolicy } from '../ecr/lifecycle-run.ts';
 import type { RegistryTokens } from '../ecr/registry-tokens.ts';
 import type { ScanFinding, ScanFindingsStore } from '../ecr/scan-findings.ts';
 import type { Iam, OidcProviderEntry, Role } from '../iam/iam.ts';
@@ -131,6 +134,14 @@ export class LocalCloudAdmin {
   /** A signed ID token (faults: `expired`, `wrongKey`, `unknownKid`, another `audience`). */
   issueIdToken(claims: Partial<GithubJobClaims> = {}, options: TokenOptions = {}): Promise<string> {
     return this.#p.issuer.issue(this.#claims(claims), { audience: 'sts.amazonaws.com', ...options });
+  }
+
+  /**
+   * Runs a repository's lifecycle policy now and expires what it selects, with their referrers.
+   * Local only: real ECR runs the policy on its own, within 24 hours; no AWS API starts a run.
+   */
+  runLifecyclePolicy(repository: string, now: Date = new Date()): LifecycleOutcome {
+    return runLifecyclePolicy(this.#p.registry, this.#p.registry.requireRepository(repository), now);
   }
 
   /** Findings the stand-in scanner reports for `digest` (or `*`: every image) of `repository`. */

@@ -19,6 +19,7 @@ import {
   TagImmutableError,
 } from './ecr-registry.ts';
 import { validateLifecyclePolicy } from './lifecycle-policy.ts';
+import { lifecyclePreviewOperations } from './lifecycle-preview-api.ts';
 import { ManifestRejectedError, sha256Digest } from './manifest.ts';
 import type { RegistryTokens } from './registry-tokens.ts';
 import { repositoryNameProblem } from './repository-name.ts';
@@ -125,6 +126,11 @@ export class EcrApi {
         repository: (i, c, action) => this.#repository(i, c, action),
         authorize: (c, action, resource) => this.#authorize(c, action, resource),
         repositoryJson: (repo) => this.#repositoryJson(repo),
+      }),
+      ...lifecyclePreviewOperations({
+        registry: options.registry,
+        repository: (i, c, action) => this.#repository(i, c, action),
+        now: () => this.#now(),
       }),
     };
   }
@@ -626,7 +632,7 @@ export class EcrApi {
       registryId: repo.registryId,
       repositoryName: repo.name,
       lifecyclePolicyText: repo.lifecyclePolicyText,
-      lastEvaluatedAt: seconds(repo.createdAt),
+      lastEvaluatedAt: seconds(repo.lifecyclePolicyEvaluatedAt ?? repo.createdAt),
     };
   }
 }

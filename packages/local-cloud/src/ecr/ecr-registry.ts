@@ -34,6 +34,8 @@ export interface EcrRepository {
   /** tag -> digest */
   tags: Map<string, string>;
   lifecyclePolicyText?: string;
+  /** When the lifecycle policy last ran (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecyclePolicyEvaluatedAt?: Date;
   /** Repository policy (SetRepositoryPolicy), as given. */
   policyText?: string;
   resourceTags: { Key: string; Value: string }[];
@@ -257,6 +259,21 @@ export class EcrRegistry {
     }
     if (tag !== undefined) repo.tags.set(tag, parsed.digest);
     return image;
+  }
+
+  /**
+   * Removes images and every tag on them (a lifecycle expiration). The registry front then answers
+   * their manifests MANIFEST_UNKNOWN; their bytes stay in Distribution, unreferenced.
+   */
+  expireImages(repo: EcrRepository, digests: Iterable<string>): void {
+    const gone = new Set(digests);
+    for (const digest of gone) repo.images.delete(digest);
+    for (const [tag, digest] of repo.tags) if (gone.has(digest)) repo.tags.delete(tag);
+  }
+
+  /** Whether the repository holds a manifest under `reference` (a tag or a digest). */
+  hasManifest(repo: EcrRepository, reference: string): boolean {
+    return isDigest(reference) ? repo.images.has(reference) : repo.tags.has(reference);
   }
 
   /** The image a tag and/or digest names (both must agree when both are given). */

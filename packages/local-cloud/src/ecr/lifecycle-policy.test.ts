@@ -64,9 +64,39 @@ describe('validateLifecyclePolicy', () => {
       policy(rule({ rulePriority: 2 }), rule({ rulePriority: 1 }, { tagStatus: 'any', tagPrefixList: undefined })),
       'The rule with tagStatus any must have the highest value for rulePriority',
     ],
+    [
+      'a tag pattern with five wildcards',
+      policy(rule({}, { tagPrefixList: undefined, tagPatternList: ['test*1*2*3*4*5*6'] })),
+      "'test*1*2*3*4*5*6' has more than four wildcards (*)",
+    ],
+    [
+      'two rules that select untagged images',
+      policy(
+        rule({}, { tagStatus: 'untagged', tagPrefixList: undefined }),
+        rule({ rulePriority: 2 }, { tagStatus: 'untagged', tagPrefixList: undefined, countNumber: 5 }),
+      ),
+      'Only one rule is allowed to select untagged images',
+    ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => validateLifecyclePolicy(text)).toThrow(EcrError);
     expect(() => validateLifecyclePolicy(text)).toThrow(message);
+  });
+
+  it("accepts four wildcards per pattern (the user guide's valid example) and returns the typed policy", () => {
+    const parsed = validateLifecyclePolicy(
+      policy(rule({}, { tagPrefixList: undefined, tagPatternList: ['*test*1*2*3', 'test*1*2*3*'] })),
+    );
+    expect(parsed.rules[0]).toEqual({
+      rulePriority: 1,
+      description: 'keep the last 30 release images',
+      selection: {
+        tagStatus: 'tagged',
+        tagPatternList: ['*test*1*2*3', 'test*1*2*3*'],
+        countType: 'imageCountMoreThan',
+        countNumber: 30,
+      },
+      action: { type: 'expire' },
+    });
   });
 
   it("words failures as ECR's InvalidParameterException", () => {

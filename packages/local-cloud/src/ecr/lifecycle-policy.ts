@@ -1,6 +1,25 @@
 // Validation of an ECR lifecycle policy document, with ECR's error wording:
 // "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: ...'".
+// A valid document comes back typed, for lifecycle-evaluation.ts.
 import { EcrError } from './ecr-registry.ts';
+
+export interface LifecycleRule {
+  rulePriority: number;
+  description?: string;
+  selection: {
+    tagStatus: 'tagged' | 'untagged' | 'any';
+    tagPrefixList?: string[];
+    tagPatternList?: string[];
+    countType: 'imageCountMoreThan' | 'sinceImagePushed';
+    countUnit?: 'days';
+    countNumber: number;
+  };
+  action: { type: 'expire' };
+}
+
+export interface LifecyclePolicy {
+  rules: LifecycleRule[];
+}
 
 function fail(detail: string): never {
   throw new EcrError(
@@ -32,7 +51,7 @@ function stringList(v: unknown, where: string): string[] {
   return v as string[];
 }
 
-export function validateLifecyclePolicy(text: string): void {
+export function validateLifecyclePolicy(text: string): LifecyclePolicy {
   if (text.length < 100 || text.length > 30720) {
     throw new EcrError(
       'InvalidParameterException',
@@ -51,7 +70,8 @@ export function validateLifecyclePolicy(text: string): void {
   const priorities = new Set<number>();
   let anyPriority: number | undefined;
   let maxPriority = 0;
-  doc.rules.forEach((raw, i) => {
+  let untaggedRules = 0;
+  const rules = doc.rules.map((raw: unknown, i: number): LifecycleRule => {
     const where = `rules[${i}]`;
     if (!isObject(raw)) fail(`${where} must be an object`);
     only(raw, ['rulePriority', 'description', 'selection', 'action'], where);
@@ -78,11 +98,19 @@ export function validateLifecyclePolicy(text: string): void {
       if (hasPrefix === hasPattern)
         fail(`${where}: tagPrefixList or tagPatternList (exactly one) is required when tagStatus is tagged`);
       if (hasPrefix) stringList(selection.tagPrefixList, `${where}.selection.tagPrefixList`);
-      if (hasPattern) stringList(selection.tagPatternList, `${where}.selection.tagPatternList`);
+      if (hasPattern) {
+        // User guide: "There is a maximum limit of four wildcards (*) per string."
+        for (const pattern of stringList(selection.tagPatternList, `${where}.selection.tagPatternList`)) {
+          if (pattern.split('*').length - 1 > 4)
+            fail(`${where}.selection.tagPatternList: '${pattern}' has more than four wildcards (*)`);
+        }
+      }
     } else if (hasPrefix || hasPattern) {
       fail(`${where}: tagPrefixList and tagPatternList are only allowed when tagStatus is tagged`);
     }
     if (status === 'any') anyPriority = priority;
+    // User guide: "Only one rule [...] is allowed to select untagged images."
+    if (status === 'untagged' && ++untaggedRules > 1) fail('Only one rule is allowed to select untagged images');
     const countType = selection.countType;
     if (countType !== 'imageCountMoreThan' && countType !== 'sinceImagePushed') {
       fail(`${where}.selection.countType must be imageCountMoreThan or sinceImagePushed`);
@@ -93,13 +121,24 @@ export function validateLifecyclePolicy(text: string): void {
     if (countType === 'imageCountMoreThan' && selection.countUnit !== undefined) {
       fail(`${where}.selection.countUnit is not allowed when countType is imageCountMoreThan`);
     }
-    positiveInteger(selection.countNumber, `${where}.selection.countNumber`);
+    const countNumber = positiveInteger(selection.countNumber, `${where}.selection.countNumber`);
     const action = raw.action;
     if (!isObject(action)) fail(`object has missing required properties (["action"]) (${where})`);
     only(action, ['type'], `${where}.action`);
     if (action.type !== 'expire') fail(`${where}.action.type must be expire`);
+    const rule: LifecycleRule = {
+      rulePriority: priority,
+      selection: { tagStatus: status, countType, countNumber },
+      action: { type: 'expire' },
+    };
+    if (typeof raw.description === 'string') rule.description = raw.description;
+    if (hasPrefix) rule.selection.tagPrefixList = selection.tagPrefixList as string[];
+    if (hasPattern) rule.selection.tagPatternList = selection.tagPatternList as string[];
+    if (countType === 'sinceImagePushed') rule.selection.countUnit = 'days';
+    return rule;
   });
   if (anyPriority !== undefined && anyPriority !== maxPriority) {
     fail('The rule with tagStatus any must have the highest value for rulePriority');
   }
+  return { rules };
 }

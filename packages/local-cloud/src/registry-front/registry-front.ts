@@ -138,6 +138,14 @@ export class RegistryFront {
     if (route.kind === 'referrers' && (method === 'GET' || method === 'HEAD')) {
       return { status: this.#referrers(res, method, route, url), principal };
     }
+    if (route.kind === 'manifest' && (method === 'GET' || method === 'HEAD')) {
+      const repo = this.#o.registry.getRepository(route.name);
+      if (repo && !this.#o.registry.hasManifest(repo, route.reference)) {
+        // ECR's state is the authority (an image a lifecycle policy expired is gone), in ECR's words.
+        sendOciError(res, 404, 'MANIFEST_UNKNOWN', 'Requested image not found', {}, method);
+        return { status: 404, principal };
+      }
+    }
     if (route.kind === 'manifest' && method === 'PUT') {
       return { status: await this.#putManifest(req, res, route), principal };
     }

@@ -1,5 +1,6 @@
 # ecr-repository at plan time, with a mocked provider (offline): IMMUTABLE tags, scan on push,
-# encryption, and the lifecycle policy's rules; MUTABLE tags refused.
+# encryption, and the lifecycle policy's rules; MUTABLE tags, wildcard prefixes and a negative
+# untagged margin refused.
 
 mock_provider "aws" {}
 
@@ -33,7 +34,7 @@ run "immutable_scanned_encrypted_with_lifecycle" {
   # lifecycle policies (test/infra/terraform.test.ts): the module renders exactly that document.
   assert {
     condition     = jsondecode(aws_ecr_lifecycle_policy.this.policy) == jsondecode(file("tests/fixtures/lifecycle-policy.json"))
-    error_message = "Rule 1 keeps the newest 30 sha-* images (and, as the higher priority, shields them from rule 2); rule 2 keeps the newest 30 x 4 untagged images, the referrers of the kept ones, and expires older untagged images by count, never by age."
+    error_message = "Rule 1 keeps the newest 30 sha-* images (and, as the higher priority, shields them from rule 2); rule 2 keeps the newest 30 x 4 + 100 untagged images, the referrers of the kept ones and other untagged images, and expires older untagged images by count, never by age."
   }
 
   assert {
@@ -50,9 +51,10 @@ run "refuses_mutable_tags_and_wildcard_prefixes" {
   }
 
   variables {
-    image_tag_mutability = "MUTABLE"
-    release_tag_prefixes = ["sha-*"]
+    image_tag_mutability  = "MUTABLE"
+    release_tag_prefixes  = ["sha-*"]
+    other_untagged_images = -1
   }
 
-  expect_failures = [var.image_tag_mutability, var.release_tag_prefixes]
+  expect_failures = [var.image_tag_mutability, var.release_tag_prefixes, var.other_untagged_images]
 }
