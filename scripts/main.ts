@@ -29,7 +29,13 @@ import { diskUsage } from './main/disk-usage.ts';
 import { envExports, runningCloud } from './main/env-exports.ts';
 import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
 import { writeEnvironmentsFile } from './main/environments-file.ts';
-import { cloudStateIsNew, ensureLocalCloud, type MainCloud, stopLocalCloud } from './main/local-cloud.ts';
+import {
+  cloudStateIsNew,
+  dropPreTerraformState,
+  ensureLocalCloud,
+  type MainCloud,
+  stopLocalCloud,
+} from './main/local-cloud.ts';
 import { printReport, type ReportRow } from './main/report.ts';
 import { ensureTerraformSetup } from './main/terraform-setup.ts';
 
@@ -147,6 +153,9 @@ async function main(args: readonly string[]): Promise<number> {
   const started = Date.now();
 
   let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
+  if (await dropPreTerraformState(root, stateDir)) {
+    console.log(`the local cloud's state in ${relative(process.cwd(), stateDir)} predates Terraform: starting it anew`);
+  }
   const cloudIsNew = cloudStateIsNew(stateDir);
   const cloud = await ensureLocalCloud(root, stateDir, repository, ENVIRONMENTS);
   console.log(`state: ${relative(process.cwd(), stateDir)} (pid ${cloud.pid}), registry ${cloud.registry.host}`);

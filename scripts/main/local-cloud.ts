@@ -2,7 +2,7 @@
 // idempotent: it answers with the running cloud's endpoints), and reads its endpoints. The cloud
 // holds no pipeline roles of its own: `terraform apply` of the example sets up its IAM, ECR
 // repository and EKS access entries (terraform-setup.ts), and the saved state keeps them.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execChecked } from '@bakeline/toolkit';
 
@@ -28,6 +28,18 @@ export function localCloudCli(root: string): string[] {
 /** Whether the cloud in `stateDir` has saved nothing yet (a fresh clone, or after removing it). */
 export function cloudStateIsNew(stateDir: string): boolean {
   return !existsSync(join(stateDir, 'cloud-state.json'));
+}
+
+/**
+ * A cloud state saved before Terraform set the cloud up (roles from roles.yaml, no terraform
+ * state): stops that cloud and drops its saved state, so that it starts anew and Terraform sets
+ * it up. Returns whether it did. Images and deployments of earlier runs go with it.
+ */
+export async function dropPreTerraformState(root: string, stateDir: string): Promise<boolean> {
+  if (cloudStateIsNew(stateDir) || existsSync(join(stateDir, 'terraform', 'terraform.tfstate'))) return false;
+  await stopLocalCloud(root, stateDir);
+  rmSync(join(stateDir, 'cloud-state.json'), { force: true });
+  return true;
 }
 
 export async function ensureLocalCloud(
