@@ -29,8 +29,15 @@ import { diskUsage } from './main/disk-usage.ts';
 import { envExports, runningCloud } from './main/env-exports.ts';
 import { type EnvironmentState, readEnvironmentState } from './main/environment-state.ts';
 import { writeEnvironmentsFile } from './main/environments-file.ts';
-import { ensureLocalCloud, type MainCloud, stopLocalCloud } from './main/local-cloud.ts';
+import {
+  cloudStateIsNew,
+  dropPreTerraformState,
+  ensureLocalCloud,
+  type MainCloud,
+  stopLocalCloud,
+} from './main/local-cloud.ts';
 import { printReport, type ReportRow } from './main/report.ts';
+import { ensureTerraformSetup } from './main/terraform-setup.ts';
 
 const root = join(import.meta.dirname, '..');
 const stateDir = join(root, '.local-cloud');
@@ -146,8 +153,28 @@ async function main(args: readonly string[]): Promise<number> {
   const started = Date.now();
 
   let done = step('local cloud (STS, ECR, registry, EKS, Kubernetes) on 127.0.0.1');
-  const cloud = await ensureLocalCloud(root, stateDir, repository);
+  if (await dropPreTerraformState(root, stateDir)) {
+    console.log(`the local cloud's state in ${relative(process.cwd(), stateDir)} predates Terraform: starting it anew`);
+  }
+  const cloudIsNew = cloudStateIsNew(stateDir);
+  const cloud = await ensureLocalCloud(root, stateDir, repository, ENVIRONMENTS);
   console.log(`state: ${relative(process.cwd(), stateDir)} (pid ${cloud.pid}), registry ${cloud.registry.host}`);
+  done();
+
+  done = step(
+    cloudIsNew
+      ? 'IAM roles, ECR repository, EKS access entries: terraform apply of infra/terraform/examples/licensing-service'
+      : 'IAM roles, ECR repository, EKS access entries: applied before (terraform output)',
+  );
+  const setup = await ensureTerraformSetup({
+    root,
+    stateDir,
+    cloud,
+    workload,
+    cloudIsNew,
+    log: (line) => console.log(line),
+  });
+  if (setup.applyMs !== undefined) console.log(`terraform apply: ${formatDuration(setup.applyMs)}`);
   done();
 
   done = step('JRE base image (Debian packages, cached per machine)');
@@ -157,7 +184,9 @@ async function main(args: readonly string[]): Promise<number> {
   done();
 
   const environmentsFile = join(stateDir, 'environments.yml');
-  writeEnvironmentsFile(join(service, '.github/environments.local.yml'), environmentsFile, cloud, baseImage);
+  writeEnvironmentsFile(join(service, '.github/environments.local.yml'), environmentsFile, cloud, baseImage, {
+    terraform: setup.outputs,
+  });
 
   done = step('build.yml: build, platform test, publish to ECR, deploy to dev (push to main)');
   const build = findWorkflowOutputs(await runCaller(view, cloud, environmentsFile, 'build.yml', { event: 'push' }));

@@ -1,5 +1,8 @@
 // Starts the local cloud for the main job when it is not running (the CLI's `start` is
-// idempotent: it answers with the running cloud's endpoints), and reads its endpoints.
+// idempotent: it answers with the running cloud's endpoints), and reads its endpoints. The cloud
+// holds no pipeline roles of its own: `terraform apply` of the example sets up its IAM, ECR
+// repository and EKS access entries (terraform-setup.ts), and the saved state keeps them.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execChecked } from '@bakeline/toolkit';
 
@@ -7,7 +10,9 @@ export interface MainCloud {
   accountId: string;
   region: string;
   githubRepository: string;
-  oidc: { idTokenGrantUrl: string };
+  oidc: { issuer: string; idTokenGrantUrl: string };
+  iam: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
   sts: string;
   ecr: string;
   registry: { url: string; host: string };
@@ -20,10 +25,41 @@ export function localCloudCli(root: string): string[] {
   return [join(root, 'packages/local-cloud/src/cli.ts')];
 }
 
-export async function ensureLocalCloud(root: string, stateDir: string, githubRepository: string): Promise<MainCloud> {
+/** Whether the cloud in `stateDir` has saved nothing yet (a fresh clone, or after removing it). */
+export function cloudStateIsNew(stateDir: string): boolean {
+  return !existsSync(join(stateDir, 'cloud-state.json'));
+}
+
+/**
+ * A cloud state saved before Terraform set the cloud up (roles from roles.yaml, no terraform
+ * state): stops that cloud and drops its saved state, so that it starts anew and Terraform sets
+ * it up. Returns whether it did. Images and deployments of earlier runs go with it.
+ */
+export async function dropPreTerraformState(root: string, stateDir: string): Promise<boolean> {
+  if (cloudStateIsNew(stateDir) || existsSync(join(stateDir, 'terraform', 'terraform.tfstate'))) return false;
+  await stopLocalCloud(root, stateDir);
+  rmSync(join(stateDir, 'cloud-state.json'), { force: true });
+  return true;
+}
+
+export async function ensureLocalCloud(
+  root: string,
+  stateDir: string,
+  githubRepository: string,
+  /** The environments' namespaces when Terraform sets the cloud up (the main job); roles.yaml's roles otherwise. */
+  terraformNamespaces?: readonly string[],
+): Promise<MainCloud> {
   const result = await execChecked(
     process.execPath,
-    [...localCloudCli(root), 'start', '--state-dir', stateDir, '--github-repository', githubRepository],
+    [
+      ...localCloudCli(root),
+      'start',
+      '--state-dir',
+      stateDir,
+      '--github-repository',
+      githubRepository,
+      ...(terraformNamespaces ? ['--pipeline-iam', 'terraform', '--namespaces', terraformNamespaces.join(',')] : []),
+    ],
     { cwd: root, timeoutMs: 180_000 },
   );
   const cloud = JSON.parse(result.stdout) as MainCloud;

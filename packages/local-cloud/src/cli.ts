@@ -20,7 +20,8 @@ import {
 
 const USAGE = `usage: node packages/local-cloud/src/cli.ts <start|stop|endpoints|serve> --state-dir <dir>
   [--region us-east-1] [--account-id 123456789012] [--github-repository owner/name]
-  [--scan-delay-ms 2000] [--no-kube] [--timeout-seconds 90]`;
+  [--scan-delay-ms 2000] [--no-kube] [--timeout-seconds 90]
+  [--pipeline-iam roles-file|terraform] [--namespaces dev,test,prod]`;
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -30,6 +31,8 @@ const OPTIONS = {
   'scan-delay-ms': { type: 'string' },
   'no-kube': { type: 'boolean', default: false },
   'timeout-seconds': { type: 'string' },
+  'pipeline-iam': { type: 'string' },
+  namespaces: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -48,6 +51,8 @@ async function sleep(ms: number): Promise<void> {
 
 async function start(stateDir: string, values: Values, argv: readonly string[]): Promise<number> {
   integer(values, 'scan-delay-ms', 2000);
+  pipelineIam(values);
+  namespaces(values);
   const running = readEndpoints(stateDir);
   if (running && isAlive(running.pid)) {
     const health = await checkComponents(running);
@@ -107,8 +112,28 @@ async function start(stateDir: string, values: Values, argv: readonly string[]):
   }
 }
 
+function pipelineIam(values: Values): 'roles-file' | 'terraform' | undefined {
+  const value = values['pipeline-iam'];
+  if (value === undefined || value === 'roles-file' || value === 'terraform') return value;
+  throw new Error(`--pipeline-iam: got '${value}'; expected roles-file or terraform`);
+}
+
+function namespaces(values: Values): string[] | undefined {
+  const text = values.namespaces;
+  if (text === undefined) return undefined;
+  const names = text.split(',');
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+  if (bad !== undefined)
+    throw new Error(`--namespaces: got '${bad}'; expected Kubernetes namespace names, comma-separated`);
+  return names;
+}
+
 async function serve(stateDir: string, values: Values): Promise<number> {
+  const iamFrom = pipelineIam(values);
+  const spaces = namespaces(values);
   const cloud = await startLocalCloud({
+    ...(iamFrom !== undefined ? { pipelineIam: iamFrom } : {}),
+    ...(spaces !== undefined ? { namespaces: spaces } : {}),
     stateDir,
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),

@@ -3,7 +3,8 @@
 #   deploy <env>:  the job that deploys into the GitHub environment <env>;
 #   source <env>:  read-only, the same job reading which digest runs in the environment it promotes from.
 # Every trust policy is one statement with StringEquals on exactly <issuer>:aud and <issuer>:sub.
-# No other claim is used: IAM does not evaluate GitHub's custom claims (job_workflow_ref, ...).
+# No other claim is used: sub names the repository and the environment or branch. (STS validates
+# only some of GitHub's other claims, since 2026: see the README.)
 
 locals {
   subject_prefix = "repo:${var.github_repository}"

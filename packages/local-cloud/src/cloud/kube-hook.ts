@@ -5,6 +5,7 @@ import type { StoredCredentials } from '../aws/credential-store.ts';
 import type { ReceivedRequest } from '../aws/sigv4-verifier.ts';
 import type { Iam } from '../iam/iam.ts';
 import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
+import type { AccessEntry } from '../kube/auth/access-entries.ts';
 import type { CallerIdentity } from '../sts/sts-service.ts';
 
 export interface KubeCloudContext {
@@ -39,6 +40,10 @@ export interface KubeCloudContext {
   preferredPorts?: { api?: number; eks?: number; kubeletHealthz?: number };
   /** Objects saved by the previous run. */
   restore?: SavedKubeObjects;
+  /** The access entries to start with (none: Terraform creates them); default: derived from the roles. */
+  accessEntries?: readonly AccessEntry[];
+  /** Namespaces created at start besides the system ones. */
+  namespaces?: readonly string[];
 }
 
 export interface KubeCloud {

@@ -26,6 +26,7 @@ import { startSts } from '../sts/start-sts.ts';
 import { discoveryJwksSource } from '../sts/web-identity-token.ts';
 import { LocalCloudAdmin } from './admin.ts';
 import { adminHandler } from './admin-server.ts';
+import { ensureIssuerProvider, ensureNodeRole, NODE_ROLE_NAME } from './cloud-infrastructure.ts';
 import { type KubeCloud, loadStartKubeCloud, type StartKubeCloud } from './kube-hook.ts';
 import { LOCAL_USER_NAME, LOCAL_USER_POLICY } from './local-user.ts';
 import { portOf, readSavedPorts, type SavedPorts, writeSavedPorts } from './persistence/ports.ts';
@@ -47,6 +48,16 @@ export interface LocalCloudOptions {
   githubRepository?: string;
   /** Roles description (default src/iam/roles.yaml). */
   rolesFile?: string | URL;
+  /**
+   * Where the pipeline's roles and EKS access entries come from: `roles-file` (default) creates
+   * them from `rolesFile` at every start; `terraform` creates none: `terraform apply` of
+   * infra/terraform/examples/licensing-service does (scripts/main.ts), and the saved state keeps
+   * them across restarts. The issuer's OIDC provider and the nodes' role exist in both
+   * (cloud-infrastructure.ts).
+   */
+  pipelineIam?: 'roles-file' | 'terraform';
+  /** Kubernetes namespaces the cluster has from the start (with `terraform`: the environments'). */
+  namespaces?: readonly string[];
   /** How long an image scan stays IN_PROGRESS (default 2000 ms). */
   scanDelayMs?: number;
   now?: () => Date;
@@ -169,17 +180,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const iam = new Iam({ accountId, now });
     const findings = new ScanFindingsStore();
     if (saved) restoreIam(iam, saved);
-    const description = loadRoleDescription(
-      {
-        account_id: accountId,
-        region,
-        partition: iam.partition,
-        oidc_provider: new URL(oidc.url).host,
-        github_repository: githubRepository,
-      },
-      options.rolesFile,
-    );
-    const { provider, roles } = applyRoleDescription(iam, description, { issuerUrl: oidc.url });
+    const fromTerraform = options.pipelineIam === 'terraform';
+    const { provider, roles } = fromTerraform
+      ? { provider: ensureIssuerProvider(iam, oidc.url), roles: undefined }
+      : applyRoleDescription(
+          iam,
+          loadRoleDescription(
+            {
+              account_id: accountId,
+              region,
+              partition: iam.partition,
+              oidc_provider: new URL(oidc.url).host,
+              github_repository: githubRepository,
+            },
+            options.rolesFile,
+          ),
+          { issuerUrl: oidc.url },
+        );
+    if (fromTerraform) ensureNodeRole(iam);
     const store = new CredentialStore(now);
     const verifier = new SigV4Verifier(store);
 
@@ -293,7 +311,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       layerBucket: bucketServer.url,
       admin: adminServer.url,
       pids: { distribution: distribution.pid },
-      roles: Object.fromEntries(roles.map((r) => [r.name, r.arn])),
+      // with Terraform: the roles at start (restored ones included); the main job reads the outputs
+      roles: Object.fromEntries((roles ?? iam.listRoles()).map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
       sigstore: { url: sigstore.url, trustedRoot: `${sigstore.url}/trusted-root.json` },
     };
@@ -322,7 +341,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           url: front.url,
           host: front.host,
           pullCredentials: () => {
-            const node = admin.roleCredentials('bakeline-eks-node', { sessionName: 'kubelet', durationSeconds: 43200 });
+            const node = admin.roleCredentials(NODE_ROLE_NAME, { sessionName: 'kubelet', durationSeconds: 43200 });
             const caller = store.get(node.accessKeyId);
             if (!caller) throw new Error('local cloud: node credentials vanished');
             const token = tokens.issue(caller);
@@ -336,6 +355,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(ports.kubeletHealthz !== undefined ? { kubeletHealthz: ports.kubeletHealthz } : {}),
         },
         ...(saved?.kube ? { restore: saved.kube } : {}),
+        // Terraform's eks-access module creates the access entries; none are derived from roles
+        ...(fromTerraform ? { accessEntries: [] } : {}),
+        ...(options.namespaces ? { namespaces: options.namespaces } : {}),
       });
       stoppers.push(kube.stop);
       endpoints.kube = kube.endpoints;

@@ -15,6 +15,7 @@ import { type ReceivedRequest, SigV4Error, type SigV4Verifier } from '../aws/sig
 import { BodyTooLargeError, readBody } from '../http/server.ts';
 import type { Iam, Role } from '../iam/iam.ts';
 import { MalformedPolicyDocumentError, type Policy, parsePolicy } from '../iam/policy.ts';
+import { webIdentityConditionContext } from './oidc-condition-keys.ts';
 import { type JwksSource, verifyWebIdentityToken } from './web-identity-token.ts';
 
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -376,11 +377,7 @@ export class StsService {
       role,
       { type: 'Federated', id: identity.provider.arn },
       'sts:AssumeRoleWithWebIdentity',
-      {
-        [`${prefix}:sub`]: identity.subject,
-        [`${prefix}:aud`]: identity.audience,
-        'aws:FederatedProvider': identity.provider.arn,
-      },
+      { ...webIdentityConditionContext(prefix, identity), 'aws:FederatedProvider': identity.provider.arn },
     );
     if (trust.decision !== 'allow') throw denied;
     const duration = p.duration ?? 3600;

@@ -1,8 +1,9 @@
 // Role assumption against trust policies of the shape infra/terraform/modules/pipeline-roles
 // renders (one statement, StringEquals on `<issuer>:aud` and `<issuer>:sub`), created through the
 // IAM API as `terraform apply` creates them: a deploy role whose trust names another environment
-// refuses the job's token with STS's AccessDenied, and a condition on a claim IAM does not
-// evaluate for GitHub tokens (job_workflow_ref) matches nothing, so it can only deny.
+// refuses the job's token with STS's AccessDenied. Which other claims a trust policy can test is
+// oidc-condition-keys.test.ts's matter; here a pinned job_workflow_ref (a key since 2026) denies
+// every other workflow.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../aws/credential-store.ts';
@@ -96,10 +97,14 @@ describe('trust policies as the pipeline-roles module renders them', () => {
     });
   });
 
-  it('does not evaluate job_workflow_ref: a condition on it matches no request', async () => {
+  it('evaluates job_workflow_ref (an STS key for GitHub since 2026): only the pinned workflow gets the role', async () => {
+    const out = await assume('pinned-workflow', 'test', {
+      job_workflow_ref: `${REPO}/.github/workflows/deploy.yml@refs/heads/main`,
+    });
+    expect(out.AssumedRoleUser?.Arn).toContain('assumed-role/pinned-workflow/');
     await expect(
       assume('pinned-workflow', 'test', {
-        job_workflow_ref: `${REPO}/.github/workflows/deploy.yml@refs/heads/main`,
+        job_workflow_ref: `${REPO}/.github/workflows/other.yml@refs/heads/main`,
       }),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
