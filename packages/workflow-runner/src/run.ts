@@ -51,6 +51,11 @@ export interface RunOptions {
   /** RUNNER_TOOL_CACHE shared across runs (default: inside runDir). */
   toolCache?: string;
   idTokenIssuer?: IdTokenIssuer;
+  /**
+   * A GitHub REST API stand-in (the local cloud's: attestations) and the token it accepts: the
+   * jobs' GITHUB_API_URL and GITHUB_TOKEN (default https://api.github.com and a per-run token).
+   */
+  githubApi?: { url: string; token: string };
   /** Node binary for actions (default: as @bakeline/action-host resolves node24). */
   node?: string;
   /** Extra variables for every step. */
@@ -163,7 +168,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const snapshot = await snapshotSource(repoDir, join(runDir, 'source'));
   const store = new ArtifactStore(join(runDir, 'artifacts'));
   const masker = new Masker();
-  const token = `ghs_local${snapshot.sha.slice(0, 20)}`;
+  const token = options.githubApi?.token ?? `ghs_local${snapshot.sha.slice(0, 20)}`;
   masker.add(token);
   for (const v of Object.values(environments.secrets)) masker.add(v);
   const workflowName = spec.name ?? relative(workflowRepoRoot(workflowPath), workflowPath);
@@ -178,8 +183,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     runNumber: '1',
     runAttempt: '1',
     serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    graphqlUrl: 'https://api.github.com/graphql',
+    apiUrl: options.githubApi?.url ?? 'https://api.github.com',
+    graphqlUrl: `${options.githubApi?.url ?? 'https://api.github.com'}/graphql`,
     workflow: workflowName,
     workflowRef: `${repository}/${relative(workflowRepoRoot(workflowPath), workflowPath)}@${ref}`,
     headRef: event === 'pull_request' ? (options.headRef ?? 'feature') : '',
