@@ -83,6 +83,7 @@ async function runCaller(
     repository,
     environments: loadEnvironments(environmentsFile),
     idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
+    githubApi: { url: cloud.github.apiUrl, token: cloud.github.token },
     runDir,
     toolCache: join(stateDir, 'tool-cache'),
     onEvent: (event) => {

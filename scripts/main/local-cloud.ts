@@ -7,7 +7,11 @@ export interface MainCloud {
   accountId: string;
   region: string;
   githubRepository: string;
-  oidc: { idTokenGrantUrl: string };
+  oidc: { issuer: string; idTokenGrantUrl: string };
+  /** Fulcio, Rekor and the trusted root (`<url>/trusted-root.json`). */
+  sigstore: { url: string; trustedRoot: string };
+  /** GitHub's attestations API of the local cloud and its token. */
+  github: { apiUrl: string; token: string };
   sts: string;
   ecr: string;
   registry: { url: string; host: string };

@@ -30,6 +30,7 @@ import {
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attestationInputs, attestTestImage } from '../../actions/eks-promote/test/attested-images.ts';
 import { faultSeed } from './fault-seed.ts';
 import { recordResult } from './record-result.ts';
 
@@ -134,6 +135,8 @@ function failure(result: HarnessResult): string {
   return result.annotations.find((a) => a.level === 'error')?.message ?? '';
 }
 
+let verifyInputs: Record<string, string> = {};
+
 function promotion(image: string, endpoints: { eks: string; sts: string }) {
   const grant = cloud.admin.grantIdToken({ environment: NAMESPACE });
   return {
@@ -152,6 +155,8 @@ function promotion(image: string, endpoints: { eks: string; sts: string }) {
       manifests: 'k8s/app.yaml',
       'manifests-from': 'workspace',
       timeout: '90s',
+      // every image here is signed (attested-images.ts): the faults hit a verified promotion
+      ...verifyInputs,
     },
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
     timeoutMs: 240_000,
@@ -268,6 +273,8 @@ beforeAll(async () => {
   images.b = await push('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' });
   images.never = await push('never', { 'www/index.html': 'no health endpoint' });
   expect(new Set(Object.values(images).map(digestOf)).size).toBe(3);
+  for (const image of Object.values(images)) await attestTestImage(cloud, image);
+  verifyInputs = await attestationInputs(cloud, workspace);
 
   // the starting point, without faults: image a runs
   const first = await runBundledAction(

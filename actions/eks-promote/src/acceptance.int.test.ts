@@ -23,6 +23,7 @@ import { type HarnessResult, repoRoot, runBundledAction } from '@bakeline/test/h
 import { consoleLogger, exec, execChecked, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { attestationInputs, attestTestImage, BUILDER } from '../test/attested-images.ts';
 
 const SDE = '1714564800';
 const SHA = '0123abc4567def890123abc4567def890123abcd';
@@ -39,6 +40,8 @@ const image = { a: '', b: '', broken: '' };
 const digest = { a: '', b: '', broken: '' };
 const manifests = { dev: '', test: '', prod: '' };
 let runNumber = 0;
+/** verify-attestations: enforce against the local cloud's trusted root (every image here is signed) */
+let verifyInputs: Record<string, string> = {};
 
 function failure(result: HarnessResult): string {
   return result.annotations.find((a) => a.level === 'error')?.message ?? '';
@@ -80,6 +83,7 @@ function promotion(
       timeout: '3m',
       // the manifests are written into a workspace that is no git checkout
       'manifests-from': 'workspace',
+      ...verifyInputs,
       ...inputs,
     },
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
@@ -157,7 +161,7 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
   return `k8s/${environment}/deployment.yaml\nk8s/${environment}/service.yaml`;
 }
 
-async function bake(inputs: Record<string, string>): Promise<{ digest: string; layout: string }> {
+async function bake(inputs: Record<string, string>): Promise<{ digest: string; layout: string; sbom: string }> {
   const result = await runBundledAction('docker-bake', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
@@ -173,11 +177,30 @@ async function bake(inputs: Record<string, string>): Promise<{ digest: string; l
     timeoutMs: 300_000,
   });
   expectSuccess(result);
-  return { digest: result.outputs.digest ?? '', layout: result.outputs['layout-path'] ?? '' };
+  return {
+    digest: result.outputs.digest ?? '',
+    layout: result.outputs['layout-path'] ?? '',
+    sbom: result.outputs['sbom-path'] ?? '',
+  };
 }
 
-async function push(layout: string, layoutDigest: string, tag: string): Promise<string> {
-  const grant = cloud.endpoints.oidc;
+/** ecr-push as build.yml's publish job runs it: pushes, then signs provenance, SBOM and test result. */
+async function push(baked: { layout: string; digest: string; sbom: string }, tag: string): Promise<string> {
+  const { layout, digest: layoutDigest } = baked;
+  // the job of bakeline's build.yml, called from the service repository on main
+  const grant = cloud.admin.grantIdToken({ sha: SHA, ref: 'refs/heads/main', job_workflow_ref: `${BUILDER}@v1` });
+  const testResultPath = join(workspace, `${tag}.test-result.json`);
+  writeFileSync(
+    testResultPath,
+    JSON.stringify({
+      result: 'PASSED',
+      configuration: [{ name: 'platform-test.yml', digest: { sha256: 'c'.repeat(64) } }],
+      url: 'https://github.com/bakeline-dev/licensing-service/actions/runs/1',
+      passedTests: ['health'],
+      warnedTests: [],
+      failedTests: [],
+    }),
+  );
   const result = await runBundledAction('ecr-push', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository },
@@ -191,11 +214,23 @@ async function push(layout: string, layoutDigest: string, tag: string): Promise<
       'ecr-endpoint': cloud.endpoints.ecr,
       'sts-endpoint': cloud.endpoints.sts,
       scan: 'none',
+      attest: 'true',
+      'sbom-path': baked.sbom,
+      'test-result-path': testResultPath,
+      materials: `oci:${base.layoutDir}@${base.digest}`,
+      'sigstore-endpoint': cloud.endpoints.sigstore.url,
+      'github-token': cloud.endpoints.github.token,
     },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
+      GITHUB_API_URL: cloud.endpoints.github.apiUrl,
+    },
     timeoutMs: 240_000,
   });
   expectSuccess(result);
+  // provenance, SBOM, test result: three referrers
+  expect((result.outputs.attestations ?? '').split('\n')).toHaveLength(3);
   return result.outputs['image-uri'] ?? '';
 }
 
@@ -212,8 +247,8 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ log: () => {} });
   kube = cloud.admin.kube as KubeCloudAdmin;
   kubeEndpoints = cloud.endpoints.kube as typeof kubeEndpoints;
-  image.a = await push(a.layout, a.digest, 'sha-a');
-  image.b = await push(b.layout, b.digest, 'sha-b');
+  image.a = await push(a, 'sha-a');
+  image.b = await push(b, 'sha-b');
   const pushCreds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'busybox' });
   const broken = await buildBusyboxImage({
     registry: cloud.endpoints.registry.host,
@@ -223,6 +258,9 @@ beforeAll(async () => {
     login: { username: 'AWS', password: cloud.admin.registryPassword(pushCreds.accessKeyId) },
   });
   image.broken = broken.ref;
+  // the never-ready image is signed too (through the shared helper): the rollout, not the gate, refuses it
+  await attestTestImage(cloud, image.broken);
+  verifyInputs = await attestationInputs(cloud, workspace);
   for (const k of ['a', 'b', 'broken'] as const) digest[k] = image[k].slice(image[k].indexOf('@') + 1);
   expect(new Set(Object.values(digest)).size).toBe(3);
   manifests.dev = writeManifests('dev', 3);

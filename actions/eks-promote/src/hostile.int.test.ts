@@ -69,6 +69,9 @@ function promotion(inputs: Record<string, string>) {
       'role-to-assume': cloud.endpoints.roles['bakeline-deploy-dev'] ?? '',
       'eks-endpoint': kubeEndpoints.eks,
       'sts-endpoint': cloud.endpoints.sts,
+      // an image pushed by this test, not built by build.yml: the gate is tested in
+      // attestations.int.test.ts and acceptance.int.test.ts
+      'verify-attestations': 'warn',
       namespace: NAMESPACE,
       'manifests-from': 'workspace',
       workload: WORKLOAD,
@@ -293,7 +296,7 @@ describe('eks-promote with hostile values', () => {
       expect(result.outputs['rolled-back']).toBe('true');
       // the digest that runs after the restore, not the one that crashed
       expect(result.outputs.digest).toBe(image.good.slice(image.good.indexOf('@') + 1));
-      // besides the failure, only the attestation warning: verify-attestations defaults to warn
+      // besides the failure, only the attestation warning: this test sets verify-attestations: warn
       // while build.yml does not sign (docs/attestations.md)
       expect(result.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
       expect(result.annotations.filter((a) => a.level !== 'error').map((a) => a.message)).toEqual([

@@ -92,9 +92,9 @@ export interface LocalCloudEndpoints {
   credentials: { userArn: string; accessKeyId: string; secretAccessKey: string };
   kube?: Record<string, unknown>;
   /** The local Sigstore: Fulcio and Rekor at `url`, its trusted root at `trustedRoot` (new at every start). */
-  sigstore?: { url: string; trustedRoot: string };
+  sigstore: { url: string; trustedRoot: string };
   /** GitHub's attestations API for `githubRepository` (GITHUB_API_URL) and the token it accepts (GITHUB_TOKEN). */
-  github?: { apiUrl: string; token: string };
+  github: { apiUrl: string; token: string };
 }
 
 export interface LocalCloud {
