@@ -53,7 +53,8 @@ export interface RunOptions {
   idTokenIssuer?: IdTokenIssuer;
   /**
    * A GitHub REST API stand-in (the local cloud's: attestations) and the token it accepts: the
-   * jobs' GITHUB_API_URL and GITHUB_TOKEN (default https://api.github.com and a per-run token).
+   * jobs' GITHUB_API_URL, and the GITHUB_TOKEN of jobs granted `attestations: write` (default
+   * https://api.github.com, and a token per job).
    */
   githubApi?: { url: string; token: string };
   /** Node binary for actions (default: as @bakeline/action-host resolves node24). */
@@ -168,7 +169,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const snapshot = await snapshotSource(repoDir, join(runDir, 'source'));
   const store = new ArtifactStore(join(runDir, 'artifacts'));
   const masker = new Masker();
-  const token = options.githubApi?.token ?? `ghs_local${snapshot.sha.slice(0, 20)}`;
+  const token = `ghs_local${snapshot.sha.slice(0, 20)}`;
   masker.add(token);
   for (const v of Object.values(environments.secrets)) masker.add(v);
   const workflowName = spec.name ?? relative(workflowRepoRoot(workflowPath), workflowPath);
@@ -206,6 +207,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     emit: options.onEvent ?? (() => {}),
     jobCount: 0,
     tokens: new TokenGrants(options.onTokenIssued),
+    ...(options.githubApi ? { githubApiToken: options.githubApi.token } : {}),
     githubApps: options.githubApps ?? [],
     concurrency: options.concurrency ?? PROCESS_CONCURRENCY,
     runKey: randomUUID(),
