@@ -55,13 +55,18 @@ export async function attestTestImage(cloud: LocalCloud, image: string): Promise
   });
 }
 
-/** eks-promote's attestation inputs for the local cloud (the trusted root is written into `dir`). */
+/**
+ * eks-promote's attestation inputs for the local cloud (the trusted root is written into `dir`),
+ * with `ecr-endpoint`, through which it logs in to read the referrers.
+ */
 export async function attestationInputs(cloud: LocalCloud, dir: string): Promise<Record<string, string>> {
   const res = await fetch(cloud.endpoints.sigstore.trustedRoot, { signal: AbortSignal.timeout(30_000) });
   if (res.status !== 200) throw new Error(`trusted root: HTTP ${res.status}`);
   const path = join(dir, 'trusted-root.json');
   writeFileSync(path, await res.text());
   return {
+    // the local registry host is no ECR host: eks-promote logs in to it through this endpoint
+    'ecr-endpoint': cloud.endpoints.ecr,
     'verify-attestations': 'enforce',
     'trusted-root': path,
     'attestation-policy': JSON.stringify({ 'signer-workflow': BUILDER, issuer: cloud.endpoints.oidc.issuer }),
