@@ -58,6 +58,8 @@ export async function runBakelineChain(options: BakelineOptions): Promise<Bakeli
       repository: GITHUB_REPOSITORY,
       environments,
       idTokenIssuer: httpIdTokenIssuer(cloud.cloud.oidc.idTokenGrantUrl),
+      // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+      githubApi: { url: cloud.cloud.github.apiUrl, token: cloud.cloud.github.token },
       runDir,
       toolCache: options.toolCache,
       onEvent: (event) => {

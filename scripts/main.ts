@@ -90,6 +90,7 @@ async function runCaller(
     repository,
     environments: loadEnvironments(environmentsFile),
     idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
+    githubApi: { url: cloud.github.apiUrl, token: cloud.github.token },
     runDir,
     toolCache: join(stateDir, 'tool-cache'),
     onEvent: (event) => {
@@ -188,8 +189,9 @@ async function main(args: readonly string[]): Promise<number> {
     terraform: setup.outputs,
   });
 
-  done = step('build.yml: build, platform test, publish to ECR, deploy to dev (push to main)');
+  done = step('build.yml: build, platform test, publish and sign, deploy to dev (push to main)');
   const build = findWorkflowOutputs(await runCaller(view, cloud, environmentsFile, 'build.yml', { event: 'push' }));
+  const verified: Record<string, string> = { dev: build.verified ?? '' };
   const digest = build.digest ?? '';
   const imageUri = build['image-uri'] ?? '';
   if (!/^sha256:[0-9a-f]{64}$/.test(digest) || !imageUri.endsWith(`@${digest}`)) {
@@ -202,23 +204,25 @@ async function main(args: readonly string[]): Promise<number> {
     ['prod', 'test'],
   ] as const) {
     done = step(`promote.yml: ${source} -> ${target}${target === 'prod' ? ' (approved: --approve prod)' : ''}`);
-    await runCaller(view, cloud, environmentsFile, 'promote.yml', {
+    const promoted = await runCaller(view, cloud, environmentsFile, 'promote.yml', {
       event: 'workflow_dispatch',
       inputs: { environment: target, 'from-environment': source },
       approve: target === 'prod' ? ['prod'] : [],
     });
+    verified[target] = findWorkflowOutputs(promoted).verified ?? '';
     done();
   }
 
   const rows: ReportRow[] = [];
   for (const environment of ENVIRONMENTS) {
     const state: EnvironmentState = await readEnvironmentState(cloud.kube.kubeconfig, environment, workload);
-    rows.push({ environment, state, expected: digest, imageUri });
+    rows.push({ environment, state, expected: digest, imageUri, verified: verified[environment] ?? '' });
   }
   const ok = printReport(rows, {
     imageUri,
     stop: 'scripts/main.sh stop',
     env: 'scripts/main.sh env',
+    repository,
     durationMs: Date.now() - started,
   });
   const runsDir = join(stateDir, 'runs');

@@ -73,6 +73,11 @@ export function envExports(cloud: RunningCloud): string {
   }
   if (text(kube.kubeconfig)) lines.push(exportLine('KUBECONFIG', text(kube.kubeconfig)));
   lines.push(exportLine('BAKELINE_REGISTRY', cloud.registry.host));
+  // GitHub's attestations API of the local cloud (the hints list a digest's attestations with it)
+  if (cloud.github) {
+    lines.push(exportLine('BAKELINE_GITHUB_API_URL', cloud.github.apiUrl));
+    lines.push(exportLine('BAKELINE_GITHUB_TOKEN', cloud.github.token));
+  }
   return `${[...lines, AWS_FUNCTION, LOGIN_FUNCTION].join('\n')}\n`;
 }
 

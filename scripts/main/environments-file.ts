@@ -17,6 +17,8 @@ const PLACEHOLDER_ACCOUNT = '000000000000';
 /** What the file needs of the local cloud. */
 export type EnvironmentsCloud = Pick<MainCloud, 'accountId' | 'region' | 'ecr' | 'sts' | 'roles'> & {
   kube: Pick<MainCloud['kube'], 'clusterName' | 'eks'>;
+  oidc: Pick<MainCloud['oidc'], 'issuer'>;
+  sigstore: Pick<MainCloud['sigstore'], 'url'>;
 };
 
 export function writeEnvironmentsFile(
@@ -36,6 +38,9 @@ export function writeEnvironmentsFile(
     BAKELINE_STS_ENDPOINT: cloud.sts,
     BAKELINE_EKS_ENDPOINT: cloud.kube.eks,
     BAKELINE_DEV_CLUSTER_NAME: cloud.kube.clusterName,
+    // certificates of the local Fulcio name the local OIDC issuer, not GitHub's
+    BAKELINE_SIGSTORE_ENDPOINT: cloud.sigstore.url,
+    BAKELINE_ATTESTATION_POLICY: JSON.stringify({ issuer: cloud.oidc.issuer }),
   };
   for (const [name, value] of Object.entries(fill)) {
     if (!(name in vars)) throw new Error(`${template}: vars.${name} is missing (the main job fills it in)`);

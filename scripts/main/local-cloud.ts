@@ -13,6 +13,10 @@ export interface MainCloud {
   oidc: { issuer: string; idTokenGrantUrl: string };
   iam: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Fulcio, Rekor and the trusted root (`<url>/trusted-root.json`). */
+  sigstore: { url: string; trustedRoot: string };
+  /** GitHub's attestations API of the local cloud and its token. */
+  github: { apiUrl: string; token: string };
   sts: string;
   ecr: string;
   registry: { url: string; host: string };

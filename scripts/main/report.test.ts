@@ -9,6 +9,7 @@ function row(environment: string, profile: string): ReportRow {
     environment,
     expected: DIGEST,
     imageUri: IMAGE,
+    verified: 'provenance, test-result by https://github.com/bakeline-dev/bakeline/.github/workflows/build.yml@v1',
     state: { namespace: environment, image: IMAGE, digests: [DIGEST], readyPods: 2, pods: 2, replicas: 2, profile },
   };
 }
@@ -21,5 +22,14 @@ describe('the main job report', () => {
   it("flags an environment whose ConfigMap carries another environment's profile", () => {
     expect(rowProblem(row('prod', 'test'))).toBe("its ConfigMap's profile is 'test', not 'prod'");
     expect(rowProblem(row('dev', ''))).toBe("its ConfigMap's profile is '', not 'dev'");
+  });
+
+  it('flags an environment whose deploy did not verify the attestations', () => {
+    expect(rowProblem({ ...row('test', 'test'), verified: 'not verified: no trusted-root given' })).toBe(
+      'its attestations were not verified (not verified: no trusted-root given)',
+    );
+    expect(rowProblem({ ...row('test', 'test'), verified: '' })).toBe(
+      'its attestations were not verified (no verified output)',
+    );
   });
 });

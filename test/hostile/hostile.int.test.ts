@@ -279,6 +279,8 @@ async function runWorkflowRow(row: HostileInputCase, value: string, d: RowDirs) 
       repository: world.cloud.endpoints.githubRepository,
       environments: loadEnvironments(environmentsFile),
       idTokenIssuer: httpIdTokenIssuer(world.cloud.endpoints.oidc.idTokenGrantUrl),
+      // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+      githubApi: { url: world.cloud.endpoints.github.apiUrl, token: world.cloud.endpoints.github.token },
       runDir,
       toolCache: d.toolCache,
       env: { TMPDIR: d.tmp },

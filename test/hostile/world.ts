@@ -82,6 +82,9 @@ export function promoteOptions(world: Pick<World, 'cloud' | 'kube' | 'workspace'
       'role-to-assume': c.endpoints.roles[`bakeline-deploy-${NAMESPACE}`] ?? '',
       'eks-endpoint': world.kube.eks,
       'sts-endpoint': c.endpoints.sts,
+      // an image pushed by this test, not built by build.yml: the gate is tested in
+      // attestations.int.test.ts and acceptance.int.test.ts
+      'verify-attestations': 'warn',
       namespace: NAMESPACE,
       'manifests-from': 'workspace',
       workload: WORKLOAD,

@@ -37,6 +37,7 @@ import {
 } from '@bakeline/test-fixtures';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attestationInputs, attestTestImage } from '../../actions/eks-promote/test/attested-images.ts';
 import { faultSeed } from './fault-seed.ts';
 import { recordResult } from './record-result.ts';
 
@@ -118,6 +119,8 @@ data:
 `;
 }
 
+let verifyInputs: Record<string, string> = {};
+
 function promotion(image: string, endpoints: { eks: string; sts: string }) {
   return promotionRun(cloud, {
     workspace,
@@ -131,6 +134,8 @@ function promotion(image: string, endpoints: { eks: string; sts: string }) {
       image,
       manifests: 'k8s/app.yaml',
       timeout: '90s',
+      // every image here is signed (attested-images.ts): the faults hit a verified promotion
+      ...verifyInputs,
     },
   });
 }
@@ -219,6 +224,8 @@ beforeAll(async () => {
   images.b = await push('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' });
   images.never = await push('never', { 'www/index.html': 'no health endpoint' });
   expect(new Set(Object.values(images).map(digestOf)).size).toBe(3);
+  for (const image of Object.values(images)) await attestTestImage(cloud, image);
+  verifyInputs = await attestationInputs(cloud, workspace);
 
   // the starting point, without faults: image a runs
   const first = await runBundledAction(

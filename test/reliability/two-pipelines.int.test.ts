@@ -95,6 +95,8 @@ async function run(pipeline: Pipeline, workflow: string, kind: string, extra: Pi
     repository: REPOSITORY,
     environments: loadEnvironments(environmentsFile),
     idTokenIssuer: httpIdTokenIssuer(cloud.endpoints.oidc.idTokenGrantUrl),
+    // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+    githubApi: { url: cloud.endpoints.github.apiUrl, token: cloud.endpoints.github.token },
     runDir: join(dir, pipeline, `run-${kind}`),
     toolCache: join(dir, 'tool-cache'),
     concurrency: groups,

@@ -21,6 +21,8 @@ export interface MainJobOptions {
   repository: string;
   environmentsFile: string;
   idTokenGrantUrl: string;
+  /** the local cloud's GitHub attestations API and its token (publish stores there) */
+  githubApi: { url: string; token: string };
   runsDir: string;
   toolCache: string;
   /** every printed line is appended here */
@@ -52,6 +54,7 @@ async function runCaller(
     repository: options.repository,
     environments: loadEnvironments(options.environmentsFile),
     idTokenIssuer: httpIdTokenIssuer(options.idTokenGrantUrl),
+    githubApi: options.githubApi,
     runDir,
     toolCache: options.toolCache,
     onEvent: print,

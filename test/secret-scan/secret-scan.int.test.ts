@@ -101,6 +101,7 @@ beforeAll(async () => {
     repository: REPOSITORY,
     environmentsFile,
     idTokenGrantUrl: cloud.endpoints.oidc.idTokenGrantUrl,
+    githubApi: { url: cloud.endpoints.github.apiUrl, token: cloud.endpoints.github.token },
     runsDir: join(dir, 'runs'),
     toolCache: join(dir, 'tool-cache'),
     outFile: join(dir, 'main-job.out'),

@@ -85,6 +85,8 @@ async function build(name: string, extra: string[], event: 'push' | 'pull_reques
     repository: REPOSITORY,
     environments: loadEnvironments(environments),
     idTokenIssuer: httpIdTokenIssuer(cloud.endpoints.oidc.idTokenGrantUrl),
+    // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+    githubApi: { url: cloud.endpoints.github.apiUrl, token: cloud.endpoints.github.token },
     runDir,
     onEvent: (event) => {
       if (event.type === 'log') logs.push(event.line);

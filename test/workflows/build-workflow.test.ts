@@ -62,7 +62,12 @@ async function run(workflow: string, event: RunOptions['event'], extra: Partial<
     repoDir: world.service,
     bakelineRoot: world.bakeline,
     environments: loadEnvironments(join(example, '.github/environments.local.yml')),
-    env: { FIXTURE_REGISTRY: world.registry, FIXTURE_CLUSTER: world.cluster },
+    env: {
+      FIXTURE_REGISTRY: world.registry,
+      FIXTURE_CLUSTER: world.cluster,
+      // `gh attestation trusted-root`, which the deploy jobs call on github.com
+      PATH: `${join(root, 'test/workflows/fixtures/contract-bin')}:${process.env.PATH ?? ''}`,
+    },
     idTokenIssuer: {
       requestFor: async (claims) => {
         world.claims.push(claims);
@@ -103,7 +108,9 @@ beforeEach(() => {
 
 describe('build.yml through the caller example', () => {
   test('a push builds, tests, publishes and deploys one digest to dev', async () => {
-    const { result } = await run('build.yml', 'push');
+    const { result, logs } = await run('build.yml', 'push');
+    // publish signs with the SBOM and the test result that travelled from build and platform-test
+    expect(logs.some((l) => /attested with materials \S*@sha256:[0-9a-f]{64}, pkg:maven\//.test(l))).toBe(true);
     const build = called(result);
     expect(results(build)).toEqual({
       build: 'success',
@@ -128,7 +135,7 @@ describe('build.yml through the caller example', () => {
     expect(world.claims[0]?.job_workflow_ref).toBe('bakeline-dev/bakeline/.github/workflows/build.yml@v1');
     const job = (id: string) => build.jobs.find((j) => j.id === id);
     expect(job('build')?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(job('publish')?.permissions).toEqual({ 'id-token': 'write' });
+    expect(job('publish')?.permissions).toEqual({ 'id-token': 'write', attestations: 'write' });
     expect(job('deploy-dev')?.environment).toBe('dev');
     expect(job('deploy-dev')?.concurrency).toEqual({
       group: 'bakeline-deploy-bakeline-dev/licensing-service-dev',
@@ -197,7 +204,10 @@ describe('build.yml through the caller example', () => {
       publish: 'success',
       'deploy-dev': 'success',
     });
-    expect(readdirSync(artifactsDir)).toEqual(['bakeline-oci-ostock+licensing-service']);
+    expect(readdirSync(artifactsDir).sort()).toEqual([
+      'bakeline-oci-ostock+licensing-service',
+      'bakeline-oci-ostock+licensing-service-platform-test',
+    ]);
     expect(running('dev')).toBe(build.outputs['image-uri']);
     expect(logs).toContain(`deployed ${build.outputs['image-uri']} to dev as licensing-service`);
   });

@@ -68,6 +68,8 @@ async function build(repoDir: string, onEvent?: (event: RunEvent, runDir: string
     repository: REPOSITORY,
     environments: loadEnvironments(environmentsFile),
     idTokenIssuer: httpIdTokenIssuer(cloud.endpoints.oidc.idTokenGrantUrl),
+    // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+    githubApi: { url: cloud.endpoints.github.apiUrl, token: cloud.endpoints.github.token },
     runDir,
     onEvent: (event) => {
       if (event.type === 'log') logs.push(event.line);

@@ -89,6 +89,8 @@ describe('the caller of "Use it on GitHub"', () => {
       repository: REPOSITORY,
       environments,
       idTokenIssuer: httpIdTokenIssuer(cloud.oidc.idTokenGrantUrl),
+      // GitHub's attestations API of the local cloud (publish stores there; never api.github.com)
+      githubApi: { url: cloud.github.apiUrl, token: cloud.github.token },
       runDir: join(scratch, 'run'),
       onEvent: (e: RunEvent) => {
         if (e.type === 'log') logs.push(e.line);

@@ -14,6 +14,7 @@ import {
 } from '@bakeline/aws';
 import { type Digest, parseDigest, validateRepository, validateTag } from '@bakeline/oci';
 import { InputError } from '@bakeline/toolkit';
+import { type AttestInputs, readAttestInputs } from './attest-inputs.ts';
 
 export const SEVERITY_INPUT = ['none', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
@@ -36,6 +37,8 @@ export interface Inputs {
   concurrency: number;
   ecrEndpoint: string | undefined;
   stsEndpoint: string | undefined;
+  /** `attest: true`: what to sign about the pushed digest; undefined otherwise. */
+  attest: AttestInputs | undefined;
 }
 
 const show = (value: string) => JSON.stringify(value);
@@ -142,5 +145,6 @@ export function readInputs(reader: InputReader = runnerInputs, env: NodeJS.Proce
     concurrency: reader.getInteger('concurrency', { min: 1, max: 16, default: 4 }),
     ecrEndpoint: reader.getEndpoint('ecr-endpoint'),
     stsEndpoint: reader.getEndpoint('sts-endpoint'),
+    attest: readAttestInputs(reader, env),
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { coreLogger, maskSecret, setOutput } from '@bakeline/action-io';
 import { type CredentialsProvider, credentialChain, pushImageToEcr, scanGateMessage } from '@bakeline/aws';
+import { attestPushed } from './attest-pushed.ts';
 import { pushCancellation } from './cancellation.ts';
 import { verifiedImage } from './image-source.ts';
 import { type Inputs, readInputs } from './inputs.ts';
@@ -26,6 +27,7 @@ const RERUN =
 
 export async function run(): Promise<void> {
   const inputs = readInputs();
+  if (inputs.attest?.githubToken) maskSecret(inputs.attest.githubToken);
   const cancellation = pushCancellation({
     what: 'ecr-push',
     rerun: RERUN,
@@ -40,13 +42,14 @@ export async function run(): Promise<void> {
       signal: cancellation.signal,
     });
     cleanup = verified.cleanup;
+    const credentials = credentialsFor(inputs);
     const result = await pushImageToEcr({
       image: verified.image,
       repository: inputs.repository,
       tags: inputs.tags,
       region: inputs.region,
       registry: inputs.registry,
-      credentials: credentialsFor(inputs),
+      credentials,
       createRepository: inputs.createRepository,
       concurrency: inputs.concurrency,
       mask: maskSecret,
@@ -67,6 +70,19 @@ export async function run(): Promise<void> {
     await writeSummary(result, inputs.failOnSeverity);
     if (inputs.failOnSeverity !== 'none' && Object.keys(result.blocked).length > 0) {
       throw new Error(scanGateMessage(result, inputs.failOnSeverity));
+    }
+    if (inputs.attest) {
+      const stored = await attestPushed({
+        pushed: { ...result, repository: inputs.repository },
+        attest: inputs.attest,
+        region: inputs.region,
+        credentials,
+        ecrEndpoint: inputs.ecrEndpoint,
+        env: process.env,
+        mask: maskSecret,
+        logger: coreLogger,
+      });
+      setOutput('attestations', stored.map((s) => s.referrer).join('\n'));
     }
     // a cancel that came as the push was ending still fails the step, as the runner reports it
     cancellation.throwIfCancelled();

@@ -31,6 +31,7 @@ import {
 import { consoleLogger, exec, execChecked, silentLogger } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { attestationInputs, attestTestImage, BUILDER } from '../test/attested-images.ts';
 
 const SHA = '0123abc4567def890123abc4567def890123abcd';
 const REPO = 'ostock/licensing-service';
@@ -47,6 +48,8 @@ const image = { a: '', b: '', broken: '' };
 const digest = { a: '', b: '', broken: '' };
 const manifests = { dev: '', test: '', prod: '' };
 let runNumber = 0;
+/** verify-attestations: enforce against the local cloud's trusted root (every image here is signed) */
+let verifyInputs: Record<string, string> = {};
 
 function role(name: string): string {
   return cloud.endpoints.roles[name] ?? '';
@@ -67,7 +70,7 @@ function promotion(
       runId: String(9000 + runNumber),
       environment,
       workload: WORKLOAD,
-      inputs: { timeout: '3m', ...inputs },
+      inputs: { timeout: '3m', ...verifyInputs, ...inputs },
     }),
     ...options,
   };
@@ -142,8 +145,23 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
   return `k8s/${environment}/deployment.yaml\nk8s/${environment}/service.yaml`;
 }
 
-async function push(layout: string, layoutDigest: string, tag: string): Promise<string> {
-  const grant = cloud.endpoints.oidc;
+/** ecr-push as build.yml's publish job runs it: pushes, then signs provenance, SBOM and test result. */
+async function push(baked: { layout: string; digest: string; sbom: string }, tag: string): Promise<string> {
+  const { layout, digest: layoutDigest } = baked;
+  // the job of bakeline's build.yml, called from the service repository on main
+  const grant = cloud.admin.grantIdToken({ sha: SHA, ref: 'refs/heads/main', job_workflow_ref: `${BUILDER}@v1` });
+  const testResultPath = join(workspace, `${tag}.test-result.json`);
+  writeFileSync(
+    testResultPath,
+    JSON.stringify({
+      result: 'PASSED',
+      configuration: [{ name: 'platform-test.yml', digest: { sha256: 'c'.repeat(64) } }],
+      url: 'https://github.com/bakeline-dev/licensing-service/actions/runs/1',
+      passedTests: ['health'],
+      warnedTests: [],
+      failedTests: [],
+    }),
+  );
   const result = await runBundledAction('ecr-push', {
     workspace,
     github: { sha: SHA, ref: 'refs/heads/main', repository: cloud.endpoints.githubRepository },
@@ -157,11 +175,23 @@ async function push(layout: string, layoutDigest: string, tag: string): Promise<
       'ecr-endpoint': cloud.endpoints.ecr,
       'sts-endpoint': cloud.endpoints.sts,
       scan: 'none',
+      attest: 'true',
+      'sbom-path': baked.sbom,
+      'test-result-path': testResultPath,
+      materials: `oci:${base.layoutDir}@${base.digest}`,
+      'sigstore-endpoint': cloud.endpoints.sigstore.url,
+      'github-token': cloud.endpoints.github.token,
     },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
+      GITHUB_API_URL: cloud.endpoints.github.apiUrl,
+    },
     timeoutMs: 240_000,
   });
   expectSuccess(result);
+  // provenance, SBOM, test result: three referrers
+  expect((result.outputs.attestations ?? '').split('\n')).toHaveLength(3);
   return result.outputs['image-uri'] ?? '';
 }
 
@@ -172,9 +202,12 @@ beforeAll(async () => {
   const { service: a, variant: b } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA });
   cloud = await startTestCloud();
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
-  image.a = await push(a.layout, a.digest, 'sha-a');
-  image.b = await push(b.layout, b.digest, 'sha-b');
+  image.a = await push(a, 'sha-a');
+  image.b = await push(b, 'sha-b');
   image.broken = await busyboxPusher(cloud, REPO)('never-ready', { 'www/index.html': 'not the licensing service' });
+  // the never-ready image is signed too (through the shared helper): the rollout, not the gate, refuses it
+  await attestTestImage(cloud, image.broken);
+  verifyInputs = await attestationInputs(cloud, workspace);
   for (const k of ['a', 'b', 'broken'] as const) digest[k] = image[k].slice(image[k].indexOf('@') + 1);
   expect(new Set(Object.values(digest)).size).toBe(3);
   manifests.dev = writeManifests('dev', 3);

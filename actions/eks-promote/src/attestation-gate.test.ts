@@ -41,9 +41,16 @@ function reader(values: Record<string, string>) {
 const ENV = { GITHUB_REPOSITORY: 'bakeline-dev/licensing-service', GITHUB_ACTION_REPOSITORY: 'bakeline-dev/bakeline' };
 
 describe('attestation inputs', () => {
+  it('enforces by default, and then asks for a trusted root', () => {
+    expect(() => readAttestationInputs(reader({}), ENV)).toThrow(
+      /trusted-root.*is required with verify-attestations: enforce/,
+    );
+    expect(readAttestationInputs(reader({ 'trusted-root': '/x/trusted_root.json' }), ENV).mode).toBe('enforce');
+  });
+
   it('defaults the policy to bakeline build.yml from this repository on main', () => {
-    const inputs = readAttestationInputs(reader({}), ENV);
-    expect(inputs.mode).toBe('warn');
+    const inputs = readAttestationInputs(reader({ 'trusted-root': '/x/trusted_root.json' }), ENV);
+    expect(inputs.mode).toBe('enforce');
     expect(inputs.policy).toMatchObject({
       signerWorkflow: 'bakeline-dev/bakeline/.github/workflows/build.yml',
       sourceRepository: 'bakeline-dev/licensing-service',

@@ -19,7 +19,7 @@ export interface AttestationInputs {
 }
 
 export function readAttestationInputs(reader: InputReader, env: Record<string, string | undefined>): AttestationInputs {
-  const mode = reader.getEnum('verify-attestations', ['enforce', 'warn'] as const, { default: 'warn' });
+  const mode = reader.getEnum('verify-attestations', ['enforce', 'warn'] as const, { default: 'enforce' });
   const text = reader.getOptionalString('attestation-policy');
   let doc: unknown = {};
   if (text !== undefined) {

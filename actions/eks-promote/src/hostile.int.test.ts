@@ -68,7 +68,14 @@ function promotion(inputs: Record<string, string>) {
     runId: '5151',
     environment: NAMESPACE,
     workload: WORKLOAD,
-    inputs: { timeout: '2m', 'stuck-grace': '4s', ...inputs },
+    inputs: {
+      // an image pushed by this test, not built by build.yml: the gate is tested in
+      // attestations.int.test.ts and acceptance.int.test.ts
+      'verify-attestations': 'warn',
+      timeout: '2m',
+      'stuck-grace': '4s',
+      ...inputs,
+    },
     timeoutMs: 150_000,
   });
 }
@@ -269,7 +276,7 @@ describe('eks-promote with hostile values', () => {
       expect(result.outputs['rolled-back']).toBe('true');
       // the digest that runs after the restore, not the one that crashed
       expect(result.outputs.digest).toBe(image.good.slice(image.good.indexOf('@') + 1));
-      // besides the failure, only the attestation warning: verify-attestations defaults to warn
+      // besides the failure, only the attestation warning: this test sets verify-attestations: warn
       // while build.yml does not sign (docs/attestations.md)
       expect(result.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
       expect(result.annotations.filter((a) => a.level !== 'error').map((a) => a.message)).toEqual([

@@ -9,6 +9,8 @@ const base = {
   namespace: 'dev',
   workload: 'licensing-service',
   image: `127.0.0.1:5000/svc@${DIGEST}`,
+  // the attestation inputs are tested in attestation-gate.test.ts; enforce would ask for a trusted root
+  'verify-attestations': 'warn',
 };
 const read = (values: Record<string, string>) => readInputs(new InputReader((name) => values[name]));
 

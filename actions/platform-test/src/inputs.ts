@@ -20,7 +20,10 @@ import { readSecretEnv } from './secret-env.ts';
 export type Inputs = Pick<
   PlatformTestOptions,
   'target' | 'spec' | 'env' | 'secretEnv' | 'startupTimeoutMs' | 'keepOnFailure' | 'junitPath'
->;
+> & {
+  /** The spec file, as given (the test-result attestation names it and its sha256). */
+  specPath: string;
+};
 
 function digestInput(reader: InputReader): Digest | undefined {
   const text = reader.getOptionalString('digest');
@@ -98,6 +101,7 @@ export function readInputs(
   return {
     target,
     spec,
+    specPath,
     env: { ...fileEnv, ...reader.getKeyValues('env') },
     secretEnv,
     startupTimeoutMs: reader.getDuration('startup-timeout', { default: 60_000, min: 1000, max: 3_600_000 }),

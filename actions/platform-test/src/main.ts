@@ -5,6 +5,7 @@ import { DockerCli, LABEL, type Resources, runPlatformTest } from '@bakeline/pla
 import { onCancel } from './cancellation.ts';
 import { readInputs } from './inputs.ts';
 import { printContainerLog, writeSummary } from './report.ts';
+import { platformTestPredicate, testResultPath, writeTestResult } from './test-result.ts';
 
 export async function run(): Promise<void> {
   let resources: Resources = { containers: [], networks: [] };
@@ -38,6 +39,11 @@ export async function run(): Promise<void> {
       setOutput('failed', result.failed);
       setOutput('skipped', result.skipped);
       setOutput('junit-path', inputs.junitPath);
+      if (!result.cancelled && inputs.target.kind !== 'url') {
+        const path = testResultPath(inputs.junitPath);
+        writeTestResult(path, platformTestPredicate(result, inputs.specPath, process.env));
+        setOutput('test-result-path', path);
+      }
       if (result.image) setOutput('image-id', result.image.id);
       await writeSummary(result, inputs.target.kind === 'url' ? inputs.target.baseUrl : (result.image?.digest ?? ''));
       if (result.containerLog !== undefined) await printContainerLog(result.containerLog, coreLogger);

@@ -1,3 +1,5 @@
+export { attestImage, type StoredAttestation } from './attest-image.ts';
+export { fetchSigstoreToken } from './oidc-token.ts';
 export { type AttestationPolicy, parsePolicy } from './policy.ts';
 export { SLSA_PROVENANCE_V1, slsaProvenance } from './predicates/slsa-provenance.ts';
 export { TEST_RESULT_V01, testResult } from './predicates/test-result.ts';

@@ -17,6 +17,8 @@ export interface BakedImage {
   layout: string;
   /** the docker archive */
   archive: string;
+  /** the SPDX SBOM docker-bake wrote beside the image (ecr-push's `sbom-path`) */
+  sbom: string;
 }
 
 export interface ExampleImages {
@@ -74,5 +76,6 @@ async function bakeExample(options: ExampleImagesOptions, inputs: Record<string,
     digest: result.outputs.digest ?? '',
     layout: result.outputs['layout-path'] ?? '',
     archive: result.outputs['archive-path'] ?? '',
+    sbom: result.outputs['sbom-path'] ?? '',
   };
 }

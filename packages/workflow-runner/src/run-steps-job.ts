@@ -58,7 +58,9 @@ export async function runStepsJob(input: JobInput): Promise<void> {
   const { session, inv, job, result } = input;
   const file = inv.spec.file;
   // each job its own GITHUB_TOKEN, with the job's permissions (what a push or an API call may do)
-  const jobToken = session.tokens.issue('GITHUB_TOKEN', job.id, compact(input.permissions)).token;
+  // with a GitHub API stand-in, only a job granted `attestations: write` holds the token it accepts
+  const apiToken = grants(input.permissions, 'attestations', 'write') ? session.githubApiToken : undefined;
+  const jobToken = session.tokens.issue('GITHUB_TOKEN', job.id, compact(input.permissions), apiToken).token;
   session.masker.add(jobToken);
   const gh = { ...session.github, token: jobToken };
   const depth = inv.depth;

@@ -201,6 +201,16 @@ describe('corpus workflows', () => {
     expect(result.result).toBe('failure');
   });
 
+  test("with a GitHub API stand-in, only a job granted attestations: write holds the stand-in's token", async () => {
+    const { result, logs } = await run('github-api-01.yml', 'push', {
+      githubApi: { url: 'http://127.0.0.1:1', token: 'ghs_stand_in_token' },
+    });
+    expect(result.result).toBe('success');
+    expect(logs).toContain('api=http://127.0.0.1:1 token=true');
+    expect(logs).toContain('api=http://127.0.0.1:1 token=false');
+    expect(logs.filter((l) => l.includes('token=true'))).toHaveLength(1);
+  });
+
   test('with id-token: write the job gets a token endpoint for its environment sub', async () => {
     const seen: IdTokenClaims[] = [];
     const { result, logs } = await run('oidc-01.yml', 'push', {

@@ -51,6 +51,12 @@ export interface RunOptions {
   /** RUNNER_TOOL_CACHE shared across runs (default: inside runDir). */
   toolCache?: string;
   idTokenIssuer?: IdTokenIssuer;
+  /**
+   * A GitHub REST API stand-in (the local cloud's: attestations) and the token it accepts: the
+   * jobs' GITHUB_API_URL, and the GITHUB_TOKEN of jobs granted `attestations: write` (default
+   * https://api.github.com, and a token per job).
+   */
+  githubApi?: { url: string; token: string };
   /** Node binary for actions (default: as @bakeline/action-host resolves node24). */
   node?: string;
   /** Extra variables for every step. */
@@ -178,8 +184,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     runNumber: '1',
     runAttempt: '1',
     serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    graphqlUrl: 'https://api.github.com/graphql',
+    apiUrl: options.githubApi?.url ?? 'https://api.github.com',
+    graphqlUrl: `${options.githubApi?.url ?? 'https://api.github.com'}/graphql`,
     workflow: workflowName,
     workflowRef: `${repository}/${relative(workflowRepoRoot(workflowPath), workflowPath)}@${ref}`,
     headRef: event === 'pull_request' ? (options.headRef ?? 'feature') : '',
@@ -201,6 +207,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     emit: options.onEvent ?? (() => {}),
     jobCount: 0,
     tokens: new TokenGrants(options.onTokenIssued),
+    ...(options.githubApi ? { githubApiToken: options.githubApi.token } : {}),
     githubApps: options.githubApps ?? [],
     concurrency: options.concurrency ?? PROCESS_CONCURRENCY,
     runKey: randomUUID(),

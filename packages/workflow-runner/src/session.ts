@@ -34,6 +34,11 @@ export interface RunSession {
   onlyJobs?: ReadonlySet<string>;
   /** What the tokens a run hands out may do (each job's GITHUB_TOKEN, GitHub App tokens). */
   tokens: TokenGrants;
+  /**
+   * The token of the GitHub API stand-in (RunOptions.githubApi): what a job granted
+   * `attestations: write` gets as GITHUB_TOKEN; other jobs' tokens are refused by it (401).
+   */
+  githubApiToken?: string;
   /** The URL actions/checkout sets as `origin` (stands in for https://github.com/<repository>). */
   remoteUrl?: string;
   /** GitHub Apps the run knows (the local actions/create-github-app-token checks against them). */

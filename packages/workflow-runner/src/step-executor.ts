@@ -120,7 +120,7 @@ export async function executeStep(work: ShellWork | UsesWork, place: StepPlace):
     actionDir,
     inputs: work.inputs,
     workspace: place.workspace,
-    env: place.env,
+    env: target.kind === 'bakeline' ? { ...place.env, ...actionRepositoryEnv(work.uses) } : place.env,
     runnerTemp: place.temp,
     toolCache: place.session.toolCache,
     github: {
@@ -171,4 +171,14 @@ export function resolveWorkingDirectory(workspace: string, dir: string | undefin
 
 export function stepDirName(jobDir: string, index: number): string {
   return join(jobDir, 'steps', String(index + 1).padStart(2, '0'));
+}
+
+/**
+ * GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF of a step that uses `owner/repo/path@ref`, as the
+ * runner sets them (eks-promote's attestation policy names build.yml of the action's repository).
+ */
+export function actionRepositoryEnv(uses: string): Record<string, string> {
+  const m = /^([^/@\s]+\/[^/@\s]+)(?:\/[^@]*)?@(.+)$/.exec(uses);
+  if (!m?.[1] || !m[2]) return {};
+  return { GITHUB_ACTION_REPOSITORY: m[1], GITHUB_ACTION_REF: m[2] };
 }

@@ -32,8 +32,14 @@ export class TokenGrants {
   }
 
   /** A new token with the given grant (`ghs_` and 36 random characters, like an installation token). */
-  issue(source: TokenGrant['source'], holder: string, permissions: Record<string, string>): TokenGrant {
-    const grant: TokenGrant = { token: `ghs_${randomBytes(27).toString('base64url')}`, source, permissions, holder };
+  issue(
+    source: TokenGrant['source'],
+    holder: string,
+    permissions: Record<string, string>,
+    /** A token a GitHub API stand-in accepts, instead of a new one. */
+    token = `ghs_${randomBytes(27).toString('base64url')}`,
+  ): TokenGrant {
+    const grant: TokenGrant = { token, source, permissions, holder };
     this.byToken.set(grant.token, grant);
     this.listener?.(grant);
     return grant;

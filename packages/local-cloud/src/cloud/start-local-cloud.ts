@@ -1,6 +1,7 @@
 // The whole local cloud in one call: the Distribution registry and the ECR registry front, the
 // OIDC issuer with the runner's ID-token endpoint, STS, the ECR API, an admin endpoint, and (when
 // src/kube exports startKubeCloud) the Kubernetes/EKS part, all on 127.0.0.1.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { EcrApi } from '../ecr/ecr-api.ts';
 import { EcrRegistry } from '../ecr/ecr-registry.ts';
 import { RegistryTokens } from '../ecr/registry-tokens.ts';
 import { ScanFindingsStore } from '../ecr/scan-findings.ts';
+import { GithubAttestations } from '../github/attestations-api.ts';
+import { startGithubDeploymentsApi } from '../github/deployments-api.ts';
 import { type HttpServerHandler, listen } from '../http/server.ts';
 import { Iam } from '../iam/iam.ts';
 import { IamApi } from '../iam/iam-api.ts';
@@ -100,7 +103,9 @@ export interface LocalCloudEndpoints {
   credentials: { userArn: string; accessKeyId: string; secretAccessKey: string };
   kube?: Record<string, unknown>;
   /** The local Sigstore: Fulcio and Rekor at `url`, its trusted root at `trustedRoot` (new at every start). */
-  sigstore?: { url: string; trustedRoot: string };
+  sigstore: { url: string; trustedRoot: string };
+  /** GitHub's attestations API for `githubRepository` (GITHUB_API_URL) and the token it accepts (GITHUB_TOKEN). */
+  github: { apiUrl: string; token: string };
 }
 
 export interface LocalCloud {
@@ -177,6 +182,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log,
     });
     stoppers.push(sigstore.stop);
+    const githubToken = `ghs_${randomBytes(18).toString('hex')}`;
+    const githubApi = await startGithubDeploymentsApi({
+      repository: githubRepository,
+      token: githubToken,
+      attestations: new GithubAttestations(),
+      onError: (error) => log(`github api: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stoppers.push(githubApi.close);
     const iam = new Iam({ accountId, now });
     const findings = new ScanFindingsStore();
     if (saved) restoreIam(iam, saved);
@@ -315,6 +328,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       roles: Object.fromEntries((roles ?? iam.listRoles()).map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
       sigstore: { url: sigstore.url, trustedRoot: `${sigstore.url}/trusted-root.json` },
+      github: { apiUrl: githubApi.url, token: githubToken },
     };
 
     const startKube =
