@@ -22,6 +22,7 @@ const cloud: TerraformCloud = {
   credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
   kube: { clusterName: 'bakeline-local', eks: 'http://127.0.0.1:4004' },
 };
+const sigstore = { url: 'http://127.0.0.1:4005' };
 
 /** `terraform output -json` of the example, as the real terraform prints it (shape of outputs.tf). */
 const OUTPUT_JSON = JSON.stringify({
@@ -81,7 +82,7 @@ describe('the main job reads the example outputs', () => {
     writeEnvironmentsFile(
       join(root, 'examples/licensing-service/.github/environments.local.yml'),
       target,
-      { ...cloud, roles: { 'bakeline-eks-node': ARN('bakeline-eks-node') } },
+      { ...cloud, sigstore, roles: { 'bakeline-eks-node': ARN('bakeline-eks-node') } },
       'oci:/base@sha256:0',
       { terraform: outputs },
     );
@@ -99,7 +100,7 @@ describe('the main job reads the example outputs', () => {
       writeEnvironmentsFile(
         join(root, 'examples/licensing-service/.github/environments.local.yml'),
         join(temp, 'refused.yml'),
-        { ...cloud, roles: {} },
+        { ...cloud, sigstore, roles: {} },
         'oci:/base@sha256:0',
         { terraform: outputs },
       ),

@@ -1,6 +1,7 @@
 // Integration: attestations signed against the local cloud's Sigstore, stored as OCI 1.1
 // referrers through the ECR front (real Distribution registry behind it), listed through the
 // referrers API, read back byte for byte by the real skopeo, and verified from there.
+import { createHash } from 'node:crypto';
 import type { LocalCloud } from '@bakeline/local-cloud';
 import {
   EXAMPLE_BUILDER as BUILDER,
@@ -161,10 +162,10 @@ describe('attestations as OCI referrers in the local ECR', () => {
       'inspect',
       '--raw',
       '--tls-verify=false',
-      `--creds=AWS:${password}`,
+      `--creds=AWS:${repo.credentials.password}`,
       `docker://${repo.registry}/${REPOSITORY}@${sbomReferrer?.digest}`,
     ]);
-    expect(sha256(Buffer.from(raw.stdout))).toBe(sbomReferrer?.digest);
+    expect(`sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`).toBe(sbomReferrer?.digest);
     const bundles = await bundlesFromReferrers(repo, digest);
     const payloads = bundles.map(
       (b) =>

@@ -16,8 +16,8 @@ import {
   SIGSTORE_BUNDLE_MEDIA_TYPE,
   type Subject,
 } from '../../test/attestation-referrers.ts';
-import { type LocalCloud, startLocalCloud } from '../cloud/start-local-cloud.ts';
 import { basicAuth, type TinyImage, tinyImage } from '../../test/tiny-image.ts';
+import { type LocalCloud, startLocalCloud } from '../cloud/start-local-cloud.ts';
 
 const POLICY_FILE = new URL(
   '../../../../infra/terraform/examples/licensing-service/tests/fixtures/lifecycle-policy.json',
