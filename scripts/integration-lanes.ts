@@ -16,6 +16,6 @@ export const PARALLEL_INTEGRATION_FILES: readonly string[] = [
   'packages/local-cloud/src/kube/api/apply/server-side-apply.int.test.ts',
   'packages/local-cloud/src/kube/api/protobuf/kubectl-protobuf.int.test.ts',
   'packages/local-cloud/src/maven-dist/pack-distribution.int.test.ts',
-  'packages/oci/src/registry/registry-image-config.int.test.ts',
+  'packages/oci/src/registry/pull-image.int.test.ts',
   'packages/sbom/src/dpkg-status.int.test.ts',
 ];

@@ -28,7 +28,6 @@ export const KNOWN_LEAKS: readonly string[] = [
   'bakeline-jarout-',
   'bakeline-kubelet-docker-',
   'bakeline-local-cloud-',
-  'bakeline-maven-',
   'bakeline-origin-',
   'bakeline-out-',
   'bakeline-outside-',

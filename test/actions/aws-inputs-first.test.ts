@@ -2,7 +2,7 @@
 // fails the step with the input named, and neither the GitHub OIDC token service nor STS hears of
 // it. (Before, `region: europe` got an OIDC token, then failed on DNS with ENOTFOUND.) The
 // actions run from their bundles, as the runner runs them; every server is on 127.0.0.1.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(layout, { recursive: true, force: true });
 });
 
 const oidc = () => ({

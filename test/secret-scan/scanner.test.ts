@@ -1,9 +1,12 @@
 // The scanner finds a secret in each encoding at each alignment inside longer text, and only there.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { needlesOf, scanFiles, stableBase64 } from './scanner.ts';
+
+const temp = mkdtempSync(join(tmpdir(), 'bakeline-scanner-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const SECRET = { name: 'planted', value: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzEXAMPLEKEY' };
 
@@ -34,7 +37,7 @@ describe('secret scanner', () => {
   });
 
   test('finds raw, percent-encoded, form-encoded and base64 copies in files; none in clean files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bakeline-scanner-'));
+    const dir = mkdtempSync(join(temp, 'case-'));
     const files = {
       raw: `log line ${SECRET.value} end`,
       url: `GET /x?token=${encodeURIComponent(SECRET.value)}`,

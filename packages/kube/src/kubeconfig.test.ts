@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readKubeconfig } from './kubeconfig.ts';
 import { readManifests } from './manifests.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bakeline-kubeconfig-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TOKEN = 'kubeconfigBearerToken-0123456789';
 const KEY_PEM =
   '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIKeyMaterialLineOne0123456789abcdef\n-----END EC PRIVATE KEY-----\n';

@@ -1,9 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { FINDINGS_VERSION, FindingsCache } from './findings-cache.ts';
 import type { LayerFindings } from './layer-scan.ts';
+
+const temp = mkdtempSync(join(tmpdir(), 'bakeline-findings-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const LAYER = `sha256:${'c'.repeat(64)}`;
 const findings: LayerFindings = {
@@ -18,7 +21,7 @@ const findings: LayerFindings = {
 
 describe('FindingsCache', () => {
   test('gives back what was put, by layer digest and mode', () => {
-    const cache = new FindingsCache(mkdtempSync(join(tmpdir(), 'bakeline-findings-')));
+    const cache = new FindingsCache(mkdtempSync(join(temp, 'case-')));
     expect(cache.get(LAYER, false)).toEqual({});
     cache.put(LAYER, false, findings);
     expect(cache.get(LAYER, false)).toEqual({ findings });
@@ -26,7 +29,7 @@ describe('FindingsCache', () => {
   });
 
   test('refuses an entry whose findings were changed (a package added), so the layer is read again', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bakeline-findings-'));
+    const dir = mkdtempSync(join(temp, 'case-'));
     const cache = new FindingsCache(dir);
     cache.put(LAYER, false, findings);
     const path = join(dir, `v${FINDINGS_VERSION}`, `${'c'.repeat(64)}.json`);
@@ -39,7 +42,7 @@ describe('FindingsCache', () => {
   });
 
   test('refuses an entry copied under another layer digest', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bakeline-findings-'));
+    const dir = mkdtempSync(join(temp, 'case-'));
     const cache = new FindingsCache(dir);
     cache.put(LAYER, false, findings);
     const other = `sha256:${'d'.repeat(64)}`;
@@ -49,12 +52,12 @@ describe('FindingsCache', () => {
   });
 
   test('refuses a layer name that is not a digest (no path out of the cache)', () => {
-    const cache = new FindingsCache(mkdtempSync(join(tmpdir(), 'bakeline-findings-')));
+    const cache = new FindingsCache(mkdtempSync(join(temp, 'case-')));
     expect(() => cache.put('sha256:../../etc', false, findings)).toThrow("layer digest 'sha256:../../etc'");
   });
 
   test('leaves no temporary file behind', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bakeline-findings-'));
+    const dir = mkdtempSync(join(temp, 'case-'));
     new FindingsCache(dir).put(LAYER, true, findings);
     expect(readdirSync(join(dir, `v${FINDINGS_VERSION}`))).toEqual([`${'c'.repeat(64)}-files.json`]);
   });

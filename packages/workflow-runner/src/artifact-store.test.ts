@@ -1,11 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ArtifactStore, placeFile } from './artifact-store.ts';
 
+const temp = mkdtempSync(join(tmpdir(), 'bakeline-artifacts-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
 function runDir(): { run: string; store: ArtifactStore; file: string } {
-  const run = mkdtempSync(join(tmpdir(), 'bakeline-artifacts-'));
+  const run = mkdtempSync(join(temp, 'case-'));
   const src = join(run, 'src');
   mkdirSync(src);
   const file = join(src, 'a.txt');

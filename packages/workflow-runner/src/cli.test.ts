@@ -1,9 +1,12 @@
 // The CLI as a user runs it: exit codes, the printed job/step lines, the outputs, --json.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
+
+const temp = mkdtempSync(join(tmpdir(), 'bakeline-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const corpus = resolve(import.meta.dirname, '../../../test/workflows/corpus');
 const cli = join(import.meta.dirname, 'cli.ts');
@@ -14,7 +17,7 @@ function runCli(...args: string[]) {
 }
 
 test('prints jobs, steps and outputs, writes the JSON summary, exits 0', () => {
-  const json = join(mkdtempSync(join(tmpdir(), 'bakeline-cli-')), 'summary.json');
+  const json = join(mkdtempSync(join(temp, 'case-')), 'summary.json');
   const r = runCli(
     'run',
     '.github/workflows/call-01.yml',

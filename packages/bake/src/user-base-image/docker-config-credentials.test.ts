@@ -1,12 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exec } from '@bakeline/toolkit';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { dockerConfigCredentials, dockerConfigPath } from './docker-config-credentials.ts';
 
+const temp = mkdtempSync(join(tmpdir(), 'bakeline-dockercfg-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
 function config(content: object): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'bakeline-dockercfg-')), 'config.json');
+  const path = join(mkdtempSync(join(temp, 'case-')), 'config.json');
   writeFileSync(path, JSON.stringify(content));
   return path;
 }
