@@ -12,7 +12,10 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('local cloud CLI: set-up options', () => {
   it.each([
-    [['--pipeline-iam', 'cloudformation'], "--pipeline-iam: got 'cloudformation'; expected roles-file or terraform"],
+    [
+      ['--pipeline-iam', 'cloudformation'],
+      "--pipeline-iam: got 'cloudformation'; expected roles-file, terraform or terraform-snapshot",
+    ],
     [['--namespaces', 'dev,Prod'], "--namespaces: got 'Prod'; expected Kubernetes namespace names, comma-separated"],
   ])('refuses %j before starting anything', async (args, message) => {
     const stateDir = join(temp, String(args[0]).replace(/^--/, ''));

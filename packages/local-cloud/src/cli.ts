@@ -8,7 +8,7 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkComponents, describeProblems, OUTSIDE_THE_CLOUD } from './cloud/health/component-health.ts';
-import { startLocalCloud } from './cloud/start-local-cloud.ts';
+import { type PipelineIamSource, startLocalCloud } from './cloud/start-local-cloud.ts';
 import {
   isAlive,
   logFile,
@@ -21,7 +21,7 @@ import {
 const USAGE = `usage: node packages/local-cloud/src/cli.ts <start|stop|endpoints|serve> --state-dir <dir>
   [--region us-east-1] [--account-id 123456789012] [--github-repository owner/name]
   [--scan-delay-ms 2000] [--no-kube] [--timeout-seconds 90]
-  [--pipeline-iam roles-file|terraform] [--namespaces dev,test,prod]`;
+  [--pipeline-iam roles-file|terraform|terraform-snapshot] [--namespaces dev,test,prod]`;
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -112,10 +112,12 @@ async function start(stateDir: string, values: Values, argv: readonly string[]):
   }
 }
 
-function pipelineIam(values: Values): 'roles-file' | 'terraform' | undefined {
+function pipelineIam(values: Values): PipelineIamSource | undefined {
   const value = values['pipeline-iam'];
-  if (value === undefined || value === 'roles-file' || value === 'terraform') return value;
-  throw new Error(`--pipeline-iam: got '${value}'; expected roles-file or terraform`);
+  if (value === undefined || value === 'roles-file' || value === 'terraform' || value === 'terraform-snapshot') {
+    return value;
+  }
+  throw new Error(`--pipeline-iam: got '${value}'; expected roles-file, terraform or terraform-snapshot`);
 }
 
 function namespaces(values: Values): string[] | undefined {

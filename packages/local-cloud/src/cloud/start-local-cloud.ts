@@ -20,6 +20,7 @@ import { Iam } from '../iam/iam.ts';
 import { IamApi } from '../iam/iam-api.ts';
 import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
 import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
+import type { AccessEntry } from '../kube/auth/access-entries.ts';
 import { startOidc } from '../oidc/start-oidc.ts';
 import { LayerBucket } from '../registry-front/layer-bucket.ts';
 import { RegistryFront } from '../registry-front/registry-front.ts';
@@ -35,6 +36,16 @@ import { LOCAL_USER_NAME, LOCAL_USER_POLICY } from './local-user.ts';
 import { portOf, readSavedPorts, type SavedPorts, writeSavedPorts } from './persistence/ports.ts';
 import { readSavedState, restoreEcr, restoreIam } from './persistence/saved-state.ts';
 import { StateSaver } from './persistence/state-saver.ts';
+import {
+  holdsSnapshotRoles,
+  loadSnapshotEcr,
+  loadSnapshotIam,
+  readSnapshot,
+  renderSnapshot,
+  snapshotAccessEntries,
+} from './pipeline-snapshot/load-snapshot.ts';
+
+export type PipelineIamSource = 'roles-file' | 'terraform' | 'terraform-snapshot';
 
 export interface LocalCloudOptions {
   /**
@@ -55,10 +66,12 @@ export interface LocalCloudOptions {
    * Where the pipeline's roles and EKS access entries come from: `roles-file` (default) creates
    * them from `rolesFile` at every start; `terraform` creates none: `terraform apply` of
    * infra/terraform/examples/licensing-service does (scripts/main.ts), and the saved state keeps
-   * them across restarts. The issuer's OIDC provider and the nodes' role exist in both
-   * (cloud-infrastructure.ts).
+   * them across restarts; `terraform-snapshot` creates, on a new state, what that apply creates
+   * (roles, trust and permission policies, the ECR repository, the access entries), from the
+   * committed snapshot of it (pipeline-snapshot/terraform-pipeline.json). The issuer's OIDC
+   * provider and the nodes' role exist in all three (cloud-infrastructure.ts).
    */
-  pipelineIam?: 'roles-file' | 'terraform';
+  pipelineIam?: PipelineIamSource;
   /** Kubernetes namespaces the cluster has from the start (with `terraform`: the environments'). */
   namespaces?: readonly string[];
   /** How long an image scan stays IN_PROGRESS (default 2000 ms). */
@@ -148,7 +161,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ownStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-local-cloud-'));
   const storageDir = join(stateDir, 'registry');
-  const saved = ownStateDir ? undefined : readSavedState(stateDir);
+  const snapshot = options.pipelineIam === 'terraform-snapshot' ? readSnapshot() : undefined;
+  let saved = ownStateDir ? undefined : readSavedState(stateDir);
+  if (saved && snapshot && !holdsSnapshotRoles(saved, snapshot)) {
+    // saved by a cloud set up otherwise (roles.yaml's roles): start anew from the snapshot
+    log(`${stateDir}: the saved state lacks the Terraform snapshot's roles; starting anew`);
+    saved = undefined;
+  }
   const ports: SavedPorts = ownStateDir ? {} : readSavedPorts(stateDir);
   const preferred = (name: keyof SavedPorts) => (ports[name] !== undefined ? { preferredPort: ports[name] } : {});
   // The registry's storage goes with the saved ECR state: without that state, it starts empty.
@@ -193,23 +212,32 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const iam = new Iam({ accountId, now });
     const findings = new ScanFindingsStore();
     if (saved) restoreIam(iam, saved);
-    const fromTerraform = options.pipelineIam === 'terraform';
-    const { provider, roles } = fromTerraform
-      ? { provider: ensureIssuerProvider(iam, oidc.url), roles: undefined }
-      : applyRoleDescription(
-          iam,
-          loadRoleDescription(
-            {
-              account_id: accountId,
-              region,
-              partition: iam.partition,
-              oidc_provider: new URL(oidc.url).host,
-              github_repository: githubRepository,
-            },
-            options.rolesFile,
-          ),
-          { issuerUrl: oidc.url },
-        );
+    const fromTerraform = options.pipelineIam === 'terraform' || snapshot !== undefined;
+    const snapshotVariables = {
+      account_id: accountId,
+      region,
+      oidc_provider: new URL(oidc.url).host,
+      github_repository: githubRepository,
+    };
+    const fromSnapshot = snapshot && !saved ? renderSnapshot(snapshot, snapshotVariables) : undefined;
+    const { provider, roles } = fromSnapshot
+      ? { provider: loadSnapshotIam(iam, fromSnapshot, oidc.url).provider, roles: undefined }
+      : fromTerraform
+        ? { provider: ensureIssuerProvider(iam, oidc.url), roles: undefined }
+        : applyRoleDescription(
+            iam,
+            loadRoleDescription(
+              {
+                account_id: accountId,
+                region,
+                partition: iam.partition,
+                oidc_provider: new URL(oidc.url).host,
+                github_repository: githubRepository,
+              },
+              options.rolesFile,
+            ),
+            { issuerUrl: oidc.url },
+          );
     if (fromTerraform) ensureNodeRole(iam);
     const store = new CredentialStore(now);
     const verifier = new SigV4Verifier(store);
@@ -260,6 +288,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }).handler();
 
     if (saved) restoreEcr({ registry, findings }, saved);
+    if (fromSnapshot) loadSnapshotEcr(registry, fromSnapshot);
+    const snapshotEntries: AccessEntry[] | undefined = fromSnapshot
+      ? snapshotAccessEntries(iam, fromSnapshot, now())
+      : undefined;
     const sts = await startSts({
       iam,
       store,
@@ -369,8 +401,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(ports.kubeletHealthz !== undefined ? { kubeletHealthz: ports.kubeletHealthz } : {}),
         },
         ...(saved?.kube ? { restore: saved.kube } : {}),
-        // Terraform's eks-access module creates the access entries; none are derived from roles
-        ...(fromTerraform ? { accessEntries: [] } : {}),
+        // Terraform's eks-access module creates the access entries (or its snapshot holds them);
+        // none are derived from roles
+        ...(fromTerraform ? { accessEntries: snapshotEntries ?? [] } : {}),
         ...(options.namespaces ? { namespaces: options.namespaces } : {}),
       });
       stoppers.push(kube.stop);

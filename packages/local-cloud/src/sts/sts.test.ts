@@ -9,8 +9,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { CredentialStore } from '../aws/credential-store.ts';
 import { SigV4Verifier } from '../aws/sigv4-verifier.ts';
+import { loadSnapshotIam, readSnapshot, renderSnapshot } from '../cloud/pipeline-snapshot/load-snapshot.ts';
 import { Iam } from '../iam/iam.ts';
-import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
 import type { TokenOptions } from '../oidc/issuer.ts';
 import { type OidcService, startOidc } from '../oidc/start-oidc.ts';
 import { type StsEndpoint, startSts } from './start-sts.ts';
@@ -29,17 +29,14 @@ let store: CredentialStore;
 beforeAll(async () => {
   oidc = await startOidc();
   iam = new Iam({ accountId: ACCOUNT });
-  applyRoleDescription(
-    iam,
-    loadRoleDescription({
-      account_id: ACCOUNT,
-      region: REGION,
-      partition: 'aws',
-      oidc_provider: new URL(oidc.url).host,
-      github_repository: REPO,
-    }),
-    { issuerUrl: oidc.url },
-  );
+  // the roles `terraform apply` of the example creates (its committed snapshot)
+  const snapshot = renderSnapshot(readSnapshot(), {
+    account_id: ACCOUNT,
+    region: REGION,
+    oidc_provider: new URL(oidc.url).host,
+    github_repository: REPO,
+  });
+  loadSnapshotIam(iam, snapshot, oidc.url);
   store = new CredentialStore();
   sts = await startSts({
     iam,
@@ -148,6 +145,23 @@ describe('AssumeRoleWithWebIdentity', () => {
     const error = await assume(claims, options).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: code });
     expect((error as Error).message).toContain(message);
+  });
+
+  // Terraform's trust: StringEquals on the exact sub of the role's own environment
+  test.each([
+    ['bakeline-deploy-dev', 'dev', 'allowed'],
+    ['bakeline-deploy-dev', 'test', 'AccessDenied'],
+    ['bakeline-deploy-prod', 'test', 'AccessDenied'],
+    ['bakeline-source-test', 'test', 'allowed'],
+    ['bakeline-source-test', 'dev', 'AccessDenied'],
+    ['bakeline-source-prod', 'test', 'AccessDenied'],
+  ])("the snapshot's %s with a token of environment %s: %s", async (role, environment, outcome) => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/${role}`;
+    const result = await assume({ environment }, {}, roleArn).then(
+      (out) => (out.AssumedRoleUser?.Arn === `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/run-42` ? 'allowed' : 'odd'),
+      (error: unknown) => (error as Error).name,
+    );
+    expect(result).toBe(outcome);
   });
 
   it('refuses a role that does not exist as AWS does (AccessDenied)', async () => {
