@@ -200,7 +200,8 @@ beforeAll(async () => {
   workspaceDir = tempWorkspace('bakeline-eks-promote-');
   workspace = workspaceDir.path;
   const { service: a, variant: b } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA });
-  cloud = await startTestCloud();
+  // the roles, repository and access entries terraform apply of the example creates
+  cloud = await startTestCloud({ pipelineIam: 'terraform-snapshot' });
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   image.a = await push(a, 'sha-a');
   image.b = await push(b, 'sha-b');
@@ -491,7 +492,7 @@ describe('eks-promote acceptance', () => {
       'eks-promote',
       promotion('test', {
         'from-environment': 'dev',
-        'source-role-to-assume': role('bakeline-environment-reader'),
+        'source-role-to-assume': role('bakeline-source-test'),
         manifests: manifests.test,
       }),
     );
@@ -505,7 +506,7 @@ describe('eks-promote acceptance', () => {
     expect(registryWrites).toEqual([]);
     const inDev = requestsSince(started).filter((r) => r.path.includes('/namespaces/dev/'));
     expect(inDev.length).toBeGreaterThan(0);
-    for (const r of inDev) expect(r.user).toMatch(/assumed-role\/bakeline-environment-reader\//);
+    for (const r of inDev) expect(r.user).toMatch(/assumed-role\/bakeline-source-test\//);
     expect(inDev.every((r) => r.method === 'GET')).toBe(true);
   });
 

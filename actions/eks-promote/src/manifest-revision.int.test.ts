@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
-import { busyboxPusher, createEcrRepository } from '@bakeline/test-fixtures';
+import { busyboxPusher } from '@bakeline/test-fixtures';
 import { execChecked } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -142,8 +142,8 @@ beforeAll(async () => {
   head = await git(origin, 'rev-parse', 'HEAD');
   await git(root, 'clone', '--quiet', '--depth=1', `file://${origin}`, workspace);
 
-  cloud = await startLocalCloud({ log: () => {} });
-  await createEcrRepository(cloud, REPO);
+  // the roles, repository and access entries terraform apply of the example creates
+  cloud = await startLocalCloud({ log: () => {}, pipelineIam: 'terraform-snapshot' });
   image = await busyboxPusher(cloud, REPO)(
     'built',
     { 'www/actuator/health': '{"status":"UP"}' },
@@ -169,7 +169,7 @@ describe('eks-promote manifests from the commit that built the digest', () => {
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',
-        'source-role-to-assume': cloud.endpoints.roles['bakeline-environment-reader'] ?? '',
+        'source-role-to-assume': cloud.endpoints.roles['bakeline-source-prod'] ?? '',
       }),
     );
     expectSuccess(toProd);
@@ -202,7 +202,7 @@ describe('eks-promote manifests from the commit that built the digest', () => {
       'eks-promote',
       promotion('prod', {
         'from-environment': 'test',
-        'source-role-to-assume': cloud.endpoints.roles['bakeline-environment-reader'] ?? '',
+        'source-role-to-assume': cloud.endpoints.roles['bakeline-source-prod'] ?? '',
         'manifests-from': 'workspace',
       }),
     );
