@@ -25,8 +25,8 @@ import {
   exampleProvenance,
   kubeOf,
   promotionRun,
-  pushableRepository,
   pushConfigOnlyImage,
+  pushRoleRepository,
   startTestCloud,
 } from '@bakeline/test-fixtures';
 import type { SerializedBundle } from '@sigstore/bundle';
@@ -101,10 +101,11 @@ function promotion(image: string) {
 }
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  // the roles, repository and access entries terraform apply of the example creates
+  cloud = await startTestCloud({ pipelineIam: 'terraform-snapshot' });
   kube = kubeOf(cloud).admin;
   workspace = mkdtempSync(join(tmpdir(), 'attest-promote-'));
-  repo = await pushableRepository(cloud, REPO, 'attest');
+  repo = pushRoleRepository(cloud, REPO, 'attest');
   trustedRootPath = join(workspace, 'trusted_root.json');
   writeFileSync(trustedRootPath, await (await fetch(cloud.endpoints.sigstore?.trustedRoot ?? '')).text());
 }, 600_000);

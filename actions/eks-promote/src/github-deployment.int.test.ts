@@ -15,7 +15,6 @@ import {
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import {
   busyboxPusher,
-  createEcrRepository,
   expectSuccess,
   failureOf as failure,
   promotionRun,
@@ -85,8 +84,8 @@ beforeAll(async () => {
   workspace = workspaceDir.path;
   mkdirSync(join(workspace, 'k8s'));
   writeFileSync(join(workspace, 'k8s', 'deployment.yaml'), MANIFEST);
-  cloud = await startLocalCloud({ log: () => {} });
-  await createEcrRepository(cloud, REPO);
+  // the roles, repository and access entries terraform apply of the example creates
+  cloud = await startLocalCloud({ log: () => {}, pipelineIam: 'terraform-snapshot' });
   const push = busyboxPusher(cloud, REPO);
   image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
   image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });

@@ -61,6 +61,15 @@ export interface PushableRepository {
   credentials: { username: string; password: string };
 }
 
+/** A repository that exists in the local ECR (Terraform's, in a cloud set up from its snapshot) with a push-role login. */
+export function pushRoleRepository(cloud: LocalCloud, repository: string, sessionName: string): PushableRepository {
+  return {
+    registry: cloud.endpoints.registry.host,
+    repository,
+    credentials: { username: 'AWS', password: pushRolePassword(cloud, sessionName) },
+  };
+}
+
 /** Creates `repository` in the local ECR and returns it with a push-role login. */
 export async function pushableRepository(
   cloud: LocalCloud,
@@ -68,11 +77,7 @@ export async function pushableRepository(
   sessionName: string,
 ): Promise<PushableRepository> {
   await createEcrRepository(cloud, repository);
-  return {
-    registry: cloud.endpoints.registry.host,
-    repository,
-    credentials: { username: 'AWS', password: pushRolePassword(cloud, sessionName) },
-  };
+  return pushRoleRepository(cloud, repository, sessionName);
 }
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;

@@ -10,6 +10,7 @@ export {
   pushableRepository,
   pushConfigOnlyImage,
   pushRolePassword,
+  pushRoleRepository,
 } from './ecr-images.ts';
 export { type BakedImage, bakeExampleImages } from './example-images.ts';
 export { expectSuccess, failureOf } from './harness-results.ts';

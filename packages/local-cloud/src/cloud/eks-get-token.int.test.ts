@@ -71,6 +71,8 @@ async function kubectlAs(kubeconfig: string, ...args: string[]) {
 beforeAll(async () => {
   cloud = await startLocalCloud({
     log: () => {},
+    // the dev deploy role and its access entry as terraform apply of the example creates them
+    pipelineIam: 'terraform-snapshot',
     kube: async (context) => {
       kube = await startKubeCloud({ ...context, node: false });
       return kube;
