@@ -31,9 +31,17 @@ async function loginPassword(client: ECRClient): Promise<string> {
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ kube: false, scanDelayMs: 400, region: 'eu-west-1', log: () => {} });
+  cloud = await startLocalCloud({
+    kube: false,
+    scanDelayMs: 400,
+    region: 'eu-west-1',
+    log: () => {},
+    pipelineIam: 'terraform-snapshot',
+  });
   registry = cloud.endpoints.registry.url;
-  ecr = clientFor(cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'ecr-test' }));
+  // the ECR API itself is under test, not the pipeline's roles: the account's IAM user (ecr:*)
+  // creates and changes repositories of its own; Terraform's push role may touch only the example's
+  ecr = clientFor(cloud.endpoints.credentials);
   password = await loginPassword(ecr);
   await ecr.send(
     new CreateRepositoryCommand({
