@@ -40,8 +40,8 @@ let repo: PushableRepository;
 const pushImage = (seed: string) => pushConfigOnlyImage(cloud, repo, seed);
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ kube: false });
-  repo = await pushableRepository(cloud, REPOSITORY, 'attest-test');
+  cloud = await startTestCloud({ kube: false, pipelineIam: 'terraform-snapshot' });
+  repo = await pushableRepository(cloud, REPOSITORY);
 });
 afterAll(async () => {
   await cloud?.stop();

@@ -14,7 +14,7 @@ let trusting: string;
 let distrusting: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ kube: false, log: () => {} });
+  cloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
   user = cloud.admin.createUser({
     name: 'ci-runner',
     policies: {

@@ -70,14 +70,17 @@ export function pushRoleRepository(cloud: LocalCloud, repository: string, sessio
   };
 }
 
-/** Creates `repository` in the local ECR and returns it with a push-role login. */
-export async function pushableRepository(
-  cloud: LocalCloud,
-  repository: string,
-  sessionName: string,
-): Promise<PushableRepository> {
+/**
+ * Creates `repository` in the local ECR and returns it with a login of the account's IAM user, who
+ * created it (Terraform's push role may push only to the example's repository).
+ */
+export async function pushableRepository(cloud: LocalCloud, repository: string): Promise<PushableRepository> {
   await createEcrRepository(cloud, repository);
-  return pushRoleRepository(cloud, repository, sessionName);
+  return {
+    registry: cloud.endpoints.registry.host,
+    repository,
+    credentials: { username: 'AWS', password: cloud.admin.registryPassword(cloud.endpoints.credentials.accessKeyId) },
+  };
 }
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;

@@ -127,13 +127,16 @@ beforeAll(async () => {
   expect(keptReleases).toBeGreaterThan(0);
   expect(keptUntagged).toBeGreaterThan(0);
   home = mkdtempSync(join(tmpdir(), 'bakeline-lifecycle-'));
-  cloud = await startLocalCloud({ kube: false, region: 'eu-west-1', log: () => {} });
+  // the repository as terraform apply of the example creates it, lifecycle policy included
+  cloud = await startLocalCloud({ kube: false, region: 'eu-west-1', log: () => {}, pipelineIam: 'terraform-snapshot' });
   creds = cloud.admin.createUser({
     name: 'lifecycle-admin',
     policies: { ecr: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: '*' }] } },
   });
   password = cloud.admin.registryPassword(creds.accessKeyId);
-  await aws(['create-repository', '--repository-name', REPO, '--image-tag-mutability', 'IMMUTABLE']);
+  const applied = cloud.admin.ecr.getRepository(REPO);
+  expect(applied?.imageTagMutability).toBe('IMMUTABLE');
+  expect(JSON.parse(applied?.lifecyclePolicyText ?? '{}')).toEqual(JSON.parse(policyText));
   await aws(['put-lifecycle-policy', '--repository-name', REPO, '--lifecycle-policy-text', policyText]);
 
   // Push order is age order: old plain untagged images, then each release and its referrers,

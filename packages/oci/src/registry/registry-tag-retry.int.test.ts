@@ -96,9 +96,9 @@ async function droppingProxy(tag: string, beforeForward: () => Promise<void> = a
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ kube: false, log: () => {} });
-  const creds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'tag-retry' });
-  credentials = { username: 'AWS', password: cloud.admin.registryPassword(creds.accessKeyId) };
+  cloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
+  // repositories of its own: the account's IAM user (Terraform's push role may push only to the example's)
+  credentials = { username: 'AWS', password: cloud.admin.registryPassword(cloud.endpoints.credentials.accessKeyId) };
 }, 120_000);
 
 afterAll(async () => {
