@@ -113,7 +113,8 @@ beforeAll(async () => {
     join(workspace, 'k8s', 'crash.yaml'),
     manifest(['/bin/busybox', 'sh', '-c', 'cat /hostile.txt; sleep 1; exit 1']),
   );
-  cloud = await startTestCloud();
+  // the roles and access entries terraform apply of the example creates
+  cloud = await startTestCloud({ pipelineIam: 'terraform-snapshot' });
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);

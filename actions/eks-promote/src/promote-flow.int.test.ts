@@ -138,7 +138,8 @@ beforeAll(async () => {
   workspace = workspaceDir.path;
   mkdirSync(join(workspace, 'k8s'));
   for (const [file, text] of Object.entries(FILES)) writeFileSync(join(workspace, 'k8s', file), text);
-  cloud = await startTestCloud();
+  // the roles and access entries terraform apply of the example creates
+  cloud = await startTestCloud({ pipelineIam: 'terraform-snapshot' });
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);

@@ -1,7 +1,7 @@
 // Images in the local cloud's ECR, as the integration tests of eks-promote, attest and the
 // reliability suite set them up: a repository created with the cloud's admin keys through the
-// real aws CLI, busybox images pushed to it as the bakeline-ecr-push role (what the pipeline's
-// ecr-push step leaves for eks-promote), and config-only images pushed through the registry API.
+// real aws CLI, busybox images pushed to it with those keys (what the pipeline's ecr-push step
+// leaves for eks-promote), and config-only images pushed through the registry API.
 import { createHash } from 'node:crypto';
 import type { LocalCloud } from '@bakeline/local-cloud';
 import { execChecked } from '@bakeline/toolkit';
@@ -33,8 +33,9 @@ export type PushBusybox = (
   labels?: Record<string, string>,
 ) => Promise<string>;
 
+/** Pushes as the account's IAM user, who may push to any repository (Terraform's push role: only the example's). */
 export function busyboxPusher(cloud: LocalCloud, repository: string): PushBusybox {
-  const password = pushRolePassword(cloud, 'busybox');
+  const password = cloud.admin.registryPassword(cloud.endpoints.credentials.accessKeyId);
   return async (tag, files, labels = {}) =>
     (
       await buildBusyboxImage({
