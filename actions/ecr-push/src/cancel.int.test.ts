@@ -17,7 +17,8 @@ import { type Digest, LayoutWriter, MediaType, packLayout, sha256Digest } from '
 import { type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-const REPO = 'ostock/cancelled';
+// the example's repository, which terraform apply creates and its push role may push to
+const REPO = 'ostock/licensing-service';
 const CANCEL_AFTER_MS = 8000;
 const SIGTERM_AFTER_MS = 7500;
 
@@ -106,7 +107,7 @@ function push(runnerTemp: string, cancelAfterMs?: number): Promise<HarnessResult
 const leftovers = (dir: string) => readdirSync(dir).filter((name) => !name.startsWith('bakeline-step-'));
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ kube: false, log: () => {} });
+  cloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
   workspace = mkdtempSync(join(tmpdir(), 'bakeline-ecr-push-cancel-'));
   const layout = join(workspace, 'layout');
   const writer = await LayoutWriter.create(layout);
