@@ -84,7 +84,7 @@ beforeAll(async () => {
   workspace = workspaceDir.path;
   // the service, and the same service with other runtime defaults: another digest, the same layers
   ({ service, variant } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA }));
-  cloud = await startLocalCloud({ kube: false, scanDelayMs: 1500, log: () => {} });
+  cloud = await startLocalCloud({ kube: false, scanDelayMs: 1500, log: () => {}, pipelineIam: 'terraform-snapshot' });
 }, 600_000);
 
 afterAll(async () => {
@@ -246,7 +246,7 @@ describe('ecr-push acceptance', () => {
   });
 
   test('a scan finding at or above fail-on-severity fails the step listing the findings; below it passes', async () => {
-    cloud.admin.setScanFindings('ostock/scanned', '*', [
+    cloud.admin.setScanFindings(REPO, '*', [
       {
         name: 'CVE-2026-0001',
         severity: 'HIGH',
@@ -264,7 +264,7 @@ describe('ecr-push acceptance', () => {
         oidcPush(cloud, {
           layout: service.layout,
           digest: service.digest,
-          repository: 'ostock/scanned',
+          repository: REPO,
           scan: 'wait',
           'fail-on-severity': failOn,
           'scan-timeout': '60s',
@@ -387,13 +387,44 @@ describe('ecr-push acceptance', () => {
   });
 
   test('after the base image was pushed to one repository, pushing the service to another mounts the base layers', async () => {
-    const fresh = await startLocalCloud({ kube: false, log: () => {} });
+    const fresh = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
     try {
-      const pushedBase = await runBundledAction(
-        'ecr-push',
-        oidcPush(fresh, { layout: base.layoutDir, digest: base.digest, repository: 'base/jre17', tags: 'bookworm' }),
-      );
+      // the base image is another team's: pushed with the account's IAM user
+      const user = fresh.endpoints.credentials;
+      const pushedBase = await runBundledAction('ecr-push', {
+        workspace,
+        inputs: {
+          layout: base.layoutDir,
+          digest: base.digest,
+          repository: 'base/jre17',
+          tags: 'bookworm',
+          'ecr-endpoint': fresh.endpoints.ecr,
+        },
+        env: {
+          AWS_REGION: fresh.endpoints.region,
+          AWS_ACCESS_KEY_ID: user.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+        },
+        timeoutMs: 240_000,
+      });
       expectSuccess(pushedBase);
+      // Terraform's push role reads only its own repository: mounting needs the list of the
+      // registry's repositories and a read of the base repository, granted here as a team would
+      fresh.admin.iam.putRolePolicy('bakeline-ecr-push', 'mount-base', {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'ecr:DescribeRepositories',
+            Resource: `arn:aws:ecr:${fresh.endpoints.region}:${fresh.endpoints.accountId}:repository/*`,
+          },
+          {
+            Effect: 'Allow',
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+            Resource: `arn:aws:ecr:${fresh.endpoints.region}:${fresh.endpoints.accountId}:repository/base/jre17`,
+          },
+        ],
+      });
       const before = fresh.admin.registryLog().length;
       const result = await runBundledAction(
         'ecr-push',
