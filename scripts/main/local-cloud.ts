@@ -50,7 +50,7 @@ export async function ensureLocalCloud(
   root: string,
   stateDir: string,
   githubRepository: string,
-  /** The environments' namespaces when Terraform sets the cloud up (the main job); roles.yaml's roles otherwise. */
+  /** The environments' namespaces when Terraform sets the cloud up (the main job); the Terraform snapshot's roles otherwise. */
   terraformNamespaces?: readonly string[],
 ): Promise<MainCloud> {
   const result = await execChecked(
@@ -62,7 +62,9 @@ export async function ensureLocalCloud(
       stateDir,
       '--github-repository',
       githubRepository,
-      ...(terraformNamespaces ? ['--pipeline-iam', 'terraform', '--namespaces', terraformNamespaces.join(',')] : []),
+      ...(terraformNamespaces
+        ? ['--pipeline-iam', 'terraform', '--namespaces', terraformNamespaces.join(',')]
+        : ['--pipeline-iam', 'terraform-snapshot']),
     ],
     { cwd: root, timeoutMs: 180_000 },
   );

@@ -104,8 +104,6 @@ describe('the main job reads the example outputs', () => {
         'oci:/base@sha256:0',
         { terraform: outputs },
       ),
-    ).toThrow(
-      "environments.prod.BAKELINE_SOURCE_ROLE: got 'arn:aws:iam::123456789012:role/bakeline-environment-reader'",
-    );
+    ).toThrow("environments.prod.BAKELINE_SOURCE_ROLE: got 'arn:aws:iam::123456789012:role/bakeline-source-prod'");
   });
 });

@@ -51,7 +51,7 @@ const timings: string[] = [];
 beforeAll(async () => {
   world = await startWorld();
   // a registry with nothing in it, so an upload takes long enough to be cancelled in the middle
-  pushCloud = await startLocalCloud({ kube: false, log: () => {} });
+  pushCloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
   dirs = {
     runnerTemp: join(world.scratch, 'runner-temp'),
     tmp: join(world.scratch, 'tmp'),

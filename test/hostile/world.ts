@@ -164,7 +164,8 @@ export async function startWorld(options: { kube?: boolean } = {}): Promise<Worl
     },
     timeoutMs: 300_000,
   });
-  const cloud = await startLocalCloud({ kube: options.kube ?? true, log: () => {} });
+  // the roles, repository and access entries terraform apply of the example creates
+  const cloud = await startLocalCloud({ kube: options.kube ?? true, log: () => {}, pipelineIam: 'terraform-snapshot' });
   const kube = (cloud.endpoints.kube ?? {}) as unknown as KubeEndpoints;
   const partial = { cloud, workspace };
   const pushed = await runChecked(

@@ -143,7 +143,12 @@ async function promote(p: Pipeline, imageUri: string): Promise<WorkflowResult> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bakeline-two-pipelines-'));
-  cloud = await startLocalCloud({ githubRepository: REPOSITORY, stateDir: join(dir, 'local-cloud'), log: () => {} });
+  cloud = await startLocalCloud({
+    githubRepository: REPOSITORY,
+    stateDir: join(dir, 'local-cloud'),
+    log: () => {},
+    pipelineIam: 'terraform-snapshot',
+  });
   const base = await ensureBaseImage({ logger: silentLogger });
   for (const p of PIPELINES) service(p);
   const template = join(dir, 'environments.local.yml');

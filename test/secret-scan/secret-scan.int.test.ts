@@ -80,6 +80,7 @@ beforeAll(async () => {
     githubRepository: REPOSITORY,
     stateDir: join(dir, 'local-cloud'),
     log: (line) => appendFileSync(cloudLog, `${line}\n`),
+    pipelineIam: 'terraform-snapshot',
   });
   const base = await ensureBaseImage({ logger: silentLogger });
   const service = join(dir, 'service', 'licensing-service');

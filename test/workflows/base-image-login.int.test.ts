@@ -27,10 +27,28 @@ let secrets: string[] = [];
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'bakeline-base-login-'));
-  cloud = await startLocalCloud({ githubRepository: REPOSITORY, kube: false, log: () => {} });
+  cloud = await startLocalCloud({
+    githubRepository: REPOSITORY,
+    kube: false,
+    log: () => {},
+    pipelineIam: 'terraform-snapshot',
+  });
   const base = await ensureBaseImage({ logger: silentLogger });
-  const creds = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'seed-base' });
-  secrets = [creds.secretAccessKey, creds.sessionToken];
+  // the private base image is the platform team's: pushed with the account's IAM user
+  const creds = cloud.endpoints.credentials;
+  secrets = [creds.secretAccessKey];
+  // what the module's base_image_repository_arns adds to Terraform's push role (PullBaseImage)
+  cloud.admin.iam.putRolePolicy('bakeline-ecr-push', 'pull-base-image', {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'PullBaseImage',
+        Effect: 'Allow',
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: `arn:aws:ecr:${cloud.endpoints.region}:${cloud.endpoints.accountId}:repository/${BASE_REPOSITORY}`,
+      },
+    ],
+  });
   const pushed = await pushImageToEcr({
     image: await readLayoutImage(base.layoutDir, { digest: base.digest }),
     repository: BASE_REPOSITORY,

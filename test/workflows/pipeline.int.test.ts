@@ -24,7 +24,12 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'bakeline-pipeline-'));
-  cloud = await startLocalCloud({ githubRepository: REPOSITORY, kube: false, log: () => {} });
+  cloud = await startLocalCloud({
+    githubRepository: REPOSITORY,
+    kube: false,
+    log: () => {},
+    pipelineIam: 'terraform-snapshot',
+  });
   const base = await ensureBaseImage({ logger: silentLogger });
   const e = cloud.endpoints;
   environmentsFile = join(scratch, 'environments.yml');

@@ -1,52 +1,55 @@
 import { describe, expect, it, test } from 'vitest';
+import { ensureNodeRole } from '../cloud/cloud-infrastructure.ts';
+import { loadSnapshotIam, readSnapshot, renderSnapshot } from '../cloud/pipeline-snapshot/load-snapshot.ts';
 import { Iam, IamError } from './iam.ts';
-import { applyRoleDescription, loadRoleDescription, parseRoleDescription, renderTemplate } from './role-description.ts';
 
 const VARS = {
   account_id: '123456789012',
   region: 'eu-west-1',
-  partition: 'aws',
   oidc_provider: '127.0.0.1:4567',
   github_repository: 'bakeline-dev/licensing-service',
 };
 
+/** The roles terraform apply of the example creates (its snapshot), and the nodes' role. */
 function cloudIam() {
   const iam = new Iam({ accountId: VARS.account_id });
-  const applied = applyRoleDescription(iam, loadRoleDescription(VARS));
-  return { iam, ...applied };
+  const loaded = loadSnapshotIam(iam, renderSnapshot(readSnapshot(), VARS), `https://${VARS.oidc_provider}`);
+  ensureNodeRole(iam);
+  return { iam, ...loaded };
 }
 
-describe('roles.yaml', () => {
-  it('creates the provider and every role of the description', () => {
+describe("the Terraform snapshot's roles", () => {
+  it('creates the provider and every role of the snapshot', () => {
     const { provider, roles } = cloudIam();
     expect(provider.arn).toBe('arn:aws:iam::123456789012:oidc-provider/127.0.0.1:4567');
     expect(provider.clientIds).toEqual(['sts.amazonaws.com']);
-    expect(roles.map((r) => r.arn)).toEqual([
-      'arn:aws:iam::123456789012:role/bakeline-ecr-push',
-      'arn:aws:iam::123456789012:role/bakeline-deploy-dev',
-      'arn:aws:iam::123456789012:role/bakeline-deploy-test',
-      'arn:aws:iam::123456789012:role/bakeline-deploy-prod',
-      'arn:aws:iam::123456789012:role/bakeline-environment-reader',
-      'arn:aws:iam::123456789012:role/bakeline-eks-node',
-    ]);
+    expect(roles.map((r) => r.arn)).toEqual(
+      ['deploy-dev', 'deploy-prod', 'deploy-test', 'ecr-push', 'source-prod', 'source-test'].map(
+        (n) => `arn:aws:iam::123456789012:role/bakeline-${n}`,
+      ),
+    );
   });
 
   const session = (role: string) => `arn:aws:sts::123456789012:assumed-role/${role}/run-7`;
   const repo = 'arn:aws:ecr:eu-west-1:123456789012:repository/ostock/licensing-service';
-  const cluster = 'arn:aws:eks:eu-west-1:123456789012:cluster/dev';
+  const cluster = 'arn:aws:eks:eu-west-1:123456789012:cluster/bakeline-local';
 
   test.each([
     ['bakeline-ecr-push', 'ecr:GetAuthorizationToken', '*', 'allow'],
     ['bakeline-ecr-push', 'ecr:PutImage', repo, 'allow'],
     ['bakeline-ecr-push', 'ecr:CompleteLayerUpload', repo, 'allow'],
+    ['bakeline-ecr-push', 'ecr:PutImage', `${repo}-other`, 'deny'],
+    ['bakeline-ecr-push', 'ecr:CreateRepository', repo, 'deny'],
     ['bakeline-ecr-push', 'ecr:BatchDeleteImage', repo, 'deny'],
     ['bakeline-ecr-push', 'ecr:PutImage', repo.replace('eu-west-1', 'us-east-1'), 'deny'],
     ['bakeline-ecr-push', 'eks:DescribeCluster', cluster, 'deny'],
     ['bakeline-deploy-dev', 'eks:DescribeCluster', cluster, 'allow'],
+    ['bakeline-deploy-dev', 'eks:DescribeCluster', cluster.replace('bakeline-local', 'other'), 'deny'],
     ['bakeline-deploy-dev', 'ecr:BatchGetImage', repo, 'allow'],
     ['bakeline-deploy-dev', 'ecr:PutImage', repo, 'deny'],
-    ['bakeline-environment-reader', 'eks:DescribeCluster', cluster, 'allow'],
-    ['bakeline-environment-reader', 'eks:UpdateClusterConfig', cluster, 'deny'],
+    ['bakeline-source-test', 'eks:DescribeCluster', cluster, 'allow'],
+    ['bakeline-source-test', 'eks:UpdateClusterConfig', cluster, 'deny'],
+    ['bakeline-source-test', 'ecr:BatchGetImage', repo, 'deny'],
     ['bakeline-eks-node', 'ecr:BatchGetImage', repo, 'allow'],
     ['bakeline-eks-node', 'ecr:PutImage', repo, 'deny'],
   ])('%s: %s on %s -> %s', (role, action, resource, decision) => {
@@ -63,8 +66,9 @@ describe('roles.yaml', () => {
     ['bakeline-deploy-dev', 'repo:bakeline-dev/licensing-service:environment:dev', 'allow'],
     ['bakeline-deploy-dev', 'repo:bakeline-dev/licensing-service:environment:prod', 'deny'],
     ['bakeline-deploy-prod', 'repo:bakeline-dev/licensing-service:environment:prod', 'allow'],
-    ['bakeline-environment-reader', 'repo:bakeline-dev/licensing-service:environment:test', 'allow'],
-    ['bakeline-environment-reader', 'repo:bakeline-dev/licensing-service:ref:refs/heads/main', 'deny'],
+    ['bakeline-source-test', 'repo:bakeline-dev/licensing-service:environment:test', 'allow'],
+    ['bakeline-source-test', 'repo:bakeline-dev/licensing-service:environment:dev', 'deny'],
+    ['bakeline-source-test', 'repo:bakeline-dev/licensing-service:ref:refs/heads/main', 'deny'],
   ])('trust of %s for sub %s -> %s', (name, sub, decision) => {
     const { iam, provider } = cloudIam();
     const role = iam.getRole(name);
@@ -72,32 +76,6 @@ describe('roles.yaml', () => {
     const context = { '127.0.0.1:4567:sub': sub, '127.0.0.1:4567:aud': 'sts.amazonaws.com' };
     const who = { type: 'Federated' as const, id: provider.arn };
     expect(iam.evaluateTrust(role, who, 'sts:AssumeRoleWithWebIdentity', context).decision).toBe(decision);
-  });
-
-  it('renders placeholders as templatefile() does and refuses unknown ones', () => {
-    const placeholder = (name: string) => `\${${name}}`;
-    expect(renderTemplate(`a ${placeholder(' region ')} b`, { region: 'x' })).toBe('a x b');
-    expect(() => renderTemplate(placeholder('nope'), { region: 'x' })).toThrow(
-      `unknown placeholder '${placeholder('nope')}'`,
-    );
-  });
-
-  it('refuses a role that trusts the OIDC provider without a sub condition', () => {
-    const yaml = `
-oidc_provider: { url: "https://\${oidc_provider}", client_id_list: [sts.amazonaws.com] }
-roles:
-  - name: open
-    assume_role_policy:
-      Version: "2012-10-17"
-      Statement:
-        Effect: Allow
-        Principal: { Federated: "arn:aws:iam::\${account_id}:oidc-provider/\${oidc_provider}" }
-        Action: sts:AssumeRoleWithWebIdentity
-        Condition: { StringEquals: { "\${oidc_provider}:aud": sts.amazonaws.com } }
-`;
-    expect(() => parseRoleDescription(yaml, VARS)).toThrow(
-      'role open: its trust policy must hold a StringEquals/StringLike condition on 127.0.0.1:4567:sub',
-    );
   });
 });
 
