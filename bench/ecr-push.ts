@@ -41,7 +41,8 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 5) throw new Error(`--runs: got "${values.runs}"; expected an integer >= 5`);
 
 const SDE = 1_700_000_000;
-const REPOSITORY = 'bench/licensing-service';
+// the example's repository: terraform apply creates it, and its push role may push only there
+const REPOSITORY = 'ostock/licensing-service';
 const ROLE = 'bakeline-ecr-push';
 
 // ── inputs: the example service baked on the JRE base, and again after a one-line change ──────
@@ -96,7 +97,7 @@ interface Target {
 }
 
 async function freshEcr(): Promise<Target> {
-  const cloud = await startLocalCloud({ kube: false, log: () => {} });
+  const cloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
   const role = cloud.admin.roleCredentials(ROLE, { sessionName: 'bench' });
   const creds = {
     accessKeyId: role.accessKeyId,

@@ -28,7 +28,6 @@ import {
 import { runBundledAction } from '@bakeline/test/harness';
 import {
   busyboxPusher,
-  createEcrRepository,
   failureOf as failure,
   kubeOf,
   promotionRun,
@@ -42,7 +41,8 @@ import { faultSeed } from './fault-seed.ts';
 import { recordResult } from './record-result.ts';
 
 const SEED = faultSeed(20261203);
-const REPO = 'ostock/faults-service';
+// the example's repository: terraform apply creates it, and its deploy roles may read only there
+const REPO = 'ostock/licensing-service';
 const WORKLOAD = 'faults-service';
 const NAMESPACE = 'dev';
 const SHA = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -133,6 +133,8 @@ function promotion(image: string, endpoints: { eks: string; sts: string }) {
       'sts-endpoint': endpoints.sts,
       image,
       manifests: 'k8s/app.yaml',
+      // the container is named app, not after the repository
+      container: 'app',
       timeout: '90s',
       // every image here is signed (attested-images.ts): the faults hit a verified promotion
       ...verifyInputs,
@@ -218,7 +220,6 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'k8s', 'app.yaml'), deployment());
   cloud = await startTestCloud();
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
-  await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);
   images.a = await push('a', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'a' });
   images.b = await push('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' });

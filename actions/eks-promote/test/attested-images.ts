@@ -17,7 +17,8 @@ export const BUILD_SHA = '0123abc4567def890123abc4567def890123abcd';
 export async function attestTestImage(cloud: LocalCloud, image: string): Promise<void> {
   const ref = parseReference(image);
   if (!ref.digest) throw new Error(`attestTestImage: '${image}' is not pinned by digest`);
-  const push = cloud.admin.roleCredentials('bakeline-ecr-push', { sessionName: 'attest' });
+  // the referrers go up as the account's IAM user: Terraform's push role may push only to the example's repository
+  const pusher = cloud.endpoints.credentials;
   const token = () =>
     cloud.admin.issueIdToken(
       {
@@ -35,7 +36,7 @@ export async function attestTestImage(cloud: LocalCloud, image: string): Promise
     registry: {
       registry: ref.registry,
       repository: ref.repository,
-      credentials: { username: 'AWS', password: cloud.admin.registryPassword(push.accessKeyId) },
+      credentials: { username: 'AWS', password: cloud.admin.registryPassword(pusher.accessKeyId) },
     },
     idToken: token,
     sigstore: { fulcioUrl: cloud.endpoints.sigstore.url, rekorUrl: cloud.endpoints.sigstore.url },

@@ -14,7 +14,7 @@ describe('local cloud CLI: set-up options', () => {
   it.each([
     [
       ['--pipeline-iam', 'cloudformation'],
-      "--pipeline-iam: got 'cloudformation'; expected roles-file, terraform or terraform-snapshot",
+      "--pipeline-iam: got 'cloudformation'; expected terraform-snapshot or terraform",
     ],
     [['--namespaces', 'dev,Prod'], "--namespaces: got 'Prod'; expected Kubernetes namespace names, comma-separated"],
   ])('refuses %j before starting anything', async (args, message) => {

@@ -21,7 +21,7 @@ import {
 const USAGE = `usage: node packages/local-cloud/src/cli.ts <start|stop|endpoints|serve> --state-dir <dir>
   [--region us-east-1] [--account-id 123456789012] [--github-repository owner/name]
   [--scan-delay-ms 2000] [--no-kube] [--timeout-seconds 90]
-  [--pipeline-iam roles-file|terraform|terraform-snapshot] [--namespaces dev,test,prod]`;
+  [--pipeline-iam terraform-snapshot|terraform] [--namespaces dev,test,prod]`;
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -114,10 +114,8 @@ async function start(stateDir: string, values: Values, argv: readonly string[]):
 
 function pipelineIam(values: Values): PipelineIamSource | undefined {
   const value = values['pipeline-iam'];
-  if (value === undefined || value === 'roles-file' || value === 'terraform' || value === 'terraform-snapshot') {
-    return value;
-  }
-  throw new Error(`--pipeline-iam: got '${value}'; expected roles-file, terraform or terraform-snapshot`);
+  if (value === undefined || value === 'terraform' || value === 'terraform-snapshot') return value;
+  throw new Error(`--pipeline-iam: got '${value}'; expected terraform-snapshot or terraform`);
 }
 
 function namespaces(values: Values): string[] | undefined {

@@ -18,7 +18,6 @@ import { startGithubDeploymentsApi } from '../github/deployments-api.ts';
 import { type HttpServerHandler, listen } from '../http/server.ts';
 import { Iam } from '../iam/iam.ts';
 import { IamApi } from '../iam/iam-api.ts';
-import { applyRoleDescription, loadRoleDescription } from '../iam/role-description.ts';
 import type { SavedKubeObjects } from '../kube/api/saved-objects.ts';
 import type { AccessEntry } from '../kube/auth/access-entries.ts';
 import { startOidc } from '../oidc/start-oidc.ts';
@@ -45,7 +44,7 @@ import {
   snapshotAccessEntries,
 } from './pipeline-snapshot/load-snapshot.ts';
 
-export type PipelineIamSource = 'roles-file' | 'terraform' | 'terraform-snapshot';
+export type PipelineIamSource = 'terraform' | 'terraform-snapshot';
 
 export interface LocalCloudOptions {
   /**
@@ -60,16 +59,13 @@ export interface LocalCloudOptions {
   region?: string;
   /** `owner/name` whose workflows the roles trust (default bakeline-dev/licensing-service). */
   githubRepository?: string;
-  /** Roles description (default src/iam/roles.yaml). */
-  rolesFile?: string | URL;
   /**
-   * Where the pipeline's roles and EKS access entries come from: `roles-file` (default) creates
-   * them from `rolesFile` at every start; `terraform` creates none: `terraform apply` of
-   * infra/terraform/examples/licensing-service does (scripts/main.ts), and the saved state keeps
-   * them across restarts; `terraform-snapshot` creates, on a new state, what that apply creates
-   * (roles, trust and permission policies, the ECR repository, the access entries), from the
-   * committed snapshot of it (pipeline-snapshot/terraform-pipeline.json). The issuer's OIDC
-   * provider and the nodes' role exist in all three (cloud-infrastructure.ts).
+   * Where the pipeline's roles, ECR repository and EKS access entries come from, always from
+   * Terraform: `terraform-snapshot` (default) creates, on a new state, what `terraform apply` of
+   * infra/terraform/examples/licensing-service creates, from the committed snapshot of it
+   * (pipeline-snapshot/terraform-pipeline.json); `terraform` creates none: that apply does
+   * (scripts/main.ts). The saved state keeps them across restarts. The issuer's OIDC provider and
+   * the nodes' role exist in both (cloud-infrastructure.ts).
    */
   pipelineIam?: PipelineIamSource;
   /** Kubernetes namespaces the cluster has from the start (with `terraform`: the environments'). */
@@ -161,10 +157,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ownStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-local-cloud-'));
   const storageDir = join(stateDir, 'registry');
-  const snapshot = options.pipelineIam === 'terraform-snapshot' ? readSnapshot() : undefined;
+  const snapshot = options.pipelineIam === 'terraform' ? undefined : readSnapshot();
   let saved = ownStateDir ? undefined : readSavedState(stateDir);
   if (saved && snapshot && !holdsSnapshotRoles(saved, snapshot)) {
-    // saved by a cloud set up otherwise (roles.yaml's roles): start anew from the snapshot
+    // saved by a cloud set up otherwise (the retired roles.yaml's roles): start anew from the snapshot
     log(`${stateDir}: the saved state lacks the Terraform snapshot's roles; starting anew`);
     saved = undefined;
   }
@@ -212,33 +208,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const iam = new Iam({ accountId, now });
     const findings = new ScanFindingsStore();
     if (saved) restoreIam(iam, saved);
-    const fromTerraform = options.pipelineIam === 'terraform' || snapshot !== undefined;
-    const snapshotVariables = {
-      account_id: accountId,
-      region,
-      oidc_provider: new URL(oidc.url).host,
-      github_repository: githubRepository,
-    };
-    const fromSnapshot = snapshot && !saved ? renderSnapshot(snapshot, snapshotVariables) : undefined;
-    const { provider, roles } = fromSnapshot
-      ? { provider: loadSnapshotIam(iam, fromSnapshot, oidc.url).provider, roles: undefined }
-      : fromTerraform
-        ? { provider: ensureIssuerProvider(iam, oidc.url), roles: undefined }
-        : applyRoleDescription(
-            iam,
-            loadRoleDescription(
-              {
-                account_id: accountId,
-                region,
-                partition: iam.partition,
-                oidc_provider: new URL(oidc.url).host,
-                github_repository: githubRepository,
-              },
-              options.rolesFile,
-            ),
-            { issuerUrl: oidc.url },
-          );
-    if (fromTerraform) ensureNodeRole(iam);
+    const fromSnapshot =
+      snapshot && !saved
+        ? renderSnapshot(snapshot, {
+            account_id: accountId,
+            region,
+            oidc_provider: new URL(oidc.url).host,
+            github_repository: githubRepository,
+          })
+        : undefined;
+    const provider = fromSnapshot
+      ? loadSnapshotIam(iam, fromSnapshot, oidc.url).provider
+      : ensureIssuerProvider(iam, oidc.url);
+    ensureNodeRole(iam);
     const store = new CredentialStore(now);
     const verifier = new SigV4Verifier(store);
 
@@ -356,8 +338,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       layerBucket: bucketServer.url,
       admin: adminServer.url,
       pids: { distribution: distribution.pid },
-      // with Terraform: the roles at start (restored ones included); the main job reads the outputs
-      roles: Object.fromEntries((roles ?? iam.listRoles()).map((r) => [r.name, r.arn])),
+      // the roles at start (restored ones included); the main job reads Terraform's outputs
+      roles: Object.fromEntries(iam.listRoles().map((r) => [r.name, r.arn])),
       credentials: { userArn: user.arn, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
       sigstore: { url: sigstore.url, trustedRoot: `${sigstore.url}/trusted-root.json` },
       github: { apiUrl: githubApi.url, token: githubToken },
@@ -401,9 +383,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(ports.kubeletHealthz !== undefined ? { kubeletHealthz: ports.kubeletHealthz } : {}),
         },
         ...(saved?.kube ? { restore: saved.kube } : {}),
-        // Terraform's eks-access module creates the access entries (or its snapshot holds them);
-        // none are derived from roles
-        ...(fromTerraform ? { accessEntries: snapshotEntries ?? [] } : {}),
+        // Terraform's eks-access module creates the access entries (or its snapshot holds them)
+        accessEntries: snapshotEntries ?? [],
         ...(options.namespaces ? { namespaces: options.namespaces } : {}),
       });
       stoppers.push(kube.stop);

@@ -5,7 +5,6 @@ export type { AuthFailure } from './auth/authenticate.ts';
 export { checkEksTokenFormat, TokenRejected } from './auth/eks-token.ts';
 export { HOST_PORT_ANNOTATION } from './kubelet/pod-worker.ts';
 export {
-  defaultAccessEntries,
   INSTANCE_LABEL,
   type KubeCloudAdmin,
   type KubeCloudOptions,

@@ -65,9 +65,8 @@ export interface KubeCloudOptions {
   iam?: Iam;
   verifySignedRequest?: (request: ReceivedRequest, service: string) => Promise<StoredCredentials>;
   /**
-   * Access entries. Default: none, or with `iam`, one per IAM role named `bakeline-deploy-<env>`
-   * (AmazonEKSEditPolicy in namespace <env>, which is created) and `bakeline-environment-reader`
-   * (AmazonEKSViewPolicy in those namespaces).
+   * Access entries (default none; the local cloud passes Terraform's). The namespaces their
+   * policies are scoped to are created.
    */
   accessEntries?: readonly AccessEntry[];
   /** the ECR registry front and the node role's pull credentials for it */
@@ -159,31 +158,6 @@ function nodePullCredentials(registry: NonNullable<KubeCloudOptions['registry']>
   };
 }
 
-const EDIT = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
-const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
-
-/** Access entries for the deploy roles of the account's IAM (see KubeCloudOptions.accessEntries). */
-export function defaultAccessEntries(iam: Iam): AccessEntry[] {
-  const deploy = iam
-    .listRoles()
-    .map((r) => ({ arn: r.arn, env: /^bakeline-deploy-([a-z0-9-]+)$/.exec(r.name)?.[1] }))
-    .filter((r): r is { arn: string; env: string } => r.env !== undefined);
-  const entries: AccessEntry[] = deploy.map((r) => ({
-    principalArn: r.arn,
-    kubernetesGroups: [],
-    accessPolicies: [{ policyArn: EDIT, accessScope: { type: 'namespace', namespaces: [r.env] } }],
-  }));
-  const reader = iam.listRoles().find((r) => r.name === 'bakeline-environment-reader');
-  if (reader && deploy.length > 0) {
-    entries.push({
-      principalArn: reader.arn,
-      kubernetesGroups: [],
-      accessPolicies: [{ policyArn: VIEW, accessScope: { type: 'namespace', namespaces: deploy.map((r) => r.env) } }],
-    });
-  }
-  return entries;
-}
-
 export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<StartedKubeCloud> {
   const clusterName = options.clusterName ?? 'bakeline-local';
   const region = options.region ?? 'us-east-1';
@@ -191,8 +165,7 @@ export async function startKubeCloud(options: KubeCloudOptions = {}): Promise<St
   const now = options.now ?? (() => new Date());
   const instance = randomBytes(6).toString('hex');
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bakeline-kube-'));
-  const entries =
-    options.restore?.accessEntries ?? options.accessEntries ?? (options.iam ? defaultAccessEntries(options.iam) : []);
+  const entries = options.restore?.accessEntries ?? options.accessEntries ?? [];
   const entryNamespaces = entries.flatMap((e) =>
     (e.accessPolicies ?? []).flatMap((p) => p.accessScope.namespaces ?? []),
   );

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildBusyboxImage } from '@bakeline/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,11 +47,13 @@ function run(command: string, args: readonly string[], input?: string, timeoutMs
 const cli = (...args: string[]) => run(process.execPath, [CLI, ...args]);
 
 let stateDir: string;
+// the example's repository, which terraform apply creates and its push role may push to
+const REPO = 'ostock/licensing-service';
 let cloud: RunningCloud;
 const images: { ref: string; digest: string }[] = [];
 
 async function start(): Promise<Result> {
-  const r = await cli('start', '--state-dir', stateDir);
+  const r = await cli('start', '--state-dir', stateDir, '--pipeline-iam', 'terraform-snapshot');
   expect(r.code, r.stderr).toBe(0);
   cloud = JSON.parse(r.stdout) as RunningCloud;
   return r;
@@ -94,12 +96,12 @@ async function registryPassword(): Promise<string> {
 async function push(seed: string): Promise<void> {
   const password = await registryPassword();
   const image = tinyImage(seed);
-  const res = await pushImage(cloud.registry.url, 'ostock/recovery', image, seed, basicAuth(password));
+  const res = await pushImage(cloud.registry.url, REPO, image, seed, basicAuth(password));
   expect(res.status, await res.text()).toBe(201);
   const layer = image.layers[0];
   if (!layer) throw new Error('tiny image without a layer');
   // read back through the front (redirected to the layer bucket, as ECR redirects to S3)
-  const blob = await fetch(`${cloud.registry.url}/v2/ostock/recovery/blobs/${layer.digest}`, {
+  const blob = await fetch(`${cloud.registry.url}/v2/${REPO}/blobs/${layer.digest}`, {
     headers: { authorization: basicAuth(password) },
   });
   expect(blob.status).toBe(200);
@@ -135,15 +137,11 @@ async function promote(image: { ref: string; digest: string }): Promise<void> {
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'bakeline-recovery-'));
   await start();
-  const ecr = await ecrClient();
-  for (const repositoryName of ['ostock/recovery', 'ostock/recovery-web']) {
-    await ecr.send(new CreateRepositoryCommand({ repositoryName }));
-  }
   const password = await registryPassword();
   for (const version of ['1', '2']) {
     const built = await buildBusyboxImage({
       registry: cloud.registry.host,
-      repository: 'ostock/recovery-web',
+      repository: REPO,
       tag: `v${version}`,
       files: { 'www/index.html': `version ${version}\n` },
       login: { username: 'AWS', password },
@@ -216,6 +214,6 @@ describe('a local cloud with a dead component', () => {
     const before = cloud;
     const r = await start();
     expect(r.stderr).toContain(`local cloud already running (pid ${before.pid}); every component answers`);
-    expect(readFileSync(join(stateDir, 'cloud-state.json'), 'utf8')).toContain('ostock/recovery-web');
+    expect(readFileSync(join(stateDir, 'cloud-state.json'), 'utf8')).toContain(REPO);
   }, 120_000);
 });
