@@ -92,7 +92,8 @@ beforeAll(async () => {
     },
   });
   const started = Date.now();
-  cloud = await startLocalCloud({ stateDir: join(temp, 'cloud') });
+  // as the main job has it: nothing of the pipeline's but what this apply creates
+  cloud = await startLocalCloud({ stateDir: join(temp, 'cloud'), pipelineIam: 'terraform' });
   timings.startCloud = Date.now() - started;
   const e = cloud.endpoints;
   writeFileSync(
