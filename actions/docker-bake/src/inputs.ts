@@ -84,9 +84,11 @@ function insideWorkspace(file: string, pattern: string, workspace: string): stri
 /** A path or a glob, relative to the workspace, that must match exactly one file inside it. */
 function findJar(pattern: string, workspace: string): string {
   const absolute = resolve(workspace, pattern);
+  if (!isInside(resolve(workspace), absolute))
+    throw new InputError('jar', `got "${pattern}"; expected a path inside the workspace ${resolve(workspace)}`);
   if (!/[*?[{]/.test(pattern)) {
     if (!existsSync(absolute) || !statSync(absolute).isFile())
-      throw new InputError('jar', `got "${pattern}"; no such file: ${absolute}`);
+      throw new InputError('jar', `got "${pattern}"; expected an existing file, found none at ${absolute}`);
     return insideWorkspace(absolute, pattern, workspace);
   }
   const matches = globSync(pattern, { cwd: workspace })
