@@ -1,6 +1,6 @@
 export { CredentialStore } from './aws/credential-store.ts';
 export { SNAPSHOT_FILE } from './cloud/pipeline-snapshot/load-snapshot.ts';
-export { type LocalCloud, type PipelineIamSource, startLocalCloud } from './cloud/start-local-cloud.ts';
+export { type LocalCloud, startLocalCloud } from './cloud/start-local-cloud.ts';
 export { type Distribution, startDistribution } from './distribution.ts';
 export { validateLifecyclePolicy } from './ecr/lifecycle-policy.ts';
 export { RegistryTokens } from './ecr/registry-tokens.ts';
