@@ -18,4 +18,19 @@ export const PARALLEL_INTEGRATION_FILES: readonly string[] = [
   'packages/local-cloud/src/maven-dist/pack-distribution.int.test.ts',
   'packages/oci/src/registry/pull-image.int.test.ts',
   'packages/sbom/src/dpkg-status.int.test.ts',
+  // Terraform against a local cloud whose cluster has no node (node: false)
+  'packages/local-cloud/src/cloud/terraform-cycle.int.test.ts',
+  'test/infra/terraform-setup.int.test.ts',
+  'test/infra/terraform-snapshot.int.test.ts',
+  'test/infra/promote-wrong-trust.int.test.ts',
+  'packages/local-cloud/src/cloud/pipeline-snapshot/snapshot-cloud.int.test.ts',
+  'packages/local-cloud/src/ecr/lifecycle-referrers.int.test.ts',
+  'packages/bake/src/user-base-image/resolve-base-image.int.test.ts',
+  // Maven offline from the shared local repository, which these only read; each writes its own
+  // workspace, output and (when it has one) repository under its temp directory
+  'actions/maven-build/src/acceptance.int.test.ts',
+  'actions/maven-build/src/maven-install.int.test.ts',
+  'packages/maven/src/maven-build.int.test.ts',
+  // the local workflow runner and a git server of its own; pnpm only links from the store
+  'test/workflows/release-workflow.int.test.ts',
 ];

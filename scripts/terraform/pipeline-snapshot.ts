@@ -29,7 +29,13 @@ export async function takePipelineSnapshot(
 ): Promise<TakenSnapshot> {
   const temp = mkdtempSync(join(tmpdir(), 'bakeline-tf-snapshot-'));
   const stateDir = join(temp, 'cloud');
-  const cloud = await startLocalCloud({ stateDir, pipelineIam: 'terraform', namespaces: ENVIRONMENTS, log });
+  const cloud = await startLocalCloud({
+    stateDir,
+    pipelineIam: 'terraform',
+    namespaces: ENVIRONMENTS,
+    node: false,
+    log,
+  });
   try {
     const kube = cloud.endpoints.kube as { clusterName: string; eks: string } | undefined;
     if (!kube) throw new Error('terraform snapshot: the local cloud started without its Kubernetes part');

@@ -104,6 +104,7 @@ beforeAll(async () => {
     stateDir: join(temp, 'cloud'),
     pipelineIam: 'terraform',
     namespaces: ['dev', 'test', 'prod'],
+    node: false,
   });
   kube = cloud.endpoints.kube as typeof kube;
   const setup = await ensureTerraformSetup({

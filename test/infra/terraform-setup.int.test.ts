@@ -26,7 +26,12 @@ const timings: Record<string, number> = {};
 
 async function start(): Promise<LocalCloud> {
   const started = Date.now();
-  cloud = await startLocalCloud({ stateDir: join(temp, 'cloud'), pipelineIam: 'terraform', namespaces: NAMESPACES });
+  cloud = await startLocalCloud({
+    stateDir: join(temp, 'cloud'),
+    pipelineIam: 'terraform',
+    namespaces: NAMESPACES,
+    node: false,
+  });
   timings[timings.start === undefined ? 'start' : 'restart'] = Date.now() - started;
   return cloud;
 }

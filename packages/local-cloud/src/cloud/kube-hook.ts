@@ -44,6 +44,8 @@ export interface KubeCloudContext {
   accessEntries?: readonly AccessEntry[];
   /** Namespaces created at start besides the system ones. */
   namespaces?: readonly string[];
+  /** Run pods as Docker containers (default true); false: a cluster without nodes. */
+  node?: boolean;
 }
 
 export interface KubeCloud {

@@ -75,6 +75,8 @@ export interface LocalCloudOptions {
   now?: () => Date;
   /** Start the Kubernetes/EKS part when it is available (default true). */
   kube?: boolean | StartKubeCloud;
+  /** The cluster's node, which runs pods as Docker containers (default true); false: no node. */
+  node?: boolean;
   /** Unexpected server errors and progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -386,6 +388,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         // Terraform's eks-access module creates the access entries (or its snapshot holds them)
         accessEntries: snapshotEntries ?? [],
         ...(options.namespaces ? { namespaces: options.namespaces } : {}),
+        ...(options.node === false ? { node: false } : {}),
       });
       stoppers.push(kube.stop);
       endpoints.kube = kube.endpoints;

@@ -93,7 +93,7 @@ beforeAll(async () => {
   });
   const started = Date.now();
   // as the main job has it: nothing of the pipeline's but what this apply creates
-  cloud = await startLocalCloud({ stateDir: join(temp, 'cloud'), pipelineIam: 'terraform' });
+  cloud = await startLocalCloud({ stateDir: join(temp, 'cloud'), pipelineIam: 'terraform', node: false });
   timings.startCloud = Date.now() - started;
   const e = cloud.endpoints;
   writeFileSync(
