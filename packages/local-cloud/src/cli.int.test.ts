@@ -1,30 +1,16 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exec } from '@bakeline/toolkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const stateDir = mkdtempSync(join(tmpdir(), 'bakeline-cli-'));
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await exec(process.execPath, [CLI, ...args], { timeoutMs: 120_000 });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 function alive(pid: number): boolean {

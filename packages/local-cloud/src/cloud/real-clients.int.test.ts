@@ -1,10 +1,10 @@
 // The local cloud against the real clients: the AWS CLI v2 (/usr/bin/aws 2.9, never the pyenv
 // shim), docker 20.10 (login over plain http to 127.0.0.1, push, pull by digest) and skopeo.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from './start-local-cloud.ts';
 
@@ -16,29 +16,13 @@ interface Result {
   stderr: string;
 }
 
-function run(
+async function run(
   command: string,
   args: readonly string[],
   options: { env?: Record<string, string>; input?: string } = {},
 ): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  const r = await exec(command, args, { ...options, timeoutMs: 120_000 });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 let cloud: LocalCloud;

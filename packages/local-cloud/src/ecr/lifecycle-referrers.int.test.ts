@@ -4,11 +4,11 @@
 // The policy is the module's own rendering: tests/fixtures/lifecycle-policy.json of the example
 // root module, which its `terraform test` asserts the module renders exactly. Real clients: the
 // AWS CLI (put-lifecycle-policy, the preview, list-images) and skopeo (`inspect --raw`).
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attestationReferrer,
@@ -46,24 +46,9 @@ interface Result {
   stderr: string;
 }
 
-function run(command: string, args: readonly string[], env?: Record<string, string>): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+async function run(command: string, args: readonly string[], env?: Record<string, string>): Promise<Result> {
+  const r = await exec(command, args, { ...(env ? { env } : {}), timeoutMs: 120_000 });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 const policyText = readFileSync(POLICY_FILE, 'utf8');

@@ -2,7 +2,6 @@
 // kubectl. Each component of a CLI-started local cloud is killed in turn (the registry's process
 // for real; the in-process servers through the admin endpoint's crash); `start` must name it,
 // restart the cloud with what it held, and a push and a promotion must then pass.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildBusyboxImage } from '@bakeline/test-fixtures';
+import { exec } from '@bakeline/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, pushImage, tinyImage } from '../../../test/tiny-image.ts';
 import type { RunningCloud } from '../state-files.ts';
@@ -23,25 +23,9 @@ interface Result {
   stderr: string;
 }
 
-function run(command: string, args: readonly string[], input?: string, timeoutMs = 180_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
+async function run(command: string, args: readonly string[], input?: string, timeoutMs = 180_000): Promise<Result> {
+  const r = await exec(command, args, { ...(input === undefined ? {} : { input }), timeoutMs });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 const cli = (...args: string[]) => run(process.execPath, [CLI, ...args]);
