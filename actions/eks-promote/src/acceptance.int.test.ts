@@ -467,9 +467,10 @@ describe('eks-promote acceptance', () => {
   });
 
   test('a digest that never becomes ready fails at the progress deadline, is rolled back, and the previous digest runs again', async () => {
-    // 45 s was for three JVMs starting at once; a rollout that cannot complete needs no more than
-    // 15 s to be called stuck. Set as an operator would (the template, hence the revision, stays).
-    const deadlineSeconds = 15;
+    // 45 s was for three JVMs starting at once; a rollout that cannot complete needs only the time
+    // for its pod to start and fail a probe. Set as an operator would (the template, hence the
+    // revision, stays).
+    const deadlineSeconds = 10;
     await kubectlOk(
       'patch',
       'deployment',
