@@ -13,7 +13,7 @@
 // Two of the promotions are of an image that never becomes ready, so that a rollout that does
 // not complete is among them. The seed comes from BAKELINE_FAULT_SEED (default below); the
 // figures go to test/reliability/results/promote-faults.json.
-// Time budget: about 3 minutes (busybox images, 12 promotions, two of them time out in 12 s).
+// Time budget: about 3 minutes (busybox images, 12 promotions, two of them time out in 8 s).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,7 +109,8 @@ const proxies = {} as Record<'kubernetes' | 'sts' | 'eks', FaultProxy>;
 const digestOf = (ref: string) => ref.slice(ref.indexOf('@') + 1);
 
 function deployment(): string {
-  return `${testDeploymentYaml({ name: WORKLOAD, progressDeadlineSeconds: 12, envFromConfigMap: `${WORKLOAD}-settings` })}---
+  // 8 s: a busybox pod is ready within 2 s on a loaded machine; the waits are watches, no polling
+  return `${testDeploymentYaml({ name: WORKLOAD, progressDeadlineSeconds: 8, envFromConfigMap: `${WORKLOAD}-settings` })}---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -209,7 +210,7 @@ async function settle(image: string): Promise<ClusterState> {
     await kube.idle();
     state = await clusterState();
     if (completeOn(state, image) && state.pods === state.replicas) return state;
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return state;
 }
@@ -221,11 +222,18 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   const push = busyboxPusher(cloud, REPO);
-  images.a = await push('a', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'a' });
-  images.b = await push('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' });
-  images.never = await push('never', { 'www/index.html': 'no health endpoint' });
+  // three tags, each pushed and signed independently of the others
+  const pushed = (tag: string, files: Record<string, string>) =>
+    push(tag, files).then(async (image) => {
+      await attestTestImage(cloud, image);
+      return image;
+    });
+  [images.a, images.b, images.never] = await Promise.all([
+    pushed('a', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'a' }),
+    pushed('b', { 'www/actuator/health': '{"status":"UP"}', 'www/version': 'b' }),
+    pushed('never', { 'www/index.html': 'no health endpoint' }),
+  ]);
   expect(new Set(Object.values(images).map(digestOf)).size).toBe(3);
-  for (const image of Object.values(images)) await attestTestImage(cloud, image);
   verifyInputs = await attestationInputs(cloud, workspace);
 
   // the starting point, without faults: image a runs

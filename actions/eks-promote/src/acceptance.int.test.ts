@@ -121,7 +121,9 @@ function requestsSince(at: Date, user?: string): TimedRequestLogEntry[] {
 
 /**
  * The example's manifests with short deadlines and `replicas` for this suite. Three JVMs starting at
- * once on a loaded 2-core machine took over 20 s: the default deadline leaves them 45 s.
+ * once on a loaded 2-core machine took over 20 s: the default deadline leaves them 45 s. The
+ * readiness probe runs every second (the example: every 2 s), so that a pod is seen ready, or
+ * unready, sooner; its failureThreshold and timeout stay the example's.
  */
 function writeManifests(environment: string, replicas: number, progressDeadlineSeconds = 45): string {
   const source = readFileSync(
@@ -137,6 +139,10 @@ function writeManifests(environment: string, replicas: number, progressDeadlineS
     spec.minReadySeconds = 2;
     const pod = (spec.template as { spec: Record<string, unknown> }).spec;
     pod.terminationGracePeriodSeconds = 3;
+    for (const container of pod.containers as { readinessProbe?: Record<string, unknown> }[]) {
+      if (container.readinessProbe === undefined) throw new Error('the example has no readiness probe');
+      container.readinessProbe.periodSeconds = 1;
+    }
   }
   const dir = join(workspace, 'k8s', environment);
   mkdirSync(dir, { recursive: true });
@@ -196,24 +202,39 @@ async function push(baked: { layout: string; digest: string; sbom: string }, tag
 }
 
 beforeAll(async () => {
-  base = await ensureBaseImage({ logger: consoleLogger });
   workspaceDir = tempWorkspace('bakeline-eks-promote-');
   workspace = workspaceDir.path;
-  const { service: a, variant: b } = await bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA });
-  // the roles, repository and access entries terraform apply of the example creates
-  cloud = await startTestCloud({ pipelineIam: 'terraform-snapshot' });
+  // the bakes and the cloud need nothing of each other: both at once
+  // (the cloud is assigned as soon as it runs: afterAll stops it even if a bake failed)
+  const [baked] = await Promise.all([
+    ensureBaseImage({ logger: consoleLogger }).then(async (ensured) => {
+      base = ensured;
+      return bakeExampleImages({ workspace, baseLayoutDir: base.layoutDir, sha: SHA });
+    }),
+    // the roles, repository and access entries terraform apply of the example creates
+    startTestCloud({ pipelineIam: 'terraform-snapshot' }).then((started) => {
+      cloud = started;
+    }),
+  ]);
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
-  image.a = await push(a, 'sha-a');
-  image.b = await push(b, 'sha-b');
-  image.broken = await busyboxPusher(cloud, REPO)('never-ready', { 'www/index.html': 'not the licensing service' });
-  // the never-ready image is signed too (through the shared helper): the rollout, not the gate, refuses it
-  await attestTestImage(cloud, image.broken);
+  // three pushes of different tags, independent of each other
+  [image.a, image.b, image.broken] = await Promise.all([
+    push(baked.service, 'sha-a'),
+    push(baked.variant, 'sha-b'),
+    (async () => {
+      const broken = await busyboxPusher(cloud, REPO)('never-ready', { 'www/index.html': 'not the licensing service' });
+      // the never-ready image is signed too (through the shared helper): the rollout, not the gate, refuses it
+      await attestTestImage(cloud, broken);
+      return broken;
+    })(),
+  ]);
   verifyInputs = await attestationInputs(cloud, workspace);
   for (const k of ['a', 'b', 'broken'] as const) digest[k] = image[k].slice(image[k].indexOf('@') + 1);
   expect(new Set(Object.values(digest)).size).toBe(3);
   manifests.dev = writeManifests('dev', 3);
   manifests.test = writeManifests('test', 1);
-  manifests.prod = writeManifests('prod', 1, 15);
+  // prod sees only a digest that never becomes ready: no JVM has to start within the deadline
+  manifests.prod = writeManifests('prod', 1, 6);
 }, 900_000);
 
 afterAll(async () => {
@@ -446,6 +467,21 @@ describe('eks-promote acceptance', () => {
   });
 
   test('a digest that never becomes ready fails at the progress deadline, is rolled back, and the previous digest runs again', async () => {
+    // 45 s was for three JVMs starting at once; a rollout that cannot complete needs only the time
+    // for its pod to start and fail a probe. Set as an operator would (the template, hence the
+    // revision, stays).
+    const deadlineSeconds = 10;
+    await kubectlOk(
+      'patch',
+      'deployment',
+      WORKLOAD,
+      '-n',
+      'dev',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { progressDeadlineSeconds: deadlineSeconds } }),
+    );
+    expect((await deploymentOf('dev')).metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
     const started = Date.now();
     const result = await runBundledAction('eks-promote', promotion('dev', { image: image.broken }));
     expect(result.exitCode).toBe(1);
@@ -454,7 +490,8 @@ describe('eks-promote acceptance', () => {
     expect(failure(result)).toContain('the previous revision runs again');
     // what runs after the step, not what was asked for
     expect(result.outputs.digest).toBe(digest.a);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(18_000);
+    // the deadline was honoured: not called stuck before it passed
+    expect(Date.now() - started).toBeGreaterThanOrEqual(deadlineSeconds * 1000);
     expect(result.stdout).toContain('Readiness probe failed');
     const d = await deploymentOf('dev');
     expect(d.spec.template.spec.containers[0]?.image).toBe(image.a);
@@ -617,10 +654,33 @@ describe('eks-promote acceptance', () => {
   test('SIGINT then SIGTERM during a rollout: the action stops waiting, reports the rollout state, and leaves the rollout as it is', async () => {
     const runningBefore = await runningImageIds('test');
     expect(runningBefore).toHaveLength(1);
-    const result = await runBundledAction(
-      'eks-promote',
-      promotion('test', { image: image.broken }, { cancelAfterMs: 8000 }),
-    );
+    // cancelled once the action waits for the rollout and the never-ready pod runs beside the old one
+    const cancel = new AbortController();
+    let waiting = false;
+    const run = runBundledAction('eks-promote', {
+      ...promotion('test', { image: image.broken }),
+      signal: cancel.signal,
+      onLine: (line) => {
+        if (line.includes(`Waiting for deployment "${WORKLOAD}" rollout to finish`)) waiting = true;
+      },
+    });
+    let done = false;
+    const ended = () => {
+      done = true;
+    };
+    run.then(ended, ended);
+    const deadline = Date.now() + 60_000;
+    while (!done && !cancel.signal.aborted) {
+      if (Date.now() > deadline) {
+        cancel.abort();
+        await run;
+        throw new Error('the promotion never waited for the rollout with the never-ready pod running');
+      }
+      if (waiting && (await runningImageIds('test')).includes(`docker-pullable://${image.broken}`)) cancel.abort();
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+    const result = await run;
+    expect(result.cancelled).toBe(true);
     expect(result.exitCode).not.toBe(0);
     expect(result.outputs['rolled-back']).toBe('false');
     expect(failure(result)).toContain('cancelled');

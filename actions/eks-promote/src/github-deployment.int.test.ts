@@ -47,7 +47,10 @@ function shown(result: HarnessResult): string {
     .join('\n');
 }
 
-function promotion(inputs: Record<string, string>, options: { cancelAfterMs?: number } = {}) {
+function promotion(
+  inputs: Record<string, string>,
+  options: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
+) {
   return {
     ...promotionRun(cloud, {
       workspace,
@@ -87,14 +90,17 @@ beforeAll(async () => {
   // the roles, repository and access entries terraform apply of the example creates
   cloud = await startLocalCloud({ log: () => {}, pipelineIam: 'terraform-snapshot' });
   const push = busyboxPusher(cloud, REPO);
-  image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
-  image.other = await push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
-  image.broken = await push('never-ready', { 'www/index.html': 'no health endpoint' });
-  image.labelled = await push(
-    'labelled',
-    { 'www/actuator/health': '{"status":"UP"}', 'www/version': '3' },
-    { 'org.opencontainers.image.revision': BUILT },
-  );
+  // four tags, independent of each other
+  [image.good, image.other, image.broken, image.labelled] = await Promise.all([
+    push('good', { 'www/actuator/health': '{"status":"UP"}' }),
+    push('other', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' }),
+    push('never-ready', { 'www/index.html': 'no health endpoint' }),
+    push(
+      'labelled',
+      { 'www/actuator/health': '{"status":"UP"}', 'www/version': '3' },
+      { 'org.opencontainers.image.revision': BUILT },
+    ),
+  ]);
 }, 300_000);
 
 afterAll(async () => {
@@ -232,13 +238,21 @@ describe('eks-promote github-deployment', () => {
 
   test('a cancelled promotion ends the deployment in error, never left in_progress', async () => {
     await startApi();
+    // cancelled while it waits for the rollout, after the deployment went in_progress
+    const cancel = new AbortController();
     const result = await runBundledAction(
       'eks-promote',
       promotion(
         { image: image.broken, 'github-deployment': 'true', timeout: '1m', 'stuck-grace': '1m' },
-        { cancelAfterMs: 5000 },
+        {
+          signal: cancel.signal,
+          onLine: (line) => {
+            if (line.includes(`Waiting for deployment "${WORKLOAD}" rollout to finish`)) cancel.abort();
+          },
+        },
       ),
     );
+    expect(result.cancelled).toBe(true);
     expect(result.exitCode).not.toBe(0);
     expect(failure(result)).toContain('cancelled');
     const [d] = api.deployments();

@@ -55,8 +55,9 @@ function promotion(inputs: Record<string, string>) {
   });
 }
 
+/** 8 s: a busybox pod is ready within 2 s on a loaded machine (github-deployment's rollouts get 6 s) */
 function deployment(name: string): string {
-  return testDeploymentYaml({ name, image: WORKLOAD, progressDeadlineSeconds: 12, envFromConfigMap: 'settings' });
+  return testDeploymentYaml({ name, image: WORKLOAD, progressDeadlineSeconds: 8, envFromConfigMap: 'settings' });
 }
 
 const configMap = (name: string, greeting: string, namespace?: string) => `apiVersion: v1
@@ -143,9 +144,12 @@ beforeAll(async () => {
   ({ admin: kube, endpoints: kubeEndpoints } = kubeOf(cloud));
   await createEcrRepository(cloud, REPO);
   const push = busyboxPusher(cloud, REPO);
-  image.good = await push('good', { 'www/actuator/health': '{"status":"UP"}' });
-  image.good2 = await push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' });
-  image.never = await push('never', { 'www/index.html': 'no health endpoint' });
+  // three tags, independent of each other
+  [image.good, image.good2, image.never] = await Promise.all([
+    push('good', { 'www/actuator/health': '{"status":"UP"}' }),
+    push('good2', { 'www/actuator/health': '{"status":"UP"}', 'www/version': '2' }),
+    push('never', { 'www/index.html': 'no health endpoint' }),
+  ]);
   expect(new Set([digestOf(image.good), digestOf(image.good2), digestOf(image.never)]).size).toBe(3);
   const first = await runBundledAction(
     'eks-promote',

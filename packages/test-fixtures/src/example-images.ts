@@ -36,7 +36,7 @@ export interface ExampleImagesOptions {
   sha: string;
 }
 
-/** Copies and packages the example, then bakes the service and its variant; fails on any failed step. */
+/** Copies and packages the example, then bakes the service and its variant (at once); fails on any failed step. */
 export async function bakeExampleImages(options: ExampleImagesOptions): Promise<ExampleImages> {
   const { workspace } = options;
   cpSync(join(repoRoot, 'examples', 'licensing-service'), workspace, {
@@ -44,11 +44,14 @@ export async function bakeExampleImages(options: ExampleImagesOptions): Promise<
     filter: (src) => !src.includes('/target'),
   });
   await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 });
-  const service = await bakeExample(options, { 'output-dir': join(workspace, 'out-service') });
-  const variant = await bakeExample(options, {
-    'output-dir': join(workspace, 'out-variant'),
-    'java-options': '-XX:MaxRAMPercentage=50',
-  });
+  // two bakes of one jar into two output folders: independent of each other, run at once
+  const [service, variant] = await Promise.all([
+    bakeExample(options, { 'output-dir': join(workspace, 'out-service') }),
+    bakeExample(options, {
+      'output-dir': join(workspace, 'out-variant'),
+      'java-options': '-XX:MaxRAMPercentage=50',
+    }),
+  ]);
   if (variant.digest === service.digest)
     throw new Error(`example images: the variant has the service's digest ${service.digest}`);
   return { service, variant };

@@ -11,6 +11,7 @@ import { ContainerConfigError, containerEnv } from './container-env.ts';
 import { type DockerRuntime, RuntimeError } from './docker-runtime.ts';
 import { imageIdFor, registryHost } from './image-ref.ts';
 import { resolvePort, runProbe } from './probe.ts';
+import { ProbeTicker } from './probe-ticker.ts';
 
 export interface ContainerWorkerDeps {
   runtime: DockerRuntime;
@@ -305,6 +306,7 @@ export class ContainerWorker {
     };
     const loop = async (probe: Probe, kind: 'Readiness' | 'Liveness') => {
       await sleep((probe.initialDelaySeconds ?? 0) * 1000, signal);
+      const ticker = new ProbeTicker(probe.periodSeconds ?? 10);
       let successes = 0;
       let failures = 0;
       while (!signal.aborted) {
@@ -333,7 +335,7 @@ export class ContainerWorker {
             }
           }
         }
-        await sleep((probe.periodSeconds ?? 10) * 1000, signal);
+        await sleep(ticker.next(), signal);
       }
     };
     const loops: Promise<void>[] = [];
