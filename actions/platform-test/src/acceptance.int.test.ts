@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bake, ensureBaseImage, type JarImageSettings } from '@bakeline/bake';
 import { startDistribution } from '@bakeline/local-cloud';
 import { pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
-import { silentLogger } from '@bakeline/toolkit';
+import { execChecked, silentLogger } from '@bakeline/toolkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessOptions, repoRoot, runBundledAction } from '../../../test/harness/index.ts';
@@ -30,11 +30,11 @@ const images: Record<'good' | 'root' | 'wrongJson' | 'noisy', Baked> = {} as nev
 let registry: Awaited<ReturnType<typeof startDistribution>> | undefined;
 
 /** The example service's JAR, built offline from a copy of its sources (optionally patched). */
-function buildJar(name: string, patch?: (dir: string) => void): string {
+async function buildJar(name: string, patch?: (dir: string) => void): Promise<string> {
   const dir = join(work, `src-${name}`);
   cpSync(exampleDir, dir, { recursive: true, filter: (s) => !s.includes(`${exampleDir}/target`) });
   patch?.(dir);
-  execFileSync('mvn', ['-o', '-q', '-B', 'package', '-DskipTests'], { cwd: dir, stdio: 'ignore' });
+  await execChecked('mvn', ['-o', '-q', '-B', 'package', '-DskipTests'], { cwd: dir, timeoutMs: 600_000 });
   return join(dir, 'target', 'licensing-service.jar');
 }
 
@@ -106,22 +106,30 @@ function junitOf(path: string) {
 }
 
 beforeAll(async () => {
+  const setupStarted = Date.now();
   cpSync(join(exampleDir, 'platform-test.yml'), join(workspace, 'platform-test.yml'));
-  const jar = buildJar('good');
-  images.good = await bakeImage('good', jar);
-  images.root = await bakeImage('root', jar, { user: '0', allowRoot: true });
-  images.noisy = await bakeImage('noisy', jar, {
-    entrypoint: [
-      '/bin/sh',
-      '-c',
-      'echo "::error::injected by the container"; echo "::add-mask::PORT"; echo "##[error]old syntax"; exec java -jar /app/app.jar',
-    ],
+  // the two JARs build side by side, each baked as soon as it is there
+  const good = buildJar('good').then(async (jar) => {
+    [images.good, images.root, images.noisy] = await Promise.all([
+      bakeImage('good', jar),
+      bakeImage('root', jar, { user: '0', allowRoot: true }),
+      bakeImage('noisy', jar, {
+        entrypoint: [
+          '/bin/sh',
+          '-c',
+          'echo "::error::injected by the container"; echo "::add-mask::PORT"; echo "##[error]old syntax"; exec java -jar /app/app.jar',
+        ],
+      }),
+    ]);
   });
-  const wrongJar = buildJar('wrong-json', (dir) => {
+  const wrongJson = buildJar('wrong-json', (dir) => {
     const file = join(dir, 'src/main/java/com/optimagrowth/license/LicenseRepository.java');
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"Ostock"', '"0stock"'));
+  }).then(async (jar) => {
+    images.wrongJson = await bakeImage('wrong-json', jar);
   });
-  images.wrongJson = await bakeImage('wrong-json', wrongJar);
+  await Promise.all([good, wrongJson]);
+  console.log(`platform-test acceptance: setup ${Date.now() - setupStarted} ms`);
 }, 900_000);
 
 afterAll(async () => {
@@ -239,7 +247,8 @@ describe('platform-test on the real engine', () => {
       digest: images.noisy.digest,
       spec: 'platform-test.yml',
       env: 'PORT=9090',
-      'startup-timeout': '5s',
+      // the injected lines come from the shell before it execs java: printed at once
+      'startup-timeout': '2s',
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('injected by the container');
@@ -323,6 +332,8 @@ describe('platform-test on the real engine', () => {
   });
 
   it('post removes what a killed main step left, by the IDs it saved', async () => {
+    // killed (SIGKILL: no handler runs) once it has started the container and waits for readiness
+    const kill = new AbortController();
     const run = await platformTest(
       {
         layout: images.good.layout,
@@ -331,9 +342,17 @@ describe('platform-test on the real engine', () => {
         env: 'PORT=9090',
         'startup-timeout': '120s',
       },
-      { timeoutMs: 25_000 },
+      {
+        kill: kill.signal,
+        onLine: (line) => {
+          if (/started sha256:[0-9a-f]{64} as/.test(line)) kill.abort();
+        },
+      },
     );
+    expect(kill.signal.aborted, 'main was killed while it waited for readiness').toBe(true);
+    expect(run.cancelled).toBe(false);
     expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
+    expect(run.phases[0]?.exitCode).not.toBe(0);
     expect(run.state.containers).toMatch(/^[0-9a-f]{64}$/);
     expect(run.stdout).toMatch(/post: removed 1 container\(s\) left by run/);
     expect(run.left).toBe('');
