@@ -136,27 +136,54 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-describe('platform-test on the real engine', () => {
-  it('passes the example image from its layout tar, with valid JUnit XML whose counts match, and removes it', async () => {
-    const run = await platformTest({
-      archive: images.good.archive,
-      digest: images.good.digest,
-      spec: 'platform-test.yml',
-      env: 'APP_PROFILE=platform-test\nLOG_LEVEL=DEBUG',
-    });
-    expect(run.exitCode, run.log).toBe(0);
-    expect(run.outputs).toMatchObject({ passed: '7', failed: '0', skipped: '0' });
-    const { suite, cases } = junitOf(run.outputs['junit-path'] ?? '');
-    expect(suite).toMatchObject({ tests: '7', failures: '0', errors: '0', skipped: '0' });
-    expect(cases).toHaveLength(7);
-    expect(run.summary).toContain('license lookup returns the license as JSON');
-    expect(run.log).toContain('every blob matches its digest');
-    expect(run.log).toMatch(/image ID sha256:[0-9a-f]{64} is the (config|manifest) digest/);
-    expect(run.events).toEqual(['create', 'start', 'destroy']);
-    expect(run.left).toBe('');
-  });
+/** At most `n` at a time, in the order asked. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
 
-  it('refuses a layout whose blobs were altered, before any container starts', async () => {
+// Two tests at a time (two cores): each run has containers and a network of its own, told apart
+// (docker events, what is left) by its own run ID. Declared order is start order: the services
+// test reads the tag the first test's load left.
+const slots = limiter(2);
+function slotted(name: string, body: () => Promise<void>): void {
+  it.concurrent(name, () => slots(body));
+}
+
+describe('platform-test on the real engine', () => {
+  slotted(
+    'passes the example image from its layout tar, with valid JUnit XML whose counts match, and removes it',
+    async () => {
+      const run = await platformTest({
+        archive: images.good.archive,
+        digest: images.good.digest,
+        spec: 'platform-test.yml',
+        env: 'APP_PROFILE=platform-test\nLOG_LEVEL=DEBUG',
+      });
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.outputs).toMatchObject({ passed: '7', failed: '0', skipped: '0' });
+      const { suite, cases } = junitOf(run.outputs['junit-path'] ?? '');
+      expect(suite).toMatchObject({ tests: '7', failures: '0', errors: '0', skipped: '0' });
+      expect(cases).toHaveLength(7);
+      expect(run.summary).toContain('license lookup returns the license as JSON');
+      expect(run.log).toContain('every blob matches its digest');
+      expect(run.log).toMatch(/image ID sha256:[0-9a-f]{64} is the (config|manifest) digest/);
+      expect(run.events).toEqual(['create', 'start', 'destroy']);
+      expect(run.left).toBe('');
+    },
+  );
+
+  slotted('refuses a layout whose blobs were altered, before any container starts', async () => {
     const copy = join(work, 'tampered');
     cpSync(images.good.layout, copy, { recursive: true });
     const image = await readLayoutImage(copy);
@@ -172,7 +199,7 @@ describe('platform-test on the real engine', () => {
     expect(run.state.containers).toBeUndefined();
   });
 
-  it.each([
+  for (const [what, key, check, message] of [
     [
       'runs as root',
       'root',
@@ -185,9 +212,8 @@ describe('platform-test on the real engine', () => {
       'license lookup returns the license as JSON',
       '$.productName is "0stock", expected "Ostock"',
     ],
-  ] as const)(
-    'fails an image that %s, naming the check, and shows the container log',
-    async (_what, key, check, message) => {
+  ] as const) {
+    slotted(`fails an image that ${what}, naming the check, and shows the container log`, async () => {
       const run = await platformTest({
         layout: images[key].layout,
         digest: images[key].digest,
@@ -200,10 +226,10 @@ describe('platform-test on the real engine', () => {
       expect(run.stdout).toContain('licensing-service listening on port 8080');
       expect(run.events).toEqual(['create', 'start', 'destroy']);
       expect(run.left).toBe('');
-    },
-  );
+    });
+  }
 
-  it('fails an image whose health never becomes ready (wrong env), with the container log', async () => {
+  slotted('fails an image whose health never becomes ready (wrong env), with the container log', async () => {
     const run = await platformTest({
       layout: images.good.layout,
       digest: images.good.digest,
@@ -219,7 +245,7 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it('masks secret-env values in the log, the container log and the JUnit report', async () => {
+  slotted('masks secret-env values in the log, the container log and the JUnit report', async () => {
     const secret = 'jdbc:postgresql://app:hunter2-secret@db/ostock';
     const run = await platformTest({
       layout: images.good.layout,
@@ -241,7 +267,7 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it('lets no line of the container log act as a workflow command', async () => {
+  slotted('lets no line of the container log act as a workflow command', async () => {
     const run = await platformTest({
       layout: images.noisy.layout,
       digest: images.noisy.digest,
@@ -259,7 +285,7 @@ describe('platform-test on the real engine', () => {
     expect(run.stdout).not.toMatch(/^##\[error\]/m);
   });
 
-  it('runs services on a user-defined network where the target reaches them by name', async () => {
+  slotted('runs services on a user-defined network where the target reaches them by name', async () => {
     const spec = join(workspace, 'services.yml');
     writeFileSync(
       spec,
@@ -289,7 +315,7 @@ describe('platform-test on the real engine', () => {
     expect(run.networksLeft).toBe('');
   });
 
-  it('pulls an image by digest from a registry and checks that it carries that digest', async () => {
+  slotted('pulls an image by digest from a registry and checks that it carries that digest', async () => {
     registry = await startDistribution();
     const image = await readLayoutImage(images.good.layout);
     await pushImage(new RegistryClient({ registry: registry.host }), image, { repository: 'ostock/licensing-service' });
@@ -300,38 +326,40 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it.each([
+  for (const [name, sigtermDelayMs] of [
     ['SIGINT', 8000],
     ['SIGINT then SIGTERM', 300],
-  ])('leaves nothing behind when cancelled with %s while waiting for readiness', async (_name, sigtermDelayMs) => {
-    // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
-    // after it logs the container it started; cancel then (not after a fixed 20 s)
-    const cancel = new AbortController();
-    const run = await platformTest(
-      {
-        layout: images.good.layout,
-        digest: images.good.digest,
-        spec: 'platform-test.yml',
-        env: 'PORT=9090',
-        'startup-timeout': '120s',
-      },
-      {
-        signal: cancel.signal,
-        sigtermDelayMs,
-        onLine: (line) => {
-          if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
+  ] as const) {
+    slotted(`leaves nothing behind when cancelled with ${name} while waiting for readiness`, async () => {
+      // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
+      // after it logs the container it started; cancel then (not after a fixed 20 s)
+      const cancel = new AbortController();
+      const run = await platformTest(
+        {
+          layout: images.good.layout,
+          digest: images.good.digest,
+          spec: 'platform-test.yml',
+          env: 'PORT=9090',
+          'startup-timeout': '120s',
         },
-      },
-    );
-    expect(run.cancelled).toBe(true);
-    expect(run.exitCode).not.toBe(0);
-    expect(run.log).toMatch(/started sha256:[0-9a-f]{64} as/); // cancelled with a container running
-    expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
-    expect(run.events).toEqual(['create', 'start', 'destroy']);
-    expect(run.left).toBe('');
-  });
+        {
+          signal: cancel.signal,
+          sigtermDelayMs,
+          onLine: (line) => {
+            if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
+          },
+        },
+      );
+      expect(run.cancelled).toBe(true);
+      expect(run.exitCode).not.toBe(0);
+      expect(run.log).toMatch(/started sha256:[0-9a-f]{64} as/); // cancelled with a container running
+      expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
+      expect(run.events).toEqual(['create', 'start', 'destroy']);
+      expect(run.left).toBe('');
+    });
+  }
 
-  it('post removes what a killed main step left, by the IDs it saved', async () => {
+  slotted('post removes what a killed main step left, by the IDs it saved', async () => {
     // killed (SIGKILL: no handler runs) once it has started the container and waits for readiness
     const kill = new AbortController();
     const run = await platformTest(
@@ -358,7 +386,7 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it('refuses a spec with a typo before any container starts, naming file, line and key', async () => {
+  slotted('refuses a spec with a typo before any container starts, naming file, line and key', async () => {
     writeFileSync(
       join(workspace, 'typo.yml'),
       readFileSync(join(exampleDir, 'platform-test.yml'), 'utf8').replace('        headers:\n', '        header:\n'),
