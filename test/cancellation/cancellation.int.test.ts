@@ -296,29 +296,36 @@ describe('cancellation at each step of each action, then a re-run', () => {
     );
   test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
     // another digest of the service (other JVM defaults): promoting the one not running is a rollout
-    const variant = await runBundledAction('docker-bake', {
-      ...jarBake.options(),
-      inputs: {
-        ...jarBake.options().inputs,
-        'java-options': '-XX:MaxRAMPercentage=50',
-        'output-dir': join(dirs.out, 'variant'),
-      },
-    });
-    expect(variant.exitCode).toBe(0);
-    const pushed = await runBundledAction(
-      'ecr-push',
-      pushOptions(world, {
-        layout: variant.outputs['layout-path'] ?? '',
-        digest: variant.outputs.digest ?? '',
-        tags: 'sha-variant',
-      }),
-    );
-    expect(pushed.exitCode).toBe(0);
-    const images = [world.image.uri, pushed.outputs['image-uri'] ?? ''];
+    const bakeAndPushVariant = async () => {
+      const variant = await runBundledAction('docker-bake', {
+        ...jarBake.options(),
+        inputs: {
+          ...jarBake.options().inputs,
+          'java-options': '-XX:MaxRAMPercentage=50',
+          'output-dir': join(dirs.out, 'variant'),
+        },
+      });
+      expect(variant.exitCode).toBe(0);
+      const pushed = await runBundledAction(
+        'ecr-push',
+        pushOptions(world, {
+          layout: variant.outputs['layout-path'] ?? '',
+          digest: variant.outputs.digest ?? '',
+          tags: 'sha-variant',
+        }),
+      );
+      expect(pushed.exitCode).toBe(0);
+      return pushed.outputs['image-uri'] ?? '';
+    };
+    // one replica, ready (a readiness probe on the JVM's health endpoint): a rollout waits for a
+    // JVM; it starts while the variant is baked and pushed
+    const scaleUp = async () => {
+      await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+      await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
+    };
+    const [variantUri] = await Promise.all([bakeAndPushVariant(), scaleUp()]);
+    const images = [world.image.uri, variantUri];
     const other = async () => ((await runningImage()) === images[0] ? images[1] : images[0]) ?? '';
-    // one replica, ready (a readiness probe on the JVM's health endpoint): a rollout waits for a JVM
-    await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
-    await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
     target = await other();
     await cancelAt(promote, EARLY);
     await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
