@@ -8,7 +8,7 @@
 // the result it would have had.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '@bakeline/local-cloud';
 import { type HarnessOptions, type HarnessResult, runBundledAction } from '@bakeline/test/harness';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,39 +19,32 @@ let world: World;
 let pushCloud: LocalCloud;
 let dirs: { runnerTemp: string; tmp: string; toolCache: string; out: string };
 const started = Date.now();
-/**
- * Where to cancel, from the step's own uncancelled duration on this machine now (a loaded machine
- * and an idle one differ by 3x): early, just after the bundle has started and read its inputs
- * (about 0.5 s), and in the middle of its work.
- */
-function points(mainMs: number): { early: number; mid: number } {
-  // no floor: a jar bake with its layers cached takes about a second here, and must still be cut short
-  return { early: Math.min(700, Math.round(mainMs * 0.3)), mid: Math.round(mainMs * 0.5) };
-}
 
 /**
- * Runs the step once uncancelled (it must succeed) and gives the cancellation points for it. A step
- * whose first run fills caches that the later runs find is run twice and timed on the second:
- * docker-bake's layer and SBOM findings caches made a cold jar bake 3.8 s and the next 1.5 s, so
- * a "mid" point from the cold run came after the cancelled run had ended. (eks-promote must not be
- * run twice: the second run would find its digest running and have nothing to roll out.)
+ * Where to cancel. Early: a fixed time into main, just after the bundle has started and read its
+ * inputs (about 0.5 s). In the middle of its work: as soon as main prints the line that opens the
+ * phase meant (Maven's tests, a docker build step, the container started, the rollout wait), so the
+ * cancellation lands in that phase however loaded the machine is, with no uncancelled run first to
+ * time it.
  */
-async function measure(step: Step): Promise<{ early: number; mid: number }> {
-  if (step.fillsCaches) await rerun(step);
-  const result = await rerun(step);
-  const main = result.phases.find((p) => p.name === 'main')?.durationMs ?? 0;
-  timings.push(`  ${step.action} uncancelled${step.fillsCaches ? ' (caches filled)' : ''}: main ${main} ms`);
-  return points(main);
-}
+type CancelPoint = { afterMs: number } | { onLine: RegExp };
+const EARLY: CancelPoint = { afterMs: 700 };
 /** This suite's GITHUB_RUN_ID and, for the Dockerfile bake, GITHUB_SHA: its debris is told apart by them. */
 const RUN_ID = `${process.pid}${Date.now() % 100000}`;
 const REVISION = randomBytes(20).toString('hex');
 const timings: string[] = [];
 
 beforeAll(async () => {
-  world = await startWorld();
-  // a registry with nothing in it, so an upload takes long enough to be cancelled in the middle
-  pushCloud = await startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' });
+  const settled = await Promise.allSettled([
+    startWorld().then((w) => {
+      world = w;
+    }),
+    // a registry with nothing in it, so an upload takes long enough to be cancelled in the middle
+    startLocalCloud({ kube: false, log: () => {}, pipelineIam: 'terraform-snapshot' }).then((c) => {
+      pushCloud = c;
+    }),
+  ]);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
   dirs = {
     runnerTemp: join(world.scratch, 'runner-temp'),
     tmp: join(world.scratch, 'tmp'),
@@ -74,8 +67,16 @@ interface Step {
   options: () => HarnessOptions;
   /** files under these are the step's declared outputs, not debris */
   outputs?: (path: string) => boolean;
-  /** its first run fills caches that make the later runs faster */
-  fillsCaches?: boolean;
+}
+
+/**
+ * docker-bake's declared output under its output-dir: the directory itself and the published run
+ * directories (`bake-<12 hex of the digest>/`, renamed whole from a staging directory once the image
+ * is complete: a cancel after that, during the SBOM, rightly leaves it). A staging directory left
+ * behind is debris.
+ */
+function bakeOutput(outputDir: string, path: string): boolean {
+  return path === outputDir || /^bake-[0-9a-f]{12}(\/|$)/.test(relative(outputDir, path));
 }
 
 function isHarnessDir(path: string): boolean {
@@ -110,23 +111,46 @@ function run(step: Step, extra: Partial<HarnessOptions> = {}): Promise<HarnessRe
 }
 
 /**
- * Cancels `step` `afterMs` into main; checks it stopped, had printed `reached` (the phase meant)
+ * What the step left: read at once, and again every 200 ms while something is left, for a second
+ * (the runner kills what is left 7.5 s after SIGINT; a step that handles SIGINT is gone well before).
+ */
+async function leftAfter(step: Step, before: Debris): Promise<ReturnType<typeof leftBehind>> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const left = leftBehind(before, await debris(step));
+    if (JSON.stringify(left) === JSON.stringify(NOTHING) || Date.now() >= deadline) return left;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Cancels `step` at `point` of main; checks it stopped, had printed `reached` (the phase meant)
  * by then, and left nothing. Soft checks: a later point and the re-run still run and report.
  */
-async function cancelAt(step: Step, afterMs: number, reached?: RegExp): Promise<HarnessResult> {
+async function cancelAt(step: Step, point: CancelPoint, reached?: RegExp): Promise<HarnessResult> {
   const before = await debris(step);
   const t0 = Date.now();
-  const result = await run(step, { cancelAfterMs: afterMs });
-  timings.push(`  ${step.action} cancelled at ${afterMs} ms: stopped after ${Date.now() - t0} ms`);
-  // the runner kills what is left 7.5 s after SIGINT; a step that handles SIGINT is gone well before
-  await new Promise((r) => setTimeout(r, 1000));
-  const after = await debris(step);
+  const cancel = new AbortController();
+  const result = await run(
+    step,
+    'afterMs' in point
+      ? { cancelAfterMs: point.afterMs }
+      : {
+          signal: cancel.signal,
+          onLine: (line) => {
+            if (point.onLine.test(line)) cancel.abort();
+          },
+        },
+  );
+  const when = 'afterMs' in point ? `at ${point.afterMs} ms` : `on ${point.onLine}`;
+  timings.push(`  ${step.action} cancelled ${when}: stopped after ${Date.now() - t0} ms`);
+  const left = await leftAfter(step, before);
   clearHarnessDirs();
-  const at = `${step.action} cancelled ${afterMs} ms into main`;
+  const at = `${step.action} cancelled ${when} into main`;
   expect.soft(result.cancelled, at).toBe(true);
   expect.soft(result.exitCode, `${at}: a cancelled step does not succeed`).not.toBe(0);
   if (reached) expect.soft(result.stdout, `${at}: the cancellation came in the phase meant`).toMatch(reached);
-  expect.soft(leftBehind(before, after), `${at}: nothing is left behind`).toEqual(NOTHING);
+  expect.soft(left, `${at}: nothing is left behind`).toEqual(NOTHING);
   return result;
 }
 
@@ -153,9 +177,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p.startsWith(join(world.workspace, 'target')),
   };
   test('maven-build: early, during Maven; the re-run builds the JAR', async () => {
-    const at = await measure(maven);
-    await cancelAt(maven, at.early);
-    await cancelAt(maven, at.mid, /::group::mvn /);
+    await cancelAt(maven, EARLY);
+    // while surefire's forked JVM runs the tests: Maven and a process it started
+    await cancelAt(maven, { onLine: /T E S T S/ }, /::group::mvn [\s\S]*T E S T S/);
     const result = await rerun(maven);
     expect(result.outputs.artifact).toMatch(/licensing-service\.jar$/);
     expect(result.outputs['tests-failed']).toBe('0');
@@ -163,7 +187,6 @@ describe('cancellation at each step of each action, then a re-run', () => {
 
   const jarBake: Step = {
     action: 'docker-bake',
-    fillsCaches: true,
     options: () => ({
       workspace: world.workspace,
       github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
@@ -177,22 +200,18 @@ describe('cancellation at each step of each action, then a re-run', () => {
         'output-dir': join(dirs.out, 'jar'),
       },
     }),
-    outputs: (p) =>
-      p === join(dirs.out, 'jar') ||
-      p.startsWith(join(dirs.out, 'jar', 'layout')) ||
-      p === join(dirs.out, 'jar', 'image.tar'),
+    outputs: (p) => bakeOutput(join(dirs.out, 'jar'), p),
   };
   test('docker-bake (jar builder): early, while writing the layers; the re-run bakes the same digest', async () => {
-    const at = await measure(jarBake);
-    await cancelAt(jarBake, at.early);
-    await cancelAt(jarBake, at.mid);
+    await cancelAt(jarBake, EARLY);
+    // the application layer is made; the layout (the 130 MiB base layer with it) is being written
+    await cancelAt(jarBake, { onLine: /^layer application: / }, /^layer application: /m);
     const result = await rerun(jarBake);
     expect(result.outputs.digest).toBe(world.image.digest);
   });
 
   const dockerfileBake: Step = {
     action: 'docker-bake',
-    fillsCaches: true,
     options: () => ({
       workspace: world.workspace,
       github: { sha: REVISION, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
@@ -205,16 +224,17 @@ describe('cancellation at each step of each action, then a re-run', () => {
         'output-dir': join(dirs.out, 'dockerfile'),
       },
     }),
-    outputs: (p) =>
-      p === join(dirs.out, 'dockerfile') ||
-      p.startsWith(join(dirs.out, 'dockerfile', 'layout')) ||
-      p === join(dirs.out, 'dockerfile', 'image.tar'),
+    outputs: (p) => bakeOutput(join(dirs.out, 'dockerfile'), p),
   };
   let dockerfileDigest = '';
   test('docker-bake (dockerfile builder): during the docker build; the re-run bakes a digest', async () => {
-    const at = await measure(dockerfileBake);
-    await cancelAt(dockerfileBake, at.early);
-    await cancelAt(dockerfileBake, at.mid, /::group::docker (buildx build|build \(classic builder\)|save)/);
+    await cancelAt(dockerfileBake, EARLY);
+    // a build step's container runs (classic builder), or a BuildKit step has begun
+    await cancelAt(
+      dockerfileBake,
+      { onLine: /---> Running in |^#\d+ \[/ },
+      /::group::docker (buildx build|build \(classic builder\)|save)/,
+    );
     const result = await rerun(dockerfileBake);
     dockerfileDigest = result.outputs.digest ?? '';
     expect(dockerfileDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -235,9 +255,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
     outputs: (p) => p === join(world.workspace, 'platform-test.junit.xml'),
   };
   test('platform-test: early, while the container under test starts; the re-run passes', async () => {
-    const at = await measure(platform);
-    await cancelAt(platform, at.early);
-    await cancelAt(platform, at.mid, /::group::Verify|Load into|started/);
+    await cancelAt(platform, EARLY);
+    // the container under test has started; the step waits for it to become ready
+    await cancelAt(platform, { onLine: /^started sha256:[0-9a-f]{64} as / }, /::group::Verify[\s\S]*started sha256:/);
     const result = await rerun(platform);
     expect(result.outputs.failed).toBe('0');
   });
@@ -251,10 +271,9 @@ describe('cancellation at each step of each action, then a re-run', () => {
       ),
   };
   test('ecr-push: early, during the blob uploads; the re-run pushes the digest and tags it once', async () => {
-    // not measured: an uncancelled push would fill the empty registry; uploading the 130 MiB base takes 3-8 s here
-    const at = points(4000);
-    await cancelAt(push, at.early);
-    await cancelAt(push, at.mid);
+    // uploading the 130 MiB base takes 3-8 s here
+    await cancelAt(push, EARLY);
+    await cancelAt(push, { afterMs: 2000 });
     const result = await rerun(push);
     expect(result.outputs.digest).toBe(world.image.digest);
     const repo = pushCloud.admin.ecr.getRepository('ostock/licensing-service');
@@ -281,36 +300,45 @@ describe('cancellation at each step of each action, then a re-run', () => {
     );
   test('eks-promote: early, during the rollout wait; the re-run completes the rollout', async () => {
     // another digest of the service (other JVM defaults): promoting the one not running is a rollout
-    const variant = await runBundledAction('docker-bake', {
-      ...jarBake.options(),
-      inputs: {
-        ...jarBake.options().inputs,
-        'java-options': '-XX:MaxRAMPercentage=50',
-        'output-dir': join(dirs.out, 'variant'),
-      },
-    });
-    expect(variant.exitCode).toBe(0);
-    const pushed = await runBundledAction(
-      'ecr-push',
-      pushOptions(world, {
-        layout: variant.outputs['layout-path'] ?? '',
-        digest: variant.outputs.digest ?? '',
-        tags: 'sha-variant',
-      }),
-    );
-    expect(pushed.exitCode).toBe(0);
-    const images = [world.image.uri, pushed.outputs['image-uri'] ?? ''];
+    const bakeAndPushVariant = async () => {
+      const variant = await runBundledAction('docker-bake', {
+        ...jarBake.options(),
+        inputs: {
+          ...jarBake.options().inputs,
+          'java-options': '-XX:MaxRAMPercentage=50',
+          'output-dir': join(dirs.out, 'variant'),
+        },
+      });
+      expect(variant.exitCode).toBe(0);
+      const pushed = await runBundledAction(
+        'ecr-push',
+        pushOptions(world, {
+          layout: variant.outputs['layout-path'] ?? '',
+          digest: variant.outputs.digest ?? '',
+          tags: 'sha-variant',
+        }),
+      );
+      expect(pushed.exitCode).toBe(0);
+      return pushed.outputs['image-uri'] ?? '';
+    };
+    // one replica, ready (a readiness probe on the JVM's health endpoint): a rollout waits for a
+    // JVM; it starts while the variant is baked and pushed
+    const scaleUp = async () => {
+      await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+      await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
+    };
+    const [variantUri] = await Promise.all([bakeAndPushVariant(), scaleUp()]);
+    const images = [world.image.uri, variantUri];
     const other = async () => ((await runningImage()) === images[0] ? images[1] : images[0]) ?? '';
-    // one replica, ready (a readiness probe on the JVM's health endpoint): a rollout waits for a JVM
-    await kubectl(world, 'scale', 'deployment/licensing-service', '-n', 'dev', '--replicas=1');
+    target = await other();
+    await cancelAt(promote, EARLY);
     await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
     target = await other();
-    const at = await measure(promote);
-    target = await other();
-    await cancelAt(promote, at.early);
-    await kubectl(world, 'rollout', 'status', 'deployment/licensing-service', '-n', 'dev', '--timeout=180s');
-    target = await other();
-    await cancelAt(promote, at.mid, /Waiting for deployment|rollout|ready/i);
+    await cancelAt(
+      promote,
+      { onLine: /Waiting for deployment "licensing-service" rollout to finish/ },
+      /Waiting for deployment/,
+    );
     const result = await rerun(promote);
     expect(result.outputs.digest).toBe(target.slice(target.indexOf('@') + 1));
     expect(await runningImage()).toBe(target);

@@ -58,20 +58,33 @@ export async function readDebris(
   owner: Owner,
   ignore: (path: string) => boolean,
 ): Promise<Debris> {
-  const images = await lines('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
-  const tags: string[] = [];
-  for (const image of images.filter((i) => TEMPORARY_REPOSITORIES.some((r) => i.startsWith(`${r}:`)))) {
-    // platform-test's tags name the digest under test: kept; docker-bake's are told apart by revision
-    if (image.startsWith('bakeline-platform-test/') || (await revisionOf(image)) === owner.revision) tags.push(image);
-  }
-  const ps = await lines('ps', ['-eo', 'pid=,args=']);
+  // the engine and the process table are asked side by side; the files are read meanwhile
+  const asked = Promise.all([
+    lines('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']).then(temporaryTags(owner)),
+    lines('ps', ['-eo', 'pid=,args=']),
+    labelled('ps', owner),
+    labelled('network', owner),
+  ]);
   const files = Object.fromEntries(Object.entries(snapshotFiles(roots)).filter(([p]) => !ignore(p)));
+  const [tags, ps, containers, networks] = await asked;
   return {
-    containers: await labelled('ps', owner),
-    networks: await labelled('network', owner),
+    containers,
+    networks,
     tags,
     files,
     processes: ps.filter((p) => p.includes(owner.scratch) && !p.includes(' ps -eo')),
+  };
+}
+
+/** The temporary tags among `images` that are this suite's. */
+function temporaryTags(owner: Owner): (images: string[]) => Promise<string[]> {
+  return async (images) => {
+    const temporary = images.filter((i) => TEMPORARY_REPOSITORIES.some((r) => i.startsWith(`${r}:`)));
+    // platform-test's tags name the digest under test: kept; docker-bake's are told apart by revision
+    const ours = (image: string) =>
+      image.startsWith('bakeline-platform-test/') ? true : revisionOf(image).then((r) => r === owner.revision);
+    const kept = await Promise.all(temporary.map(ours));
+    return temporary.filter((_, i) => kept[i]);
   };
 }
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActionContractError, runBundledAction } from './index.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'actions', name);
@@ -102,6 +102,35 @@ describe('runBundledAction (the runner protocol)', () => {
         .split('\n')
         .map((l) => l.split(' ')[0]),
     ).toEqual(['main', 'SIGINT', 'SIGTERM', 'post']);
+  });
+
+  it('kills main outright when its kill signal is aborted, then runs post', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-kill-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const record = join(dir, 'record');
+    const controller = new AbortController();
+    const poll = setInterval(() => {
+      if (existsSync(record) && readFileSync(record, 'utf8').includes('main started')) {
+        clearInterval(poll);
+        controller.abort();
+      }
+    }, 20);
+    const result = await runBundledAction(fixture('cancel-01'), {
+      inputs: { record },
+      kill: controller.signal,
+      timeoutMs: 30_000,
+    });
+    expect(result.cancelled).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.phases.map((p) => p.name)).toEqual(['main', 'post']);
+    // killed long before the 30 s bound, and with no chance to handle a signal
+    expect(result.phases[0]?.durationMs).toBeLessThan(20_000);
+    expect(
+      readFileSync(record, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['main', 'post']);
   });
 
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression is what the test is about

@@ -233,6 +233,22 @@ function limiter(n: number) {
   };
 }
 const slots = limiter(2);
+/** The rows that could touch the cluster hold this too: one at a time, so a change is the row's own. */
+const cluster = limiter(1);
+
+/** `few` and `many` merged, each in its order, with the items of `few` spread evenly among `many`. */
+function spreadEvenly<T>(few: readonly T[], many: readonly T[]): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < few.length || j < many.length) {
+    // take from `few` while it is behind its share of what has been taken so far
+    const behind = (i + 0.5) * (few.length + many.length) <= (i + j + 1) * few.length;
+    if (i < few.length && (behind || j >= many.length)) merged.push(few[i++] as T);
+    else merged.push(many[j++] as T);
+  }
+  return merged;
+}
 
 /** What anyone would see: the `::add-mask::` lines that register a secret are the runner's, never shown. */
 function printed(result: HarnessResult): string {
@@ -320,7 +336,8 @@ describe('hostile input values: exit 1, the first error line names the input and
   });
 
   // Rows run two at a time, each with its own RUNNER_TEMP, tool cache, TMPDIR and output directory;
-  // the rows that could touch the cluster run one at a time, so a change is the row's own.
+  // the rows that could touch the cluster run one at a time among themselves, so a change is the
+  // row's own (beside them run only rows of steps that never talk to the cluster).
   const rows = CASES.map((row, index) => ({ name: rowName(row), row, index }));
   const isolated = (row: HostileInputCase) => row.target === 'eks-promote' || row.target === 'promote.yml';
   const checkRow = async ({ row, index }: (typeof rows)[number], expect: ExpectStatic) => {
@@ -374,10 +391,15 @@ describe('hostile input values: exit 1, the first error line names the input and
     expect.soft(after.registry, 'the registry changed').toEqual(before.registry);
     if (touchesCluster) expect.soft(after.cluster, 'the cluster changed').toEqual(before.cluster);
   };
-  const table = (keep: (row: HostileInputCase) => boolean) =>
-    rows.filter((r) => keep(r.row)).map((r) => [r.name, r] as [string, (typeof rows)[number]]);
-  test.concurrent.for(table((row) => !isolated(row)))('%s', ([, r], { expect }) => slots(() => checkRow(r, expect)));
-  test.for(table(isolated))('%s', ([, r], { expect }) => checkRow(r, expect));
+  // the cluster rows spread evenly through the table: vitest starts a few concurrent tests at a time
+  // (maxConcurrency), and cluster rows bunched together would wait on each other and leave a slot idle
+  const table = spreadEvenly(
+    rows.filter((r) => isolated(r.row)),
+    rows.filter((r) => !isolated(r.row)),
+  ).map((r) => [r.name, r] as [string, (typeof rows)[number]]);
+  test.concurrent.for(table)('%s', ([, r], { expect }) =>
+    isolated(r.row) ? cluster(() => slots(() => checkRow(r, expect))) : slots(() => checkRow(r, expect)),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -409,13 +431,17 @@ async function withServer<T>(respond: Responder, use: (server: HostileServer) =>
   }
 }
 
-/** Runs `step` against a hostile text and its benign twin; the hostile one must end the same way. */
+/**
+ * Runs `step` against a hostile text and its benign twin, side by side (each with a server of its
+ * own); the hostile one must end the same way.
+ */
 async function compareWithTwin(
-  step: (text: string) => Promise<HarnessResult>,
+  step: (text: string, twin: 'hostile' | 'benign') => Promise<HarnessResult>,
   normalize: (r: Relayed) => Relayed = (r) => r,
 ) {
-  const hostile = relayed(await step(HOSTILE_TEXT));
-  const benign = relayed(await step('a plain message from the server'));
+  const [hostile, benign] = (
+    await Promise.all([step(HOSTILE_TEXT, 'hostile'), step('a plain message from the server', 'benign')])
+  ).map(relayed) as [Relayed, Relayed];
   const injected = injectedCommands(hostile.stdout, MARKER);
   expect(injected.map((c) => `line ${c.line}: ${JSON.stringify(c.raw)}`)).toEqual([]);
   const strip = (r: Relayed) => {
@@ -478,7 +504,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
   });
 
   test('eks-promote: a Kubernetes API Status message (kubeconfig to a server that refuses)', async () => {
-    await compareWithTwin((text) =>
+    await compareWithTwin((text, twin) =>
       withServer(
         plainBody(
           403,
@@ -493,7 +519,7 @@ describe('hostile bytes inside relayed text never become a workflow command, and
           'application/json',
         ),
         (server) => {
-          const kubeconfig = join(world.scratch, `kubeconfig-${Date.now()}.yaml`);
+          const kubeconfig = join(world.scratch, `kubeconfig-relay-${twin}.yaml`);
           writeFileSync(
             kubeconfig,
             `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server.url}"}}]\nusers: [{name: u, user: {token: relay-token-1}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
@@ -520,14 +546,14 @@ describe('hostile bytes inside relayed text never become a workflow command, and
       'checks:\n  - name: reports UP\n    http:\n      path: /actuator/health\n      expect:\n        status: 200\n        bodyContains: [UP]\n',
     );
     await compareWithTwin(
-      (text) =>
+      (text, twin) =>
         withServer(plainBody(500, text), (server) =>
           runBundledAction('platform-test', {
             workspace: world.workspace,
             inputs: {
               'base-url': server.url,
               spec: 'hostile/relay-spec.yml',
-              'junit-path': 'hostile/relay-junit.xml',
+              'junit-path': `hostile/relay-junit-${twin}.xml`,
             },
             timeoutMs: 60_000,
             allowContractViolations: true,
@@ -538,9 +564,13 @@ describe('hostile bytes inside relayed text never become a workflow command, and
   });
 
   // The next three run once each (a container, a Maven build, a docker build are slow): the hostile
-  // and the benign twin sit side by side in the same run, and must end the same way.
+  // and the benign twin sit side by side in the same run, and must end the same way. The three run
+  // at the same time (each in files of its own: the workspace's hostile/ folder, a copy of the
+  // workspace without it, a scratch output directory).
 
-  test('platform-test: command checks whose output is hostile and benign, in the container of the image under test', async () => {
+  test.concurrent('platform-test: command checks whose output is hostile and benign, in the container of the image under test', async ({
+    expect,
+  }) => {
     const spec = join(world.workspace, 'hostile', 'command-spec.yml');
     const script = (text: string) =>
       `printf '%s\\n' ${text
@@ -577,7 +607,9 @@ describe('hostile bytes inside relayed text never become a workflow command, and
     expect(about('hostile output')).toEqual(about('benign output'));
   });
 
-  test('maven-build: a test named with ##[error] and U+0085, failing with a hostile message, beside its benign twin', async () => {
+  test.concurrent('maven-build: a test named with ##[error] and U+0085, failing with a hostile message, beside its benign twin', async ({
+    expect,
+  }) => {
     const dir = join(world.scratch, 'maven-relay');
     rmSync(dir, { recursive: true, force: true });
     // the suite's built copy: Maven compiles only what changed
@@ -635,7 +667,9 @@ class ${cls} {
     expect(of('RelayHostileTest')).toEqual(of('RelayBenignTest'));
   });
 
-  test('docker-bake (dockerfile builder): a RUN step that prints hostile lines during docker build', async () => {
+  test.concurrent('docker-bake (dockerfile builder): a RUN step that prints hostile lines during docker build', async ({
+    expect,
+  }) => {
     const dir = join(world.workspace, 'hostile', 'docker-relay');
     mkdirSync(dir, { recursive: true });
     const lines = HOSTILE_TEXT.split('\n').map((l) => `'${l.replaceAll("'", `'"'"'`)}'`);

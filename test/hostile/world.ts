@@ -141,7 +141,6 @@ spec:
 }
 
 export async function startWorld(options: { kube?: boolean } = {}): Promise<World> {
-  const base = await ensureBaseImage({ logger: silentLogger });
   const scratch = mkdtempSync(join(tmpdir(), 'bakeline-hostile-'));
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);
@@ -149,23 +148,35 @@ export async function startWorld(options: { kube?: boolean } = {}): Promise<Worl
     recursive: true,
     filter: (src) => !src.includes('/target'),
   });
-  await execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 });
-  const baked = await runChecked('docker-bake', {
-    workspace,
-    github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
-    inputs: {
-      builder: 'jar',
-      jar: 'target/*.jar',
-      'image-name': 'licensing-service',
-      'base-image': `oci:${base.layoutDir}`,
-      'source-date-epoch': SDE,
-      ports: '8080',
-      'output-dir': join(scratch, 'baked'),
-    },
-    timeoutMs: 300_000,
-  });
-  // the roles, repository and access entries terraform apply of the example creates
-  const cloud = await startLocalCloud({ kube: options.kube ?? true, log: () => {}, pipelineIam: 'terraform-snapshot' });
+  // the roles, repository and access entries terraform apply of the example creates; the cloud
+  // starts while Maven packages the service and docker-bake bakes it
+  const starting = startLocalCloud({ kube: options.kube ?? true, log: () => {}, pipelineIam: 'terraform-snapshot' });
+  let baked: HarnessResult;
+  let base: BaseImage;
+  try {
+    [base] = await Promise.all([
+      ensureBaseImage({ logger: silentLogger }),
+      execChecked('mvn', ['-o', '-q', 'package', '-DskipTests'], { cwd: workspace, timeoutMs: 300_000 }),
+    ]);
+    baked = await runChecked('docker-bake', {
+      workspace,
+      github: { sha: SHA, ref: 'refs/heads/main', repository: 'bakeline-dev/licensing-service' },
+      inputs: {
+        builder: 'jar',
+        jar: 'target/*.jar',
+        'image-name': 'licensing-service',
+        'base-image': `oci:${base.layoutDir}`,
+        'source-date-epoch': SDE,
+        ports: '8080',
+        'output-dir': join(scratch, 'baked'),
+      },
+      timeoutMs: 300_000,
+    });
+  } catch (error: unknown) {
+    await (await starting.catch(() => undefined))?.stop();
+    throw error;
+  }
+  const cloud = await starting;
   const kube = (cloud.endpoints.kube ?? {}) as unknown as KubeEndpoints;
   const partial = { cloud, workspace };
   const pushed = await runChecked(

@@ -1,9 +1,10 @@
 // The scanner finds a secret in each encoding at each alignment inside longer text, and only there.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { needlesOf, scanFiles, stableBase64 } from './scanner.ts';
+import { firstOffsets, needlesOf, scanFiles, stableBase64 } from './scanner.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'bakeline-scanner-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -54,5 +55,42 @@ describe('secret scanner', () => {
     const hitFiles = new Set(report.hits.map((h) => h.file.slice(dir.length + 1)));
     expect([...hitFiles].sort()).toEqual(['b64', 'b64url', 'form', 'raw', 'url']);
     expect(report.files).toHaveLength(6);
+  });
+
+  test('the one-pass search gives the offset indexOf gives, for every needle', () => {
+    const needles = [
+      ...Array.from({ length: 200 }, () => Buffer.from(randomBytes(24).toString('base64'))),
+      Buffer.from('AAAAAAAAAB'), // a prefix shared with the next two, in a run of its first byte
+      Buffer.from('AAAAAAAB'),
+      Buffer.from('AAAAC'),
+      Buffer.from('tail-needle'),
+      Buffer.from('head-needle'),
+      Buffer.from('cut-at-the-end!'),
+      Buffer.from('head-needle'), // the same needle twice
+    ];
+    const content = Buffer.concat([
+      Buffer.from('head-needle'),
+      randomBytes(64 * 1024),
+      Buffer.from('AAAAAAAAAAAAAAAAAAAB'),
+      ...needles.slice(0, 100).flatMap((n) => [n, randomBytes(97)]),
+      needles[3] as Buffer, // a second copy: the first one counts
+      Buffer.from('tail-needle'),
+      Buffer.from('cut-at-the-end'),
+    ]);
+    const expected = needles.map((n) => content.indexOf(n));
+    expect(firstOffsets(content, needles)).toEqual(expected);
+    expect(expected.filter((at) => at >= 0).length).toBeGreaterThanOrEqual(105);
+    expect(expected.slice(200)).toEqual([
+      content.indexOf('AAAAAAAAAB'),
+      content.indexOf('AAAAAAAB'),
+      -1,
+      content.length - 'tail-needle'.length - 'cut-at-the-end'.length,
+      0,
+      -1,
+      0,
+    ]);
+    // shorter than a prefix, and empty
+    expect(firstOffsets(Buffer.from('AAA'), [Buffer.from('AAAA')])).toEqual([-1]);
+    expect(firstOffsets(Buffer.alloc(0), [Buffer.from('AAAA')])).toEqual([-1]);
   });
 });

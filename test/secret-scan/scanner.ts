@@ -76,12 +76,74 @@ export interface ScanReport {
   hits: Hit[];
 }
 
+// a multiplicative hash of a needle's first four bytes into a table of 2^20 slots
+const TABLE_BITS = 20;
+const HASH = 0x9e3779b1 | 0;
+const SHIFT = 32 - TABLE_BITS;
+
+/**
+ * Where each needle first occurs in `content` (-1 where it does not), as `content.indexOf(needle)`
+ * would say, in one pass over the content instead of one per needle: a 1.4 GB run directory
+ * searched for 300 needles took a minute with indexOf. Each position's next four bytes go through
+ * a table of the needles' first four bytes; only a position that passes is compared in full.
+ */
+export function firstOffsets(content: Uint8Array, needles: readonly Uint8Array[]): number[] {
+  const offsets = needles.map(() => -1);
+  const prefixes = needles.map((needle) => {
+    if (needle.length < 4) throw new Error(`a needle of ${needle.length} bytes is too short to look for`);
+    return prefixOf(needle, 0);
+  });
+  const bySlot = new Map<number, number[]>();
+  const table = new Uint8Array(1 << TABLE_BITS);
+  for (const [index, prefix] of prefixes.entries()) {
+    bySlot.set(slot(prefix), [...(bySlot.get(slot(prefix)) ?? []), index]);
+    table[slot(prefix)] = 1;
+  }
+  const bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
+  let missing = needles.length;
+  // the key holds the four bytes that end at `end`: the needles that would start at `end - 3`
+  let key = 0;
+  for (let end = 0; end < bytes.length; end++) {
+    key = (key >>> 8) | ((bytes[end] as number) << 24);
+    if (table[Math.imul(key, HASH) >>> SHIFT] === 0 || end < 3) continue;
+    const at = end - 3;
+    for (const index of bySlot.get(slot(key)) as number[]) {
+      if (offsets[index] === -1 && prefixes[index] === key && matchesAt(bytes, needles[index] as Uint8Array, at)) {
+        offsets[index] = at;
+        if (--missing === 0) return offsets;
+      }
+    }
+  }
+  return offsets;
+}
+
+function slot(key: number): number {
+  return Math.imul(key, HASH) >>> SHIFT;
+}
+
+/** The four bytes at `at`, little-endian, as a signed 32-bit integer (in int32 range V8 keeps it unboxed). */
+function prefixOf(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) |
+    ((bytes[at + 1] as number) << 8) |
+    ((bytes[at + 2] as number) << 16) |
+    ((bytes[at + 3] as number) << 24)
+  );
+}
+
+function matchesAt(bytes: Uint8Array, needle: Uint8Array, at: number): boolean {
+  if (at + needle.length > bytes.length) return false;
+  for (let i = 4; i < needle.length; i++) if (bytes[at + i] !== needle[i]) return false;
+  return true;
+}
+
 /**
  * Reads every file and searches it for every needle. Files with the same bytes (a blob in the
  * registry, in a layout and in an artifact) are searched once; a hit is reported for each of them.
  */
 export function scanFiles(files: readonly string[], secrets: readonly Secret[]): ScanReport {
   const needles = secrets.flatMap(needlesOf).map((n) => ({ ...n, bytes: Buffer.from(n.text, 'utf8') }));
+  const needleBytes = needles.map((n) => n.bytes);
   const hitsByContent = new Map<string, { secret: string; form: string; offset: number }[]>();
   const hits: Hit[] = [];
   let bytes = 0;
@@ -92,9 +154,9 @@ export function scanFiles(files: readonly string[], secrets: readonly Secret[]):
     let found = hitsByContent.get(key);
     if (found === undefined) {
       found = [];
-      for (const needle of needles) {
-        const at = content.indexOf(needle.bytes);
-        if (at >= 0) found.push({ secret: needle.secret, form: needle.form, offset: at });
+      for (const [index, at] of firstOffsets(content, needleBytes).entries()) {
+        const needle = needles[index];
+        if (needle && at >= 0) found.push({ secret: needle.secret, form: needle.form, offset: at });
       }
       hitsByContent.set(key, found);
     }

@@ -203,8 +203,10 @@ describe('secret scan of a whole main-job run', () => {
     writeFileSync(canaryFile, `header\n${Buffer.from(`x${canary.value}y`).toString('base64')}\n`);
     expect(stableBase64(Buffer.from(canary.value), 1, false).length).toBeGreaterThan(8);
 
+    const scanStarted = Date.now();
     const files = filesUnder([dir]);
     const report = scanFiles(files, [...secrets, canary]);
+    const scanMs = Date.now() - scanStarted;
     const byTop = new Map<string, number>();
     for (const f of files) {
       const top = relative(dir, f).split('/').slice(0, 2).join('/');
@@ -212,7 +214,7 @@ describe('secret scan of a whole main-job run', () => {
     }
     console.log(
       [
-        `secret scan: ${secrets.length} secrets, ${report.files.length} files, ${report.bytes} bytes read under ${dir}`,
+        `secret scan: ${secrets.length} secrets, ${report.files.length} files, ${report.bytes} bytes read in ${scanMs} ms under ${dir}`,
         ...[...byTop].map(([top, n]) => `  ${n}\t${top}`),
         'files read:',
         ...report.files.map((f) => `  ${relative(dir, f)}`),

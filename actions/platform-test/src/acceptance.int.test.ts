@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bake, ensureBaseImage, type JarImageSettings } from '@bakeline/bake';
 import { startDistribution } from '@bakeline/local-cloud';
 import { pushImage, RegistryClient, readLayoutImage } from '@bakeline/oci';
-import { silentLogger } from '@bakeline/toolkit';
+import { execChecked, silentLogger } from '@bakeline/toolkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessOptions, repoRoot, runBundledAction } from '../../../test/harness/index.ts';
@@ -30,11 +30,11 @@ const images: Record<'good' | 'root' | 'wrongJson' | 'noisy', Baked> = {} as nev
 let registry: Awaited<ReturnType<typeof startDistribution>> | undefined;
 
 /** The example service's JAR, built offline from a copy of its sources (optionally patched). */
-function buildJar(name: string, patch?: (dir: string) => void): string {
+async function buildJar(name: string, patch?: (dir: string) => void): Promise<string> {
   const dir = join(work, `src-${name}`);
   cpSync(exampleDir, dir, { recursive: true, filter: (s) => !s.includes(`${exampleDir}/target`) });
   patch?.(dir);
-  execFileSync('mvn', ['-o', '-q', '-B', 'package', '-DskipTests'], { cwd: dir, stdio: 'ignore' });
+  await execChecked('mvn', ['-o', '-q', '-B', 'package', '-DskipTests'], { cwd: dir, timeoutMs: 600_000 });
   return join(dir, 'target', 'licensing-service.jar');
 }
 
@@ -106,49 +106,84 @@ function junitOf(path: string) {
 }
 
 beforeAll(async () => {
+  const setupStarted = Date.now();
   cpSync(join(exampleDir, 'platform-test.yml'), join(workspace, 'platform-test.yml'));
-  const jar = buildJar('good');
-  images.good = await bakeImage('good', jar);
-  images.root = await bakeImage('root', jar, { user: '0', allowRoot: true });
-  images.noisy = await bakeImage('noisy', jar, {
-    entrypoint: [
-      '/bin/sh',
-      '-c',
-      'echo "::error::injected by the container"; echo "::add-mask::PORT"; echo "##[error]old syntax"; exec java -jar /app/app.jar',
-    ],
+  // the two JARs build side by side, each baked as soon as it is there
+  const good = buildJar('good').then(async (jar) => {
+    [images.good, images.root, images.noisy] = await Promise.all([
+      bakeImage('good', jar),
+      bakeImage('root', jar, { user: '0', allowRoot: true }),
+      bakeImage('noisy', jar, {
+        entrypoint: [
+          '/bin/sh',
+          '-c',
+          'echo "::error::injected by the container"; echo "::add-mask::PORT"; echo "##[error]old syntax"; exec java -jar /app/app.jar',
+        ],
+      }),
+    ]);
   });
-  const wrongJar = buildJar('wrong-json', (dir) => {
+  const wrongJson = buildJar('wrong-json', (dir) => {
     const file = join(dir, 'src/main/java/com/optimagrowth/license/LicenseRepository.java');
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"Ostock"', '"0stock"'));
+  }).then(async (jar) => {
+    images.wrongJson = await bakeImage('wrong-json', jar);
   });
-  images.wrongJson = await bakeImage('wrong-json', wrongJar);
+  await Promise.all([good, wrongJson]);
+  console.log(`platform-test acceptance: setup ${Date.now() - setupStarted} ms`);
 }, 900_000);
 
 afterAll(async () => {
   await registry?.stop();
 });
 
-describe('platform-test on the real engine', () => {
-  it('passes the example image from its layout tar, with valid JUnit XML whose counts match, and removes it', async () => {
-    const run = await platformTest({
-      archive: images.good.archive,
-      digest: images.good.digest,
-      spec: 'platform-test.yml',
-      env: 'APP_PROFILE=platform-test\nLOG_LEVEL=DEBUG',
-    });
-    expect(run.exitCode, run.log).toBe(0);
-    expect(run.outputs).toMatchObject({ passed: '7', failed: '0', skipped: '0' });
-    const { suite, cases } = junitOf(run.outputs['junit-path'] ?? '');
-    expect(suite).toMatchObject({ tests: '7', failures: '0', errors: '0', skipped: '0' });
-    expect(cases).toHaveLength(7);
-    expect(run.summary).toContain('license lookup returns the license as JSON');
-    expect(run.log).toContain('every blob matches its digest');
-    expect(run.log).toMatch(/image ID sha256:[0-9a-f]{64} is the (config|manifest) digest/);
-    expect(run.events).toEqual(['create', 'start', 'destroy']);
-    expect(run.left).toBe('');
-  });
+/** At most `n` at a time, in the order asked. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
 
-  it('refuses a layout whose blobs were altered, before any container starts', async () => {
+// Two tests at a time (two cores): each run has containers and a network of its own, told apart
+// (docker events, what is left) by its own run ID. Declared order is start order: the services
+// test reads the tag the first test's load left.
+const slots = limiter(2);
+function slotted(name: string, body: () => Promise<void>): void {
+  it.concurrent(name, () => slots(body));
+}
+
+describe('platform-test on the real engine', () => {
+  slotted(
+    'passes the example image from its layout tar, with valid JUnit XML whose counts match, and removes it',
+    async () => {
+      const run = await platformTest({
+        archive: images.good.archive,
+        digest: images.good.digest,
+        spec: 'platform-test.yml',
+        env: 'APP_PROFILE=platform-test\nLOG_LEVEL=DEBUG',
+      });
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.outputs).toMatchObject({ passed: '7', failed: '0', skipped: '0' });
+      const { suite, cases } = junitOf(run.outputs['junit-path'] ?? '');
+      expect(suite).toMatchObject({ tests: '7', failures: '0', errors: '0', skipped: '0' });
+      expect(cases).toHaveLength(7);
+      expect(run.summary).toContain('license lookup returns the license as JSON');
+      expect(run.log).toContain('every blob matches its digest');
+      expect(run.log).toMatch(/image ID sha256:[0-9a-f]{64} is the (config|manifest) digest/);
+      expect(run.events).toEqual(['create', 'start', 'destroy']);
+      expect(run.left).toBe('');
+    },
+  );
+
+  slotted('refuses a layout whose blobs were altered, before any container starts', async () => {
     const copy = join(work, 'tampered');
     cpSync(images.good.layout, copy, { recursive: true });
     const image = await readLayoutImage(copy);
@@ -164,7 +199,7 @@ describe('platform-test on the real engine', () => {
     expect(run.state.containers).toBeUndefined();
   });
 
-  it.each([
+  for (const [what, key, check, message] of [
     [
       'runs as root',
       'root',
@@ -177,9 +212,8 @@ describe('platform-test on the real engine', () => {
       'license lookup returns the license as JSON',
       '$.productName is "0stock", expected "Ostock"',
     ],
-  ] as const)(
-    'fails an image that %s, naming the check, and shows the container log',
-    async (_what, key, check, message) => {
+  ] as const) {
+    slotted(`fails an image that ${what}, naming the check, and shows the container log`, async () => {
       const run = await platformTest({
         layout: images[key].layout,
         digest: images[key].digest,
@@ -192,10 +226,10 @@ describe('platform-test on the real engine', () => {
       expect(run.stdout).toContain('licensing-service listening on port 8080');
       expect(run.events).toEqual(['create', 'start', 'destroy']);
       expect(run.left).toBe('');
-    },
-  );
+    });
+  }
 
-  it('fails an image whose health never becomes ready (wrong env), with the container log', async () => {
+  slotted('fails an image whose health never becomes ready (wrong env), with the container log', async () => {
     const run = await platformTest({
       layout: images.good.layout,
       digest: images.good.digest,
@@ -211,7 +245,7 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it('masks secret-env values in the log, the container log and the JUnit report', async () => {
+  slotted('masks secret-env values in the log, the container log and the JUnit report', async () => {
     const secret = 'jdbc:postgresql://app:hunter2-secret@db/ostock';
     const run = await platformTest({
       layout: images.good.layout,
@@ -233,13 +267,14 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it('lets no line of the container log act as a workflow command', async () => {
+  slotted('lets no line of the container log act as a workflow command', async () => {
     const run = await platformTest({
       layout: images.noisy.layout,
       digest: images.noisy.digest,
       spec: 'platform-test.yml',
       env: 'PORT=9090',
-      'startup-timeout': '5s',
+      // the injected lines come from the shell before it execs java: printed at once
+      'startup-timeout': '2s',
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('injected by the container');
@@ -250,7 +285,7 @@ describe('platform-test on the real engine', () => {
     expect(run.stdout).not.toMatch(/^##\[error\]/m);
   });
 
-  it('runs services on a user-defined network where the target reaches them by name', async () => {
+  slotted('runs services on a user-defined network where the target reaches them by name', async () => {
     const spec = join(workspace, 'services.yml');
     writeFileSync(
       spec,
@@ -280,7 +315,7 @@ describe('platform-test on the real engine', () => {
     expect(run.networksLeft).toBe('');
   });
 
-  it('pulls an image by digest from a registry and checks that it carries that digest', async () => {
+  slotted('pulls an image by digest from a registry and checks that it carries that digest', async () => {
     registry = await startDistribution();
     const image = await readLayoutImage(images.good.layout);
     await pushImage(new RegistryClient({ registry: registry.host }), image, { repository: 'ostock/licensing-service' });
@@ -291,13 +326,42 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
-  it.each([
+  for (const [name, sigtermDelayMs] of [
     ['SIGINT', 8000],
     ['SIGINT then SIGTERM', 300],
-  ])('leaves nothing behind when cancelled with %s while waiting for readiness', async (_name, sigtermDelayMs) => {
-    // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
-    // after it logs the container it started; cancel then (not after a fixed 20 s)
-    const cancel = new AbortController();
+  ] as const) {
+    slotted(`leaves nothing behind when cancelled with ${name} while waiting for readiness`, async () => {
+      // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
+      // after it logs the container it started; cancel then (not after a fixed 20 s)
+      const cancel = new AbortController();
+      const run = await platformTest(
+        {
+          layout: images.good.layout,
+          digest: images.good.digest,
+          spec: 'platform-test.yml',
+          env: 'PORT=9090',
+          'startup-timeout': '120s',
+        },
+        {
+          signal: cancel.signal,
+          sigtermDelayMs,
+          onLine: (line) => {
+            if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
+          },
+        },
+      );
+      expect(run.cancelled).toBe(true);
+      expect(run.exitCode).not.toBe(0);
+      expect(run.log).toMatch(/started sha256:[0-9a-f]{64} as/); // cancelled with a container running
+      expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
+      expect(run.events).toEqual(['create', 'start', 'destroy']);
+      expect(run.left).toBe('');
+    });
+  }
+
+  slotted('post removes what a killed main step left, by the IDs it saved', async () => {
+    // killed (SIGKILL: no handler runs) once it has started the container and waits for readiness
+    const kill = new AbortController();
     const run = await platformTest(
       {
         layout: images.good.layout,
@@ -307,39 +371,22 @@ describe('platform-test on the real engine', () => {
         'startup-timeout': '120s',
       },
       {
-        signal: cancel.signal,
-        sigtermDelayMs,
+        kill: kill.signal,
         onLine: (line) => {
-          if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
+          if (/started sha256:[0-9a-f]{64} as/.test(line)) kill.abort();
         },
       },
     );
-    expect(run.cancelled).toBe(true);
-    expect(run.exitCode).not.toBe(0);
-    expect(run.log).toMatch(/started sha256:[0-9a-f]{64} as/); // cancelled with a container running
+    expect(kill.signal.aborted, 'main was killed while it waited for readiness').toBe(true);
+    expect(run.cancelled).toBe(false);
     expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
-    expect(run.events).toEqual(['create', 'start', 'destroy']);
-    expect(run.left).toBe('');
-  });
-
-  it('post removes what a killed main step left, by the IDs it saved', async () => {
-    const run = await platformTest(
-      {
-        layout: images.good.layout,
-        digest: images.good.digest,
-        spec: 'platform-test.yml',
-        env: 'PORT=9090',
-        'startup-timeout': '120s',
-      },
-      { timeoutMs: 25_000 },
-    );
-    expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
+    expect(run.phases[0]?.exitCode).not.toBe(0);
     expect(run.state.containers).toMatch(/^[0-9a-f]{64}$/);
     expect(run.stdout).toMatch(/post: removed 1 container\(s\) left by run/);
     expect(run.left).toBe('');
   });
 
-  it('refuses a spec with a typo before any container starts, naming file, line and key', async () => {
+  slotted('refuses a spec with a typo before any container starts, naming file, line and key', async () => {
     writeFileSync(
       join(workspace, 'typo.yml'),
       readFileSync(join(exampleDir, 'platform-test.yml'), 'utf8').replace('        headers:\n', '        header:\n'),

@@ -45,6 +45,8 @@ export interface ActionRunOptions {
   cancelAfterMs?: number;
   /** Cancel the run when this is aborted (as cancelAfterMs does: SIGINT, SIGTERM, then post:). */
   signal?: AbortSignal;
+  /** Kill main (SIGKILL, no SIGINT first) when this is aborted: a step process lost mid-work; post still runs. */
+  kill?: AbortSignal;
   /** Delay between SIGINT and SIGTERM (runner: 7500 ms). */
   sigtermDelayMs?: number;
   node?: string;
@@ -227,13 +229,19 @@ export async function runActionStep(options: ActionRunOptions): Promise<ActionRu
         if (options.signal.aborted) cancel();
         else options.signal.addEventListener('abort', cancel, { once: true });
       }
+      const kill = () => child.kill('SIGKILL');
+      if (name === 'main' && options.kill !== undefined) {
+        if (options.kill.aborted) kill();
+        else options.kill.addEventListener('abort', kill, { once: true });
+      }
       if (options.timeoutMs !== undefined) {
-        timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs));
+        timers.push(setTimeout(kill, options.timeoutMs));
       }
       child.once('error', reject);
       child.once('close', (code, signal) => {
         for (const t of timers) clearTimeout(t);
         options.signal?.removeEventListener('abort', cancel);
+        options.kill?.removeEventListener('abort', kill);
         if (pending) options.onLine?.(pending);
         resolvePhase(code ?? (signal ? 128 + 2 : 1));
       });
