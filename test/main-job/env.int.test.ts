@@ -62,7 +62,7 @@ describe('scripts/main.sh env', () => {
 
     const script = `set -e
 eval "$(cat '${envFile}')"
-aws ecr create-repository --repository-name ostock/licensing-service >/dev/null
+aws ecr describe-repositories --repository-names ostock/licensing-service >/dev/null
 aws ecr describe-images --repository-name ostock/licensing-service
 aws sts get-caller-identity --query Arn --output text
 kubectl get deploy -A

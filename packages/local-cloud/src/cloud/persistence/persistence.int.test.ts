@@ -176,7 +176,8 @@ describe('a local cloud started again on its state directory', () => {
     await cloud?.stop();
     cloud = undefined;
     rmSync(join(dir, 'cloud-state.json'));
-    cloud = await startLocalCloud({ stateDir: dir, kube: false, log: () => {} });
+    // `terraform`: no snapshot of Terraform's repositories either, so nothing at all
+    cloud = await startLocalCloud({ stateDir: dir, kube: false, log: () => {}, pipelineIam: 'terraform' });
     const repos = await ecrClient(cloud).send(new DescribeRepositoriesCommand({}));
     expect(repos.repositories).toEqual([]);
     const catalog = await fetch(`${cloud.endpoints.distribution}/v2/_catalog`);
