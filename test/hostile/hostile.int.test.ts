@@ -16,6 +16,7 @@ import { type HarnessOptions, type HarnessResult, repoRoot, runBundledAction } f
 import { ConcurrencyGroups, httpIdTokenIssuer, loadEnvironments, runWorkflow } from '@bakeline/workflow-runner';
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, test } from 'vitest';
 import { writeEnvironmentsFile } from '../../scripts/main/environments-file.ts';
+import { limiter } from '../harness/limiter.ts';
 import { recordResult } from '../reliability/record-result.ts';
 import { CASES, type CaseContext, type HostileInputCase, type Target } from './cases.ts';
 import {
@@ -217,21 +218,7 @@ function clearHarnessDirs(d: RowDirs): void {
   }
 }
 
-/** At most `n` at a time: two rows run at once (two cores); a row's own checks stay in its slot. */
-function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
+// two rows run at once (two cores); a row's own checks stay in its slot
 const slots = limiter(2);
 /** The rows that could touch the cluster hold this too: one at a time, so a change is the row's own. */
 const cluster = limiter(1);

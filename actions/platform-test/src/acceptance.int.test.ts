@@ -13,6 +13,7 @@ import { execChecked, silentLogger } from '@bakeline/toolkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessOptions, repoRoot, runBundledAction } from '../../../test/harness/index.ts';
+import { limiter } from '../../../test/harness/limiter.ts';
 
 const LABEL = 'io.bakeline.platform-test';
 const work = mkdtempSync(join(tmpdir(), 'platform-test-int-'));
@@ -135,22 +136,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
 });
-
-/** At most `n` at a time, in the order asked. */
-function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 // Two tests at a time (two cores): each run has containers and a network of its own, told apart
 // (docker events, what is left) by its own run ID. Declared order is start order: the services
