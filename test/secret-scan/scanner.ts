@@ -96,8 +96,9 @@ export function firstOffsets(content: Uint8Array, needles: readonly Uint8Array[]
   const bySlot = new Map<number, number[]>();
   const table = new Uint8Array(1 << TABLE_BITS);
   for (const [index, prefix] of prefixes.entries()) {
-    bySlot.set(slot(prefix), [...(bySlot.get(slot(prefix)) ?? []), index]);
-    table[slot(prefix)] = 1;
+    const prefixSlot = slot(prefix);
+    bySlot.set(prefixSlot, [...(bySlot.get(prefixSlot) ?? []), index]);
+    table[prefixSlot] = 1;
   }
   const bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
   let missing = needles.length;
@@ -105,9 +106,10 @@ export function firstOffsets(content: Uint8Array, needles: readonly Uint8Array[]
   let key = 0;
   for (let end = 0; end < bytes.length; end++) {
     key = (key >>> 8) | ((bytes[end] as number) << 24);
-    if (table[Math.imul(key, HASH) >>> SHIFT] === 0 || end < 3) continue;
+    const keySlot = slot(key);
+    if (table[keySlot] === 0 || end < 3) continue;
     const at = end - 3;
-    for (const index of bySlot.get(slot(key)) as number[]) {
+    for (const index of bySlot.get(keySlot) as number[]) {
       if (offsets[index] === -1 && prefixes[index] === key && matchesAt(bytes, needles[index] as Uint8Array, at)) {
         offsets[index] = at;
         if (--missing === 0) return offsets;

@@ -311,6 +311,14 @@ describe('platform-test on the real engine', () => {
     expect(run.left).toBe('');
   });
 
+  /** The good image on a port no probe looks at: the step waits for readiness until it is stopped. */
+  const neverReady = () => ({
+    layout: images.good.layout,
+    digest: images.good.digest,
+    spec: 'platform-test.yml',
+    env: 'PORT=9090',
+    'startup-timeout': '120s',
+  });
   for (const [name, sigtermDelayMs] of [
     ['SIGINT', 8000],
     ['SIGINT then SIGTERM', 300],
@@ -319,22 +327,13 @@ describe('platform-test on the real engine', () => {
       // PORT=9090: the app listens where no probe looks, so the step waits for readiness right
       // after it logs the container it started; cancel then (not after a fixed 20 s)
       const cancel = new AbortController();
-      const run = await platformTest(
-        {
-          layout: images.good.layout,
-          digest: images.good.digest,
-          spec: 'platform-test.yml',
-          env: 'PORT=9090',
-          'startup-timeout': '120s',
+      const run = await platformTest(neverReady(), {
+        signal: cancel.signal,
+        sigtermDelayMs,
+        onLine: (line) => {
+          if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
         },
-        {
-          signal: cancel.signal,
-          sigtermDelayMs,
-          onLine: (line) => {
-            if (/started sha256:[0-9a-f]{64} as/.test(line)) cancel.abort();
-          },
-        },
-      );
+      });
       expect(run.cancelled).toBe(true);
       expect(run.exitCode).not.toBe(0);
       expect(run.log).toMatch(/started sha256:[0-9a-f]{64} as/); // cancelled with a container running
@@ -347,21 +346,12 @@ describe('platform-test on the real engine', () => {
   slotted('post removes what a killed main step left, by the IDs it saved', async () => {
     // killed (SIGKILL: no handler runs) once it has started the container and waits for readiness
     const kill = new AbortController();
-    const run = await platformTest(
-      {
-        layout: images.good.layout,
-        digest: images.good.digest,
-        spec: 'platform-test.yml',
-        env: 'PORT=9090',
-        'startup-timeout': '120s',
+    const run = await platformTest(neverReady(), {
+      kill: kill.signal,
+      onLine: (line) => {
+        if (/started sha256:[0-9a-f]{64} as/.test(line)) kill.abort();
       },
-      {
-        kill: kill.signal,
-        onLine: (line) => {
-          if (/started sha256:[0-9a-f]{64} as/.test(line)) kill.abort();
-        },
-      },
-    );
+    });
     expect(kill.signal.aborted, 'main was killed while it waited for readiness').toBe(true);
     expect(run.cancelled).toBe(false);
     expect(run.phases.map((p) => p.name)).toEqual(['main', 'post']);
