@@ -1,7 +1,7 @@
 // Engine-side fixtures for integration tests: a tiny base image imported from a tar (a few files,
 // no binaries). The buildx stand-in is packages/docker/test/buildx-stand-in.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,9 +14,7 @@ export function tinyBaseImage(name = 'bakeline-test/tiny-base:1'): string {
   mkdirSync(join(root, 'tmp'), { recursive: true });
   writeFileSync(join(root, 'etc', 'os-release'), 'ID=bakeline-tiny\n');
   writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/nonexistent\n');
-  const tar = join(root, '..', `${root.split('/').pop()}.tar`);
-  execFileSync('tar', ['-C', root, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', tar, '.']);
-  execFileSync('docker', ['import', '--change', 'ENV PATH=/usr/bin:/bin', tar, name]);
+  importTree(root, 'ENV PATH=/usr/bin:/bin', name);
   return name;
 }
 
@@ -31,8 +29,18 @@ export function shellBaseImage(name = 'bakeline-test/shell-base:1'): string {
   for (const applet of ['sh', 'echo', 'printf', 'sleep', 'cat', 'head'])
     symlinkSync('busybox', join(root, 'bin', applet));
   writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-  const tar = `${root}.tar`;
-  execFileSync('tar', ['-C', root, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', tar, '.']);
-  execFileSync('docker', ['import', '--change', 'ENV PATH=/bin', tar, name]);
+  importTree(root, 'ENV PATH=/bin', name);
   return name;
+}
+
+/** `docker import` of a directory tree as one reproducible tar; the tree and the tar are removed after. */
+function importTree(root: string, change: string, name: string): void {
+  const tar = `${root}.tar`;
+  try {
+    execFileSync('tar', ['-C', root, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', tar, '.']);
+    execFileSync('docker', ['import', '--change', change, tar, name]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(tar, { force: true });
+  }
 }

@@ -115,8 +115,10 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
       }),
     );
     options.signal?.throwIfAborted();
+    const baseDiffIds = await finalStageBaseDiffIds(options, docker);
     // re-packs every layer deterministically and makes the config reproducible (times =
-    // SOURCE_DATE_EPOCH, the builder container, parent ID and daemon version dropped)
+    // SOURCE_DATE_EPOCH, the builder container, parent ID and daemon version dropped); the layers
+    // above the base get every mtime = SOURCE_DATE_EPOCH, whatever the engine's cache handed back
     const image = await logger.group(
       'convert to OCI layout (base layers reused, new layers re-packed deterministically)',
       () =>
@@ -125,13 +127,14 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
           logger,
           ...(options.layerCacheDir ? { cacheDir: options.layerCacheDir } : {}),
           ...(options.baseImage ? { reuseLayersFrom: [options.baseImage] } : {}),
+          baseDiffIds,
         }),
     );
     rmSync(dockerArchive, { force: true });
     const config = image.config;
     options.signal?.throwIfAborted();
     const writer = await LayoutWriter.create(layoutDir);
-    const baseLayerCount = await baseLayers(options, docker, image.config.rootfs.diff_ids.length);
+    const { baseLayerCount } = image;
     const layers: Descriptor[] = [];
     const reports: LayerReport[] = [];
     for (const [index, layer] of image.manifest.layers.entries()) {
@@ -175,12 +178,13 @@ export async function buildDockerfileImage(options: DockerfileBuildOptions): Pro
   }
 }
 
-/** How many of the image's first layers come from the final stage's base (0 when unknown). */
-async function baseLayers(options: DockerfileBuildOptions, docker: Docker, imageLayerCount: number): Promise<number> {
+/**
+ * The diff IDs of the final stage's base as the engine holds it after the build ([] for FROM
+ * scratch, or a base the engine cannot name: then every layer counts as the build's).
+ */
+async function finalStageBaseDiffIds(options: DockerfileBuildOptions, docker: Docker): Promise<string[]> {
   const base = finalStageBase(readFileSync(options.dockerfile, 'utf8'), options.buildArgs);
-  if (!base) return 0;
+  if (!base) return [];
   const inspected = await docker.inspectImage(base).catch(() => undefined);
-  if (!inspected) return 0;
-  const count = inspected.layers.length;
-  return count <= imageLayerCount ? count : 0;
+  return inspected?.layers ?? [];
 }

@@ -1,7 +1,8 @@
 // Re-packs an uncompressed layer tar (a file, or a range of one, e.g. inside a `docker save`
 // archive) deterministically: entries are indexed without reading their data, sorted, and the data
 // streamed from the source by offset. Owners, modes, xattrs and device numbers are kept (they
-// are part of what the layer means); user/group names and atime/ctime are dropped, mtimes clamped.
+// are part of what the layer means); user/group names and atime/ctime are dropped, mtimes clamped
+// to SOURCE_DATE_EPOCH, or all set to it (`mtimes: 'epoch'`, for layers a build made).
 import { type FileHandle, open } from 'node:fs/promises';
 import type { TarEntry } from '../tar/tar-entry.ts';
 import { indexTar } from '../tar/tar-reader.ts';
@@ -15,6 +16,13 @@ const READ_SIZE = 1024 * 1024;
 
 export interface RepackOptions {
   sourceDateEpoch: number;
+  /**
+   * 'clamp' (default) keeps an mtime older than the epoch, so a layer of the base re-packs to the
+   * same bytes at any later epoch. 'epoch' sets every mtime to the epoch, as Jib and ko do: for a
+   * layer a build made, whose mtimes say when (or on which cached build) a file was written,
+   * not what the image is.
+   */
+  mtimes?: 'clamp' | 'epoch';
   directory?: string;
   /** Byte range of the tar inside `path` (default: the whole file). */
   start?: number;
@@ -23,7 +31,10 @@ export interface RepackOptions {
 }
 
 export interface RepackedLayer extends DeterministicLayer {
-  /** The newest mtime in the source: with SOURCE_DATE_EPOCH at or above it, the output does not depend on the epoch. */
+  /**
+   * The newest mtime in the source: with SOURCE_DATE_EPOCH at or above it, a clamped output does
+   * not depend on the epoch (an 'epoch' output always does).
+   */
   sourceMaxMtime: number;
 }
 
@@ -40,7 +51,7 @@ export async function repackLayerTar(path: string, options: RepackOptions): Prom
         path: item.name,
         type: item.type,
         mode: item.mode,
-        mtime: item.mtime,
+        mtime: options.mtimes === 'epoch' ? options.sourceDateEpoch : item.mtime,
         uid: item.uid,
         gid: item.gid,
       };

@@ -1,5 +1,6 @@
 // `docker save` archive -> OCI image layout, reproducibly: each layer tar is checked against the
-// config's diff_ids, re-packed by the deterministic tar writer and pinned gzip, and the config
+// config's diff_ids, re-packed by the deterministic tar writer and pinned gzip (a base layer's
+// mtimes clamped to SOURCE_DATE_EPOCH, a built layer's set to it), and the config
 // rewritten (new diff_ids, times = SOURCE_DATE_EPOCH, build-only fields dropped). Handles the
 // classic layout of dockerd <= 24 (`<id>/layer.tar`, `<id>.json`) and the OCI layout that newer
 // engines write beside manifest.json (`blobs/sha256/...`, symlinks), uncompressed or gzip layers.
@@ -38,6 +39,28 @@ export interface DockerArchiveOptions {
    * inputs: the base image's digest fixes those bytes.
    */
   reuseLayersFrom?: readonly LoadedImage[];
+  /**
+   * The diff IDs of the image the build started from (base first). The layers after the prefix
+   * the archive shares with them are the ones the build made: they are re-packed with every mtime
+   * set to SOURCE_DATE_EPOCH, not clamped, and never cached, because the engine's build cache can
+   * hand back a layer an earlier build made from the same files, with mtimes older than this
+   * commit's epoch, which a clamp would keep. `[]` (FROM scratch, or a base not known): every
+   * layer is the build's. Not given: every layer is clamped (an archive of an image as it is).
+   */
+  baseDiffIds?: readonly string[];
+}
+
+/** The converted image, and how many of its first layers are its base's. */
+export interface ConvertedImage extends LoadedImage {
+  /** The length of the prefix of diff IDs the archive shares with `baseDiffIds` (0 when not given). */
+  baseLayerCount: number;
+}
+
+/** How many of the first diff IDs the two lists share. */
+function sharedPrefix(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 interface ReusableLayer {
@@ -115,7 +138,7 @@ export async function dockerArchiveToLayout(
   archivePath: string,
   layoutDir: string,
   options: DockerArchiveOptions,
-): Promise<LoadedImage> {
+): Promise<ConvertedImage> {
   const logger = options.logger ?? silentLogger;
   const handle = await open(archivePath, 'r').catch((error: unknown) => {
     throw new Error(`docker archive '${archivePath}': cannot open`, { cause: error });
@@ -141,13 +164,18 @@ export async function dockerArchiveToLayout(
     const writer = await LayoutWriter.create(layoutDir);
     const cache = options.cacheDir === undefined ? undefined : new LayerCache(options.cacheDir);
     const reusable = reusableLayers(options.reuseLayersFrom ?? []);
-    const done = new Map<Digest, { descriptor: Descriptor; diffId: Digest }>();
+    const baseLayerCount =
+      options.baseDiffIds === undefined ? 0 : sharedPrefix(config.rootfs.diff_ids, options.baseDiffIds);
+    const builtFrom = options.baseDiffIds === undefined ? Number.POSITIVE_INFINITY : baseLayerCount;
+    const done = new Map<string, { descriptor: Descriptor; diffId: Digest }>();
     const layers: Descriptor[] = [];
     const diffIds: Digest[] = [];
     for (const [i, layerPath] of image.Layers.entries()) {
       const source = config.rootfs.diff_ids[i] as Digest;
       const label = `layer ${i + 1}/${image.Layers.length}`;
-      const previous = done.get(source);
+      const mtimes = i >= builtFrom ? 'epoch' : 'clamp';
+      const key = `${mtimes} ${source}`;
+      const previous = done.get(key);
       if (previous) {
         layers.push(previous.descriptor);
         diffIds.push(previous.diffId);
@@ -165,7 +193,7 @@ export async function dockerArchiveToLayout(
         logger.info(
           `${label}: the base image's layer ${base.descriptor.digest} (${formatBytes(descriptor.size)} gzip) reused, same diffID`,
         );
-        done.set(source, { descriptor, diffId: source });
+        done.set(key, { descriptor, diffId: source });
         layers.push(descriptor);
         diffIds.push(source);
         continue;
@@ -201,7 +229,9 @@ export async function dockerArchiveToLayout(
 
       const started = Date.now();
       const tempBlob = join(layoutDir, 'blobs', `.tmp-${randomUUID()}`);
-      const cached = await cache?.take(source, options.sourceDateEpoch, tempBlob);
+      // an 'epoch' layer's bytes depend on the epoch itself: it is neither taken from nor kept in the cache
+      const layerCache = mtimes === 'clamp' ? cache : undefined;
+      const cached = await layerCache?.take(source, options.sourceDateEpoch, tempBlob);
       let descriptor: Descriptor;
       let diffId: Digest;
       if (cached) {
@@ -212,12 +242,13 @@ export async function dockerArchiveToLayout(
         const progress = new ProgressReporter({ label: `${label} re-pack`, total: end - start, logger });
         const repacked = await repackLayerTar(file, {
           sourceDateEpoch: options.sourceDateEpoch,
+          mtimes,
           directory: join(layoutDir, 'blobs'),
           start,
           end,
           onProgress: (bytes) => progress.add(bytes),
         });
-        await cache?.put(
+        await layerCache?.put(
           {
             source,
             sourceMaxMtime: repacked.sourceMaxMtime,
@@ -231,10 +262,10 @@ export async function dockerArchiveToLayout(
         descriptor = await writer.addBlobFile(repacked.path, MediaType.OciLayerGzip, repacked.compressed);
         diffId = repacked.diffId;
         logger.info(
-          `${label}: ${formatBytes(end - start)} re-packed to ${formatBytes(descriptor.size)} gzip in ${formatDuration(Date.now() - started)}`,
+          `${label}: ${formatBytes(end - start)} re-packed to ${formatBytes(descriptor.size)} gzip in ${formatDuration(Date.now() - started)}${mtimes === 'epoch' ? ', every mtime = SOURCE_DATE_EPOCH' : ''}`,
         );
       }
-      done.set(source, { descriptor, diffId });
+      done.set(key, { descriptor, diffId });
       layers.push(descriptor);
       diffIds.push(diffId);
     }
@@ -245,7 +276,7 @@ export async function dockerArchiveToLayout(
       { schemaVersion: 2, mediaType: MediaType.OciManifest, config: configDescriptor, layers },
       options.indexAnnotations,
     );
-    return await readLayoutImage(layoutDir, { digest: manifest.digest });
+    return { ...(await readLayoutImage(layoutDir, { digest: manifest.digest })), baseLayerCount };
   } finally {
     await handle.close();
     for (const temp of temps) await rm(temp, { force: true });
