@@ -158,7 +158,7 @@ async function main(args: readonly string[]): Promise<number> {
     console.log(`the local cloud's state in ${relative(process.cwd(), stateDir)} predates Terraform: starting it anew`);
   }
   const cloudIsNew = cloudStateIsNew(stateDir);
-  const cloud = await ensureLocalCloud(root, stateDir, repository, ENVIRONMENTS);
+  const cloud = await ensureLocalCloud(root, stateDir, repository, ENVIRONMENTS, (line) => console.log(line));
   console.log(`state: ${relative(process.cwd(), stateDir)} (pid ${cloud.pid}), registry ${cloud.registry.host}`);
   done();
 

@@ -52,6 +52,8 @@ export async function ensureLocalCloud(
   githubRepository: string,
   /** The environments' namespaces when Terraform sets the cloud up (the main job); the Terraform snapshot's roles otherwise. */
   terraformNamespaces?: readonly string[],
+  /** Receives what `start` says about the cloud: already running, or which component was dead and that it restarted. */
+  log: (line: string) => void = () => {},
 ): Promise<MainCloud> {
   const result = await execChecked(
     process.execPath,
@@ -68,6 +70,7 @@ export async function ensureLocalCloud(
     ],
     { cwd: root, timeoutMs: 180_000 },
   );
+  for (const line of result.stderr.split('\n')) if (line.trim() !== '') log(line);
   const cloud = JSON.parse(result.stdout) as MainCloud;
   if (cloud.githubRepository !== githubRepository) {
     throw new Error(
