@@ -14,6 +14,30 @@ describe('FaultPlan', () => {
     expect(requestKey(upload('sha256:bb'))).not.toBe(requestKey(upload('sha256:aa')));
   });
 
+  it('with digest names, draws the same faults for two images of the same shape and other bytes', () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    // one image's blobs and manifest, and a rebuilt one's (another base layer, config, manifest)
+    const first = { base: digest('a'), app: digest('b'), config: digest('c'), manifest: digest('d') };
+    const rebuilt = { base: digest('e'), app: digest('b'), config: digest('f'), manifest: digest('0') };
+    const requests = (image: typeof first) =>
+      Object.values(image).flatMap((d) =>
+        Array.from({ length: 25 }, () => [
+          { method: 'HEAD', url: `/v2/ostock/app/blobs/${d}`, hasBody: false },
+          upload(d),
+          { method: 'PUT', url: `/v2/ostock/app/manifests/${d}`, hasBody: true },
+        ]).flat(),
+      );
+    const names = (image: typeof first) => Object.fromEntries(Object.entries(image).map(([role, d]) => [d, role]));
+    const faults = (image: typeof first, named: boolean) => {
+      const plan = new FaultPlan({ seed: 7, rate: 0.3, ...(named ? { digestNames: names(image) } : {}) });
+      return requests(image).map((r) => plan.decide(r));
+    };
+    expect(faults(rebuilt, true).map((d) => d.fault)).toEqual(faults(first, true).map((d) => d.fault));
+    expect(faults(rebuilt, false).map((d) => d.fault)).not.toEqual(faults(first, false).map((d) => d.fault));
+    expect(faults(first, true)[0]?.key).toBe('HEAD /v2/ostock/app/blobs/{base}');
+    expect(requestKey(upload(first.app), names(first))).toBe('PUT /v2/ostock/app/blobs/uploads/{session} {app}');
+  });
+
   it('decides the same faults for one seed, whatever the order requests arrive in', () => {
     const requests = Array.from({ length: 200 }, (_, i) => upload(`sha256:${i}`));
     const forward = new FaultPlan({ seed: 7, rate: 0.3 });

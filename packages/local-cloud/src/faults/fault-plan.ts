@@ -65,6 +65,13 @@ export interface FaultPlanOptions {
    * faults injected stay exact for a seed.
    */
   watchFaultLimit?: number;
+  /**
+   * Names for digests in request keys (a blob's place in the image: `config`, `layer 1`), so that
+   * a seed draws its faults from the shape of what is pushed, not from its bytes: an image whose
+   * base was rebuilt from newer packages has other digests, and without names it meets other
+   * faults under the same seed.
+   */
+  digestNames?: Readonly<Record<string, string>>;
 }
 
 /** Whether the request is a watch (`watch=1` or `watch=true`), as the Kubernetes API reads it. */
@@ -73,15 +80,16 @@ export function isWatch(url: string): boolean {
   return watch === '1' || watch === 'true';
 }
 
-/** The key of a request: retries of one operation share it. */
-export function requestKey(request: FaultRequest): string {
+/** The key of a request: retries of one operation share it. Digests with a name in `digestNames` appear by that name. */
+export function requestKey(request: FaultRequest, digestNames: Readonly<Record<string, string>> = {}): string {
   const url = new URL(request.url, 'http://fault.invalid');
   // an upload session and a pod's name are made up by the server: retries and re-runs differ in them
   const path = url.pathname
     .replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/{session}')
     .replace(/\/namespaces\/([^/]+)\/pods\/[^/]+/, '/namespaces/$1/pods/{pod}');
   const digest = url.searchParams.get('digest') ?? url.searchParams.get('mount') ?? '';
-  return `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
+  const key = `${request.method} ${path}${digest ? ` ${digest}` : ''}${isWatch(request.url) ? ' watch' : ''}`;
+  return key.replace(/sha256:[0-9a-f]{64}/g, (d) => (Object.hasOwn(digestNames, d) ? `{${digestNames[d]}}` : d));
 }
 
 /**
@@ -103,6 +111,7 @@ export class FaultPlan {
   readonly #bodyKinds: readonly FaultKind[];
   readonly #watchKinds: readonly FaultKind[];
   readonly #watchFaultLimit: number;
+  readonly #digestNames: Readonly<Record<string, string>>;
   readonly #seen = new Map<string, number>();
 
   constructor(options: FaultPlanOptions) {
@@ -124,11 +133,12 @@ export class FaultPlan {
     const limit = options.watchFaultLimit ?? Number.POSITIVE_INFINITY;
     if (!(limit >= 0)) throw new Error(`fault plan: watchFaultLimit ${limit}: expected a count`);
     this.#watchFaultLimit = limit;
+    this.#digestNames = options.digestNames ?? {};
   }
 
   /** The fault for this request, or undefined to pass it through; `occurrence` counts from 1. */
   decide(request: FaultRequest): { key: string; occurrence: number; fault: FaultKind | undefined } {
-    const key = requestKey(request);
+    const key = requestKey(request, this.#digestNames);
     const occurrence = (this.#seen.get(key) ?? 0) + 1;
     this.#seen.set(key, occurrence);
     const draw = createHash('sha256').update(`${this.seed}\0${key}\0${occurrence}`).digest();
